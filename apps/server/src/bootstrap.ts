@@ -1,0 +1,62 @@
+// Creates and starts a Mnemo server from a config: used by main.ts and by end-to-end tests.
+
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppModule } from './app.module';
+import type { MnemoConfig } from './config/options';
+import { KeyspaceService } from './core/keyspace.service';
+
+export interface RunningServer {
+  app: NestFastifyApplication;
+  config: MnemoConfig;
+  keyspace: KeyspaceService;
+  /** http://host:port with the port actually bound (useful with http-port 0). */
+  httpUrl: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Print start-up lines (URLs, generated token). Default true. */
+  announce?: boolean;
+}
+
+/**
+ * Starts the HTTP API (and every module's listeners) on config.host/config['http-port'].
+ * An empty admin-token is replaced by a random one, printed once when `announce` is on.
+ * Rejects if a module fails to start (database cannot be opened, port taken, ...).
+ */
+export async function startServer(config: MnemoConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const announce = options.announce ?? true;
+  let generatedToken = false;
+  if (!config['admin-token']) {
+    config['admin-token'] = randomBytes(24).toString('base64url');
+    generatedToken = true;
+  }
+  const adapter = new FastifyAdapter({ bodyLimit: config['body-limit'], trustProxy: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: config['log-level'] === 'silent' ? false : ['error', 'warn', 'log'],
+    abortOnError: false,
+  });
+  app.enableShutdownHooks();
+  await app.listen(config['http-port'], config.host);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config['http-port'];
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const httpUrl = `http://${host}:${port}`;
+  if (announce) {
+    console.log(`Mnemo HTTP API listening on ${httpUrl}`);
+    if (generatedToken) console.log(`Admin token (generated for this run, set MNEMO_ADMIN_TOKEN to fix it): ${config['admin-token']}`);
+    if (!['127.0.0.1', 'localhost', '::1'].includes(config.host) && generatedToken) {
+      console.warn(`Warning: bound to ${config.host} with a generated admin token and no API keys set`);
+    }
+  }
+  return {
+    app,
+    config,
+    keyspace: app.get(KeyspaceService),
+    httpUrl,
+    close: () => app.close(),
+  };
+}

@@ -1,0 +1,75 @@
+// Config loading: defaults, file < env < flags precedence, and start-up errors that name the option.
+
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig, parseConfigFile } from './load-config';
+import { ConfigError, parseBytes } from './options';
+
+describe('loadConfig', () => {
+  it('gives the documented defaults with no sources', () => {
+    const config = loadConfig();
+    expect(config.host).toBe('127.0.0.1');
+    expect(config['http-port']).toBe(8080);
+    expect(config['resp-port']).toBe(6380);
+    expect(config['admin-port']).toBe(3000);
+    expect(config.db).toBe('./data/mnemo.db');
+    expect(config.appendonly).toBe(true);
+    expect(config.appendfsync).toBe('everysec');
+    expect(config.save).toEqual([
+      { seconds: 3600, changes: 1 },
+      { seconds: 300, changes: 100 },
+      { seconds: 60, changes: 10000 },
+    ]);
+    expect(config['maxmemory-policy']).toBe('noeviction');
+  });
+
+  it('lets flags win over env and env over the file', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mnemo-config-'));
+    const file = path.join(dir, 'mnemo.conf');
+    writeFileSync(file, '# test\nmaxmemory 1mb\nappendfsync no\nhttp-port 9000\nsave ""\n');
+    const config = loadConfig({
+      env: { MNEMO_CONFIG: file, MNEMO_APPENDFSYNC: 'always', MNEMO_HTTP_PORT: '9001', PATH: '/bin' },
+      argv: ['--http-port', '9002', '--maxmemory-policy=allkeys-lru'],
+    });
+    expect(config.maxmemory).toBe(1024 * 1024);
+    expect(config.appendfsync).toBe('always');
+    expect(config['http-port']).toBe(9002);
+    expect(config['maxmemory-policy']).toBe('allkeys-lru');
+    expect(config.save).toEqual([]);
+  });
+
+  it('names an unknown flag, env variable or file option', () => {
+    expect(() => loadConfig({ argv: ['--max-memory', '1'] })).toThrow("unknown option '--max-memory'");
+    expect(() => loadConfig({ env: { MNEMO_MAXMEMORY_POLICY_X: 'a' } })).toThrow(
+      "unknown environment variable 'MNEMO_MAXMEMORY_POLICY_X'",
+    );
+    expect(() => parseConfigFile('maxmemory 1\nbogus 2\n', 'm.conf')).toThrow("m.conf:2: unknown option 'bogus'");
+  });
+
+  it('names the option and the allowed values for a bad value', () => {
+    expect(() => loadConfig({ argv: ['--appendfsync', 'sometimes'] })).toThrow(
+      "option 'appendfsync': 'sometimes' is not one of always, everysec, no",
+    );
+    expect(() => loadConfig({ argv: ['--http-port', '70000'] })).toThrow(ConfigError);
+    expect(() => loadConfig({ argv: ['--save', '3600'] })).toThrow("option 'save'");
+    expect(() => loadConfig({ argv: ['--maxmemory', 'lots'] })).toThrow("option 'maxmemory': 'lots' is not a size");
+    expect(() => loadConfig({ argv: ['--http-port'] })).toThrow("option '--http-port' needs a value");
+    expect(() => loadConfig({ argv: ['stray'] })).toThrow("unexpected argument 'stray'");
+  });
+
+  it('reports an unreadable config file', () => {
+    expect(() => loadConfig({ argv: ['--config', '/nonexistent/mnemo.conf'] })).toThrow("option 'config': cannot read");
+  });
+});
+
+describe('parseBytes', () => {
+  it('reads redis.conf units', () => {
+    expect(parseBytes('100', 'x')).toBe(100);
+    expect(parseBytes('1k', 'x')).toBe(1000);
+    expect(parseBytes('1kb', 'x')).toBe(1024);
+    expect(parseBytes('64MB', 'x')).toBe(64 * 1024 * 1024);
+    expect(parseBytes('2gb', 'x')).toBe(2 * 1024 ** 3);
+    expect(() => parseBytes('-1', 'x')).toThrow(ConfigError);
+  });
+});

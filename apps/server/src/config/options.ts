@@ -1,0 +1,134 @@
+// Every option Mnemo understands: its name (as in a config file and CONFIG GET, Redis-style
+// lower-case with dashes), its default, and how a text value becomes a typed one.
+// Environment variable: MNEMO_ + the name in upper snake case (http-port -> MNEMO_HTTP_PORT).
+// Command-line flag: --name value or --name=value.
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Parser<T> = (text: string, name: string) => T;
+
+const UNITS: Record<string, number> = {
+  b: 1,
+  k: 1000,
+  kb: 1024,
+  m: 1000 ** 2,
+  mb: 1024 ** 2,
+  g: 1000 ** 3,
+  gb: 1024 ** 3,
+};
+
+/** Parses a byte size the way redis.conf does: 100, 1k, 1kb, 64mb, 2gb (case-insensitive). */
+export function parseBytes(text: string, name: string): number {
+  const match = /^(\d+)([a-z]*)$/i.exec(text.trim());
+  const unit = match ? UNITS[(match[2] || 'b').toLowerCase()] : undefined;
+  if (!match || unit === undefined) {
+    throw new ConfigError(`option '${name}': '${text}' is not a size (examples: 0, 1048576, 100mb, 2gb)`);
+  }
+  return Number(match[1]) * unit;
+}
+
+export function parseInteger(min: number, max: number): Parser<number> {
+  return (text, name) => {
+    const value = Number(text);
+    if (!/^-?\d+$/.test(text.trim()) || value < min || value > max) {
+      throw new ConfigError(`option '${name}': '${text}' is not an integer from ${min} to ${max}`);
+    }
+    return value;
+  };
+}
+
+export function parseChoice<T extends string>(choices: readonly T[]): Parser<T> {
+  return (text, name) => {
+    const value = text.trim().toLowerCase() as T;
+    if (!choices.includes(value)) {
+      throw new ConfigError(`option '${name}': '${text}' is not one of ${choices.join(', ')}`);
+    }
+    return value;
+  };
+}
+
+export function parseYesNo(text: string, name: string): boolean {
+  return parseChoice(['yes', 'no'] as const)(text, name) === 'yes';
+}
+
+const parseText: Parser<string> = (text) => text;
+
+export function parsePort(text: string, name: string): number {
+  return parseInteger(0, 65535)(text, name);
+}
+
+/** Redis's save points: "3600 1 300 100" means after 3600 s if 1 change, after 300 s if 100; "" disables. */
+export function parseSavePoints(text: string, name: string): Array<{ seconds: number; changes: number }> {
+  const words = text.trim().split(/\s+/).filter(Boolean);
+  if (words.length % 2 !== 0 || words.some((word) => !/^\d+$/.test(word))) {
+    throw new ConfigError(`option '${name}': '${text}' must be pairs of "<seconds> <changes>", or "" to disable`);
+  }
+  const points: Array<{ seconds: number; changes: number }> = [];
+  for (let i = 0; i < words.length; i += 2) points.push({ seconds: Number(words[i]), changes: Number(words[i + 1]) });
+  return points;
+}
+
+export const EVICTION_POLICY_NAMES = [
+  'noeviction',
+  'allkeys-lru',
+  'volatile-lru',
+  'allkeys-lfu',
+  'volatile-lfu',
+  'allkeys-random',
+  'volatile-random',
+  'volatile-ttl',
+  'allkeys-lrm',
+  'volatile-lrm',
+] as const;
+
+export const OPTION_DEFINITIONS = {
+  config: { default: '', parse: parseText, help: 'path of a config file (redis.conf style: "name value" lines)' },
+  host: { default: '127.0.0.1', parse: parseText, help: 'address the HTTP and RESP listeners bind to' },
+  'http-port': { default: 8080, parse: parsePort, help: 'HTTP API port (0 picks a free one)' },
+  'resp-port': { default: 6380, parse: parsePort, help: 'Redis-protocol port (0 picks a free one)' },
+  'admin-port': { default: 3000, parse: parsePort, help: 'admin dashboard port' },
+  db: { default: './data/mnemo.db', parse: parseText, help: 'SQLite database file' },
+  'admin-token': { default: '', parse: parseText, help: 'bearer token for /v1/admin and the dashboard; random if empty' },
+  'api-keys': { default: '', parse: parseText, help: 'comma-separated API keys required on data endpoints; none if empty' },
+  requirepass: { default: '', parse: parseText, help: 'password for AUTH on the Redis protocol; none if empty' },
+  maxmemory: { default: 0, parse: parseBytes, help: 'memory limit for the keyspace (0: none)' },
+  'maxmemory-policy': { default: 'noeviction', parse: parseChoice(EVICTION_POLICY_NAMES), help: 'eviction policy' },
+  'maxmemory-samples': { default: 5, parse: parseInteger(1, 64), help: 'keys sampled per eviction' },
+  'lfu-log-factor': { default: 10, parse: parseInteger(0, 1_000_000), help: 'LFU counter logarithm factor' },
+  'lfu-decay-time': { default: 1, parse: parseInteger(0, 1_000_000), help: 'LFU counter decay period in minutes' },
+  appendonly: { default: true, parse: parseYesNo, help: 'keep the event log (yes|no)' },
+  appendfsync: { default: 'everysec', parse: parseChoice(['always', 'everysec', 'no'] as const), help: 'log fsync policy' },
+  save: { default: parseSavePoints('3600 1 300 100 60 10000', 'save'), parse: parseSavePoints, help: 'snapshot save points' },
+  'auto-aof-rewrite-percentage': { default: 100, parse: parseInteger(0, 1_000_000), help: 'log growth that triggers a rewrite (0: off)' },
+  'auto-aof-rewrite-min-size': { default: 64 * 1024 * 1024, parse: parseBytes, help: 'smallest log size that is rewritten automatically' },
+  'aof-load-truncated': { default: true, parse: parseYesNo, help: 'skip a torn last log batch at start-up (yes|no)' },
+  maxclients: { default: 10000, parse: parseInteger(1, 1_000_000), help: 'most Redis-protocol clients at once' },
+  'proto-max-bulk-len': { default: 512 * 1024 * 1024, parse: parseBytes, help: 'largest bulk string (and value)' },
+  'client-query-buffer-limit': { default: 1024 * 1024 * 1024, parse: parseBytes, help: 'largest unparsed input per client' },
+  timeout: { default: 0, parse: parseInteger(0, 100_000_000), help: 'close Redis-protocol clients idle this many seconds (0: never)' },
+  'notify-keyspace-events': { default: '', parse: parseText, help: 'keyspace notification classes, as Redis' },
+  'body-limit': { default: 1024 * 1024, parse: parseBytes, help: 'largest HTTP request body' },
+  'max-key-length': { default: 1024, parse: parseInteger(1, 1024 * 1024), help: 'longest key accepted over HTTP, in bytes' },
+  'max-value-size': { default: 1024 * 1024, parse: parseBytes, help: 'largest value accepted over HTTP' },
+  'ratelimit-policies': { default: '', parse: parseText, help: 'JSON file of named rate-limit policies' },
+  'log-level': { default: 'info', parse: parseChoice(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const), help: 'log level' },
+} as const;
+
+export type OptionName = keyof typeof OPTION_DEFINITIONS;
+
+type DefinitionValue<D> = D extends { parse: Parser<infer T> } ? T : never;
+
+export type MnemoConfig = { [K in OptionName]: DefinitionValue<(typeof OPTION_DEFINITIONS)[K]> };
+
+export function isOptionName(name: string): name is OptionName {
+  return Object.prototype.hasOwnProperty.call(OPTION_DEFINITIONS, name);
+}
+
+export function envName(option: OptionName): string {
+  return `MNEMO_${option.toUpperCase().replace(/-/g, '_')}`;
+}

@@ -1,0 +1,21 @@
+// How a write's reply waits for the event log: the seam between the adapters and persistence.
+
+import { MnemoError } from '@mnemo/engine';
+
+/**
+ * What adapters ask before and after a write.
+ * - `writeError()` non-null: the log cannot commit; refuse writes with it (MISCONF), serve reads.
+ * - `waitFor(seq)`: resolves once the record with this seq is as durable as the fsync policy
+ *   promises (at once for everysec/no/appendonly no; after the fsynced group commit for always).
+ *   Rejects with a MISCONF MnemoError if the batch holding it could not be committed.
+ */
+export interface Durability {
+  writeError(): MnemoError | null;
+  waitFor(seq: number): Promise<void>;
+}
+
+/** Durability when nothing is persisted (no persistence service wired). */
+export const NO_DURABILITY: Durability = {
+  writeError: () => null,
+  waitFor: () => Promise.resolve(),
+};

@@ -1,0 +1,45 @@
+// Owns the one Engine of this process: builds it from the config, drives its active expiry,
+// and gives every adapter the same door to it (engine, durability, persistence control).
+
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Clock, Engine, EvictionPolicy } from '@mnemo/engine';
+import type { MnemoConfig } from '../config/options';
+import { Durability, NO_DURABILITY } from './durability';
+import { NO_PERSISTENCE, PersistenceControl } from './persistence-control';
+import { MNEMO_CONFIG } from './tokens';
+
+/** Redis runs its active expire cycle 10 times a second (hz 10). */
+const ACTIVE_EXPIRE_INTERVAL_MS = 100;
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+@Injectable()
+export class KeyspaceService implements OnModuleInit, OnApplicationShutdown {
+  readonly engine: Engine;
+  durability: Durability = NO_DURABILITY;
+  persistence: PersistenceControl = NO_PERSISTENCE;
+  /** False while recovering from disk; /readyz and the listeners answer LOADING meanwhile. */
+  ready = true;
+  private expireTimer: NodeJS.Timeout | undefined;
+
+  constructor(@Inject(MNEMO_CONFIG) readonly config: MnemoConfig) {
+    this.engine = new Engine({
+      clock: systemClock,
+      maxmemory: config.maxmemory,
+      maxmemoryPolicy: config['maxmemory-policy'] as EvictionPolicy,
+      maxmemorySamples: config['maxmemory-samples'],
+      lfuLogFactor: config['lfu-log-factor'],
+      lfuDecayTime: config['lfu-decay-time'],
+      protoMaxBulkLen: config['proto-max-bulk-len'],
+    });
+  }
+
+  onModuleInit(): void {
+    this.expireTimer = setInterval(() => this.engine.tick(), ACTIVE_EXPIRE_INTERVAL_MS);
+    this.expireTimer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.expireTimer) clearInterval(this.expireTimer);
+  }
+}

@@ -1,0 +1,26 @@
+// Entry point: reads the config (file, MNEMO_* env, flags), starts Mnemo, stops on SIGTERM/SIGINT.
+
+import { loadConfig } from './config/load-config';
+import { ConfigError } from './config/options';
+import { startServer } from './bootstrap';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig({ argv: process.argv.slice(2), env: process.env });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`mnemo: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  try {
+    await startServer(config);
+  } catch (error) {
+    console.error(`mnemo: start-up failed: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
+
+void main();

@@ -1,0 +1,7 @@
+export * from './bytes';
+export * from './clock';
+export * from './errors';
+export * from './reply';
+export * from './mutation';
+export * from './options';
+export * from './engine';
