@@ -39,6 +39,12 @@ export interface EngineOptions {
   activeExpireBudgetMs?: number;
   /** Sequence number of the first record this engine emits. Default 1. */
   firstSeq?: number;
+  /**
+   * Measures how long one `tick()` has run, for activeExpireBudgetMs (ms, any origin). Hosts pass
+   * a monotonic high-resolution clock (performance.now); default: `clock`, which under a
+   * ManualClock never advances within a tick, so a tick then runs until the stale ratio is low.
+   */
+  budgetClock?: Clock;
 }
 
 export type KeyType = 'string' | 'hash';

@@ -1,0 +1,86 @@
+// Active expiry, run by the host through engine.tick(): drains elapsed expiry windows, then runs
+// Redis's activeExpireCycle sampling loop (expire.c) for the stale estimate and leftovers.
+//
+// Design note. Lazy expiry alone would keep keys that are never touched again forever. A cycle
+// has two phases, both inside one time budget (checked with the budget clock) so a tick never
+// stalls the host:
+//
+// 1. Drain: every bucket of the expiry index (expiry-index.ts) whose time window has fully
+//    passed holds only expired keys; delete them, oldest window first. This costs one delete per
+//    expired key, which is what keeps the stale fraction low under heavy expiry: bench
+//    (1M keys, TTLs over 60 s, 1667 expiries per 100 ms tick, 3 ms budget) measured 4.5% stale
+//    at worst with a median tick of 1.9 ms, where pure sampling left 50-70% stale within a
+//    1-3 ms budget (see expiry-index.ts).
+//    If the budget runs out mid-bucket, the next tick resumes with the same bucket.
+//
+// 2. Sample, as Redis: pick ACTIVE_EXPIRE_KEYS_PER_LOOP (20) random keys with a TTL, delete the
+//    expired ones, repeat while more than ACCEPTABLE_STALE (10%) of the loop was expired. After
+//    phase 1 this usually stops after one loop; it catches keys in windows that have not fully
+//    passed and feeds the stale estimate, Redis's stat_expired_stale_perc: an exponential average
+//    (5% new, 95% old) of expired/sampled per cycle.
+//
+// Worked example: keys expiring at 10.0 s, 10.3 s and 10.9 s, filed in 1024 ms windows
+// [9216, 10240) and [10240, 11264); a tick at 10.5 s drains the first window (the 10.0 s key),
+// and may find the 10.3 s key by sampling; a tick at 11.3 s drains the second window.
+import type { Keyspace } from './keyspace';
+import type { ExpireCycleResult } from './options';
+
+export const ACTIVE_EXPIRE_KEYS_PER_LOOP = 20;
+export const ACTIVE_EXPIRE_ACCEPTABLE_STALE = 10;
+/** Scan-table entries a tick may move while compacting (~1 ms at worst here). */
+export const COMPACT_STEP_PER_TICK = 8192;
+
+/**
+ * Runs one cycle at the keyspace's current time. `elapsed()` returns ms since the cycle began
+ * (from the budget clock); the cycle stops once it exceeds budgetMs. Returns what it did.
+ */
+export function activeExpireCycle(ks: Keyspace, budgetMs: number, elapsed: () => number): ExpireCycleResult {
+  const now = ks.now;
+  let expired = 0;
+  let timedOut = false;
+
+  // Phase 1: drain elapsed windows.
+  drain: for (let b = ks.expiries.due(now); b !== null; b = ks.expiries.due(now)) {
+    const entries = b.entries;
+    while (entries.length > 0) {
+      ks.deleteEntry(entries[entries.length - 1], 'expired');
+      expired++;
+      if ((expired & 63) === 0 && elapsed() > budgetMs) {
+        timedOut = true;
+        break drain;
+      }
+    }
+  }
+
+  // Phase 2: Redis's sampling loop.
+  const vol = ks.vol;
+  let sampled = 0;
+  let sampledExpired = 0;
+  // At least one loop even after a timeout: 20 checks are cheap and keep the estimate honest.
+  while (vol.length > 0) {
+    const num = vol.length < ACTIVE_EXPIRE_KEYS_PER_LOOP ? vol.length : ACTIVE_EXPIRE_KEYS_PER_LOOP;
+    let loopSampled = 0;
+    let loopExpired = 0;
+    for (let i = 0; i < num && vol.length > 0; i++) {
+      const e = vol[Math.floor(ks.random() * vol.length)];
+      loopSampled++;
+      if (e.expiresAt < now) {
+        ks.deleteEntry(e, 'expired');
+        loopExpired++;
+      }
+    }
+    sampled += loopSampled;
+    sampledExpired += loopExpired;
+    if (timedOut || elapsed() > budgetMs) {
+      timedOut = true;
+      break;
+    }
+    if ((loopExpired * 100) / loopSampled <= ACTIVE_EXPIRE_ACCEPTABLE_STALE) break;
+  }
+  expired += sampledExpired;
+
+  if (sampled > 0) ks.staleEstimate = (sampledExpired / sampled) * 0.05 + ks.staleEstimate * 0.95;
+  // Housekeeping with what is left of the budget: a step of the scan table's compaction.
+  if (!timedOut) ks.table.compactStep(COMPACT_STEP_PER_TICK);
+  return { sampled, expired, elapsedMs: elapsed(), timedOut };
+}

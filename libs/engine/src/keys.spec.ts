@@ -1,0 +1,108 @@
+// Generic key commands: DEL, EXISTS, TYPE, RENAME, TOUCH, RANDOMKEY, DBSIZE, FLUSHALL, KEYS.
+import { OK, StatusReply } from './reply';
+import { harness } from './test-support';
+
+describe('key commands', () => {
+  test('DEL / UNLINK - count existing keys only', () => {
+    const { run } = harness();
+    run('MSET', 'a', '1', 'b', '2');
+    run('HSET', 'h', 'f', 'v');
+    expect(run('DEL', 'a', 'x', 'h')).toBe(2);
+    expect(run('UNLINK', 'b', 'b')).toBe(1);
+    expect(run('DBSIZE')).toBe(0);
+  });
+
+  test('DEL - an expired key counts as missing', () => {
+    const { run, clock } = harness();
+    run('SET', 'a', '1', 'PX', '10');
+    clock.advance(11);
+    expect(run('DEL', 'a')).toBe(0);
+  });
+
+  test('EXISTS - counts repeats', () => {
+    const { run } = harness();
+    run('SET', 'a', '1');
+    expect(run('EXISTS', 'a', 'a', 'b')).toBe(2);
+  });
+
+  test('TYPE - string, hash, none', () => {
+    const { run } = harness();
+    run('SET', 's', '1');
+    run('HSET', 'h', 'f', 'v');
+    expect(run('TYPE', 's')).toEqual(new StatusReply('string'));
+    expect(run('TYPE', 'h')).toEqual(new StatusReply('hash'));
+    expect(run('TYPE', 'n')).toEqual(new StatusReply('none'));
+  });
+
+  test('RENAME - moves value and TTL, overwrites the target', () => {
+    const { run, err } = harness();
+    run('SET', 'a', '1', 'EX', '100');
+    run('HSET', 'b', 'f', 'v');
+    expect(run('RENAME', 'a', 'b')).toBe(OK);
+    expect(run('GET', 'b')).toBe('1');
+    expect(run('TTL', 'b')).toBe(100);
+    expect(run('EXISTS', 'a')).toBe(0);
+    expect(err('RENAME', 'a', 'c')).toBe('ERR no such key');
+    expect(run('RENAME', 'b', 'b')).toBe(OK);
+    run('HSET', 'h', 'x', '1', 'y', '2');
+    run('RENAME', 'h', 'h2');
+    expect(run('HGETALL', 'h2')).toEqual({ flat: ['x', '1', 'y', '2'] });
+  });
+
+  test('RENAMENX - refuses an existing target', () => {
+    const { run } = harness();
+    run('MSET', 'a', '1', 'b', '2');
+    expect(run('RENAMENX', 'a', 'b')).toBe(0);
+    expect(run('RENAMENX', 'a', 'c')).toBe(1);
+    expect(run('RENAMENX', 'c', 'c')).toBe(0);
+    expect(run('MGET', 'a', 'b', 'c')).toEqual([null, '2', '1']);
+  });
+
+  test('TOUCH - counts existing keys and resets idle time', () => {
+    const { run, clock } = harness();
+    run('SET', 'a', '1');
+    clock.advance(30_000);
+    expect(run('OBJECT', 'IDLETIME', 'a')).toBe(30);
+    expect(run('TOUCH', 'a', 'b')).toBe(1);
+    expect(run('OBJECT', 'IDLETIME', 'a')).toBe(0);
+  });
+
+  test('RANDOMKEY - nil when empty, a live key otherwise, never an expired one', () => {
+    const { run, clock } = harness();
+    expect(run('RANDOMKEY')).toBeNull();
+    run('SET', 'live', '1');
+    for (let i = 0; i < 20; i++) run('SET', `t${i}`, '1', 'PX', '5');
+    clock.advance(10);
+    for (let i = 0; i < 10; i++) expect(run('RANDOMKEY')).toBe('live');
+  });
+
+  test('DBSIZE / FLUSHALL / FLUSHDB', () => {
+    const { run, err, engine } = harness();
+    run('MSET', 'a', '1', 'b', '2');
+    expect(run('DBSIZE')).toBe(2);
+    expect(run('FLUSHALL')).toBe(OK);
+    expect(run('DBSIZE')).toBe(0);
+    expect(engine.stats().usedMemory).toBe(0);
+    run('SET', 'c', '1');
+    expect(run('FLUSHDB', 'ASYNC')).toBe(OK);
+    expect(run('DBSIZE')).toBe(0);
+    expect(err('FLUSHALL', 'NOW')).toBe('ERR syntax error');
+  });
+
+  test('KEYS - glob patterns', () => {
+    const { run } = harness();
+    run('MSET', 'hello', '1', 'hallo', '1', 'hxllo', '1', 'heeeello', '1', 'hllo', '1');
+    expect((run('KEYS', 'h?llo') as string[]).sort()).toEqual(['hallo', 'hello', 'hxllo']);
+    expect((run('KEYS', 'h*llo') as string[]).sort()).toEqual(['hallo', 'heeeello', 'hello', 'hllo', 'hxllo']);
+    expect((run('KEYS', 'h[ae]llo') as string[]).sort()).toEqual(['hallo', 'hello']);
+    expect((run('KEYS', 'h[^e]llo') as string[]).sort()).toEqual(['hallo', 'hxllo']);
+    expect((run('KEYS', 'h[a-b]llo') as string[]).sort()).toEqual(['hallo']);
+    expect(run('KEYS', '*')).toHaveLength(5);
+  });
+
+  test('DEL typed - same as DEL', () => {
+    const { engine, run } = harness();
+    run('MSET', 'a', '1', 'b', '2');
+    expect(engine.del(['a', 'b', 'c'])).toBe(2);
+  });
+});

@@ -1,0 +1,396 @@
+// The keyspace core: entries, TTL index, memory accounting, lazy expiry and mutation records.
+//
+// Every state change goes through the write primitives below (putString, hashPut, hashDel,
+// hashReplace, setExpiry, deleteEntry, flushAll); each keeps usedMemory equal to the sum of
+// entry.mem, keeps the scan table and the volatile array in step, and emits exactly one record.
+// Command handlers (commands/*.ts) validate everything first and only then call them, so a
+// command that throws leaves the state untouched (apart from lazy expiry and eviction, which
+// are state changes of their own with their own records, as in Redis).
+import type { Bytes } from './bytes';
+import { Entry, HashValue, HASH_MAX_LISTPACK_ENTRIES, HASH_MAX_LISTPACK_VALUE, NO_EXPIRY } from './entry';
+import { MnemoError, OOM_MESSAGE } from './errors';
+import { Evictor } from './eviction';
+import { ExpiryIndex } from './expiry-index';
+import { lfuAccess, lfuInit } from './lfu';
+import { hashMemory, stringMemory } from './memory';
+import type { EvictionPolicy } from './options';
+import { RecordEmitter } from './record-emitter';
+import { ScanTable } from './scan-table';
+
+/** Pass as expiresAt to putString to keep the key's current TTL (KEEPTTL, INCR, APPEND...). */
+export const KEEP_TTL = -1;
+
+/**
+ * LRU clock resolution. Design note: the LRU stamp is a hybrid logical clock,
+ * max(previous + 1, msSinceStart * 4096): it orders accesses exactly (so sampled LRU is not
+ * blinded when thousands of accesses share one millisecond, as in a benchmark) while still
+ * reading as time for OBJECT IDLETIME (stamp / 4096 = ms) as long as fewer than 4096 accesses
+ * happen per ms on average. Doubles hold it exactly for ~70 years of uptime.
+ */
+export const LRU_TICKS_PER_MS = 4096;
+
+/** Which per-key access metadata the policy needs (Redis keeps only one of them too). */
+export const TRACK_LRU = 0;
+export const TRACK_LFU = 1;
+export const TRACK_LRM = 2;
+
+export function trackModeOf(policy: EvictionPolicy): number {
+  if (policy === 'allkeys-lfu' || policy === 'volatile-lfu') return TRACK_LFU;
+  if (policy === 'allkeys-lrm' || policy === 'volatile-lrm') return TRACK_LRM;
+  return TRACK_LRU;
+}
+
+export interface KeyspaceConfig {
+  maxmemory: number;
+  policy: EvictionPolicy;
+  samples: number;
+  lfuLogFactor: number;
+  lfuDecayTime: number;
+  protoMaxBulkLen: number;
+}
+
+export class Keyspace {
+  readonly map = new Map<Bytes, Entry>();
+  readonly table = new ScanTable();
+  /** Entries with a TTL, dense (swap-remove): active expiry and volatile-* sampling. */
+  readonly vol: Entry[] = [];
+  /** Keys with a TTL by expiry time window: active expiry drains elapsed windows. */
+  readonly expiries = new ExpiryIndex();
+  readonly evictor: Evictor;
+
+  usedMemory = 0;
+  peakMemory = 0;
+  /** Command time snapshot (ms since epoch), set by begin(). */
+  now = 0;
+  private lruBase = 0;
+  lruClock = 0;
+  private readonly epoch: number;
+  trackMode: number;
+
+  hits = 0;
+  misses = 0;
+  expiredKeys = 0;
+  evictedKeys = 0;
+  staleEstimate = 0;
+
+  readonly records: RecordEmitter;
+  /** True while applying/restoring: no records, no stats. */
+  silent = false;
+
+  /** SET ... GET / GETSET: the value before the write (scratch, read right after setGeneric). */
+  previousValue: Bytes | null = null;
+
+  /** Keys an eviction in progress must not pick (the keys the current write touches). */
+  protectEntry: Entry | undefined = undefined;
+  protectKeys: Bytes[] | null = null;
+
+  constructor(
+    readonly config: KeyspaceConfig,
+    readonly random: () => number,
+    now: number,
+    firstSeq: number,
+  ) {
+    this.epoch = now;
+    this.records = new RecordEmitter(firstSeq);
+    this.trackMode = trackModeOf(config.policy);
+    this.evictor = new Evictor(this);
+    this.begin(now);
+  }
+
+  /** Starts a command at time `now`: every expiry check of the command uses this snapshot. */
+  begin(now: number): void {
+    this.now = now;
+    this.lruBase = (now - this.epoch) * LRU_TICKS_PER_MS;
+  }
+
+  private lruTick(): number {
+    let c = this.lruClock + 1;
+    if (c < this.lruBase) c = this.lruBase;
+    this.lruClock = c;
+    return c;
+  }
+
+  /** Current LRU clock reading (for idle times). */
+  lruNow(): number {
+    return this.lruClock > this.lruBase ? this.lruClock : this.lruBase;
+  }
+
+  /** Records an access (read or write lookup) in the policy's metadata. */
+  access(e: Entry): void {
+    const mode = this.trackMode;
+    if (mode === TRACK_LRU) e.lru = this.lruTick();
+    else if (mode === TRACK_LFU) e.lfu = lfuAccess(e.lfu, this.now, this.config.lfuDecayTime, this.config.lfuLogFactor, this.random);
+  }
+
+  /** True if the entry is past its expiry (Redis: expired when now > when). */
+  isExpired(e: Entry): boolean {
+    return e.expiresAt !== NO_EXPIRY && e.expiresAt < this.now;
+  }
+
+  /** Read lookup: lazily expires, counts a hit or miss, and touches unless touch=false. */
+  lookupRead(key: Bytes, touch = true): Entry | undefined {
+    const e = this.map.get(key);
+    if (e === undefined) {
+      this.misses++;
+      return undefined;
+    }
+    if (e.expiresAt !== NO_EXPIRY && e.expiresAt < this.now) {
+      this.deleteEntry(e, 'expired');
+      this.misses++;
+      return undefined;
+    }
+    this.hits++;
+    if (touch) this.access(e);
+    return e;
+  }
+
+  /** Write lookup: lazily expires and touches; no hit/miss stats. */
+  lookupWrite(key: Bytes): Entry | undefined {
+    const e = this.map.get(key);
+    if (e === undefined) return undefined;
+    if (e.expiresAt !== NO_EXPIRY && e.expiresAt < this.now) {
+      this.deleteEntry(e, 'expired');
+      return undefined;
+    }
+    this.access(e);
+    return e;
+  }
+
+  /** Lookup with lazy expiry but no touch and no stats (OBJECT, MEMORY USAGE). */
+  lookupQuiet(key: Bytes): Entry | undefined {
+    const e = this.map.get(key);
+    if (e === undefined) return undefined;
+    if (e.expiresAt !== NO_EXPIRY && e.expiresAt < this.now) {
+      this.deleteEntry(e, 'expired');
+      return undefined;
+    }
+    return e;
+  }
+
+  /** The live entry without any side effect (introspection, snapshots). */
+  peek(key: Bytes): Entry | undefined {
+    const e = this.map.get(key);
+    if (e === undefined || (e.expiresAt !== NO_EXPIRY && e.expiresAt < this.now)) return undefined;
+    return e;
+  }
+
+  // ---- memory -----------------------------------------------------------------------------
+
+  /**
+   * Makes room for a write that grows memory by at most `delta` bytes, evicting per policy
+   * (never `protect` nor `protectKeys`). Returns normally if the write may go on; throws OOM if
+   * it may not and the command is denyoom. Non-denyoom writes (DEL, EXPIRE, RENAME...) evict on
+   * a best-effort basis and always go on, as in Redis.
+   */
+  reserve(delta: number, protect: Entry | undefined, protectKeys: Bytes[] | null, denyoom: boolean): void {
+    const max = this.config.maxmemory;
+    if (max === 0) return;
+    const need = delta > 0 ? delta : 0;
+    if (this.usedMemory + need <= max) return;
+    this.protectEntry = protect;
+    this.protectKeys = protectKeys;
+    let ok: boolean;
+    try {
+      ok = this.evictor.freeMemory(max - need);
+    } finally {
+      this.protectEntry = undefined;
+      this.protectKeys = null;
+    }
+    if (!ok && denyoom) throw new MnemoError('OOM', OOM_MESSAGE);
+  }
+
+  private account(e: Entry, mem: number): void {
+    this.usedMemory += mem - e.mem;
+    e.mem = mem;
+    if (this.usedMemory > this.peakMemory) this.peakMemory = this.usedMemory;
+  }
+
+  // ---- TTL index --------------------------------------------------------------------------
+
+  private setExpiryRaw(e: Entry, at: number): void {
+    if (e.expiresAt === at) return;
+    if (e.bucketPos !== -1) this.expiries.remove(e);
+    if (at === NO_EXPIRY) {
+      if (e.volSlot !== -1) this.removeVolatile(e);
+    } else if (e.volSlot === -1) {
+      e.volSlot = this.vol.length;
+      this.vol.push(e);
+    }
+    e.expiresAt = at;
+    if (at !== NO_EXPIRY) this.expiries.add(e, this.now);
+  }
+
+  private removeVolatile(e: Entry): void {
+    const vol = this.vol;
+    const last = vol.pop() as Entry;
+    if (last !== e) {
+      vol[e.volSlot] = last;
+      last.volSlot = e.volSlot;
+    }
+    e.volSlot = -1;
+  }
+
+  private insert(e: Entry): void {
+    this.map.set(e.key, e);
+    this.table.add(e);
+  }
+
+  // ---- write primitives -------------------------------------------------------------------
+
+  /**
+   * The key becomes the string `value`. `e` is the key's live entry or undefined; a hash entry
+   * turns into a string in place (keeping its scan id). expiresAt: absolute ms, NO_EXPIRY, or
+   * KEEP_TTL. Emits a 'string' record with `reason`.
+   */
+  putString(e: Entry | undefined, key: Bytes, value: Bytes, expiresAt: number, reason: string): Entry {
+    if (e === undefined) {
+      e = new Entry(key, value, null, this.lruTick(), lfuInit(this.now));
+      this.insert(e);
+      if (expiresAt > 0) this.setExpiryRaw(e, expiresAt);
+    } else {
+      e.value = value;
+      e.hash = null;
+      if (expiresAt !== KEEP_TTL) this.setExpiryRaw(e, expiresAt);
+      if (this.trackMode === TRACK_LRM) e.lru = this.lruTick();
+    }
+    this.account(e, stringMemory(key.length, value.length));
+    if (!this.silent) this.records.string(key, value, e.expiresAt, reason);
+    return e;
+  }
+
+  /** A fresh empty hash entry (not yet accounted for fields), replacing nothing. */
+  private newHashEntry(key: Bytes): Entry {
+    const e = new Entry(key, '', new HashValue(), this.lruTick(), lfuInit(this.now));
+    this.insert(e);
+    return e;
+  }
+
+  private setField(h: HashValue, field: Bytes, value: Bytes): boolean {
+    const old = h.map.get(field);
+    h.map.set(field, value);
+    if (old === undefined) {
+      h.dataBytes += field.length + value.length;
+    } else {
+      h.dataBytes += value.length - old.length;
+    }
+    if (!h.hashtable && (h.map.size > HASH_MAX_LISTPACK_ENTRIES || field.length > HASH_MAX_LISTPACK_VALUE || value.length > HASH_MAX_LISTPACK_VALUE)) {
+      h.hashtable = true;
+    }
+    return old === undefined;
+  }
+
+  /**
+   * Sets fields (flat field, value pairs of `fields` from index `from`) on the hash `e`, or on a
+   * new hash when `e` is undefined; a string entry becomes a hash (replay only). Returns the
+   * number of new fields. Emits a 'hash' record (replace: false) with `reason`.
+   */
+  hashPut(e: Entry | undefined, key: Bytes, fields: Bytes[], from: number, reason: string): number {
+    if (e === undefined) {
+      e = this.newHashEntry(key);
+    } else if (e.hash === null) {
+      e.hash = new HashValue();
+      e.value = '';
+    }
+    const h = e.hash as HashValue;
+    let added = 0;
+    for (let i = from; i + 1 < fields.length; i += 2) {
+      if (this.setField(h, fields[i], fields[i + 1])) added++;
+    }
+    if (this.trackMode === TRACK_LRM) e.lru = this.lruTick();
+    this.account(e, hashMemory(key.length, h.map.size, h.dataBytes));
+    if (!this.silent) this.records.hash(key, from === 0 ? fields.slice() : fields.slice(from), false, e.expiresAt, reason);
+    return added;
+  }
+
+  /** The key becomes exactly this hash (RENAME target, restore, replace records). */
+  hashReplace(e: Entry | undefined, key: Bytes, fields: Bytes[], expiresAt: number, reason: string): Entry {
+    if (e === undefined) {
+      e = this.newHashEntry(key);
+    } else {
+      e.hash = new HashValue();
+      e.value = '';
+    }
+    const h = e.hash as HashValue;
+    for (let i = 0; i + 1 < fields.length; i += 2) this.setField(h, fields[i], fields[i + 1]);
+    this.setExpiryRaw(e, expiresAt);
+    this.account(e, hashMemory(key.length, h.map.size, h.dataBytes));
+    if (h.map.size === 0) {
+      this.deleteEntry(e, reason);
+      return e;
+    }
+    if (!this.silent) this.records.hash(key, fields.slice(), true, e.expiresAt, reason);
+    return e;
+  }
+
+  /**
+   * Removes fields (from index `from`) of the hash `e`. Returns how many existed. Emits an
+   * 'hdel' record of the removed fields, or a 'del' record (reason 'hdel') if the hash is now
+   * empty and therefore gone; nothing if no field existed.
+   */
+  hashDel(e: Entry, fields: Bytes[], from: number): number {
+    const h = e.hash as HashValue;
+    const removed: Bytes[] = [];
+    for (let i = from; i < fields.length; i++) {
+      const f = fields[i];
+      const old = h.map.get(f);
+      if (old === undefined) continue;
+      h.map.delete(f);
+      h.dataBytes -= f.length + old.length;
+      h.deletions++;
+      removed.push(f);
+    }
+    if (removed.length === 0) return 0;
+    if (h.map.size === 0) {
+      this.deleteEntry(e, 'hdel');
+      return removed.length;
+    }
+    if (this.trackMode === TRACK_LRM) e.lru = this.lruTick();
+    this.account(e, hashMemory(e.key.length, h.map.size, h.dataBytes));
+    if (!this.silent) this.records.hdel(e.key, removed);
+    return removed.length;
+  }
+
+  /** Sets the key's absolute expiry (NO_EXPIRY removes it). Emits a 'ttl' record. */
+  setExpiry(e: Entry, at: number, reason: string): void {
+    this.setExpiryRaw(e, at);
+    if (this.trackMode === TRACK_LRM) e.lru = this.lruTick();
+    if (!this.silent) this.records.ttl(e.key, at, reason);
+  }
+
+  /** Deletes the key. reason 'expired' / 'evicted' also count in stats. Emits a 'del' record. */
+  deleteEntry(e: Entry, reason: string): void {
+    this.map.delete(e.key);
+    this.table.remove(e);
+    if (e.volSlot !== -1) this.removeVolatile(e);
+    if (e.bucketPos !== -1) this.expiries.remove(e);
+    this.usedMemory -= e.mem;
+    e.mem = 0;
+    e.value = '';
+    e.hash = null;
+    if (this.silent) return;
+    if (reason === 'expired') this.expiredKeys++;
+    else if (reason === 'evicted') this.evictedKeys++;
+    this.records.del(e.key, reason);
+  }
+
+  /** Removes every key. Emits a 'flush' record. */
+  flushAll(reason: string): void {
+    this.map.clear();
+    this.table.clear();
+    for (const e of this.vol) e.volSlot = -1;
+    this.vol.length = 0;
+    this.expiries.clear();
+    this.usedMemory = 0;
+    this.evictor.reset();
+    if (!this.silent) this.records.flush(reason);
+  }
+
+  // ---- checks shared by commands ----------------------------------------------------------
+
+  /** Redis's checkStringLength: throws if a string would exceed proto-max-bulk-len. */
+  checkLength(length: number): void {
+    if (length > this.config.protoMaxBulkLen) {
+      throw new MnemoError('ERR', 'string exceeds maximum allowed size (proto-max-bulk-len)');
+    }
+  }
+}

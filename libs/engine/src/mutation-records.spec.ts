@@ -1,0 +1,131 @@
+// Mutation records: shapes per command, gapless seq, replay into a fresh engine, persistence hooks.
+import { ManualClock } from './clock';
+import { Engine } from './engine';
+import { dump, harness, seededRandom } from './test-support';
+
+describe('mutation records', () => {
+  test('records - state-based shapes and keyspace-event reasons', () => {
+    const { run, records, clock } = harness();
+    const now = clock.now();
+    run('SET', 'k', '41', 'EX', '10');
+    run('INCR', 'k');
+    run('EXPIRE', 'k', '20');
+    run('PERSIST', 'k');
+    run('HSET', 'h', 'f', '1', 'g', '2');
+    run('HINCRBY', 'h', 'f', '2');
+    run('HDEL', 'h', 'f');
+    run('HDEL', 'h', 'g');
+    run('RENAME', 'k', 'k2');
+    run('DEL', 'k2');
+    run('FLUSHALL');
+    expect(records.map(({ seq: _seq, ...r }) => r)).toEqual([
+      { kind: 'string', reason: 'set', key: 'k', value: '41', expiresAt: now + 10000 },
+      { kind: 'string', reason: 'incrby', key: 'k', value: '42', expiresAt: now + 10000 },
+      { kind: 'ttl', reason: 'expire', key: 'k', expiresAt: now + 20000 },
+      { kind: 'ttl', reason: 'persist', key: 'k', expiresAt: null },
+      { kind: 'hash', reason: 'hset', key: 'h', fields: ['f', '1', 'g', '2'], replace: false, expiresAt: null },
+      { kind: 'hash', reason: 'hincrby', key: 'h', fields: ['f', '3'], replace: false, expiresAt: null },
+      { kind: 'hdel', reason: 'hdel', key: 'h', fields: ['f'] },
+      { kind: 'del', reason: 'hdel', key: 'h' },
+      { kind: 'del', reason: 'rename_from', key: 'k' },
+      { kind: 'string', reason: 'rename_to', key: 'k2', value: '42', expiresAt: null },
+      { kind: 'del', reason: 'del', key: 'k2' },
+      { kind: 'flush', reason: 'flushall' },
+    ]);
+    expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => i + 1));
+  });
+
+  test('records - failed commands and no-op writes emit nothing', () => {
+    const { run, err, records } = harness();
+    run('SET', 'k', 'v');
+    err('INCR', 'k');
+    err('SET', 'k', 'v', 'NX', 'XX');
+    run('SET', 'k', 'w', 'NX');
+    run('HDEL', 'nope', 'f');
+    run('EXPIRE', 'nope', '10');
+    run('PERSIST', 'k');
+    expect(records).toHaveLength(1);
+  });
+
+  test('records - seq is gapless with or without listeners, and firstSeq/setNextSeq set the start', () => {
+    const clock = new ManualClock();
+    const engine = new Engine({ clock, firstSeq: 100 });
+    engine.execute(['SET', 'a', '1']);
+    expect(engine.lastSeq).toBe(100);
+    const seen: number[] = [];
+    const off = engine.onMutation((r) => seen.push(r.seq));
+    engine.execute(['SET', 'b', '1']);
+    engine.execute(['DEL', 'a', 'b']);
+    off();
+    engine.execute(['SET', 'c', '1']);
+    expect(seen).toEqual([101, 102, 103]);
+    expect(engine.lastSeq).toBe(104);
+    engine.setNextSeq(500);
+    engine.execute(['SET', 'd', '1']);
+    expect(engine.lastSeq).toBe(500);
+    expect(engine.stats().lastSeq).toBe(500);
+  });
+
+  test('apply - replaying the stream into an empty engine rebuilds the same state', () => {
+    const { run, records, engine, clock } = harness({ maxmemory: 60_000, maxmemoryPolicy: 'allkeys-lru' });
+    const rnd = seededRandom(99);
+    for (let i = 0; i < 3000; i++) {
+      const k = `k${Math.floor(rnd() * 200)}`;
+      const r = rnd();
+      if (r < 0.3) run('SET', k, `v${i}`, 'PX', String(1 + Math.floor(rnd() * 5000)));
+      else if (r < 0.5) run('HSET', `h${k}`, `f${i % 7}`, `${i}`);
+      else if (r < 0.6) run('HDEL', `h${k}`, `f${i % 7}`);
+      else if (r < 0.7) run('DEL', k);
+      else if (r < 0.8) {
+        if (run('EXISTS', 'k1') === 1) run('RENAME', 'k1', k);
+      }
+      else run('SET', k, 'x'.repeat(Math.floor(rnd() * 300)));
+      clock.advance(Math.floor(rnd() * 20));
+      if (i % 100 === 0) engine.tick();
+    }
+    expect(records.some((r) => r.reason === 'evicted')).toBe(true);
+    expect(records.some((r) => r.reason === 'expired')).toBe(true);
+    const replica = new Engine({ clock });
+    for (const r of records) replica.apply(r);
+    expect(dump(replica)).toEqual(dump(engine));
+    expect(replica.lastSeq).toBe(engine.lastSeq);
+  });
+
+  test('snapshotChunk / restoreEntry - a snapshot plus the later records rebuilds the state', () => {
+    const { run, records, engine, clock } = harness();
+    for (let i = 0; i < 500; i++) run('SET', `k${i}`, `${i}`);
+    for (let i = 0; i < 100; i++) run('HSET', `h${i}`, 'a', '1', 'b', `${i}`);
+    const startSeq = engine.lastSeq;
+    const entries = [];
+    let cursor = '0';
+    let step = 0;
+    do {
+      const chunk = engine.snapshotChunk(cursor, 37);
+      entries.push(...chunk.entries);
+      cursor = chunk.cursor;
+      // writes go on between chunks (fuzzy snapshot)
+      run('SET', `k${step}`, 'changed');
+      run('DEL', `k${499 - step}`);
+      run('HSET', `h${step}`, 'c', '3');
+      run('SET', `new${step}`, 'x', 'EX', '100');
+      step++;
+    } while (cursor !== '0');
+    const replica = new Engine({ clock });
+    for (const e of entries) replica.restoreEntry(e);
+    for (const r of records) if (r.seq > startSeq) replica.apply(r);
+    expect(dump(replica)).toEqual(dump(engine));
+  });
+
+  test('apply - emits no records and does not evict or fail with OOM', () => {
+    const { records } = harness();
+    const clock = new ManualClock();
+    const replica = new Engine({ clock, maxmemory: 1000 });
+    const seen: unknown[] = [];
+    replica.onMutation((r) => seen.push(r));
+    for (let i = 0; i < 50; i++) replica.apply({ kind: 'string', seq: i + 1, reason: 'set', key: `k${i}`, value: 'v', expiresAt: null });
+    expect(seen).toHaveLength(0);
+    expect(records).toHaveLength(0);
+    expect(replica.stats().keys).toBe(50);
+    expect(replica.lastSeq).toBe(50);
+  });
+});

@@ -1,0 +1,61 @@
+// Mutation record emission: gapless seq numbers and listener dispatch (see mutation.ts).
+import type { Bytes } from './bytes';
+import { NO_EXPIRY } from './entry';
+import type { MutationListener, MutationRecord } from './mutation';
+
+/**
+ * Each method assigns the next seq even when nobody listens (the seq stays gapless and equal to
+ * the log's), and only allocates the record object when there is a listener. Listeners are
+ * called synchronously, in registration order, and must not throw (a throw would reach the
+ * caller of the command after its state change).
+ */
+export class RecordEmitter {
+  nextSeq: number;
+  lastSeq: number;
+  listeners: MutationListener[] = [];
+
+  constructor(firstSeq: number) {
+    this.nextSeq = firstSeq;
+    this.lastSeq = firstSeq - 1;
+  }
+
+  private emit(record: MutationRecord): void {
+    const seq = this.nextSeq++;
+    this.lastSeq = seq;
+    record.seq = seq;
+    const listeners = this.listeners;
+    for (let i = 0; i < listeners.length; i++) listeners[i](record);
+  }
+
+  private skip(): boolean {
+    if (this.listeners.length > 0) return false;
+    this.lastSeq = this.nextSeq++;
+    return true;
+  }
+
+  string(key: Bytes, value: Bytes, expiresAt: number, reason: string): void {
+    if (this.skip()) return;
+    this.emit({ kind: 'string', seq: 0, reason, key, value, expiresAt: expiresAt === NO_EXPIRY ? null : expiresAt });
+  }
+
+  hash(key: Bytes, fields: Bytes[], replace: boolean, expiresAt: number, reason: string): void {
+    this.emit({ kind: 'hash', seq: 0, reason, key, fields, replace, expiresAt: expiresAt === NO_EXPIRY ? null : expiresAt });
+  }
+
+  hdel(key: Bytes, fields: Bytes[]): void {
+    this.emit({ kind: 'hdel', seq: 0, reason: 'hdel', key, fields });
+  }
+
+  ttl(key: Bytes, expiresAt: number, reason: string): void {
+    this.emit({ kind: 'ttl', seq: 0, reason, key, expiresAt: expiresAt === NO_EXPIRY ? null : expiresAt });
+  }
+
+  del(key: Bytes, reason: string): void {
+    if (this.skip()) return;
+    this.emit({ kind: 'del', seq: 0, reason, key });
+  }
+
+  flush(reason: string): void {
+    this.emit({ kind: 'flush', seq: 0, reason });
+  }
+}

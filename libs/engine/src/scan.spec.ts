@@ -1,0 +1,126 @@
+// SCAN / HSCAN: options, errors, and the guarantee under concurrent adds, deletes and evictions.
+import { harness, seededRandom } from './test-support';
+import type { Reply } from './reply';
+
+function scanAll(run: (...a: string[]) => Reply, extra: string[] = [], between?: (step: number) => void): string[] {
+  const seen: string[] = [];
+  let cursor = '0';
+  let step = 0;
+  do {
+    const [next, keys] = run('SCAN', cursor, ...extra) as [string, string[]];
+    seen.push(...keys);
+    cursor = next;
+    between?.(step++);
+  } while (cursor !== '0');
+  return seen;
+}
+
+describe('SCAN', () => {
+  test('SCAN - full iteration returns every key', () => {
+    const { run } = harness();
+    for (let i = 0; i < 500; i++) run('SET', `k${i}`, 'v');
+    const seen = new Set(scanAll(run, ['COUNT', '7']));
+    expect(seen.size).toBe(500);
+  });
+
+  test('SCAN - MATCH and TYPE filter', () => {
+    const { run } = harness();
+    for (let i = 0; i < 50; i++) run('SET', `user:${i}`, 'v');
+    for (let i = 0; i < 50; i++) run('HSET', `sess:${i}`, 'f', 'v');
+    expect(new Set(scanAll(run, ['MATCH', 'user:1*'])).size).toBe(11);
+    expect(new Set(scanAll(run, ['TYPE', 'hash'])).size).toBe(50);
+    expect(new Set(scanAll(run, ['TYPE', 'HASH', 'MATCH', 'user:*'])).size).toBe(0);
+  });
+
+  test('SCAN - errors', () => {
+    const { err } = harness();
+    expect(err('SCAN', 'abc')).toBe('ERR invalid cursor');
+    expect(err('SCAN', '-1')).toBe('ERR invalid cursor');
+    expect(err('SCAN', '0', 'COUNT', '0')).toBe('ERR syntax error');
+    expect(err('SCAN', '0', 'COUNT', 'x')).toBe('ERR value is not an integer or out of range');
+    expect(err('SCAN', '0', 'FOO')).toBe('ERR syntax error');
+    expect(err('SCAN', '0', 'MATCH')).toBe('ERR syntax error');
+  });
+
+  test('SCAN - a key present for the whole scan is returned at least once under adds, deletes and evictions', () => {
+    const { run, engine } = harness({ maxmemory: 0 });
+    const rnd = seededRandom(11);
+    for (let i = 0; i < 2000; i++) run('SET', `stable${i}`, 'v');
+    for (let i = 0; i < 2000; i++) run('SET', `churn${i}`, 'v');
+    // Evictions need a limit: allow about the current size, then keep adding keys.
+    engine.configSet('maxmemory-policy', 'volatile-random');
+    let n = 0;
+    const seen = new Set(
+      scanAll(run, ['COUNT', '25'], () => {
+        for (let j = 0; j < 30; j++) {
+          const r = rnd();
+          if (r < 0.4) run('DEL', `churn${Math.floor(rnd() * 2000)}`);
+          else if (r < 0.8) run('SET', `new${n++}`, 'v', 'EX', '100');
+          else run('SET', `churn${Math.floor(rnd() * 2000)}`, 'v');
+        }
+        if (n % 90 === 0) {
+          engine.configSet('maxmemory', String(engine.stats().usedMemory - 2000));
+          engine.configSet('maxmemory', '0');
+        }
+      }),
+    );
+    expect(engine.stats().evictedKeys).toBeGreaterThan(0);
+    for (let i = 0; i < 2000; i++) expect(seen.has(`stable${i}`)).toBe(true);
+  });
+
+  test('SCAN - survives compaction of tombstones between calls', () => {
+    const { run } = harness();
+    for (let i = 0; i < 1000; i++) run('SET', `k${i}`, 'v');
+    const [cursor, first] = run('SCAN', '0', 'COUNT', '100') as [string, string[]];
+    for (let i = 0; i < 900; i++) if (!first.includes(`k${i}`)) run('DEL', `k${i}`);
+    for (let i = 0; i < 10; i++) run('SET', `fresh${i}`, 'v'); // triggers compaction
+    const rest: string[] = [];
+    let c = cursor;
+    while (c !== '0') {
+      const [next, keys] = run('SCAN', c) as [string, string[]];
+      rest.push(...keys);
+      c = next;
+    }
+    for (let i = 900; i < 1000; i++) expect(rest).toContain(`k${i}`);
+  });
+
+  test('scan typed - same as SCAN', () => {
+    const { run, engine } = harness();
+    run('SET', 'a', '1');
+    run('HSET', 'h', 'f', 'v');
+    expect(engine.scan('0', { type: 'hash' })).toEqual({ cursor: '0', keys: ['h'] });
+    expect(engine.scan('0', { match: 'a' })).toEqual({ cursor: '0', keys: ['a'] });
+  });
+});
+
+describe('HSCAN', () => {
+  test('HSCAN - a small hash comes whole with cursor 0', () => {
+    const { run } = harness();
+    run('HSET', 'h', 'a', '1', 'b', '2', 'c', '3');
+    expect(run('HSCAN', 'h', '0', 'COUNT', '1')).toEqual(['0', ['a', '1', 'b', '2', 'c', '3']]);
+    expect(run('HSCAN', 'h', '0', 'MATCH', 'b*')).toEqual(['0', ['b', '2']]);
+    expect(run('HSCAN', 'h', '0', 'NOVALUES')).toEqual(['0', ['a', 'b', 'c']]);
+    expect(run('HSCAN', 'missing', '0')).toEqual(['0', []]);
+  });
+
+  test('HSCAN - a large hash is paged and a field present throughout is never missed', () => {
+    const { run } = harness();
+    const args = ['HSET', 'h'];
+    for (let i = 0; i < 1000; i++) args.push(`f${i}`, 'v');
+    run(...args);
+    const seen = new Set<string>();
+    let cursor = '0';
+    let round = 0;
+    do {
+      const [next, flat] = run('HSCAN', 'h', cursor, 'COUNT', '20') as [string, string[]];
+      for (let i = 0; i < flat.length; i += 2) seen.add(flat[i]);
+      // delete already-seen and not-yet-seen volatile fields (f0..f299), add new ones
+      for (let j = 0; j < 3; j++) run('HDEL', 'h', `f${(round * 3 + j) % 300}`);
+      run('HSET', 'h', `new${round}`, 'v');
+      round++;
+      cursor = next;
+    } while (cursor !== '0');
+    expect(round).toBeGreaterThan(10);
+    for (let i = 300; i < 1000; i++) expect(seen.has(`f${i}`)).toBe(true);
+  });
+});
