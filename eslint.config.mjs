@@ -7,7 +7,7 @@ export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
-    ignores: ['**/dist', '**/node_modules', '**/.next', '**/out-tsc', 'bench/results', 'tmp', 'data'],
+    ignores: ['**/eslint.config.mjs', '**/dist', '**/node_modules', '**/.next', '**/out-tsc', 'bench/results', 'tmp', 'data'],
   },
   {
     files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.mjs'],
