@@ -1,1 +1,2 @@
 export * from './admin/events';
+export * from './http/index';

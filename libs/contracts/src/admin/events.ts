@@ -122,3 +122,86 @@ export interface SetConfigRequest {
 export interface DeleteKeyRequest {
   key: string;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Additions by the gateway (compatible with everything above).
+
+/** The connect_error message a client gets when its handshake token is missing or wrong. */
+export const ADMIN_UNAUTHORIZED = 'unauthorized';
+
+/** Handshake auth: io(url + ADMIN_NAMESPACE, { auth: { token } }). */
+export interface AdminHandshakeAuth {
+  token: string;
+}
+
+/**
+ * Sent on `evictions` and `expirations`: removals batched over a short window (~200 ms), at most
+ * a few hundred per batch; `dropped` counts removals in the window that were not sent.
+ * `usedMemory` of each event is sampled when the batch is built (at most one window later).
+ */
+export interface RemovalBatch {
+  events: RemovalEvent[];
+  dropped: number;
+}
+
+/**
+ * What each stream carries. Notes:
+ * - `stats`: one frame on connect (the latest), then one per second.
+ * - `keyspace`: only to sockets that subscribed with `keyspace:subscribe`. A change's `kind` is
+ *   'set' when the key exists after it (string/hash writes, HDEL of some fields, TTL changes:
+ *   `event` tells which, e.g. 'expire', 'persist', 'hset'), 'del' when a command removed it,
+ *   'expire' when it expired, 'evict' when it was evicted. A FLUSHALL is one change with kind
+ *   'del', event 'flushall' and key '*'. A batch every ~200 ms with at most 200 changes (the
+ *   latest change per key, an even sample when more keys changed); `type`, `ttlMs` and `size`
+ *   are the key's state when the batch was built.
+ * - `persistence`: on connect the recent history (oldest first, up to 50), then each event live.
+ */
+export interface AdminStreamPayloads {
+  stats: StatsFrame;
+  keyspace: KeyspaceBatch;
+  evictions: RemovalBatch;
+  expirations: RemovalBatch;
+  persistence: PersistenceEvent;
+}
+
+/**
+ * Error codes in error acks: INVALID_PAYLOAD (payload not an object / a field of the wrong type;
+ * `field` names the payload field), UNKNOWN_COMMAND (event name not in AdminCommand),
+ * UNKNOWN_OPTION (config:set of a name that cannot be changed live; field 'name'), INVALID_VALUE
+ * (config:set value refused, e.g. maxmemory 'lots' or policy 'yolo'; `field` is the option name),
+ * UNAVAILABLE (persistence is off), or the server's own codes (ERR, OOM, MISCONF, LOADING ...;
+ * for config:set `field` is the option name).
+ */
+export type AdminErrorCode =
+  | 'INVALID_PAYLOAD'
+  | 'UNKNOWN_COMMAND'
+  | 'UNKNOWN_OPTION'
+  | 'INVALID_VALUE'
+  | 'UNAVAILABLE'
+  | (string & {});
+
+/** Payload and ok-ack extra fields of each command. */
+export interface AdminCommandShapes {
+  'keyspace:subscribe': { request: KeyspaceSubscribeRequest; ok: { pattern: string; patterns: string[] } };
+  /** `pattern` omitted: drop every pattern of this socket. */
+  'keyspace:unsubscribe': { request: Partial<KeyspaceSubscribeRequest> | undefined; ok: { patterns: string[] } };
+  /** `value` in the ok ack is the value now in effect, as CONFIG GET shows it. */
+  'config:set': { request: SetConfigRequest; ok: { name: string; value: string } };
+  'persistence:bgsave': { request: undefined; ok: { message: string } };
+  'persistence:rewrite': { request: undefined; ok: { message: string } };
+  'key:delete': { request: DeleteKeyRequest; ok: { deleted: number } };
+}
+
+/** The options `config:set` accepts (others get UNKNOWN_OPTION). */
+export const ADMIN_SETTABLE_OPTIONS = [
+  'maxmemory',
+  'maxmemory-policy',
+  'maxmemory-samples',
+  'lfu-log-factor',
+  'lfu-decay-time',
+  'appendonly',
+  'appendfsync',
+  'save',
+  'auto-aof-rewrite-percentage',
+  'auto-aof-rewrite-min-size',
+] as const;

@@ -1,0 +1,53 @@
+// The shared HTTP schemas: which rate-limit and session bodies pass, and which field a refusal names.
+
+import { CreateSessionSchema, KeyText, RateLimitTargetSchema, SessionIdParam } from '../index';
+
+function firstIssue(result: { success: boolean; error?: { issues: Array<{ path: Array<string | number>; message: string }> } }) {
+  expect(result.success).toBe(false);
+  return result.error!.issues[0];
+}
+
+describe('RateLimitTargetSchema', () => {
+  it('accepts an ad-hoc check and defaults cost to 1', () => {
+    const parsed = RateLimitTargetSchema.parse({ key: 'user:1', algorithm: 'gcra', limit: 10, windowMs: 1000 });
+    expect(parsed.cost).toBe(1);
+  });
+
+  it('accepts the named-policy and envoy forms', () => {
+    expect(RateLimitTargetSchema.safeParse({ policy: 'api', key: 'k' }).success).toBe(true);
+    expect(
+      RateLimitTargetSchema.safeParse({ domain: 'edge', descriptors: [{ key: 'remote_address', value: '10.0.0.1' }] }).success,
+    ).toBe(true);
+  });
+
+  it('names the field of a negative, absurd or unknown value', () => {
+    expect(firstIssue(RateLimitTargetSchema.safeParse({ key: 'k', algorithm: 'gcra', limit: -1, windowMs: 1000 })).path).toEqual(['limit']);
+    expect(firstIssue(RateLimitTargetSchema.safeParse({ key: 'k', algorithm: 'gcra', limit: 1, windowMs: 1e15 })).path).toEqual(['windowMs']);
+    expect(firstIssue(RateLimitTargetSchema.safeParse({ key: 'k', algorithm: 'leaky', limit: 1, windowMs: 1 })).path).toEqual(['algorithm']);
+  });
+
+  it('refuses mixed forms and missing parts, naming the field', () => {
+    expect(firstIssue(RateLimitTargetSchema.safeParse({ policy: 'api' })).path).toEqual(['key']);
+    const mixed = firstIssue(RateLimitTargetSchema.safeParse({ policy: 'api', key: 'k', limit: 5 }));
+    expect(mixed.path).toEqual(['limit']);
+    expect(mixed.message).toContain('not allowed with policy');
+    expect(RateLimitTargetSchema.safeParse({ key: 'k', algorithm: 'gcra', limit: 1, windowMs: 1, extra: 1 }).success).toBe(false);
+  });
+});
+
+describe('KeyText', () => {
+  it('refuses control characters and __proto__', () => {
+    expect(KeyText.safeParse('a\u0000b').success).toBe(false);
+    expect(KeyText.safeParse('x__proto__').success).toBe(false);
+    expect(KeyText.safeParse('').success).toBe(false);
+    expect(KeyText.safeParse('user:42').success).toBe(true);
+  });
+});
+
+describe('sessions', () => {
+  it('refuses a TTL of zero or over a year and a malformed id', () => {
+    expect(firstIssue(CreateSessionSchema.safeParse({ ttlMs: 0 })).path).toEqual(['ttlMs']);
+    expect(firstIssue(CreateSessionSchema.safeParse({ ttlMs: 400 * 86_400_000 })).path).toEqual(['ttlMs']);
+    expect(SessionIdParam.safeParse('../etc/passwd').success).toBe(false);
+  });
+});
