@@ -4,9 +4,12 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AdminIoAdapter } from './admin-gateway/admin-io.adapter';
 import { AppModule } from './app.module';
 import type { MnemoConfig } from './config/options';
 import { KeyspaceService } from './core/keyspace.service';
+import { frameworkErrorHandler } from './http/common/http-exception.filter';
+import type { FrameworkErrorReply } from './http/common/http-exception.filter';
 
 export interface RunningServer {
   app: NestFastifyApplication;
@@ -34,12 +37,19 @@ export async function startServer(config: MnemoConfig, options: StartOptions = {
     config['admin-token'] = randomBytes(24).toString('base64url');
     generatedToken = true;
   }
-  const adapter = new FastifyAdapter({ bodyLimit: config['body-limit'], trustProxy: false });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config['body-limit'],
+    trustProxy: false,
+    // Errors Fastify answers before routing (bad URL encoding) get the API's error envelope.
+    frameworkErrors: (error: Error & { statusCode?: number; code?: string }, _request: unknown, reply: unknown) =>
+      frameworkErrorHandler(error, reply as FrameworkErrorReply),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: config['log-level'] === 'silent' ? false : ['error', 'warn', 'log'],
     abortOnError: false,
   });
   app.enableShutdownHooks();
+  app.useWebSocketAdapter(new AdminIoAdapter(app, config));
   await app.listen(config['http-port'], config.host);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config['http-port'];
@@ -48,8 +58,9 @@ export async function startServer(config: MnemoConfig, options: StartOptions = {
   if (announce) {
     console.log(`Mnemo HTTP API listening on ${httpUrl}`);
     if (generatedToken) console.log(`Admin token (generated for this run, set MNEMO_ADMIN_TOKEN to fix it): ${config['admin-token']}`);
-    if (!['127.0.0.1', 'localhost', '::1'].includes(config.host) && generatedToken) {
-      console.warn(`Warning: bound to ${config.host} with a generated admin token and no API keys set`);
+    if (!['127.0.0.1', 'localhost', '::1'].includes(config.host) && (generatedToken || !config['api-keys'])) {
+      const missing = [generatedToken ? 'no admin token set (a generated one is in use)' : '', config['api-keys'] ? '' : 'no API keys (data endpoints are open)'];
+      console.warn(`Warning: bound to ${config.host} with ${missing.filter(Boolean).join(' and ')}`);
     }
   }
   return {

@@ -116,6 +116,9 @@ export const OPTION_DEFINITIONS = {
   'max-key-length': { default: 1024, parse: parseInteger(1, 1024 * 1024), help: 'longest key accepted over HTTP, in bytes' },
   'max-value-size': { default: 1024 * 1024, parse: parseBytes, help: 'largest value accepted over HTTP' },
   'ratelimit-policies': { default: '', parse: parseText, help: 'JSON file of named rate-limit policies' },
+  'session-default-ttl': { default: 24 * 60 * 60 * 1000, parse: parseInteger(1, 365 * 24 * 60 * 60 * 1000), help: 'TTL of a session created without ttlMs, in ms' },
+  'sessions-max-per-user': { default: 0, parse: parseInteger(0, 100_000), help: 'most live sessions per user, oldest destroyed first (0: no limit)' },
+  'http-fast-lane': { default: true, parse: parseYesNo, help: 'serve the rate-limit check routes ahead of the Nest pipeline (yes|no)' },
   'log-level': { default: 'info', parse: parseChoice(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const), help: 'log level' },
 } as const;
 

@@ -35,7 +35,8 @@ export class KeyspaceService implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
-    this.expireTimer = setInterval(() => this.engine.tick(), ACTIVE_EXPIRE_INTERVAL_MS);
+    // No active expiry while recovering: its delete records would race the replayed log's seqs.
+    this.expireTimer = setInterval(() => this.ready && this.engine.tick(), ACTIVE_EXPIRE_INTERVAL_MS);
     this.expireTimer.unref();
   }
 

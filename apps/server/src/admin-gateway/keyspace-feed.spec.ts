@@ -1,0 +1,156 @@
+// The keyspace feed: coalescing per key, pattern groups, caps with stride sampling, dropped counts.
+
+import { bytesFromText } from '@mnemo/engine';
+import type { KeyInfo, MutationRecord } from '@mnemo/engine';
+import { KeyspaceFeed, strideSample } from './keyspace-feed';
+
+const NOW = 1_700_000_000_000;
+let seq = 0;
+const set = (key: string, expiresAt: number | null = null): MutationRecord => ({
+  kind: 'string',
+  key: bytesFromText(key),
+  value: 'v',
+  expiresAt,
+  seq: ++seq,
+  reason: 'set',
+});
+const del = (key: string, reason = 'del'): MutationRecord => ({ kind: 'del', key: bytesFromText(key), seq: ++seq, reason });
+
+function feedWith(live: Map<string, KeyInfo>, options: { windowCapacity?: number; maxChangesPerBatch?: number } = {}) {
+  return new KeyspaceFeed({ keyInfo: (key) => live.get(key) ?? null, ...options });
+}
+
+const info = (key: string, expiresAt: number | null = null): KeyInfo => ({
+  key,
+  type: 'string',
+  expiresAt,
+  memory: 64,
+  idleSeconds: 0,
+  freq: 0,
+  encoding: 'embstr',
+  length: 1,
+});
+
+describe('KeyspaceFeed', () => {
+  it('sends nothing and keeps nothing without subscribers', () => {
+    const feed = feedWith(new Map());
+    expect(feed.active).toBe(false);
+    expect(feed.drain(NOW)).toEqual([]);
+  });
+
+  it('coalesces many writes to one key into its latest state and counts the rest dropped', () => {
+    const live = new Map([['k', info('k', NOW + 5000)]]);
+    const feed = feedWith(live);
+    feed.subscribe('a', '*');
+    for (let i = 0; i < 1000; i++) feed.record(set('k', NOW + 5000));
+    const [{ ids, batch }] = feed.drain(NOW);
+    expect(ids).toEqual(['a']);
+    expect(batch.changes).toEqual([{ kind: 'set', event: 'set', key: 'k', type: 'string', ttlMs: 5000, size: 64, seq }]);
+    expect(batch.dropped).toBe(999);
+    expect(feed.drain(NOW)).toEqual([]);
+  });
+
+  it('filters by pattern and maps removal reasons to kinds', () => {
+    const feed = feedWith(new Map([['user:1', info('user:1')]]));
+    feed.subscribe('users', 'user:*');
+    feed.subscribe('carts', 'cart:?');
+    feed.record(set('user:1'));
+    feed.record(del('cart:1', 'expired'));
+    feed.record(del('cart:2', 'evicted'));
+    feed.record(del('cart:33'));
+    const batches = new Map(feed.drain(NOW).flatMap(({ ids, batch }) => ids.map((id) => [id, batch] as const)));
+    expect(batches.get('users')?.changes.map((c) => [c.kind, c.key])).toEqual([['set', 'user:1']]);
+    expect(batches.get('carts')?.changes.map((c) => [c.kind, c.key])).toEqual([
+      ['expire', 'cart:1'],
+      ['evict', 'cart:2'],
+    ]);
+    expect(batches.get('carts')?.dropped).toBe(0);
+  });
+
+  it('caps each batch with an even sample across the window', () => {
+    const feed = feedWith(new Map(), { maxChangesPerBatch: 10 });
+    feed.subscribe('a', '*');
+    for (let i = 0; i < 100; i++) feed.record(del(`k${i}`));
+    const [{ batch }] = feed.drain(NOW);
+    expect(batch.changes.map((c) => c.key)).toEqual(Array.from({ length: 10 }, (_, i) => `k${i * 10}`));
+    expect(batch.dropped).toBe(90);
+  });
+
+  it('keeps the latest changes of a window and reports the overwritten ones to every subscriber', () => {
+    const feed = feedWith(new Map(), { windowCapacity: 50 }); // rounded up to 64
+    feed.subscribe('a', 'x*');
+    feed.subscribe('b', 'y*');
+    for (let i = 0; i < 80; i++) feed.record(del(`x${i}`));
+    const batches = new Map(feed.drain(NOW).flatMap(({ ids, batch }) => ids.map((id) => [id, batch] as const)));
+    expect(batches.get('a')?.dropped).toBe(16);
+    expect(batches.get('a')?.changes.map((c) => c.key)).toEqual(Array.from({ length: 64 }, (_, i) => `x${i + 16}`));
+    expect(batches.get('b')).toEqual({ changes: [], dropped: 16 });
+  });
+
+  it('reports the latest kind and reason of a key with its state at drain time', () => {
+    const live = new Map<string, KeyInfo>();
+    const feed = feedWith(live);
+    feed.subscribe('a', '*');
+    feed.record(set('gone'));
+    feed.record(del('gone', 'evicted'));
+    feed.record(del('back'));
+    feed.record(set('back', NOW + 50));
+    live.set('back', info('back', NOW + 50));
+    const [{ batch }] = feed.drain(NOW);
+    expect(batch.changes.map((c) => [c.key, c.kind, c.event, c.ttlMs])).toEqual([
+      ['gone', 'evict', 'evicted', null],
+      ['back', 'set', 'set', 50],
+    ]);
+    expect(batch.dropped).toBe(2);
+  });
+
+  it('turns a FLUSHALL into one change and supersedes what came before it', () => {
+    const feed = feedWith(new Map([['after', info('after')]]));
+    feed.subscribe('a', 'after');
+    feed.record(del('before'));
+    feed.record({ kind: 'flush', seq: ++seq, reason: 'flushall' });
+    feed.record(set('after'));
+    const [{ batch }] = feed.drain(NOW);
+    expect(batch.changes.map((c) => [c.kind, c.event, c.key])).toEqual([
+      ['del', 'flushall', '*'],
+      ['set', 'set', 'after'],
+    ]);
+    expect(batch.dropped).toBe(1);
+  });
+
+  it('shares one group between subscribers with the same patterns, and unsubscribes', () => {
+    const feed = feedWith(new Map());
+    expect(feed.subscribe('a', 'k*')).toEqual(['k*']);
+    expect(feed.subscribe('a', 'j*')).toEqual(['k*', 'j*']);
+    feed.subscribe('b', 'j*');
+    feed.subscribe('b', 'k*');
+    feed.record(del('k1'));
+    feed.record(del('j1'));
+    const out = feed.drain(NOW);
+    expect(out).toHaveLength(1);
+    expect(out[0].ids.sort()).toEqual(['a', 'b']);
+    expect(out[0].batch.changes.map((c) => c.key)).toEqual(['k1', 'j1']);
+    expect(feed.unsubscribe('a', 'k*')).toEqual(['j*']);
+    expect(feed.unsubscribe('a')).toEqual([]);
+    feed.unsubscribe('b');
+    expect(feed.active).toBe(false);
+  });
+
+  it('refuses a 17th pattern and carries dropped counts of skipped batches', () => {
+    const feed = feedWith(new Map());
+    for (let i = 0; i < 16; i++) feed.subscribe('a', `p${i}`);
+    expect(feed.subscribe('a', 'one-too-many')).toEqual({ error: 'at most 16 patterns per connection' });
+    feed.subscribe('b', 'p0');
+    feed.carryDropped('a', 7);
+    feed.record(del('p0'));
+    const out = feed.drain(NOW);
+    expect(out).toContainEqual({ ids: ['a'], batch: { changes: [expect.objectContaining({ key: 'p0' })], dropped: 7 } });
+    expect(out).toContainEqual({ ids: ['b'], batch: { changes: [expect.objectContaining({ key: 'p0' })], dropped: 0 } });
+    expect(feed.drain(NOW)).toEqual([]);
+  });
+
+  it('strideSample keeps everything under the cap', () => {
+    expect(strideSample([1, 2, 3], 5)).toEqual([1, 2, 3]);
+    expect(strideSample([0, 1, 2, 3, 4, 5], 3)).toEqual([0, 2, 4]);
+  });
+});

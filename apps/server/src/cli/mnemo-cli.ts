@@ -1,0 +1,81 @@
+// `npm run mnemo -- <command>`: operator commands that work on the database file while the server
+// is stopped. Today: repair-log (see docs/persistence.md).
+
+import { consoleLogger, repairLog, StoreError } from '@mnemo/persistence';
+
+const USAGE = `usage: npm run mnemo -- repair-log [--db <file>] [--backup <file>] [--drop-snapshot]
+
+  repair-log   back the database up, then truncate the event log at the last good batch
+               (the batch that failed its checksum or left a seq gap, and all after it, go).
+    --db             database file (default: $MNEMO_DB or ./data/mnemo.db)
+    --backup         where the backup goes (default: <db>.bak-<unix ms>)
+    --drop-snapshot  also delete the newest snapshot when it is damaged; start from the log alone
+Stop the server first: repair-log must be the only process using the file.`;
+
+interface CliArgs {
+  command: string | undefined;
+  db: string;
+  backup?: string;
+  dropSnapshot: boolean;
+}
+
+/** Parses argv; throws an Error naming the unknown flag or missing value. */
+export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
+  const args: CliArgs = { command: undefined, db: env.MNEMO_DB || './data/mnemo.db', dropSnapshot: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new Error(`option ${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--db') args.db = value();
+    else if (flag === '--backup') args.backup = value();
+    else if (flag === '--drop-snapshot') args.dropSnapshot = true;
+    else if (flag === '--help' || flag === '-h') args.command = 'help';
+    else if (!flag.startsWith('-') && args.command === undefined) args.command = flag;
+    else throw new Error(`unknown argument '${arg}'`);
+  }
+  return args;
+}
+
+/** Runs the CLI; resolves with the process exit code (0 ok, 1 refused/failed, 2 usage). */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  let args: CliArgs;
+  try {
+    args = parseArgs(argv, env);
+  } catch (error) {
+    console.error(`mnemo: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  if (args.command === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  if (args.command !== 'repair-log') {
+    console.error(args.command ? `mnemo: unknown command '${args.command}'\n${USAGE}` : USAGE);
+    return 2;
+  }
+  try {
+    const report = await repairLog({ dbPath: args.db, backupPath: args.backup, dropSnapshot: args.dropSnapshot, logger: consoleLogger });
+    console.log(
+      report.firstBad
+        ? `repair-log: truncated at ${report.firstBad}; kept ${report.keptBatches} batches (up to seq ${report.lastGoodSeq}), dropped ${report.droppedBatches}. Backup: ${report.backupPath}`
+        : `repair-log: the log is sound (${report.keptBatches} batches, up to seq ${report.lastGoodSeq}); nothing truncated. Backup: ${report.backupPath}`,
+    );
+    if (report.snapshotDamage && report.droppedSnapshotId === null) {
+      console.error(`repair-log: the newest snapshot is damaged (${report.snapshotDamage}); rerun with --drop-snapshot to start from the log alone`);
+      return 1;
+    }
+    return 0;
+  } catch (error) {
+    const code = error instanceof StoreError ? ` [${error.code}]` : '';
+    console.error(`mnemo repair-log failed${code}: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  void runCli(process.argv.slice(2), process.env).then((code) => process.exit(code));
+}

@@ -1,0 +1,93 @@
+// Routes of /v1/admin (bearer admin token): info, config, persistence actions, flush, and the
+// named rate-limit policies.
+
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
+import { z } from 'zod';
+import { ConfigSetSchema, FlushSchema, RateLimitPolicySchema } from '@mnemo/contracts';
+import type { AdminInfo, RateLimitPolicyView } from '@mnemo/contracts';
+import { AdminTokenGuard } from '../common/auth.guard';
+import { notFound, validationError } from '../common/http-error';
+import { ZodPipe } from '../common/zod-validation.pipe';
+import { PolicyRegistry } from '../ratelimit/policy-registry';
+import { AdminService } from './admin.service';
+
+const ConfigQuery = z.object({ pattern: z.string().min(1).max(256).default('*') }).strict();
+const PolicyBody = RateLimitPolicySchema.omit({ name: true }).strict();
+const ConfigName = z.string().regex(/^[a-z0-9-]{1,64}$/i, 'is not a parameter name');
+
+@Controller('v1/admin')
+@UseGuards(AdminTokenGuard)
+export class AdminController {
+  constructor(
+    private readonly admin: AdminService,
+    private readonly policies: PolicyRegistry,
+  ) {}
+
+  @Get('info')
+  info(): AdminInfo {
+    return this.admin.info();
+  }
+
+  /** `?pattern=max*` -> { maxmemory: "0", "maxmemory-policy": "noeviction", ... }. */
+  @Get('config')
+  configGet(@Query(new ZodPipe(ConfigQuery, 'query')) query: z.infer<typeof ConfigQuery>): Record<string, string> {
+    return this.admin.configGet(query.pattern);
+  }
+
+  /** Sets one parameter (maxmemory, maxmemory-policy, maxmemory-samples, appendfsync, save, ...). */
+  @Put('config/:name')
+  configSet(
+    @Param('name', new ZodPipe(ConfigName, 'params.name')) name: string,
+    @Body(new ZodPipe(ConfigSetSchema)) body: z.infer<typeof ConfigSetSchema>,
+  ): Promise<Record<string, string>> {
+    return this.admin.configSet(name, body.value);
+  }
+
+  @Post('save')
+  @HttpCode(200)
+  save(): Promise<{ status: string }> {
+    return this.admin.save();
+  }
+
+  @Post('bgsave')
+  @HttpCode(202)
+  bgsave(): Promise<{ status: string }> {
+    return this.admin.bgsave();
+  }
+
+  @Post('rewrite')
+  @HttpCode(202)
+  rewrite(): Promise<{ status: string }> {
+    return this.admin.rewrite();
+  }
+
+  /** Needs `{ "confirm": "FLUSHALL" }`. */
+  @Post('flush')
+  @HttpCode(200)
+  flush(@Body(new ZodPipe(FlushSchema)) _body: z.infer<typeof FlushSchema>): Promise<{ flushed: number }> {
+    return this.admin.flush();
+  }
+
+  /** Every policy with its counters. */
+  @Get('ratelimit/policies')
+  listPolicies(): { policies: RateLimitPolicyView[] } {
+    return { policies: this.policies.list() };
+  }
+
+  /** Creates or replaces a policy at run time (kept in memory; the policy file is read at start). */
+  @Put('ratelimit/policies/:name')
+  putPolicy(@Param('name') name: string, @Body(new ZodPipe(PolicyBody)) body: z.infer<typeof PolicyBody>): RateLimitPolicyView {
+    const parsed = RateLimitPolicySchema.safeParse({ ...body, name });
+    if (!parsed.success) throw validationError('params.name', parsed.error.issues[0].message);
+    if (parsed.data.algorithm === 'token-bucket' && parsed.data.burst === 0) throw validationError('body.burst', 'a token bucket needs a capacity of at least 1');
+    const policy = this.policies.put(parsed.data);
+    return { ...policy, counters: { ...this.policies.countersOf(policy.name) } };
+  }
+
+  @Delete('ratelimit/policies/:name')
+  @HttpCode(204)
+  deletePolicy(@Param('name') name: string): void {
+    if (!this.policies.delete(name)) throw notFound(`policy '${name}'`);
+  }
+}
+

@@ -1,0 +1,31 @@
+// Typed HTTP API errors: a status, a code and a message, optionally naming the offending field.
+
+import { HttpErrorCode } from '@mnemo/contracts';
+import type { ErrorBody } from '@mnemo/contracts';
+
+export class HttpApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+    /** Extra response headers (Retry-After, WWW-Authenticate, ...). */
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = 'HttpApiError';
+  }
+
+  body(): ErrorBody {
+    return { error: this.field ? { code: this.code, message: this.message, field: this.field } : { code: this.code, message: this.message } };
+  }
+}
+
+/** 400 naming the field: `field` is a dotted path such as `body.limit` or `params.key`. */
+export function validationError(field: string, message: string): HttpApiError {
+  return new HttpApiError(400, HttpErrorCode.validation, `${field}: ${message}`, field);
+}
+
+export function notFound(what: string): HttpApiError {
+  return new HttpApiError(404, HttpErrorCode.notFound, `${what} not found`);
+}

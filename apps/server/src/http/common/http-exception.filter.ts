@@ -1,0 +1,119 @@
+// Maps every error an HTTP route (or Fastify's body parsing) throws to a status and the JSON
+// body `{ error: { code, message, field? } }`:
+//
+//   HttpApiError                 -> its status and code (validation 400, auth 401/403, ...)
+//   MnemoError WRONGTYPE         -> 409      OOM -> 507      MISCONF, LOADING -> 503
+//   MnemoError ERR (and others)  -> 400 with the engine's message
+//   Fastify body too large       -> 413 PAYLOAD_TOO_LARGE, bad JSON -> 400 INVALID_JSON,
+//   unsupported content type     -> 415
+//   Nest HttpException           -> its status (unknown route -> 404 NOT_FOUND)
+//   anything else                -> 500 INTERNAL (logged with its stack; the message is hidden)
+
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Injectable } from '@nestjs/common';
+import { HttpErrorCode } from '@mnemo/contracts';
+import { MnemoError } from '@mnemo/engine';
+import type { ErrorBody } from '@mnemo/contracts';
+import { HttpApiError } from './http-error';
+import { HttpLogger } from './http-logger';
+
+interface Reply {
+  code(status: number): Reply;
+  header(name: string, value: string): Reply;
+  send(body: unknown): void;
+  sent?: boolean;
+}
+
+const ENGINE_STATUS: Record<string, number> = {
+  WRONGTYPE: 409,
+  OOM: 507,
+  MISCONF: 503,
+  LOADING: 503,
+  NOAUTH: 401,
+  WRONGPASS: 403,
+  BUSY: 503,
+};
+
+const STATUS_CODES: Record<number, string> = {
+  400: HttpErrorCode.validation,
+  401: HttpErrorCode.unauthorized,
+  403: HttpErrorCode.forbidden,
+  404: HttpErrorCode.notFound,
+  405: 'METHOD_NOT_ALLOWED',
+  413: HttpErrorCode.tooLarge,
+  415: HttpErrorCode.unsupportedMediaType,
+  429: HttpErrorCode.rateLimited,
+};
+
+interface Mapped {
+  status: number;
+  body: ErrorBody;
+  headers?: Record<string, string>;
+}
+
+function isErrorBody(value: unknown): value is ErrorBody {
+  const error = (value as ErrorBody | null)?.error;
+  return typeof error === 'object' && error !== null && typeof error.code === 'string';
+}
+
+/** Turns any thrown value into a status and an error body (see the table above). */
+export function mapError(exception: unknown): Mapped {
+  if (exception instanceof HttpApiError) return { status: exception.status, body: exception.body(), headers: exception.headers };
+  if (exception instanceof MnemoError) {
+    return { status: ENGINE_STATUS[exception.code] ?? 400, body: { error: { code: exception.code, message: exception.message } } };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    if (isErrorBody(response)) return { status, body: response };
+    const message = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
+    // Nest turns Fastify's JSON SyntaxError into a bare 400.
+    const code = status === 400 && /JSON|prototype|Unexpected|token/i.test(message) ? HttpErrorCode.invalidJson : (STATUS_CODES[status] ?? `HTTP_${status}`);
+    const aboutBody = code === HttpErrorCode.invalidJson || status === 413;
+    return { status, body: { error: { code, message, ...(aboutBody ? { field: 'body' } : {}) } } };
+  }
+  const fastifyError = exception as { code?: unknown; statusCode?: unknown; message?: unknown };
+  if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    const status = fastifyError.statusCode;
+    const fstCode = String(fastifyError.code ?? '');
+    const code = /JSON/.test(fstCode) ? HttpErrorCode.invalidJson : (STATUS_CODES[status] ?? `HTTP_${status}`);
+    const field = status === 413 || code === HttpErrorCode.invalidJson ? 'body' : undefined;
+    return { status, body: { error: { code, message: String(fastifyError.message), ...(field ? { field } : {}) } } };
+  }
+  return { status: 500, body: { error: { code: HttpErrorCode.internal, message: 'internal error' } } };
+}
+
+@Catch()
+@Injectable()
+export class HttpExceptionFilter implements ExceptionFilter {
+  constructor(private readonly log: HttpLogger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<Reply>();
+    const mapped = mapError(exception);
+    if (mapped.status >= 500) {
+      const error = exception instanceof Error ? exception : new Error(String(exception));
+      this.log.logger.error({ err: error, status: mapped.status, code: mapped.body.error.code }, error.message);
+    }
+    if (reply.sent) return;
+    reply.code(mapped.status);
+    for (const [name, value] of Object.entries(mapped.headers ?? {})) reply.header(name, value);
+    reply.header('content-type', 'application/json; charset=utf-8');
+    reply.send(mapped.body);
+  }
+}
+
+/**
+ * Fastify's `frameworkErrors` option (set where the adapter is created, bootstrap.ts): errors
+ * Fastify answers before any route runs (a malformed percent-encoded URL, a bad
+ * Content-Type header) get the API's error envelope instead of Fastify's own body.
+ */
+export interface FrameworkErrorReply {
+  code(status: number): { send(body: unknown): unknown };
+}
+
+export function frameworkErrorHandler(error: { message: string; statusCode?: number; code?: string }, reply: FrameworkErrorReply): void {
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  const field = error.code === 'FST_ERR_BAD_URL' ? 'url' : 'headers';
+  const code = status === 400 ? HttpErrorCode.validation : (STATUS_CODES[status] ?? `HTTP_${status}`);
+  reply.code(status).send({ error: { code, message: `${field}: ${error.message}`, field } });
+}

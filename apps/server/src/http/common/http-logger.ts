@@ -1,0 +1,48 @@
+// The HTTP API's structured logger (pino): one line per request, one per server-side error.
+// At log-level silent nothing is written and the per-request hook is not even installed.
+
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import pino, { Logger } from 'pino';
+import type { MnemoConfig } from '../../config/options';
+import { MNEMO_CONFIG } from '../../core/tokens';
+
+interface FastifyLike {
+  addHook(
+    name: 'onResponse',
+    hook: (request: { method: string; url: string; id: string }, reply: { statusCode: number; elapsedTime: number }) => Promise<void>,
+  ): void;
+}
+
+@Injectable()
+export class HttpLogger implements OnModuleInit, OnApplicationShutdown {
+  readonly logger: Logger;
+
+  constructor(
+    @Inject(MNEMO_CONFIG) private readonly config: MnemoConfig,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {
+    // Buffered stdout (flushed every 4 KiB and at shutdown): a line per request must not cost a
+    // write system call per request.
+    const destination = config['log-level'] === 'silent' ? undefined : pino.destination({ dest: 1, sync: false, minLength: 4096 });
+    this.logger = destination
+      ? pino({ name: 'mnemo-http', level: config['log-level'], base: undefined }, destination)
+      : pino({ level: 'silent' });
+  }
+
+  onApplicationShutdown(): void {
+    if (this.logger.isLevelEnabled('fatal')) this.logger.flush();
+  }
+
+  /** Installs the access-log hook (info level) unless info lines would be dropped anyway. */
+  onModuleInit(): void {
+    if (!this.logger.isLevelEnabled('info')) return;
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyLike>();
+    fastify.addHook('onResponse', async (request, reply) => {
+      this.logger.info(
+        { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 },
+        'request',
+      );
+    });
+  }
+}

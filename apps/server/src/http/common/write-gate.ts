@@ -1,0 +1,21 @@
+// Wraps every write of the HTTP API so it follows the durability contract (core/durability.ts):
+// refuse with MISCONF while the log cannot commit, and answer only once the write's record is
+// as durable as the fsync policy promises.
+
+import type { KeyspaceService } from '../../core/keyspace.service';
+
+/**
+ * Runs `write` (a synchronous sequence of engine calls, hence atomic) and resolves with its
+ * result after the records it emitted are durable. Throws the durability's MISCONF error before
+ * running anything if the log is failing; engine errors (WRONGTYPE, OOM, ...) propagate as is.
+ */
+export async function commitWrite<T>(keyspace: KeyspaceService, write: () => T): Promise<T> {
+  const failure = keyspace.durability.writeError();
+  if (failure) throw failure;
+  const engine = keyspace.engine;
+  const before = engine.lastSeq;
+  const result = write();
+  const after = engine.lastSeq;
+  if (after !== before) await keyspace.durability.waitFor(after);
+  return result;
+}

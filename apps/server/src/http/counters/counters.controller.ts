@@ -1,0 +1,91 @@
+// Routes of /v1/counters/:key: integer counters stored as `counter:<key>` strings (INCRBY
+// semantics, 64-bit signed), with an optional TTL. A missing counter reads as 0.
+
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import type { Bytes, Clock } from '@mnemo/engine';
+import { CounterStepSchema } from '@mnemo/contracts';
+import type { CounterStep } from '@mnemo/contracts';
+import type { MnemoConfig } from '../../config/options';
+import { KeyspaceService } from '../../core/keyspace.service';
+import { MNEMO_CONFIG } from '../../core/tokens';
+import { ApiKeyGuard } from '../common/auth.guard';
+import { HttpApiError } from '../common/http-error';
+import { keyBytes } from '../common/keys';
+import { HTTP_CLOCK } from '../common/tokens';
+import { commitWrite } from '../common/write-gate';
+import { ZodPipe } from '../common/zod-validation.pipe';
+
+export const COUNTER_PREFIX = 'counter:';
+
+/** A counter's value; outside the safe-integer range it is sent as a decimal string. */
+export interface CounterReply {
+  key: string;
+  value: number | string;
+  ttlMs: number | null;
+}
+
+function jsonInteger(value: number | bigint | string): number | string {
+  const big = BigInt(value);
+  return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : big.toString();
+}
+
+@Controller('v1/counters')
+@UseGuards(ApiKeyGuard)
+export class CountersController {
+  constructor(
+    private readonly keyspace: KeyspaceService,
+    @Inject(MNEMO_CONFIG) private readonly config: MnemoConfig,
+    @Inject(HTTP_CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** Current value (0 if missing) and TTL. */
+  @Get(':key')
+  get(@Param('key') keyText: string): CounterReply {
+    const key = keyBytes(this.config, keyText, 'params.key', COUNTER_PREFIX);
+    const value = this.keyspace.engine.get(key);
+    if (value !== null && !/^-?\d{1,20}$/.test(value)) {
+      throw new HttpApiError(409, 'NOT_AN_INTEGER', `params.key: '${keyText}' holds a value that is not an integer`, 'params.key');
+    }
+    return { key: keyText, value: value === null ? 0 : jsonInteger(value), ttlMs: this.ttlOf(key) };
+  }
+
+  /** Adds `by` (default 1); body optional. */
+  @Post(':key/incr')
+  @HttpCode(200)
+  incr(@Param('key') keyText: string, @Body(new ZodPipe(CounterStepSchema)) body: CounterStep): Promise<CounterReply> {
+    return this.step(keyText, body.by, body);
+  }
+
+  /** Subtracts `by` (default 1); body optional. */
+  @Post(':key/decr')
+  @HttpCode(200)
+  decr(@Param('key') keyText: string, @Body(new ZodPipe(CounterStepSchema)) body: CounterStep): Promise<CounterReply> {
+    return this.step(keyText, -body.by, body);
+  }
+
+  /** Resets the counter (deletes it, so it reads 0). */
+  @Delete(':key')
+  async reset(@Param('key') keyText: string): Promise<{ reset: boolean }> {
+    const key = keyBytes(this.config, keyText, 'params.key', COUNTER_PREFIX);
+    const reset = await commitWrite(this.keyspace, () => this.keyspace.engine.del([key]) > 0);
+    return { reset };
+  }
+
+  private async step(keyText: string, delta: number, body: CounterStep): Promise<CounterReply> {
+    const key = keyBytes(this.config, keyText, 'params.key', COUNTER_PREFIX);
+    const value = await commitWrite(this.keyspace, () => {
+      const engine = this.keyspace.engine;
+      const next = engine.incrBy(key, delta);
+      if (body.ttlMs !== undefined && (body.ttlMode === 'always' || engine.keyInfo(key)?.expiresAt === null)) {
+        engine.execute(['PEXPIREAT', key, String(this.clock.now() + body.ttlMs)]);
+      }
+      return next;
+    });
+    return { key: keyText, value: jsonInteger(value), ttlMs: this.ttlOf(key) };
+  }
+
+  private ttlOf(key: Bytes): number | null {
+    const expiresAt = this.keyspace.engine.keyInfo(key)?.expiresAt ?? null;
+    return expiresAt === null ? null : Math.max(0, expiresAt - this.clock.now());
+  }
+}

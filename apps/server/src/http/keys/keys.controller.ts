@@ -1,0 +1,150 @@
+// Routes of /v1/keys: the raw keyspace (no prefix). Get/put/delete a key with a TTL, its type,
+// TTL and metadata, and SCAN with a pattern and a cursor. Keys and values travel as text; the
+// engine stores their UTF-8 bytes (binary values read back with U+FFFD for invalid bytes).
+
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Put, Query, UseGuards } from '@nestjs/common';
+import { z } from 'zod';
+import { bytesFromText, bytesToText } from '@mnemo/engine';
+import type { Bytes, Clock } from '@mnemo/engine';
+import { KEY_TYPES, PutKeySchema, queryInt, TtlMs } from '@mnemo/contracts';
+import type { KeyInfoView, KeyView, PutKey, ScanView } from '@mnemo/contracts';
+import type { MnemoConfig } from '../../config/options';
+import { KeyspaceService } from '../../core/keyspace.service';
+import { MNEMO_CONFIG } from '../../core/tokens';
+import { ApiKeyGuard } from '../common/auth.guard';
+import { HttpApiError, notFound } from '../common/http-error';
+import { checkValueSize, keyBytes } from '../common/keys';
+import { HTTP_CLOCK } from '../common/tokens';
+import { commitWrite } from '../common/write-gate';
+import { ZodPipe } from '../common/zod-validation.pipe';
+
+const ScanQuery = z
+  .object({
+    cursor: z.string().regex(/^\d{1,20}$/, 'must be a cursor returned by a previous scan (start with 0)').default('0'),
+    pattern: z.string().min(1).max(1024).optional(),
+    count: queryInt(1, 1000).default(100),
+    type: z.enum(KEY_TYPES).optional(),
+  })
+  .strict();
+
+const TtlBody = z.object({ ttlMs: TtlMs.nullable() }).strict();
+
+@Controller('v1/keys')
+@UseGuards(ApiKeyGuard)
+export class KeysController {
+  constructor(
+    private readonly keyspace: KeyspaceService,
+    @Inject(MNEMO_CONFIG) private readonly config: MnemoConfig,
+    @Inject(HTTP_CLOCK) private readonly clock: Clock,
+  ) {}
+
+  /** One SCAN step: `{ cursor, keys }`; cursor "0" in the answer means the scan is complete. */
+  @Get()
+  scan(@Query(new ZodPipe(ScanQuery, 'query')) query: z.infer<typeof ScanQuery>): ScanView {
+    const result = this.keyspace.engine.scan(query.cursor, {
+      match: query.pattern === undefined ? undefined : bytesFromText(query.pattern),
+      count: query.count,
+      type: query.type,
+    });
+    return { cursor: result.cursor, keys: result.keys.map(bytesToText) };
+  }
+
+  @Get(':key')
+  get(@Param('key') keyText: string): KeyView {
+    const key = this.key(keyText);
+    const info = this.keyspace.engine.keyInfo(key);
+    if (!info) throw notFound(`key '${keyText}'`);
+    let value: KeyView['value'];
+    if (info.type === 'hash') {
+      const flat = this.keyspace.engine.hgetall(key) ?? [];
+      const fields: Record<string, string> = {};
+      for (let i = 0; i + 1 < flat.length; i += 2) Object.defineProperty(fields, bytesToText(flat[i]), { value: bytesToText(flat[i + 1]), enumerable: true });
+      value = fields;
+    } else {
+      value = bytesToText(this.keyspace.engine.get(key) ?? '');
+    }
+    return { key: keyText, type: info.type, value, ttlMs: this.ttl(info.expiresAt) };
+  }
+
+  /** Sets a string value (replacing any type); 412 when nx/xx is not met. */
+  @Put(':key')
+  async put(@Param('key') keyText: string, @Body(new ZodPipe(PutKeySchema)) body: PutKey): Promise<KeyView> {
+    const key = this.key(keyText);
+    const value = checkValueSize(this.config, bytesFromText(body.value), 'body.value');
+    const stored = await commitWrite(this.keyspace, () =>
+      this.keyspace.engine.set(key, value, {
+        expiresAt: body.ttlMs === undefined ? null : this.clock.now() + body.ttlMs,
+        nx: body.nx,
+        xx: body.xx,
+      }),
+    );
+    if (!stored) {
+      throw new HttpApiError(412, 'PRECONDITION_FAILED', body.nx ? `body.nx: key '${keyText}' already exists` : `body.xx: key '${keyText}' does not exist`, body.nx ? 'body.nx' : 'body.xx');
+    }
+    return { key: keyText, type: 'string', value: body.value, ttlMs: body.ttlMs ?? null };
+  }
+
+  /** 204 when deleted, 404 when missing. */
+  @Delete(':key')
+  @HttpCode(204)
+  async remove(@Param('key') keyText: string): Promise<void> {
+    const key = this.key(keyText);
+    const deleted = await commitWrite(this.keyspace, () => this.keyspace.engine.del([key]));
+    if (deleted === 0) throw notFound(`key '${keyText}'`);
+  }
+
+  @Get(':key/type')
+  type(@Param('key') keyText: string): { key: string; type: string } {
+    return { key: keyText, type: this.info(keyText).type };
+  }
+
+  /** Remaining TTL in ms, null when the key never expires. */
+  @Get(':key/ttl')
+  getTtl(@Param('key') keyText: string): { key: string; ttlMs: number | null } {
+    return { key: keyText, ttlMs: this.ttl(this.info(keyText).expiresAt) };
+  }
+
+  /** Sets the TTL (ms) or removes it (null). */
+  @Put(':key/ttl')
+  async setTtl(@Param('key') keyText: string, @Body(new ZodPipe(TtlBody)) body: z.infer<typeof TtlBody>): Promise<{ key: string; ttlMs: number | null }> {
+    const key = this.key(keyText);
+    const changed = await commitWrite(this.keyspace, () =>
+      body.ttlMs === null
+        ? this.keyspace.engine.execute(['PERSIST', key])
+        : this.keyspace.engine.execute(['PEXPIREAT', key, String(this.clock.now() + body.ttlMs)]),
+    );
+    if (changed === 0 && !this.keyspace.engine.keyInfo(key)) throw notFound(`key '${keyText}'`);
+    return { key: keyText, ttlMs: body.ttlMs };
+  }
+
+  /** Type, TTL, estimated memory, encoding, length, idle time and LFU counter. */
+  @Get(':key/info')
+  keyInfo(@Param('key') keyText: string): KeyInfoView {
+    const info = this.info(keyText);
+    return {
+      key: keyText,
+      type: info.type,
+      ttlMs: this.ttl(info.expiresAt),
+      expiresAt: info.expiresAt,
+      memory: info.memory,
+      encoding: info.encoding,
+      length: info.length,
+      idleSeconds: info.idleSeconds,
+      freq: info.freq,
+    };
+  }
+
+  private key(keyText: string): Bytes {
+    return keyBytes(this.config, keyText, 'params.key');
+  }
+
+  private info(keyText: string) {
+    const info = this.keyspace.engine.keyInfo(this.key(keyText));
+    if (!info) throw notFound(`key '${keyText}'`);
+    return info;
+  }
+
+  private ttl(expiresAt: number | null): number | null {
+    return expiresAt === null ? null : Math.max(0, expiresAt - this.clock.now());
+  }
+}

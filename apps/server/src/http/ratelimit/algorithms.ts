@@ -1,0 +1,194 @@
+// Rate-limit algorithms as pure functions: (parameters, stored state, now, cost) -> a decision
+// and, when something is consumed, the next state to store with its expiry.
+//
+// Design note. Each limit keeps one string in the engine, so it persists, expires and is
+// evicted like any key and can be read over RESP (`GET ratelimit:<key>`):
+//
+//   fixed-window    "fw|<windowStart>|<count>"              expires at windowStart + window
+//   sliding-window  "sw|<windowStart>|<previous>|<current>" expires at windowStart + 2 windows
+//   token-bucket    "tb|<tokens>|<updatedAt>"               expires when the bucket is full again
+//   gcra            "gcra|<tat>"                            expires at tat (the bucket is empty)
+//
+// A state of another algorithm, an unparsable one or a missing key means "fresh". A denied
+// check (or cost 0) writes nothing: nothing is consumed, and the keyspace and log stay quiet.
+//
+// Worked example, sliding window, limit 10 per 60 s, now = 90 s (window [60 s, 120 s), 30 s in):
+// previous window counted 8, current 3 -> estimate = 8 * (60 - 30) / 60 + 3 = 7; a cost of 1
+// is allowed (7 + 1 <= 10), remaining = floor(10 - 8) = 2.
+//
+// GCRA follows redis-cell's CL.THROTTLE exactly (brandur/redis-cell, RateLimiter::rate_limit):
+// emission interval T = period / count, delay variation tolerance τ = T * (max_burst + 1),
+// limit = max_burst + 1. Our `limit` is count per `windowMs`; `burst` is max_burst and defaults
+// to limit - 1, so by default the reported limit equals `limit`. CL.THROTTLE key 15 30 60 is
+// { algorithm: 'gcra', burst: 15, limit: 30, windowMs: 60000 }. redis-cell answers in seconds
+// rounded up and -1 for "allowed"; we answer in ms (retryAfterMs 0 when allowed).
+
+import type { RateLimitDecision, RateLimitParams } from '@mnemo/contracts';
+
+export interface NextState {
+  value: string;
+  /** Absolute expiry in ms since epoch. */
+  expiresAt: number;
+}
+
+export interface Evaluation {
+  decision: RateLimitDecision;
+  /** The state to store, or null when nothing changes (denied, or cost 0). */
+  next: NextState | null;
+}
+
+/** Tolerance for float error in divisions (rates like 1000 ms / 3). */
+const EPSILON = 1e-9;
+
+/**
+ * Parses "<tag>|n1|...|n<count>" into its numbers; null when missing, of another algorithm or
+ * malformed. (Hand-rolled: it runs on every check.)
+ */
+function fields(stored: string | null, tag: string, count: number): number[] | null {
+  if (stored === null || !stored.startsWith(tag) || stored.charCodeAt(tag.length) !== 124 /* | */) return null;
+  const numbers: number[] = [];
+  let start = tag.length + 1;
+  for (let i = 0; i < count; i++) {
+    const end = i === count - 1 ? stored.length : stored.indexOf('|', start);
+    if (end === -1 || end === start) return null;
+    const value = Number(stored.slice(start, end));
+    if (!Number.isFinite(value)) return null;
+    numbers.push(value);
+    start = end + 1;
+  }
+  // The last number ran to the end of the string, so an extra "|x" made it NaN above.
+  return numbers;
+}
+
+function ceilMs(ms: number): number {
+  return Math.max(0, Math.ceil(ms - EPSILON));
+}
+
+/** Fixed window: windows aligned on multiples of windowMs since the epoch; at most `limit` per window. */
+export function fixedWindow(params: RateLimitParams, stored: string | null, now: number, cost: number): Evaluation {
+  const { limit, windowMs } = params;
+  const windowStart = Math.floor(now / windowMs) * windowMs;
+  const state = fields(stored, 'fw', 2);
+  const count = state && state[0] === windowStart ? state[1] : 0;
+  const resetMs = windowStart + windowMs - now;
+  const allowed = count + cost <= limit;
+  if (!allowed) {
+    return {
+      decision: { allowed, limit, remaining: Math.max(0, limit - count), resetMs, retryAfterMs: cost > limit ? -1 : resetMs },
+      next: null,
+    };
+  }
+  const used = count + cost;
+  return {
+    decision: { allowed, limit, remaining: limit - used, resetMs, retryAfterMs: 0 },
+    next: cost === 0 ? null : { value: `fw|${windowStart}|${used}`, expiresAt: windowStart + windowMs },
+  };
+}
+
+/**
+ * Sliding window, two-window weighted counter (Cloudflare's): the estimate at `now` is
+ * previous * (1 - elapsed / window) + current. Allowed when estimate + cost <= limit.
+ * retryAfterMs is the first instant at which the same cost would be allowed.
+ */
+export function slidingWindow(params: RateLimitParams, stored: string | null, now: number, cost: number): Evaluation {
+  const { limit, windowMs } = params;
+  const windowStart = Math.floor(now / windowMs) * windowMs;
+  const state = fields(stored, 'sw', 3);
+  let previous = 0;
+  let current = 0;
+  if (state && state[0] === windowStart) [previous, current] = [state[1], state[2]];
+  else if (state && state[0] === windowStart - windowMs) previous = state[2];
+  const elapsed = now - windowStart;
+  const estimate = (previous * (windowMs - elapsed)) / windowMs + current;
+  const resetMs = windowStart + windowMs - now;
+  if (estimate + cost <= limit + EPSILON) {
+    return {
+      decision: { allowed: true, limit, remaining: Math.max(0, Math.floor(limit - estimate - cost + EPSILON)), resetMs, retryAfterMs: 0 },
+      next: cost === 0 ? null : { value: `sw|${windowStart}|${previous}|${current + cost}`, expiresAt: windowStart + 2 * windowMs },
+    };
+  }
+  let retryAfterMs: number;
+  if (cost > limit) retryAfterMs = -1;
+  else if (current + cost <= limit) {
+    // Still in this window, once the previous window's weight has decayed enough.
+    retryAfterMs = ceilMs(windowStart + windowMs - ((limit - current - cost) * windowMs) / previous - now);
+  } else {
+    // In the next window, once this window's count (then "previous") has decayed enough.
+    const into = current > 0 ? Math.max(0, windowMs - ((limit - cost) * windowMs) / current) : 0;
+    retryAfterMs = ceilMs(windowStart + windowMs + into - now);
+  }
+  return {
+    decision: { allowed: false, limit, remaining: Math.max(0, Math.floor(limit - estimate + EPSILON)), resetMs, retryAfterMs },
+    next: null,
+  };
+}
+
+/**
+ * Token bucket: capacity `burst` (default `limit`) tokens, refilled continuously at `limit`
+ * tokens per `windowMs`; a request takes `cost` tokens. A fresh bucket is full.
+ */
+export function tokenBucket(params: RateLimitParams, stored: string | null, now: number, cost: number): Evaluation {
+  const capacity = params.burst ?? params.limit;
+  const ratePerMs = params.limit / params.windowMs;
+  const state = fields(stored, 'tb', 2);
+  const tokens = state ? Math.min(capacity, state[0] + Math.max(0, now - state[1]) * ratePerMs) : capacity;
+  if (tokens + EPSILON >= cost) {
+    const left = Math.max(0, tokens - cost);
+    const resetMs = ceilMs((capacity - left) / ratePerMs);
+    return {
+      decision: { allowed: true, limit: capacity, remaining: Math.floor(left + EPSILON), resetMs, retryAfterMs: 0 },
+      next: cost === 0 ? null : { value: `tb|${left}|${now}`, expiresAt: now + Math.max(1, resetMs) },
+    };
+  }
+  return {
+    decision: {
+      allowed: false,
+      limit: capacity,
+      remaining: Math.floor(tokens + EPSILON),
+      resetMs: ceilMs((capacity - tokens) / ratePerMs),
+      retryAfterMs: cost > capacity ? -1 : ceilMs((cost - tokens) / ratePerMs),
+    },
+    next: null,
+  };
+}
+
+/** GCRA, the same decision as redis-cell's CL.THROTTLE (see the design note). */
+export function gcra(params: RateLimitParams, stored: string | null, now: number, cost: number): Evaluation {
+  const maxBurst = params.burst ?? params.limit - 1;
+  const emission = params.windowMs / params.limit;
+  const tolerance = emission * (maxBurst + 1);
+  const limit = maxBurst + 1;
+  const state = fields(stored, 'gcra', 1);
+  const tat = state ? Math.max(state[0], now) : now;
+  const increment = emission * cost;
+  const newTat = tat + increment;
+  const diff = now - (newTat - tolerance);
+  const remainingFor = (ttl: number): number => {
+    const next = tolerance - ttl;
+    return next > -emission ? Math.max(0, Math.floor(next / emission + EPSILON)) : 0;
+  };
+  if (diff < -EPSILON) {
+    const ttl = tat - now;
+    return {
+      decision: { allowed: false, limit, remaining: remainingFor(ttl), resetMs: ceilMs(ttl), retryAfterMs: increment <= tolerance + EPSILON ? ceilMs(-diff) : -1 },
+      next: null,
+    };
+  }
+  const ttl = newTat - now;
+  return {
+    decision: { allowed: true, limit, remaining: remainingFor(ttl), resetMs: ceilMs(ttl), retryAfterMs: 0 },
+    next: cost === 0 ? null : { value: `gcra|${newTat}`, expiresAt: Math.ceil(newTat) },
+  };
+}
+
+const ALGORITHMS = {
+  'fixed-window': fixedWindow,
+  'sliding-window': slidingWindow,
+  'token-bucket': tokenBucket,
+  gcra,
+} as const;
+
+/** Evaluates a check of `cost` units at `now` against the stored state (see the design note). */
+export function evaluate(params: RateLimitParams, stored: string | null, now: number, cost: number): Evaluation {
+  return ALGORITHMS[params.algorithm](params, stored, now, cost);
+}

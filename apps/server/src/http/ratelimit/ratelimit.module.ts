@@ -1,0 +1,21 @@
+// Rate-limit module: the /v1/ratelimit routes (Nest controller + the hot routes on Fastify),
+// the policy registry and the limiter service.
+
+import { Module } from '@nestjs/common';
+import type { MnemoConfig } from '../../config/options';
+import { MNEMO_CONFIG } from '../../core/tokens';
+import { PolicyRegistry } from './policy-registry';
+import { RateLimitFastRoutes } from './ratelimit-fast-routes';
+import { RateLimitController } from './ratelimit.controller';
+import { RateLimitService } from './ratelimit.service';
+
+@Module({
+  controllers: [RateLimitController],
+  providers: [
+    { provide: PolicyRegistry, inject: [MNEMO_CONFIG], useFactory: (config: MnemoConfig) => PolicyRegistry.fromFile(config['ratelimit-policies']) },
+    RateLimitService,
+    RateLimitFastRoutes,
+  ],
+  exports: [RateLimitService, PolicyRegistry],
+})
+export class RateLimitModule {}

@@ -1,0 +1,162 @@
+// Resolves rate-limit requests (ad hoc, named policy, or envoy-style domain + descriptors) to
+// engine state keys and limits, runs them through the RateLimiter with the durability
+// contract, and keeps the per-policy and overall decision counters.
+//
+// State keys (visible over RESP):  ad hoc       ratelimit:<key>
+//                                  policy       ratelimit-policy:<policy>:<key>
+//                                  descriptors  ratelimit-policy:<policy>:<k1>=<v1>|<k2>=<v2>
+
+import { Inject, Injectable } from '@nestjs/common';
+import type { Clock } from '@mnemo/engine';
+import { HttpErrorCode } from '@mnemo/contracts';
+import type { RateLimitBatchResult, RateLimitCheckResult, RateLimitParams, RateLimitPolicy, RateLimitTarget } from '@mnemo/contracts';
+import type { MnemoConfig } from '../../config/options';
+import { KeyspaceService } from '../../core/keyspace.service';
+import { ServerCounters } from '../../core/server-counters';
+import { MNEMO_CONFIG } from '../../core/tokens';
+import { HttpApiError, validationError } from '../common/http-error';
+import { keyBytes } from '../common/keys';
+import { commitWrite } from '../common/write-gate';
+import { HTTP_CLOCK } from '../common/tokens';
+import { PolicyRegistry } from './policy-registry';
+import { RateLimiter } from './rate-limiter';
+import type { CheckOutcome, LimitCheck } from './rate-limiter';
+
+export const AD_HOC_PREFIX = 'ratelimit:';
+export const POLICY_PREFIX = 'ratelimit-policy:';
+
+/** Totals since start, for /metrics: decisions per policy ('' for ad-hoc checks). */
+export type DecisionTotals = Map<string, { allowed: number; denied: number; shadowDenied: number }>;
+
+interface Resolved extends LimitCheck {
+  policy?: RateLimitPolicy;
+}
+
+function checkParams(params: RateLimitParams, field: string): RateLimitParams {
+  if (params.algorithm === 'token-bucket' && params.burst === 0) throw validationError(`${field}.burst`, 'a token bucket needs a capacity of at least 1');
+  return params;
+}
+
+@Injectable()
+export class RateLimitService {
+  readonly limiter: RateLimiter;
+  readonly totals: DecisionTotals = new Map();
+
+  constructor(
+    private readonly keyspace: KeyspaceService,
+    @Inject(MNEMO_CONFIG) private readonly config: MnemoConfig,
+    @Inject(HTTP_CLOCK) clock: Clock,
+    readonly policies: PolicyRegistry,
+    private readonly serverCounters: ServerCounters,
+  ) {
+    this.limiter = new RateLimiter(keyspace.engine, clock);
+  }
+
+  /** Finds the policy or answers 404 naming the field. */
+  policy(name: string, field: string): RateLimitPolicy {
+    const policy = this.policies.get(name);
+    if (!policy) throw new HttpApiError(404, HttpErrorCode.notFound, `${field}: unknown policy '${name}'`, field);
+    return policy;
+  }
+
+  /** Turns a validated request into a state key, a limit and a cost (400/404 on bad input). */
+  resolve(target: RateLimitTarget, field = 'body'): Resolved {
+    if (target.domain !== undefined) {
+      const entries = target.descriptors ?? [];
+      const policy = this.policies.match(target.domain, entries);
+      if (!policy) {
+        throw new HttpApiError(404, HttpErrorCode.notFound, `${field}.descriptors: no policy of domain '${target.domain}' matches these descriptors`, `${field}.descriptors`);
+      }
+      const stateKey = keyBytes(this.config, PolicyRegistry.descriptorKey(policy, entries), `${field}.descriptors`, `${POLICY_PREFIX}${policy.name}:`);
+      return { stateKey, params: policy, cost: target.cost, shadow: policy.shadow, policy };
+    }
+    if (target.policy !== undefined) {
+      const policy = this.policy(target.policy, `${field}.policy`);
+      return { stateKey: keyBytes(this.config, target.key, `${field}.key`, `${POLICY_PREFIX}${policy.name}:`), params: policy, cost: target.cost, shadow: policy.shadow, policy };
+    }
+    const { algorithm, limit, windowMs, burst } = target;
+    // The schema's refinement guarantees these for the ad-hoc form.
+    if (algorithm === undefined || limit === undefined || windowMs === undefined) throw validationError(`${field}.algorithm`, 'is required for an ad-hoc check');
+    const params = checkParams({ algorithm, limit, windowMs, burst }, field);
+    return { stateKey: keyBytes(this.config, target.key, `${field}.key`, AD_HOC_PREFIX), params, cost: target.cost };
+  }
+
+  /** One atomic check; consumes when allowed. */
+  async check(target: RateLimitTarget): Promise<RateLimitCheckResult> {
+    const resolved = this.resolve(target);
+    const outcome = await commitWrite(this.keyspace, () => this.limiter.check(resolved));
+    return this.report(resolved, outcome);
+  }
+
+  /** The gateway form: GET /v1/ratelimit/:policy/:key with cost 1. */
+  async checkPolicy(policyName: string, key: string): Promise<{ result: RateLimitCheckResult; policy: RateLimitPolicy }> {
+    const policy = this.policy(policyName, 'params.policy');
+    const resolved: Resolved = {
+      stateKey: keyBytes(this.config, key, 'params.key', `${POLICY_PREFIX}${policy.name}:`),
+      params: policy,
+      cost: 1,
+      shadow: policy.shadow,
+      policy,
+    };
+    const outcome = await commitWrite(this.keyspace, () => this.limiter.check(resolved));
+    return { result: this.report(resolved, outcome), policy };
+  }
+
+  /** All-or-nothing batch (see RateLimiter.batch). */
+  async batch(targets: RateLimitTarget[]): Promise<RateLimitBatchResult> {
+    const resolved = targets.map((target, index) => this.resolve(target, `body.checks.${index}`));
+    const outcome = await commitWrite(this.keyspace, () => this.limiter.batch(resolved));
+    const results = outcome.outcomes.map((one, index) => this.result(resolved[index], one));
+    resolved.forEach((check, index) => {
+      const one = outcome.outcomes[index];
+      // A denied batch consumed nothing: count only the checks that denied it.
+      if (outcome.allowed || !one.decision.allowed) this.count(check, one);
+    });
+    return { allowed: outcome.allowed, results };
+  }
+
+  /** What a check would answer now, plus the raw state; consumes nothing. */
+  peek(target: RateLimitTarget): RateLimitCheckResult & { state: string | null; stateTtlMs: number | null } {
+    const resolved = this.resolve(target);
+    const outcome = this.limiter.peek(resolved);
+    const raw = this.limiter.rawState(resolved.stateKey);
+    return { ...this.result(resolved, outcome), state: raw.state, stateTtlMs: raw.ttlMs };
+  }
+
+  /** Forgets the state of the targeted limit. */
+  async reset(target: RateLimitTarget): Promise<{ reset: boolean }> {
+    const resolved = this.resolve(target);
+    const reset = await commitWrite(this.keyspace, () => this.limiter.reset(resolved.stateKey));
+    return { reset };
+  }
+
+  private report(check: Resolved, outcome: CheckOutcome): RateLimitCheckResult {
+    this.count(check, outcome);
+    return this.result(check, outcome);
+  }
+
+  private result(check: Resolved, outcome: CheckOutcome): RateLimitCheckResult {
+    const result: RateLimitCheckResult = { ...outcome.decision };
+    if (check.policy) result.policy = check.policy.name;
+    if (outcome.shadowDenied) result.shadowDenied = true;
+    return result;
+  }
+
+  private count(check: Resolved, outcome: CheckOutcome): void {
+    const name = check.policy?.name ?? '';
+    let totals = this.totals.get(name);
+    if (!totals) {
+      totals = { allowed: 0, denied: 0, shadowDenied: 0 };
+      this.totals.set(name, totals);
+    }
+    if (outcome.shadowDenied) totals.shadowDenied++;
+    else if (outcome.decision.allowed) totals.allowed++;
+    else totals.denied++;
+    // The dashboard's allowed/denied rates count what happened to the request (shadow: let through).
+    if (outcome.decision.allowed) this.serverCounters.rateLimitAllowed++;
+    else this.serverCounters.rateLimitDenied++;
+    if (check.policy) {
+      this.policies.record(check.policy.name, outcome.decision.allowed, outcome.shadowDenied, outcome.decision.remaining, outcome.decision.limit);
+    }
+  }
+}

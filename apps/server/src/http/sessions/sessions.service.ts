@@ -1,0 +1,86 @@
+// The session API's service: validates sizes and keys against the config, runs SessionStore
+// operations under the durability contract and maps outcomes to HTTP errors.
+
+import { Inject, Injectable } from '@nestjs/common';
+import type { Clock } from '@mnemo/engine';
+import { HttpErrorCode } from '@mnemo/contracts';
+import type { CreateSession, SessionView, UpdateSession } from '@mnemo/contracts';
+import type { MnemoConfig } from '../../config/options';
+import { KeyspaceService } from '../../core/keyspace.service';
+import { MNEMO_CONFIG } from '../../core/tokens';
+import { HttpApiError, notFound } from '../common/http-error';
+import { checkValueSize, keyBytes } from '../common/keys';
+import { HTTP_CLOCK } from '../common/tokens';
+import { commitWrite } from '../common/write-gate';
+import { mergePatch } from './merge-patch';
+import { dataBytes, SessionStore } from './session-store';
+
+@Injectable()
+export class SessionsService {
+  readonly store: SessionStore;
+
+  constructor(
+    private readonly keyspace: KeyspaceService,
+    @Inject(MNEMO_CONFIG) private readonly config: MnemoConfig,
+    @Inject(HTTP_CLOCK) clock: Clock,
+  ) {
+    this.store = new SessionStore(keyspace.engine, clock);
+  }
+
+  create(body: CreateSession): Promise<SessionView> {
+    const dataJson = checkValueSize(this.config, dataBytes(body.data), 'body.data');
+    const userId = body.userId === undefined ? null : keyBytes(this.config, body.userId, 'body.userId');
+    const ttlMs = body.ttlMs ?? this.config['session-default-ttl'];
+    const maxPerUser = body.maxPerUser ?? this.config['sessions-max-per-user'];
+    return commitWrite(this.keyspace, () => this.store.create({ dataJson, ttlMs, userId, maxPerUser }));
+  }
+
+  async get(id: string, rolling: boolean): Promise<SessionView> {
+    const session = rolling ? await commitWrite(this.keyspace, () => this.store.get(id, true)) : this.store.get(id, false);
+    if (!session) throw notFound(`session '${id}'`);
+    return session;
+  }
+
+  /**
+   * PUT (replace) or PATCH (merge patch). The expected version comes from the body's
+   * expectedVersion (409 on mismatch) or an If-Match header (412 on mismatch).
+   */
+  async update(id: string, mode: 'replace' | 'merge', body: UpdateSession, ifMatch: number | undefined): Promise<SessionView> {
+    const expected = body.expectedVersion ?? ifMatch;
+    const outcome = await commitWrite(this.keyspace, () =>
+      this.store.update(
+        id,
+        (current) => checkValueSize(this.config, dataBytes(mode === 'replace' ? body.data : mergePatch(current, body.data)), 'body.data'),
+        expected,
+        body.ttlMs,
+      ),
+    );
+    if (outcome.ok) return outcome.value;
+    if (outcome.reason === 'not-found') throw notFound(`session '${id}'`);
+    const status = body.expectedVersion !== undefined ? 409 : 412;
+    const field = body.expectedVersion !== undefined ? 'body.expectedVersion' : 'headers.if-match';
+    throw new HttpApiError(status, HttpErrorCode.versionConflict, `${field}: session is at version ${outcome.current}, not ${expected}`, field);
+  }
+
+  async touch(id: string, ttlMs: number | undefined): Promise<SessionView> {
+    const session = await commitWrite(this.keyspace, () => this.store.touch(id, ttlMs));
+    if (!session) throw notFound(`session '${id}'`);
+    return session;
+  }
+
+  async destroy(id: string): Promise<void> {
+    const destroyed = await commitWrite(this.keyspace, () => this.store.destroy(id));
+    if (!destroyed) throw notFound(`session '${id}'`);
+  }
+
+  async listUser(userIdText: string): Promise<SessionView[]> {
+    const userId = keyBytes(this.config, userIdText, 'query.userId');
+    return commitWrite(this.keyspace, () => this.store.listUser(userId));
+  }
+
+  async destroyUser(userIdText: string): Promise<{ destroyed: number }> {
+    const userId = keyBytes(this.config, userIdText, 'query.userId');
+    const destroyed = await commitWrite(this.keyspace, () => this.store.destroyUser(userId));
+    return { destroyed };
+  }
+}

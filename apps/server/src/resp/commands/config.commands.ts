@@ -1,0 +1,194 @@
+// CONFIG GET / SET / RESETSTAT / REWRITE / HELP over three owners: the engine (maxmemory,
+// maxmemory-policy, ...), persistence (appendonly, appendfsync, save, ...) and the listener
+// itself (requirepass, notify-keyspace-events, timeout, maxclients, ...).
+
+import { MnemoError } from '@mnemo/engine';
+import { compileGlob } from '../../admin-gateway/glob';
+import { parseBytes } from '../../config/options';
+import { defineCommand } from '../command-table';
+import type { RespClient } from '../resp-client';
+import type { CommandEntry, Render, RespContext } from '../resp-context';
+import { emptyStats } from '../resp-context';
+import { formatKeyspaceEvents, parseKeyspaceEvents } from '../pubsub/keyspace-events';
+
+/** Options persistence owns: shown from the startup config if no persistence service answers. */
+const PERSISTENCE_OPTIONS = ['appendonly', 'appendfsync', 'save', 'auto-aof-rewrite-percentage', 'auto-aof-rewrite-min-size', 'aof-load-truncated'];
+
+function setFailed(name: string, reason: string): MnemoError {
+  return new MnemoError('ERR', `CONFIG SET failed (possibly related to argument '${name}') - ${reason}`);
+}
+
+function integerIn(name: string, value: string, min: number, max: number): number {
+  if (!/^-?\d+$/.test(value)) throw setFailed(name, "argument couldn't be parsed into an integer");
+  const n = Number(value);
+  if (n < min || n > max) throw setFailed(name, `argument must be between ${min} and ${max} inclusive`);
+  return n;
+}
+
+interface ServerOption {
+  get(ctx: RespContext): string;
+  /** Validates and applies; throws the CONFIG SET error. Absent: read-only. */
+  set?(ctx: RespContext, value: string): void;
+}
+
+const SERVER_OPTIONS: Record<string, ServerOption> = {
+  requirepass: {
+    get: (ctx) => ctx.config.requirepass,
+    set: (ctx, value) => {
+      ctx.config.requirepass = value;
+    },
+  },
+  'notify-keyspace-events': {
+    get: (ctx) => formatKeyspaceEvents(parseKeyspaceEvents(ctx.config['notify-keyspace-events'])),
+    set: (ctx, value) => {
+      try {
+        parseKeyspaceEvents(value);
+      } catch (error) {
+        throw setFailed('notify-keyspace-events', (error as Error).message);
+      }
+      ctx.config['notify-keyspace-events'] = value;
+      ctx.notifier.configure(value);
+    },
+  },
+  timeout: {
+    get: (ctx) => String(ctx.config.timeout),
+    set: (ctx, value) => {
+      ctx.config.timeout = integerIn('timeout', value, 0, 100_000_000);
+    },
+  },
+  maxclients: {
+    get: (ctx) => String(ctx.config.maxclients),
+    set: (ctx, value) => {
+      ctx.config.maxclients = integerIn('maxclients', value, 1, 1_000_000);
+    },
+  },
+  'client-query-buffer-limit': {
+    get: (ctx) => String(ctx.config['client-query-buffer-limit']),
+    set: (ctx, value) => {
+      let bytes: number;
+      try {
+        bytes = parseBytes(value, 'client-query-buffer-limit');
+      } catch {
+        throw setFailed('client-query-buffer-limit', 'argument must be a memory value');
+      }
+      if (bytes < 1024 * 1024) throw setFailed('client-query-buffer-limit', 'argument must be between 1048576 and 9223372036854775807 inclusive');
+      ctx.config['client-query-buffer-limit'] = bytes;
+    },
+  },
+  port: { get: (ctx) => String(ctx.port) },
+  bind: { get: (ctx) => ctx.config.host },
+  databases: { get: () => '1' },
+};
+
+/** Every [name, value] whose name matches one of the patterns, first owner wins, no duplicates. */
+function configGet(ctx: RespContext, patterns: string[]): Array<[string, string]> {
+  const found = new Map<string, string>();
+  const add = (pairs: Array<[string, string]>): void => {
+    for (const [name, value] of pairs) if (!found.has(name)) found.set(name, value);
+  };
+  for (const raw of patterns) {
+    const pattern = raw.toLowerCase();
+    const matcher = compileGlob(pattern);
+    add(ctx.engine.configGet(pattern));
+    add(ctx.keyspace.persistence.configGet(pattern));
+    for (const name of PERSISTENCE_OPTIONS) if (matcher(name)) add([[name, startupValue(ctx, name)]]);
+    for (const [name, option] of Object.entries(SERVER_OPTIONS)) if (matcher(name)) add([[name, option.get(ctx)]]);
+  }
+  return [...found];
+}
+
+function startupValue(ctx: RespContext, name: string): string {
+  const value = (ctx.config as unknown as Record<string, unknown>)[name];
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (Array.isArray(value)) return value.map((p: { seconds: number; changes: number }) => `${p.seconds} ${p.changes}`).join(' ');
+  return String(value);
+}
+
+/** Keeps the listener's copy of an engine option it also enforces (the parser's bulk limit) in step. */
+function mirrorEngineOption(ctx: RespContext, name: string): void {
+  if (name !== 'proto-max-bulk-len') return;
+  const [pair] = ctx.engine.configGet(name);
+  if (pair && /^\d+$/.test(pair[1])) ctx.config['proto-max-bulk-len'] = Number(pair[1]);
+}
+
+/**
+ * Applies name/value pairs in order. Listener- and engine-owned options apply at once; a
+ * persistence-owned one makes the whole command asynchronous (its Render is returned).
+ */
+function configSet(ctx: RespContext, argv: string[]): void | Promise<Render> {
+  if ((argv.length - 2) % 2 !== 0) throw new MnemoError('ERR', "wrong number of arguments for 'config|set' command");
+  const deferred: Array<[string, string]> = [];
+  for (let i = 2; i < argv.length; i += 2) {
+    const name = argv[i].toLowerCase();
+    const value = argv[i + 1];
+    const own = SERVER_OPTIONS[name];
+    if (own?.set) own.set(ctx, value);
+    else if (own) throw setFailed(name, "can't set immutable config");
+    else if (ctx.engine.configSet(name, value)) mirrorEngineOption(ctx, name);
+    else deferred.push([name, value]);
+  }
+  if (deferred.length === 0) {
+    ctx.writer.status('OK');
+    return;
+  }
+  return (async (): Promise<Render> => {
+    for (const [name, value] of deferred) {
+      if (await ctx.keyspace.persistence.configSet(name, value)) continue;
+      if (PERSISTENCE_OPTIONS.includes(name)) throw setFailed(name, 'persistence is not configured in this server');
+      throw new MnemoError('ERR', `Unknown option or number of arguments for CONFIG SET - '${name}'`);
+    }
+    return (writer) => writer.status('OK');
+  })();
+}
+
+const HELP = [
+  'CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'GET <pattern>',
+  '    Return parameters matching the glob-like <pattern> and their values.',
+  'SET <directive> <value>',
+  '    Set the configuration <directive> to <value>.',
+  'RESETSTAT',
+  '    Reset statistics reported by the INFO command.',
+  'REWRITE',
+  '    Rewrite the configuration file.',
+  'HELP',
+  '    Print this help.',
+];
+
+function config(ctx: RespContext, _client: RespClient, argv: string[]): void | Promise<Render> {
+  const sub = argv[1].toLowerCase();
+  const writer = ctx.writer;
+  switch (sub) {
+    case 'get': {
+      if (argv.length < 3) throw new MnemoError('ERR', "wrong number of arguments for 'config|get' command");
+      const pairs = configGet(ctx, argv.slice(2));
+      writer.mapHeader(pairs.length);
+      for (const [name, value] of pairs) {
+        writer.bulk(name);
+        writer.bulk(value);
+      }
+      return;
+    }
+    case 'set':
+      if (argv.length < 4) throw new MnemoError('ERR', "wrong number of arguments for 'config|set' command");
+      return configSet(ctx, argv);
+    case 'resetstat':
+      if (argv.length !== 2) throw new MnemoError('ERR', "wrong number of arguments for 'config|resetstat' command");
+      ctx.engine.resetStats();
+      Object.assign(ctx.stats, emptyStats());
+      writer.status('OK');
+      return;
+    case 'rewrite':
+      throw new MnemoError('ERR', 'The server is running without a config file');
+    case 'help':
+      writer.arrayHeader(HELP.length);
+      for (const line of HELP) writer.status(line);
+      return;
+    default:
+      throw new MnemoError('ERR', `unknown subcommand '${argv[1]}'. Try CONFIG HELP.`);
+  }
+}
+
+export const CONFIG_COMMANDS: CommandEntry[] = [
+  defineCommand('config', -2, ['admin', 'noscript', 'loading', 'stale'], 'server', 'A container for server configuration commands.', config, { since: '2.0.0' }),
+];

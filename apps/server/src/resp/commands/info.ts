@@ -1,0 +1,131 @@
+// INFO: the Redis sections (server, clients, memory, persistence, stats, replication, cpu,
+// keyspace) with Redis's field names, built from the engine, persistence and listener counters.
+
+import type { RespContext } from '../resp-context';
+import { REDIS_COMPAT_VERSION } from './connection.commands';
+
+type Section = Array<[string, string | number]>;
+
+const DEFAULT_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'keyspace'];
+
+/** Redis's bytesToHuman: 1.50K, 2.00M, 3B. */
+export function bytesToHuman(bytes: number): string {
+  if (bytes < 1024) return `${bytes}B`;
+  const units = ['K', 'M', 'G', 'T', 'P'];
+  let value = bytes;
+  let unit = -1;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(2)}${units[unit]}`;
+}
+
+function sectionsOf(ctx: RespContext): Record<string, () => Section> {
+  const now = Date.now();
+  const uptime = Math.floor((now - ctx.startedAt) / 1000);
+  return {
+    server: () => [
+      ['redis_version', REDIS_COMPAT_VERSION],
+      ['mnemo_version', '0.1.0'],
+      ['redis_mode', 'standalone'],
+      ['os', `${process.platform} ${process.arch}`],
+      ['arch_bits', 64],
+      ['process_id', process.pid],
+      ['tcp_port', ctx.port],
+      ['server_time_usec', now * 1000],
+      ['uptime_in_seconds', uptime],
+      ['uptime_in_days', Math.floor(uptime / 86400)],
+      ['hz', 10],
+      ['executable', process.argv[1] ?? ''],
+      ['config_file', ctx.config.config],
+    ],
+    clients: () => {
+      let pubsub = 0;
+      let watching = 0;
+      let maxInput = 0;
+      for (const client of ctx.clients.values()) {
+        if (client.subscriptionCount > 0) pubsub++;
+        if (client.watched.size > 0) watching++;
+        maxInput = Math.max(maxInput, client.parser.heldBytes);
+      }
+      return [
+        ['connected_clients', ctx.clients.size],
+        ['maxclients', ctx.config.maxclients],
+        ['client_recent_max_input_buffer', maxInput],
+        ['blocked_clients', 0],
+        ['tracking_clients', 0],
+        ['pubsub_clients', pubsub],
+        ['watching_clients', watching],
+        ['total_watched_keys', ctx.watches.size],
+      ];
+    },
+    memory: () => {
+      const stats = ctx.engine.stats();
+      const process_ = process.memoryUsage();
+      return [
+        ['used_memory', stats.usedMemory],
+        ['used_memory_human', bytesToHuman(stats.usedMemory)],
+        ['used_memory_rss', process_.rss],
+        ['used_memory_rss_human', bytesToHuman(process_.rss)],
+        ['used_memory_peak', stats.peakMemory],
+        ['used_memory_peak_human', bytesToHuman(stats.peakMemory)],
+        ['used_memory_heap', process_.heapUsed],
+        ['maxmemory', stats.maxmemory],
+        ['maxmemory_human', bytesToHuman(stats.maxmemory)],
+        ['maxmemory_policy', stats.maxmemoryPolicy],
+        ['mem_allocator', 'v8'],
+      ];
+    },
+    persistence: () => Object.entries(ctx.keyspace.persistence.info()),
+    stats: () => {
+      const stats = ctx.engine.stats();
+      return [
+        ['total_connections_received', ctx.stats.connectionsReceived],
+        ['total_commands_processed', stats.totalCommands + ctx.stats.serverCommands],
+        ['total_net_input_bytes', ctx.stats.netInputBytes],
+        ['total_net_output_bytes', ctx.stats.netOutputBytes],
+        ['rejected_connections', ctx.stats.rejectedConnections],
+        ['expired_keys', stats.expiredKeys],
+        ['expired_stale_perc', (stats.expiredStaleFraction * 100).toFixed(2)],
+        ['evicted_keys', stats.evictedKeys],
+        ['keyspace_hits', stats.hits],
+        ['keyspace_misses', stats.misses],
+        ['pubsub_channels', ctx.pubsub.channelCount],
+        ['pubsub_patterns', ctx.pubsub.patternCount],
+        ['total_error_replies', ctx.stats.errorReplies],
+      ];
+    },
+    replication: () => [
+      ['role', 'master'],
+      ['connected_slaves', 0],
+    ],
+    cpu: () => {
+      const usage = process.cpuUsage();
+      return [
+        ['used_cpu_sys', (usage.system / 1e6).toFixed(6)],
+        ['used_cpu_user', (usage.user / 1e6).toFixed(6)],
+      ];
+    },
+    keyspace: () => {
+      const stats = ctx.engine.stats();
+      return stats.keys > 0 ? [['db0', `keys=${stats.keys},expires=${stats.keysWithTtl},avg_ttl=0`]] : [];
+    },
+  };
+}
+
+/** The INFO text for the requested sections (none, 'default', 'all', 'everything' or names). */
+export function buildInfo(ctx: RespContext, requested: string[]): string {
+  const sections = sectionsOf(ctx);
+  let names = requested.map((name) => name.toLowerCase());
+  if (names.length === 0 || names.includes('default')) names = DEFAULT_SECTIONS;
+  else if (names.includes('all') || names.includes('everything')) names = Object.keys(sections);
+  const blocks: string[] = [];
+  for (const name of DEFAULT_SECTIONS) {
+    if (!names.includes(name)) continue;
+    const title = name[0].toUpperCase() + name.slice(1);
+    const lines = sections[name]().map(([field, value]) => `${field}:${value}`);
+    blocks.push([`# ${title}`, ...lines].join('\r\n'));
+  }
+  return blocks.length ? `${blocks.join('\r\n\r\n')}\r\n` : '';
+}

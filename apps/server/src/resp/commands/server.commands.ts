@@ -1,0 +1,116 @@
+// Server commands the listener answers: INFO, DBSIZE, TIME, SAVE, BGSAVE, BGREWRITEAOF,
+// LASTSAVE, and fallbacks for MEMORY, OBJECT, FLUSHDB, FLUSHALL when the engine lacks them.
+
+import { MnemoError, syntaxError } from '@mnemo/engine';
+import { defineCommand } from '../command-table';
+import type { RespClient } from '../resp-client';
+import type { CommandEntry, Render, RespContext } from '../resp-context';
+import { writeReply } from '../reply-render';
+import { buildInfo } from './info';
+
+/** Commands implemented here only for an engine that does not run them itself. */
+export const FALLBACK_COMMANDS: ReadonlySet<string> = new Set(['dbsize', 'memory', 'object', 'flushdb', 'flushall', 'time']);
+
+function info(ctx: RespContext, _client: RespClient, argv: string[]): void {
+  ctx.writer.verbatim(buildInfo(ctx, argv.slice(1)));
+}
+
+function dbsize(ctx: RespContext): void {
+  ctx.writer.integer(ctx.engine.stats().keys);
+}
+
+function time(ctx: RespContext): void {
+  const micros = Math.round((performance.timeOrigin + performance.now()) * 1000);
+  ctx.writer.arrayHeader(2);
+  ctx.writer.bulk(String(Math.floor(micros / 1_000_000)));
+  ctx.writer.bulk(String(micros % 1_000_000));
+}
+
+function save(ctx: RespContext): Promise<Render> {
+  return ctx.keyspace.persistence.save().then(() => (writer) => writer.status('OK'));
+}
+
+function bgsave(ctx: RespContext, _client: RespClient, argv: string[]): Promise<Render> {
+  if (argv.length > 2 || (argv.length === 2 && argv[1].toLowerCase() !== 'schedule')) return Promise.reject(syntaxError());
+  return ctx.keyspace.persistence.bgsave().then((status) => (writer) => writer.status(status));
+}
+
+function bgrewriteaof(ctx: RespContext): Promise<Render> {
+  return ctx.keyspace.persistence.rewrite().then((status) => (writer) => writer.status(status));
+}
+
+function lastsave(ctx: RespContext): void {
+  ctx.writer.integer(ctx.keyspace.persistence.lastSave());
+}
+
+function memory(ctx: RespContext, _client: RespClient, argv: string[]): void {
+  const sub = argv[1].toLowerCase();
+  if (sub === 'usage') {
+    if (argv.length !== 3 && !(argv.length === 5 && argv[3].toLowerCase() === 'samples')) throw syntaxError();
+    const info = ctx.engine.keyInfo(argv[2]);
+    if (info) ctx.writer.integer(info.memory);
+    else ctx.writer.nullBulk();
+    return;
+  }
+  if (sub === 'doctor') {
+    ctx.writer.verbatim('Hi Sam, I can\'t find any memory issue in your instance. I can only account for what occurs on this base.');
+    return;
+  }
+  throw new MnemoError('ERR', `unknown subcommand '${argv[1]}'. Try MEMORY HELP.`);
+}
+
+const LFU_POLICIES = new Set(['allkeys-lfu', 'volatile-lfu']);
+
+function object(ctx: RespContext, _client: RespClient, argv: string[]): void {
+  const sub = argv[1].toLowerCase();
+  if (!['freq', 'idletime', 'encoding', 'refcount'].includes(sub)) {
+    throw new MnemoError('ERR', `unknown subcommand '${argv[1]}'. Try OBJECT HELP.`);
+  }
+  if (argv.length !== 3) throw new MnemoError('ERR', `wrong number of arguments for 'object|${sub}' command`);
+  const info = ctx.engine.keyInfo(argv[2]);
+  if (!info) return ctx.writer.nullBulk();
+  const lfu = LFU_POLICIES.has(ctx.engine.stats().maxmemoryPolicy);
+  if (sub === 'freq') {
+    if (!lfu) {
+      throw new MnemoError(
+        'ERR',
+        'An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+      );
+    }
+    ctx.writer.integer(info.freq);
+  } else if (sub === 'idletime') {
+    if (lfu) {
+      throw new MnemoError(
+        'ERR',
+        'An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+      );
+    }
+    ctx.writer.integer(info.idleSeconds);
+  } else if (sub === 'encoding') {
+    ctx.writer.bulk(info.encoding);
+  } else {
+    ctx.writer.integer(1);
+  }
+}
+
+/** FLUSHDB / FLUSHALL [ASYNC|SYNC] through whichever flush command the engine runs. */
+function flush(ctx: RespContext, _client: RespClient, argv: string[]): void {
+  if (argv.length > 2 || (argv.length === 2 && !['async', 'sync'].includes(argv[1].toLowerCase()))) throw syntaxError();
+  const name = ctx.engine.commandSpec('flushall') ? 'FLUSHALL' : ctx.engine.commandSpec('flushdb') ? 'FLUSHDB' : null;
+  if (name === null) throw new MnemoError('ERR', 'flushing is not supported by this engine');
+  writeReply(ctx.writer, ctx.engine.execute([name]));
+}
+
+export const SERVER_COMMANDS: CommandEntry[] = [
+  defineCommand('info', -1, ['loading', 'stale'], 'server', 'Returns information and statistics about the server.', info),
+  defineCommand('dbsize', 1, ['readonly', 'fast'], 'server', 'Returns the number of keys in the database.', dbsize),
+  defineCommand('time', 1, ['loading', 'stale', 'fast'], 'server', 'Returns the server time.', time, { since: '2.6.0' }),
+  defineCommand('save', 1, ['admin', 'noscript', 'no_async_loading', 'no_multi'], 'server', 'Synchronously saves the database(s) to disk.', save),
+  defineCommand('bgsave', -1, ['admin', 'noscript', 'no_async_loading'], 'server', 'Asynchronously saves the database(s) to disk.', bgsave),
+  defineCommand('bgrewriteaof', 1, ['admin', 'noscript', 'no_async_loading'], 'server', 'Asynchronously rewrites the append-only file to disk.', bgrewriteaof),
+  defineCommand('lastsave', 1, ['loading', 'stale', 'fast'], 'server', 'Returns the Unix timestamp of the last successful save to disk.', lastsave),
+  defineCommand('memory', -2, ['readonly'], 'server', 'A container for memory diagnostics commands.', memory, { since: '4.0.0' }),
+  defineCommand('object', -2, ['readonly'], 'generic', 'A container for object introspection commands.', object, { since: '2.2.3' }),
+  defineCommand('flushdb', -1, ['write'], 'server', 'Removes all keys from the current database.', flush),
+  defineCommand('flushall', -1, ['write'], 'server', 'Removes all keys from all databases.', flush),
+];

@@ -1,0 +1,84 @@
+// Runs one command for one client: the checks Redis's processCommand makes, in Redis's order
+// (exists, arity, auth, MISCONF, pub/sub context, loading, MULTI queueing), then the listener's
+// handler or the engine. Replies go to ctx.writer.
+
+import { MnemoError } from '@mnemo/engine';
+import { arityOk, CommandTable } from './command-table';
+import type { RespClient } from './resp-client';
+import { errorText } from './resp-client';
+import type { CommandEntry, Render, RespContext } from './resp-context';
+import { writeReply } from './reply-render';
+
+/**
+ * Redis's unknown-command text: the name (up to 128 bytes), then each argument quoted with a
+ * trailing space while the list is under 128 bytes:
+ *   FOO a b  ->  "ERR unknown command 'FOO', with args beginning with: 'a' 'b' "
+ */
+export function unknownCommandText(argv: string[]): string {
+  let args = '';
+  for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${argv[i].slice(0, 128 - args.length)}' `;
+  return `ERR unknown command '${argv[0].slice(0, 128)}', with args beginning with: ${args}`;
+}
+
+export class Dispatcher {
+  constructor(
+    private readonly ctx: RespContext,
+    readonly table: CommandTable,
+  ) {}
+
+  /**
+   * Runs `argv` for `client`. Returns a promise only for an asynchronous listener command (the
+   * caller waits for it before reading further commands); otherwise the reply is already written.
+   */
+  execute(client: RespClient, argv: string[]): void | Promise<Render> {
+    const entry = this.table.lookup(argv[0]);
+    if (entry === undefined) return this.reject(client, unknownCommandText(argv));
+    client.lastCommand = entry.name;
+    if (!arityOk(entry, argv.length)) return this.reject(client, `ERR wrong number of arguments for '${entry.name}' command`);
+    if (!entry.noAuth && client.authRequired) return this.reject(client, 'NOAUTH Authentication required.');
+    if (entry.write) {
+      const writeError = this.ctx.keyspace.durability.writeError();
+      if (writeError) return this.reject(client, writeError.toRedisText());
+    }
+    if (client.inPubSubMode && !entry.pubsubContext) {
+      return this.reject(
+        client,
+        `ERR Can't execute '${entry.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+      );
+    }
+    if (!this.ctx.keyspace.ready && !entry.loading) return this.reject(client, 'LOADING Redis is loading the dataset in memory');
+    if (client.multi !== null && !entry.transactionControl) {
+      if (entry.noMulti) return this.reject(client, 'ERR Command not allowed inside a transaction');
+      client.multi.push(argv);
+      this.ctx.writer.status('QUEUED');
+      return;
+    }
+    return this.run(client, entry, argv);
+  }
+
+  /** Runs a command past all checks (EXEC uses it for queued commands). */
+  run(client: RespClient, entry: CommandEntry, argv: string[]): void | Promise<Render> {
+    const writer = this.ctx.writer;
+    const mark = writer.size;
+    try {
+      if (entry.handler) {
+        this.ctx.stats.serverCommands++;
+        return entry.handler(this.ctx, client, argv);
+      }
+      writeReply(writer, this.ctx.engine.execute(argv));
+    } catch (error) {
+      // A handler that threw half-way must not leave half a reply behind.
+      writer.truncate(mark);
+      if (!(error instanceof MnemoError)) console.error(`RESP command '${entry.name}' failed:`, error);
+      this.ctx.stats.errorReplies++;
+      writer.error(error instanceof MnemoError ? error.toRedisText() : errorText(error));
+    }
+  }
+
+  /** Refuses a command before it runs; inside MULTI this also dooms the transaction (EXECABORT). */
+  private reject(client: RespClient, text: string): void {
+    if (client.multi !== null) client.multiFailed = true;
+    this.ctx.stats.errorReplies++;
+    this.ctx.writer.error(text);
+  }
+}

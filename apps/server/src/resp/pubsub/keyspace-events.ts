@@ -1,0 +1,116 @@
+// Keyspace notifications: turns engine mutation records into `__keyspace@0__:<key>` and
+// `__keyevent@0__:<event>` messages, filtered by `notify-keyspace-events` as Redis does.
+//
+// Design note. The flags string picks classes of events and where they go:
+//
+//   "KEA"  -> K: __keyspace@0__:<key> gets the event name;  E: __keyevent@0__:<event> gets the key;
+//             A: g$lshzxetd (every class but key-miss m and new-key n)
+//   "Ex"   -> only __keyevent@0__:expired
+//
+//   SET k v      record { kind: 'string', reason: 'set', key: 'k' }
+//                -> class '$'  -> PUBLISH __keyspace@0__:k set ; PUBLISH __keyevent@0__:set k
+//   HDEL h f     (last field) record { kind: 'del', reason: 'hdel' } -> 'hdel' (class h), then 'del' (class g)
+//   expiry       record { kind: 'del', reason: 'expired' } -> class 'x'
+//
+// With no subscriber at all, or no flags, a record costs one check.
+
+import { MnemoError, MutationRecord } from '@mnemo/engine';
+import type { PubSubHub } from './pubsub-hub';
+
+const CLASS_BITS: Record<string, number> = {
+  g: 1 << 0,
+  $: 1 << 1,
+  l: 1 << 2,
+  s: 1 << 3,
+  h: 1 << 4,
+  z: 1 << 5,
+  x: 1 << 6,
+  e: 1 << 7,
+  t: 1 << 8,
+  d: 1 << 9,
+  n: 1 << 10,
+  m: 1 << 11,
+  K: 1 << 12,
+  E: 1 << 13,
+};
+const ALL_CLASSES = 'g$lshzxetd';
+const ALL = [...ALL_CLASSES].reduce((bits, c) => bits | CLASS_BITS[c], 0);
+const KEYSPACE = CLASS_BITS.K;
+const KEYEVENT = CLASS_BITS.E;
+
+/** Parses Redis's flag string; throws MnemoError with Redis's CONFIG SET wording on a bad character. */
+export function parseKeyspaceEvents(text: string): number {
+  let flags = 0;
+  for (const c of text) {
+    if (c === 'A') flags |= ALL;
+    else if (CLASS_BITS[c] !== undefined) flags |= CLASS_BITS[c];
+    else throw new MnemoError('ERR', "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+  }
+  return flags;
+}
+
+/** The canonical string CONFIG GET shows (Redis's keyspaceEventsFlagsToString). */
+export function formatKeyspaceEvents(flags: number): string {
+  let out = '';
+  if ((flags & ALL) === ALL) out += 'A';
+  else for (const c of `${ALL_CLASSES}n`) if (flags & CLASS_BITS[c]) out += c;
+  if (flags & KEYSPACE) out += 'K';
+  if (flags & KEYEVENT) out += 'E';
+  if (flags & CLASS_BITS.m) out += 'm';
+  return out;
+}
+
+const EVENT_CLASSES: Record<string, string> = {
+  set: '$',
+  setrange: '$',
+  incrby: '$',
+  incrbyfloat: '$',
+  append: '$',
+  hset: 'h',
+  hincrby: 'h',
+  hincrbyfloat: 'h',
+  hdel: 'h',
+  del: 'g',
+  expire: 'g',
+  persist: 'g',
+  rename_from: 'g',
+  rename_to: 'g',
+  copy_to: 'g',
+  restore: 'g',
+  expired: 'x',
+  evicted: 'e',
+  new: 'n',
+};
+
+function classOf(record: MutationRecord): number {
+  const known = EVENT_CLASSES[record.reason];
+  if (known) return CLASS_BITS[known];
+  if (record.kind === 'string') return CLASS_BITS.$;
+  if (record.kind === 'hash' || record.kind === 'hdel') return CLASS_BITS.h;
+  return CLASS_BITS.g;
+}
+
+export class KeyspaceNotifier {
+  private flags = 0;
+
+  constructor(private readonly hub: PubSubHub) {}
+
+  /** Applies a validated flag string (config value). */
+  configure(text: string): void {
+    this.flags = parseKeyspaceEvents(text);
+  }
+
+  /** Engine mutation listener. */
+  onMutation(record: MutationRecord): void {
+    if (this.flags === 0 || this.hub.empty || record.kind === 'flush') return;
+    this.notify(classOf(record), record.reason, record.key);
+    // Redis follows the hdel of a hash's last field with a generic del.
+    if (record.kind === 'del' && record.reason === 'hdel') this.notify(CLASS_BITS.g, 'del', record.key);
+  }
+
+  private notify(eventClass: number, event: string, key: string): void {
+    if (!(this.flags & eventClass)) return;
+    if (this.flags & KEYSPACE) this.hub.publish(`__keyspace@0__:${key}`, event);
+    if (this.flags & KEYEVENT) this.hub.publish(`__keyevent@0__:${event}`, key);
+  }
+}

@@ -1,0 +1,312 @@
+// One Redis-protocol connection: reads requests, runs them in order, writes the replies of each
+// read in one batch, and holds the reply of a write until the event log says it is durable.
+//
+// Design note: ordered replies with group commit.
+// Under `appendfsync always` a write's reply may only leave once its record is fsynced, but the
+// event loop must keep serving every other client meanwhile. Each read is one batch: its replies
+// are rendered into the shared writer, then
+//
+//   batch without writes                 -> socket.write(bytes) now (or after earlier pending batches)
+//   batch whose last write has seq 1042  -> bytes wait for durability.waitFor(1042), then write
+//
+// Batches of one client form a promise chain (`tail`), so replies never overtake each other;
+// other clients have their own chains, so one client's wait never blocks another, and all
+// writes that arrive while a commit is in flight share the next commit (group commit happens in
+// the persistence layer). If the commit fails, each write's reply in the batch is replaced by the
+// MISCONF error (the byte ranges are remembered), reads in the batch keep their replies.
+
+import type { Socket } from 'node:net';
+import { MnemoError } from '@mnemo/engine';
+import { ProtocolError, ProtocolVersion, RequestParser } from '@mnemo/protocol';
+import type { Render, RespContext } from './resp-context';
+import type { Dispatcher } from './dispatcher';
+
+/** A subscriber whose unsent output grows beyond this is disconnected (Redis's pubsub hard limit). */
+const PUBSUB_OUTPUT_LIMIT = 32 * 1024 * 1024;
+
+/** A pub/sub message or other out-of-band push, encoded lazily per protocol version. */
+export interface PushMessage {
+  encode(protocol: ProtocolVersion): Buffer;
+}
+
+export class RespClient {
+  readonly id: number;
+  readonly createdAt = Date.now();
+  lastInteraction = Date.now();
+  readonly addr: string;
+  readonly laddr: string;
+  name = '';
+  libName = '';
+  libVersion = '';
+  protocol: ProtocolVersion = 2;
+  authenticated: boolean;
+  lastCommand = 'NULL';
+  /** Queued commands while in MULTI, else null. */
+  multi: string[][] | null = null;
+  /** A command was rejected while queuing: EXEC answers EXECABORT. */
+  multiFailed = false;
+  readonly watched = new Set<string>();
+  /** A watched key changed since WATCH: EXEC answers nil. */
+  watchDirty = false;
+  readonly channels = new Set<string>();
+  readonly patterns = new Set<string>();
+  readonly parser: RequestParser;
+  private closing = false;
+  private closed = false;
+  /** An asynchronous command is running; later commands wait in the parser. */
+  private busy = false;
+  private pausedForDrain = false;
+  /** Last pending output batch, or null when everything was handed to the socket. */
+  private tail: Promise<void> | null = null;
+  /** Pushes for this client raised while its own command runs; written after that command's reply. */
+  private pushes: Buffer[] = [];
+
+  constructor(
+    readonly socket: Socket,
+    private readonly ctx: RespContext,
+    private readonly dispatcher: Dispatcher,
+  ) {
+    this.id = ctx.nextClientId();
+    this.addr = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.laddr = `${socket.localAddress}:${socket.localPort}`;
+    this.authenticated = ctx.config.requirepass === '';
+    this.parser = new RequestParser({
+      maxBulkLength: ctx.config['proto-max-bulk-len'],
+      maxQueryBufferBytes: ctx.config['client-query-buffer-limit'],
+    });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+  }
+
+  get subscriptionCount(): number {
+    return this.channels.size + this.patterns.size;
+  }
+
+  /** True while commands must be refused with NOAUTH (requirepass set and no successful AUTH). */
+  get authRequired(): boolean {
+    return !this.authenticated && this.ctx.config.requirepass !== '';
+  }
+
+  /** RESP2 clients with subscriptions may only run (P)SUBSCRIBE, (P)UNSUBSCRIBE, PING, QUIT, RESET. */
+  get inPubSubMode(): boolean {
+    return this.protocol === 2 && this.subscriptionCount > 0;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Bytes written to the socket but not yet sent (CLIENT LIST omem). */
+  get pendingOutputBytes(): number {
+    return this.socket.writableLength;
+  }
+
+  private onData(chunk: Buffer): void {
+    this.ctx.stats.netInputBytes += chunk.length;
+    this.lastInteraction = Date.now();
+    if (this.closing) return;
+    this.parser.feed(chunk);
+    if (!this.busy) this.drain();
+  }
+
+  /** Runs every complete command buffered, then flushes their replies as one batch. */
+  private drain(): void {
+    const ctx = this.ctx;
+    const writer = ctx.writer;
+    const engine = ctx.engine;
+    writer.protocol = this.protocol;
+    ctx.current = this;
+    // Limits are live: CONFIG SET applies to connected clients too, as in Redis.
+    this.parser.maxBulkLength = ctx.config['proto-max-bulk-len'];
+    this.parser.maxQueryBufferBytes = ctx.config['client-query-buffer-limit'];
+    let durableSeq = 0;
+    let writeRanges: number[] | null = null;
+    let pending: Promise<Render> | null = null;
+    try {
+      while (!this.closing) {
+        this.parser.authRequired = this.authRequired;
+        let argv: string[] | null;
+        try {
+          argv = this.parser.next();
+        } catch (error) {
+          if (!(error instanceof ProtocolError)) throw error;
+          writer.error(error.toRedisText());
+          this.closing = true;
+          break;
+        }
+        if (argv === null) break;
+        const seqBefore = engine.lastSeq;
+        const start = writer.size;
+        const result = this.dispatcher.execute(this, argv);
+        if (engine.lastSeq !== seqBefore) {
+          durableSeq = engine.lastSeq;
+          (writeRanges ??= []).push(start, writer.size);
+        }
+        if (this.pushes.length > 0) this.writePushes();
+        if (result) {
+          pending = result;
+          break;
+        }
+      }
+    } finally {
+      ctx.current = null;
+    }
+    this.flush(durableSeq, writeRanges);
+    if (pending) this.waitForCommand(pending);
+    else if (this.closing) this.endWhenFlushed();
+  }
+
+  /** Stops reading until an asynchronous command's reply is rendered, then resumes. */
+  private waitForCommand(pending: Promise<Render>): void {
+    this.busy = true;
+    this.socket.pause();
+    const seqBefore = this.ctx.engine.lastSeq;
+    pending
+      .then(
+        (render) => render,
+        (error: unknown): Render => (writer) => writer.error(errorText(error)),
+      )
+      .then((render) => {
+        this.ctx.writer.protocol = this.protocol;
+        const start = this.ctx.writer.size;
+        render(this.ctx.writer);
+        const seq = this.ctx.engine.lastSeq !== seqBefore ? this.ctx.engine.lastSeq : 0;
+        const ranges = seq ? [start, this.ctx.writer.size] : null;
+        if (this.pushes.length > 0) this.writePushes();
+        this.flush(seq, ranges);
+        this.busy = false;
+        if (this.closed) return;
+        if (!this.pausedForDrain) this.socket.resume();
+        this.drain();
+      });
+  }
+
+  /** Hands the writer's bytes to this client's output chain (see the design note). */
+  private flush(seq: number, writeRanges: number[] | null): void {
+    if (this.ctx.writer.size === 0) return;
+    const bytes = this.ctx.writer.take();
+    if (seq === 0) {
+      this.enqueue(bytes);
+      return;
+    }
+    const ranges = writeRanges ?? [];
+    const durable = this.ctx.keyspace.durability.waitFor(seq);
+    // Inline arrows on purpose: this runs per write batch, and the server bundle keeps function
+    // names (esbuild keepNames), which costs a defineProperty per named closure.
+    if (this.tail === null) {
+      this.track(
+        durable.then(
+          () => this.write(bytes),
+          (error: unknown) => this.writeFailed(bytes, ranges, error),
+        ),
+      );
+      return;
+    }
+    // Attach the failure handler now (an unhandled rejection would be reported), act in order.
+    const outcome = durable.then(
+      () => null,
+      (error: unknown) => error,
+    );
+    this.track(
+      this.tail.then(() => outcome).then((error) => (error === null ? this.write(bytes) : this.writeFailed(bytes, ranges, error))),
+    );
+  }
+
+  /** Sends a batch whose commit failed: its write replies become the error. */
+  private writeFailed(bytes: Buffer, ranges: number[], error: unknown): void {
+    this.write(replaceWriteReplies(bytes, ranges, errorText(error)));
+  }
+
+  /**
+   * Sends a pub/sub push. If this client's own command raised it (a RESP3 client subscribed to
+   * keyspace events of its own writes), it is held until that command's reply is written, so a
+   * push never lands inside an array reply (EXEC); otherwise it goes after pending output.
+   */
+  deliver(message: PushMessage): void {
+    if (this.closed) return;
+    const bytes = message.encode(this.protocol);
+    if (this.ctx.current === this) this.pushes.push(bytes);
+    else this.enqueue(bytes);
+  }
+
+  private writePushes(): void {
+    for (const bytes of this.pushes) this.ctx.writer.raw(bytes);
+    this.pushes = [];
+  }
+
+  private enqueue(bytes: Buffer): void {
+    if (this.tail === null) this.write(bytes);
+    else this.track(this.tail.then(() => this.write(bytes)));
+  }
+
+  private track(batch: Promise<void>): void {
+    this.tail = batch;
+    void batch.then(() => {
+      if (this.tail === batch) this.tail = null;
+    });
+  }
+
+  private write(bytes: Buffer): void {
+    if (this.closed) return;
+    this.ctx.stats.netOutputBytes += bytes.length;
+    const flushed = this.socket.write(bytes);
+    if (this.subscriptionCount > 0 && this.socket.writableLength > PUBSUB_OUTPUT_LIMIT) {
+      this.destroy();
+      return;
+    }
+    if (!flushed && !this.pausedForDrain) {
+      // Backpressure: stop reading this client's commands until its replies drain.
+      this.pausedForDrain = true;
+      this.socket.pause();
+      this.socket.once('drain', () => {
+        this.pausedForDrain = false;
+        if (!this.busy && !this.closed) this.socket.resume();
+      });
+    }
+  }
+
+  /** QUIT, protocol errors, limits: stop reading, send what is pending, then close. */
+  closeAfterReply(): void {
+    this.closing = true;
+  }
+
+  private endWhenFlushed(): void {
+    if (this.tail === null) this.socket.end();
+    else void this.tail.then(() => this.socket.end());
+  }
+
+  /** Closes at once, dropping pending output (idle timeout, output limit, shutdown). */
+  destroy(): void {
+    this.closing = true;
+    this.socket.destroy();
+  }
+
+  /** Called once when the socket closes, whatever the reason. */
+  markClosed(): void {
+    this.closed = true;
+    this.closing = true;
+  }
+}
+
+/** The error line (without '-') for anything a command may throw or reject with. */
+export function errorText(error: unknown): string {
+  if (error instanceof MnemoError || error instanceof ProtocolError) return error.toRedisText();
+  const message = error instanceof Error ? error.message : String(error);
+  return `ERR ${message}`;
+}
+
+/**
+ * Returns `bytes` with each [start, end) range of `ranges` (pairs, ascending, disjoint) replaced
+ * by the error line `-text\r\n`: used when a batch's writes could not be made durable.
+ */
+export function replaceWriteReplies(bytes: Buffer, ranges: number[], text: string): Buffer {
+  const errorLine = Buffer.from(`-${text.replace(/[\r\n]/g, ' ')}\r\n`, 'latin1');
+  const parts: Buffer[] = [];
+  let at = 0;
+  for (let i = 0; i < ranges.length; i += 2) {
+    parts.push(bytes.subarray(at, ranges[i]), errorLine);
+    at = ranges[i + 1];
+  }
+  parts.push(bytes.subarray(at));
+  return Buffer.concat(parts);
+}

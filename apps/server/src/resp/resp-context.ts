@@ -1,0 +1,95 @@
+// Shared state of the RESP listener: the keyspace door, config, the one reply writer, the
+// client registry, pub/sub, WATCH bookkeeping and counters. Command handlers receive it.
+
+import type { Engine } from '@mnemo/engine';
+import { ReplyWriter } from '@mnemo/protocol';
+import type { MnemoConfig } from '../config/options';
+import type { KeyspaceService } from '../core/keyspace.service';
+import type { ServerCounters } from '../core/server-counters';
+import type { RespClient } from './resp-client';
+import { KeyspaceNotifier } from './pubsub/keyspace-events';
+import { PubSubHub } from './pubsub/pubsub-hub';
+import { WatchRegistry } from './transaction/watch-registry';
+
+/** Writes a reply that an asynchronous command computed (see CommandHandler). */
+export type Render = (writer: ReplyWriter) => void;
+
+/**
+ * A command implemented by the listener. It writes its reply to `ctx.writer` synchronously and
+ * returns nothing, or returns a promise of a Render for work that must wait (SAVE, CONFIG SET
+ * appendfsync); the client then stops reading its later commands until the reply is written,
+ * so replies stay in order. Throwing a MnemoError writes `-CODE message`.
+ */
+export type CommandHandler = (ctx: RespContext, client: RespClient, argv: string[]) => void | Promise<Render>;
+
+export interface CommandEntry {
+  /** Lower-case name. */
+  name: string;
+  /** Redis arity: positive = exact argc (name included), negative = at least -arity. */
+  arity: number;
+  /** Redis COMMAND flags: write, readonly, denyoom, fast, admin, noscript, loading, stale, no_auth, ... */
+  flags: string[];
+  firstKey: number;
+  lastKey: number;
+  step: number;
+  /** Redis COMMAND DOCS group: string, hash, generic, server, connection, transactions, pubsub. */
+  group: string;
+  summary: string;
+  since: string;
+  /** Undefined: the engine runs it. */
+  handler?: CommandHandler;
+  write: boolean;
+  /** Runs before AUTH (AUTH, HELLO, QUIT, RESET). */
+  noAuth: boolean;
+  /** Allowed in RESP2 subscribed mode (PING, QUIT, RESET, (P)SUBSCRIBE, (P)UNSUBSCRIBE). */
+  pubsubContext: boolean;
+  /** Runs immediately inside MULTI instead of being queued (EXEC, DISCARD, MULTI, WATCH, QUIT, RESET). */
+  transactionControl: boolean;
+  /** Refused inside MULTI ("Command not allowed inside a transaction"). */
+  noMulti: boolean;
+  /** Runs while the dataset is loading. */
+  loading: boolean;
+}
+
+export interface RespStats {
+  connectionsReceived: number;
+  rejectedConnections: number;
+  netInputBytes: number;
+  netOutputBytes: number;
+  /** Commands answered by the listener itself (the engine counts its own). */
+  serverCommands: number;
+  errorReplies: number;
+}
+
+export function emptyStats(): RespStats {
+  return { connectionsReceived: 0, rejectedConnections: 0, netInputBytes: 0, netOutputBytes: 0, serverCommands: 0, errorReplies: 0 };
+}
+
+export class RespContext {
+  readonly writer = new ReplyWriter();
+  readonly clients = new Map<number, RespClient>();
+  readonly pubsub = new PubSubHub();
+  readonly notifier = new KeyspaceNotifier(this.pubsub);
+  readonly watches = new WatchRegistry();
+  readonly stats: RespStats = emptyStats();
+  readonly startedAt = Date.now();
+  /** The client whose commands are being run right now (its replies are in `writer`). */
+  current: RespClient | null = null;
+  /** TCP port actually bound (differs from config['resp-port'] when that is 0). */
+  port = 0;
+  private lastClientId = 0;
+
+  constructor(
+    readonly keyspace: KeyspaceService,
+    readonly config: MnemoConfig,
+    readonly counters: ServerCounters | null,
+  ) {}
+
+  get engine(): Engine {
+    return this.keyspace.engine;
+  }
+
+  nextClientId(): number {
+    return ++this.lastClientId;
+  }
+}

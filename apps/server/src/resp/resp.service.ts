@@ -1,0 +1,130 @@
+// The Redis-protocol TCP listener: accepts clients on config.host / config['resp-port'],
+// enforces maxclients and the idle timeout, and wires engine mutations to WATCH and keyspace
+// notifications. Started on application bootstrap, closed before the other modules shut down.
+
+import { createServer, Server, Socket } from 'node:net';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
+import type { MnemoConfig } from '../config/options';
+import { KeyspaceService } from '../core/keyspace.service';
+import { ServerCounters } from '../core/server-counters';
+import { MNEMO_CONFIG } from '../core/tokens';
+import { CommandTable } from './command-table';
+import { CLIENT_COMMANDS } from './commands/client.commands';
+import { commandCommands } from './commands/command.commands';
+import { CONFIG_COMMANDS } from './commands/config.commands';
+import { CONNECTION_COMMANDS } from './commands/connection.commands';
+import { FALLBACK_COMMANDS, SERVER_COMMANDS } from './commands/server.commands';
+import { Dispatcher } from './dispatcher';
+import { PUBSUB_COMMANDS } from './pubsub/pubsub.commands';
+import { RespClient } from './resp-client';
+import { RespContext } from './resp-context';
+import { transactionCommands } from './transaction/transaction.commands';
+
+/** How often idle clients are looked for (Redis's clientsCron runs about once a second per client). */
+const IDLE_SWEEP_MS = 1000;
+
+@Injectable()
+export class RespService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('RespService');
+  readonly ctx: RespContext;
+  readonly dispatcher: Dispatcher;
+  private server: Server | null = null;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private stopListening: (() => void) | undefined;
+
+  constructor(
+    keyspace: KeyspaceService,
+    @Inject(MNEMO_CONFIG) private readonly config: MnemoConfig,
+    @Optional() counters?: ServerCounters,
+  ) {
+    this.ctx = new RespContext(keyspace, config, counters ?? null);
+    this.ctx.notifier.configure(config['notify-keyspace-events']);
+    const dispatcher = (): Dispatcher => this.dispatcher;
+    const own = [
+      ...CONNECTION_COMMANDS,
+      ...CLIENT_COMMANDS,
+      ...SERVER_COMMANDS,
+      ...CONFIG_COMMANDS,
+      ...PUBSUB_COMMANDS,
+      ...transactionCommands(dispatcher),
+      ...commandCommands(dispatcher),
+    ];
+    this.dispatcher = new Dispatcher(this.ctx, new CommandTable(keyspace.engine, own, FALLBACK_COMMANDS));
+  }
+
+  /** The TCP port actually bound (useful with resp-port 0); 0 before start. */
+  get port(): number {
+    return this.ctx.port;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const ctx = this.ctx;
+    this.stopListening = ctx.engine.onMutation((record) => {
+      ctx.watches.onMutation(record);
+      ctx.notifier.onMutation(record);
+    });
+    const server = createServer((socket) => this.accept(socket));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.config['resp-port'], this.config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (error) => this.logger.error(`RESP listener error: ${error.message}`));
+    const address = server.address();
+    ctx.port = typeof address === 'object' && address ? address.port : this.config['resp-port'];
+    this.idleTimer = setInterval(() => this.closeIdleClients(), IDLE_SWEEP_MS);
+    this.idleTimer.unref();
+    if (this.config['log-level'] !== 'silent') this.logger.log(`Redis protocol listening on ${this.config.host}:${ctx.port}`);
+  }
+
+  /**
+   * Stops accepting clients and closes the connected ones before any module's shutdown hook runs,
+   * so no write is taken while persistence flushes and closes its log.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.idleTimer) clearInterval(this.idleTimer);
+    this.stopListening?.();
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const client of this.ctx.clients.values()) client.destroy();
+    await closed;
+  }
+
+  /** Admits a connection, or answers Redis's max-clients error and closes it. */
+  private accept(socket: Socket): void {
+    const ctx = this.ctx;
+    ctx.stats.connectionsReceived++;
+    if (ctx.clients.size >= this.config.maxclients) {
+      ctx.stats.rejectedConnections++;
+      socket.on('error', (error) => this.logger.debug(`rejected client socket error: ${error.message}`));
+      socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    const client = new RespClient(socket, ctx, this.dispatcher);
+    ctx.clients.set(client.id, client);
+    if (ctx.counters) ctx.counters.respClients++;
+    socket.on('error', (error) => this.logger.debug(`client ${client.id} socket error: ${error.message}`));
+    socket.on('close', () => {
+      client.markClosed();
+      ctx.clients.delete(client.id);
+      ctx.watches.unwatchAll(client);
+      ctx.pubsub.removeClient(client);
+      if (ctx.counters) ctx.counters.respClients--;
+    });
+  }
+
+  /** Closes clients idle longer than `timeout` seconds (0: never), except subscribers, as Redis. */
+  closeIdleClients(now = Date.now()): void {
+    const timeout = this.config.timeout;
+    if (timeout <= 0) return;
+    const cutoff = now - timeout * 1000;
+    for (const client of this.ctx.clients.values()) {
+      if (client.subscriptionCount === 0 && client.lastInteraction < cutoff) client.destroy();
+    }
+  }
+}

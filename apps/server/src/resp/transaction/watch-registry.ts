@@ -1,0 +1,43 @@
+// WATCH bookkeeping: which clients watch which keys, and marking them dirty when a key changes.
+
+import type { MutationRecord } from '@mnemo/engine';
+import type { RespClient } from '../resp-client';
+
+export class WatchRegistry {
+  private readonly byKey = new Map<string, Set<RespClient>>();
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  watch(client: RespClient, key: string): void {
+    if (client.watched.has(key)) return;
+    client.watched.add(key);
+    let watchers = this.byKey.get(key);
+    if (!watchers) this.byKey.set(key, (watchers = new Set()));
+    watchers.add(client);
+  }
+
+  /** Forgets every key `client` watches and clears its dirty flag (UNWATCH, EXEC, DISCARD, RESET, close). */
+  unwatchAll(client: RespClient): void {
+    for (const key of client.watched) {
+      const watchers = this.byKey.get(key);
+      if (!watchers) continue;
+      watchers.delete(client);
+      if (watchers.size === 0) this.byKey.delete(key);
+    }
+    client.watched.clear();
+    client.watchDirty = false;
+  }
+
+  /** Engine mutation listener: any change to a watched key (expiry and eviction included) dirties its watchers. */
+  onMutation(record: MutationRecord): void {
+    if (this.byKey.size === 0) return;
+    if (record.kind === 'flush') {
+      for (const watchers of this.byKey.values()) for (const client of watchers) client.watchDirty = true;
+      return;
+    }
+    const watchers = this.byKey.get(record.key);
+    if (watchers) for (const client of watchers) client.watchDirty = true;
+  }
+}

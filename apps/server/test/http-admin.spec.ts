@@ -1,0 +1,178 @@
+// /v1/admin, /metrics, /docs and the probes over real HTTP: every admin route with its token
+// (401 missing, 403 wrong), config get/set, persistence actions, flush, policy editing.
+
+import { NO_PERSISTENCE } from '../src/core/persistence-control';
+import { ADMIN_TOKEN, call, expectError, HttpTestServer, startHttpServer } from './support/http-client';
+
+let s: HttpTestServer;
+
+beforeAll(async () => {
+  s = await startHttpServer();
+});
+afterAll(() => s.close());
+
+const admin = (method: string, route: string, body?: unknown) => call(s, method, route, { body, token: ADMIN_TOKEN });
+
+describe('admin token', () => {
+  it.each([
+    ['GET', '/v1/admin/info'],
+    ['GET', '/v1/admin/config'],
+    ['PUT', '/v1/admin/config/maxmemory'],
+    ['POST', '/v1/admin/save'],
+    ['POST', '/v1/admin/bgsave'],
+    ['POST', '/v1/admin/rewrite'],
+    ['POST', '/v1/admin/flush'],
+    ['GET', '/v1/admin/ratelimit/policies'],
+    ['PUT', '/v1/admin/ratelimit/policies/p'],
+    ['DELETE', '/v1/admin/ratelimit/policies/p'],
+  ])('%s %s: 401 without the token, 403 with a wrong one (or an API key header)', async (method, route) => {
+    const body = method === 'GET' ? undefined : {};
+    const missing = await call(s, method, route, { body });
+    expectError(missing, 401, 'UNAUTHORIZED');
+    expect(missing.headers.get('www-authenticate')).toContain('Bearer');
+    expectError(await call(s, method, route, { body, token: 'not-the-token' }), 403, 'FORBIDDEN');
+    expectError(await call(s, method, route, { body, headers: { 'x-api-key': ADMIN_TOKEN } }), 401, 'UNAUTHORIZED');
+  });
+});
+
+describe('GET /v1/admin/info', () => {
+  it('reports server, memory, stats, keyspace, persistence and rate-limit sections', async () => {
+    await call(s, 'PUT', '/v1/keys/info-key', { body: { value: 'v', ttlMs: 60_000 } });
+    await call(s, 'GET', '/v1/keys/info-key');
+    const info = await admin('GET', '/v1/admin/info');
+    expect(info.status).toBe(200);
+    expect(Object.keys(info.body).sort()).toEqual(['commandstats', 'keyspace', 'memory', 'persistence', 'ratelimit', 'server', 'stats']);
+    expect(info.body.keyspace.keys).toBeGreaterThanOrEqual(1);
+    expect(info.body.keyspace.expires).toBeGreaterThanOrEqual(1);
+    expect(info.body.stats.keyspace_hits).toBeGreaterThanOrEqual(1);
+    expect(info.body.memory.used_memory).toBeGreaterThan(0);
+    expect(info.body.persistence).toHaveProperty('write_error', null);
+  });
+});
+
+describe('config', () => {
+  it('gets by pattern and sets engine parameters', async () => {
+    const all = await admin('GET', '/v1/admin/config?pattern=maxmemory*');
+    expect(all.body).toMatchObject({ maxmemory: '0', 'maxmemory-policy': 'noeviction' });
+    expect((await admin('PUT', '/v1/admin/config/maxmemory-policy', { value: 'allkeys-lru' })).body).toEqual({ 'maxmemory-policy': 'allkeys-lru' });
+    expect((await admin('PUT', '/v1/admin/config/maxmemory-samples', { value: '10' })).body).toEqual({ 'maxmemory-samples': '10' });
+    expect((await admin('GET', '/v1/admin/config?pattern=maxmemory-policy')).body).toEqual({ 'maxmemory-policy': 'allkeys-lru' });
+    await admin('PUT', '/v1/admin/config/maxmemory-policy', { value: 'noeviction' });
+  });
+
+  it('rejects unknown parameters, bad values and bad bodies naming the field', async () => {
+    expectError(await admin('PUT', '/v1/admin/config/no-such-thing', { value: '1' }), 400, 'VALIDATION_ERROR', 'params.name');
+    expectError(await admin('PUT', '/v1/admin/config/maxmemory-policy', { value: 'sometimes' }), 400, 'ERR');
+    expectError(await admin('PUT', '/v1/admin/config/maxmemory', { value: 5 }), 400, 'VALIDATION_ERROR', 'body.value');
+    expectError(await admin('PUT', '/v1/admin/config/max%20memory', { value: '1' }), 400, 'VALIDATION_ERROR', 'params.name');
+    expectError(await admin('GET', '/v1/admin/config?pattern='), 400, 'VALIDATION_ERROR', 'query.pattern');
+  });
+});
+
+describe('persistence actions', () => {
+  it.each([
+    ['save', 200],
+    ['bgsave', 202],
+    ['rewrite', 202],
+  ])('POST /v1/admin/%s answers %d, or 501 NOT_CONFIGURED without persistence', async (action, okStatus) => {
+    const result = await admin('POST', `/v1/admin/${action}`);
+    if (s.server.keyspace.persistence === NO_PERSISTENCE) expectError(result, 501, 'NOT_CONFIGURED');
+    else expect([okStatus, 409]).toContain(result.status);
+  });
+});
+
+describe('POST /v1/admin/flush', () => {
+  it('needs the confirmation, then removes every key', async () => {
+    await call(s, 'PUT', '/v1/keys/doomed', { body: { value: 'v' } });
+    expectError(await admin('POST', '/v1/admin/flush'), 400, 'VALIDATION_ERROR', 'body.confirm');
+    expectError(await admin('POST', '/v1/admin/flush', { confirm: 'yes' }), 400, 'VALIDATION_ERROR', 'body.confirm');
+    expect(s.server.keyspace.engine.stats().keys).toBeGreaterThan(0);
+    const flushed = await admin('POST', '/v1/admin/flush', { confirm: 'FLUSHALL' });
+    expect(flushed.status).toBe(200);
+    expect(flushed.body.flushed).toBeGreaterThan(0);
+    expect(s.server.keyspace.engine.stats().keys).toBe(0);
+  });
+});
+
+describe('rate-limit policies at run time', () => {
+  it('creates, uses, lists with counters, replaces and deletes a policy', async () => {
+    const created = await admin('PUT', '/v1/admin/ratelimit/policies/burst', { algorithm: 'token-bucket', limit: 1, windowMs: 60_000, burst: 2 });
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({ name: 'burst', domain: 'default', shadow: false, counters: { allowed: 0 } });
+    expect((await call(s, 'GET', '/v1/ratelimit/burst/u')).status).toBe(200);
+    expect((await call(s, 'GET', '/v1/ratelimit/burst/u')).status).toBe(200);
+    expect((await call(s, 'GET', '/v1/ratelimit/burst/u')).status).toBe(429);
+    const list = await admin('GET', '/v1/admin/ratelimit/policies');
+    expect(list.body.policies).toEqual([expect.objectContaining({ name: 'burst', counters: { allowed: 2, denied: 1, nearLimit: 1, shadowDenied: 0 } })]);
+    await admin('PUT', '/v1/admin/ratelimit/policies/burst', { algorithm: 'token-bucket', limit: 1, windowMs: 60_000, burst: 2, shadow: true });
+    expect((await call(s, 'GET', '/v1/ratelimit/burst/u')).status).toBe(200);
+    expect((await admin('DELETE', '/v1/admin/ratelimit/policies/burst')).status).toBe(204);
+    expectError(await call(s, 'GET', '/v1/ratelimit/burst/u'), 404, 'NOT_FOUND', 'params.policy');
+    expectError(await admin('DELETE', '/v1/admin/ratelimit/policies/burst'), 404, 'NOT_FOUND');
+  });
+
+  it('rejects bad policies naming the field', async () => {
+    expectError(await admin('PUT', '/v1/admin/ratelimit/policies/p', { algorithm: 'magic', limit: 1, windowMs: 1000 }), 400, 'VALIDATION_ERROR', 'body.algorithm');
+    expectError(await admin('PUT', '/v1/admin/ratelimit/policies/p', { algorithm: 'gcra', limit: 0, windowMs: 1000 }), 400, 'VALIDATION_ERROR', 'body.limit');
+    expectError(await admin('PUT', '/v1/admin/ratelimit/policies/p', { algorithm: 'gcra', limit: 1 }), 400, 'VALIDATION_ERROR', 'body.windowMs');
+    expectError(await admin('PUT', '/v1/admin/ratelimit/policies/bad%20name', { algorithm: 'gcra', limit: 1, windowMs: 1000 }), 400, 'VALIDATION_ERROR', 'params.name');
+  });
+});
+
+describe('probes, metrics and docs', () => {
+  it('/healthz and /readyz answer 200; /readyz 503 LOADING while recovering', async () => {
+    expect((await call(s, 'GET', '/healthz')).body).toEqual({ status: 'ok' });
+    expect((await call(s, 'GET', '/readyz')).status).toBe(200);
+    s.server.keyspace.ready = false;
+    try {
+      expectError(await call(s, 'GET', '/readyz'), 503, 'LOADING');
+      expectError(await call(s, 'GET', '/v1/counters/x'), 503, 'LOADING');
+    } finally {
+      s.server.keyspace.ready = true;
+    }
+  });
+
+  it('/metrics exposes ops, hit rate, memory, evictions, expirations, rate-limit decisions and persistence lag', async () => {
+    await call(s, 'POST', '/v1/ratelimit/check', { body: { key: 'm', algorithm: 'fixed-window', limit: 1, windowMs: 1000 } });
+    await call(s, 'POST', '/v1/ratelimit/check', { body: { key: 'm', algorithm: 'fixed-window', limit: 1, windowMs: 1000 } });
+    const metrics = await call(s, 'GET', '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toContain('text/plain');
+    for (const name of [
+      'mnemo_commands_total',
+      'mnemo_keyspace_hit_ratio',
+      'mnemo_used_memory_bytes',
+      'mnemo_evicted_keys_total',
+      'mnemo_expired_keys_total',
+      'mnemo_persistence_lag_seconds',
+      'mnemo_persistence_pending_records',
+      'mnemo_process_nodejs_eventloop_lag_seconds',
+    ]) {
+      expect(metrics.text).toMatch(new RegExp(`^${name} `, 'm'));
+    }
+    expect(metrics.text).toMatch(/^mnemo_ratelimit_decisions_total\{policy="",decision="allowed"\} [1-9]/m);
+    expect(metrics.text).toMatch(/^mnemo_ratelimit_decisions_total\{policy="",decision="denied"\} [1-9]/m);
+    // Persistence is on by default: its INFO fields are exported.
+    expect(metrics.text).toMatch(/^mnemo_persistence_info\{field="aof_enabled"\} 1$/m);
+  });
+
+  it('/docs serves Swagger UI over an OpenAPI document built from the zod schemas', async () => {
+    const page = await call(s, 'GET', '/docs');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('SwaggerUIBundle');
+    const asset = await call(s, 'GET', '/docs/assets/swagger-ui-bundle.js');
+    expect(asset.status).toBe(200);
+    expect(asset.text.length).toBeGreaterThan(100_000);
+    expectError(await call(s, 'GET', '/docs/assets/secret.txt'), 404, 'NOT_FOUND');
+    const doc = await call(s, 'GET', '/docs/openapi.json');
+    expect(doc.body.openapi).toBe('3.1.0');
+    const check = doc.body.paths['/v1/ratelimit/check'].post.requestBody.content['application/json'].schema;
+    expect(check.properties.algorithm.enum).toEqual(['fixed-window', 'sliding-window', 'token-bucket', 'gcra']);
+    expect(check.properties.cost).toMatchObject({ type: 'integer', default: 1 });
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/sessions/{id}', '/v1/counters/{key}/incr', '/v1/keys', '/v1/admin/flush', '/metrics']));
+  });
+
+  it('unknown routes answer 404 in the error envelope', async () => {
+    expectError(await call(s, 'GET', '/v1/nothing-here'), 404, 'NOT_FOUND');
+  });
+});

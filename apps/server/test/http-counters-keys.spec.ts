@@ -1,0 +1,184 @@
+// /v1/counters and /v1/keys over real HTTP: counters with TTLs, raw keys with TTL/type/info,
+// SCAN, the engine error mapping (WRONGTYPE 409, OOM 507, MISCONF 503) and the size limits.
+
+import { MnemoError } from '@mnemo/engine';
+import { ADMIN_TOKEN, call, expectError, HttpTestServer, startHttpServer, writesDuring } from './support/http-client';
+
+let s: HttpTestServer;
+
+beforeAll(async () => {
+  s = await startHttpServer(['--max-key-length', '64', '--max-value-size', '1kb', '--body-limit', '4kb']);
+});
+afterAll(() => s.close());
+
+describe('/v1/counters/:key', () => {
+  it('increments, decrements, reads and resets a counter stored as counter:<key>', async () => {
+    expect((await call(s, 'GET', '/v1/counters/hits')).body).toEqual({ key: 'hits', value: 0, ttlMs: null });
+    expect((await call(s, 'POST', '/v1/counters/hits/incr')).body).toEqual({ key: 'hits', value: 1, ttlMs: null });
+    expect((await call(s, 'POST', '/v1/counters/hits/incr', { body: { by: 41 } })).body.value).toBe(42);
+    expect((await call(s, 'POST', '/v1/counters/hits/decr', { body: { by: 2 } })).body.value).toBe(40);
+    expect(s.server.keyspace.engine.get('counter:hits')).toBe('40');
+    expect((await call(s, 'DELETE', '/v1/counters/hits')).body).toEqual({ reset: true });
+    expect((await call(s, 'GET', '/v1/counters/hits')).body.value).toBe(0);
+  });
+
+  it('sets the TTL on every call, or only when the counter has none (ttlMode if-new)', async () => {
+    const first = await call(s, 'POST', '/v1/counters/ttl/incr', { body: { ttlMs: 50_000, ttlMode: 'if-new' } });
+    expect(first.body.ttlMs).toBeGreaterThan(49_000);
+    const second = await call(s, 'POST', '/v1/counters/ttl/incr', { body: { ttlMs: 90_000, ttlMode: 'if-new' } });
+    expect(second.body.ttlMs).toBeLessThanOrEqual(50_000);
+    const third = await call(s, 'POST', '/v1/counters/ttl/incr', { body: { ttlMs: 90_000 } });
+    expect(third.body.ttlMs).toBeGreaterThan(89_000);
+  });
+
+  it('concurrent increments are never lost', async () => {
+    await Promise.all(Array.from({ length: 100 }, () => call(s, 'POST', '/v1/counters/race/incr')));
+    expect((await call(s, 'GET', '/v1/counters/race')).body.value).toBe(100);
+  });
+
+  it('answers 409 WRONGTYPE when the key holds a hash, 409 on a non-integer, 400 on overflow', async () => {
+    s.server.keyspace.engine.execute(['HSET', 'counter:h', 'f', 'v']);
+    expectError(await call(s, 'POST', '/v1/counters/h/incr'), 409, 'WRONGTYPE');
+    s.server.keyspace.engine.set('counter:text', 'abc');
+    expectError(await call(s, 'GET', '/v1/counters/text'), 409, 'NOT_AN_INTEGER', 'params.key');
+    expectError(await call(s, 'POST', '/v1/counters/text/incr'), 400, 'ERR');
+    s.server.keyspace.engine.set('counter:big', '9223372036854775806');
+    expectError(await call(s, 'POST', '/v1/counters/big/incr', { body: { by: 5 } }), 400, 'ERR');
+  });
+
+  it('rejects bad steps and keys naming the field', async () => {
+    expectError(await call(s, 'POST', '/v1/counters/c/incr', { body: { by: 1.5 } }), 400, 'VALIDATION_ERROR', 'body.by');
+    expectError(await call(s, 'POST', '/v1/counters/c/incr', { body: { by: '1' } }), 400, 'VALIDATION_ERROR', 'body.by');
+    expectError(await call(s, 'POST', '/v1/counters/c/incr', { body: { ttlMs: -5 } }), 400, 'VALIDATION_ERROR', 'body.ttlMs');
+    expectError(await call(s, 'POST', '/v1/counters/c/incr', { body: { ttlMode: 'sometimes' } }), 400, 'VALIDATION_ERROR', 'body.ttlMode');
+    expectError(await call(s, 'POST', `/v1/counters/${'k'.repeat(65)}/incr`), 400, 'VALIDATION_ERROR', 'params.key');
+    expectError(await call(s, 'GET', '/v1/counters/a%07b'), 400, 'VALIDATION_ERROR', 'params.key');
+  });
+});
+
+describe('/v1/keys', () => {
+  it('puts, gets (with type and TTL) and deletes a string key', async () => {
+    const put = await call(s, 'PUT', '/v1/keys/greeting', { body: { value: 'héllo €', ttlMs: 60_000 } });
+    expect(put.status).toBe(200);
+    const got = await call(s, 'GET', '/v1/keys/greeting');
+    expect(got.body).toMatchObject({ key: 'greeting', type: 'string', value: 'héllo €' });
+    expect(got.body.ttlMs).toBeGreaterThan(59_000);
+    expect((await call(s, 'GET', '/v1/keys/greeting/type')).body).toEqual({ key: 'greeting', type: 'string' });
+    const info = await call(s, 'GET', '/v1/keys/greeting/info');
+    expect(info.body).toMatchObject({ type: 'string', length: Buffer.byteLength('héllo €') });
+    expect(info.body.memory).toBeGreaterThan(0);
+    expect((await call(s, 'DELETE', '/v1/keys/greeting')).status).toBe(204);
+    expectError(await call(s, 'GET', '/v1/keys/greeting'), 404, 'NOT_FOUND');
+    expectError(await call(s, 'DELETE', '/v1/keys/greeting'), 404, 'NOT_FOUND');
+  });
+
+  it('reads a hash as its fields', async () => {
+    s.server.keyspace.engine.execute(['HSET', 'profile', 'name', 'Ada', 'lang', 'en']);
+    expect((await call(s, 'GET', '/v1/keys/profile')).body).toEqual({ key: 'profile', type: 'hash', value: { name: 'Ada', lang: 'en' }, ttlMs: null });
+  });
+
+  it('sets and removes a TTL', async () => {
+    await call(s, 'PUT', '/v1/keys/t', { body: { value: 'v' } });
+    expect((await call(s, 'GET', '/v1/keys/t/ttl')).body).toEqual({ key: 't', ttlMs: null });
+    expect((await call(s, 'PUT', '/v1/keys/t/ttl', { body: { ttlMs: 5000 } })).body).toEqual({ key: 't', ttlMs: 5000 });
+    expect((await call(s, 'GET', '/v1/keys/t/ttl')).body.ttlMs).toBeGreaterThan(4000);
+    await call(s, 'PUT', '/v1/keys/t/ttl', { body: { ttlMs: null } });
+    expect((await call(s, 'GET', '/v1/keys/t/ttl')).body.ttlMs).toBeNull();
+    expectError(await call(s, 'PUT', '/v1/keys/missing/ttl', { body: { ttlMs: 10 } }), 404, 'NOT_FOUND');
+  });
+
+  it('honours nx and xx with 412', async () => {
+    expectError(await call(s, 'PUT', '/v1/keys/only-new', { body: { value: 'a', xx: true } }), 412, 'PRECONDITION_FAILED', 'body.xx');
+    expect((await call(s, 'PUT', '/v1/keys/only-new', { body: { value: 'a', nx: true } })).status).toBe(200);
+    expectError(await call(s, 'PUT', '/v1/keys/only-new', { body: { value: 'b', nx: true } }), 412, 'PRECONDITION_FAILED', 'body.nx');
+    expectError(await call(s, 'PUT', '/v1/keys/only-new', { body: { value: 'b', nx: true, xx: true } }), 400, 'VALIDATION_ERROR', 'body.nx');
+  });
+
+  it('scans with a pattern, a cursor and a type until the cursor is 0', async () => {
+    for (let i = 0; i < 25; i++) await call(s, 'PUT', `/v1/keys/scan:${i}`, { body: { value: String(i) } });
+    const seen = new Set<string>();
+    let cursor = '0';
+    do {
+      const page = await call(s, 'GET', `/v1/keys?pattern=scan:*&count=7&cursor=${cursor}&type=string`);
+      expect(page.status).toBe(200);
+      page.body.keys.forEach((key: string) => seen.add(key));
+      cursor = page.body.cursor;
+    } while (cursor !== '0');
+    expect(seen.size).toBe(25);
+    expectError(await call(s, 'GET', '/v1/keys?count=0'), 400, 'VALIDATION_ERROR', 'query.count');
+    expectError(await call(s, 'GET', '/v1/keys?cursor=abc'), 400, 'VALIDATION_ERROR', 'query.cursor');
+    expectError(await call(s, 'GET', '/v1/keys?type=list'), 400, 'VALIDATION_ERROR', 'query.type');
+  });
+
+  it('enforces max-key-length (400), max-value-size (413) and body-limit (413)', async () => {
+    const writes = await writesDuring(s, async () => {
+      expectError(await call(s, 'PUT', `/v1/keys/${'k'.repeat(65)}`, { body: { value: 'v' } }), 400, 'VALIDATION_ERROR', 'params.key');
+      expectError(await call(s, 'PUT', '/v1/keys/big', { body: { value: 'v'.repeat(2000) } }), 413, 'PAYLOAD_TOO_LARGE', 'body.value');
+      const huge = await call(s, 'PUT', '/v1/keys/huge', { body: { value: 'v'.repeat(10_000) } });
+      expectError(huge, 413, 'PAYLOAD_TOO_LARGE', 'body');
+      expectError(await call(s, 'PUT', '/v1/keys/x', { body: { value: 5 } }), 400, 'VALIDATION_ERROR', 'body.value');
+      expectError(await call(s, 'PUT', '/v1/keys/__proto__', { body: { value: 'x' } }), 400, 'VALIDATION_ERROR', 'params.key');
+    });
+    expect(writes).toEqual([]);
+    expect((await call(s, 'GET', '/healthz')).status).toBe(200);
+  });
+
+  it('answers 415 for a body that is not JSON', async () => {
+    const result = await call(s, 'PUT', '/v1/keys/x', { rawBody: '<value>1</value>', headers: { 'content-type': 'application/xml' } });
+    expectError(result, 415, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+});
+
+describe('engine errors map to HTTP statuses', () => {
+  it('OOM -> 507 when maxmemory is reached under noeviction', async () => {
+    const oom = await startHttpServer();
+    try {
+      await call(oom, 'PUT', '/v1/keys/filler', { body: { value: 'x'.repeat(500) } });
+      const set = await call(oom, 'PUT', '/v1/admin/config/maxmemory', { body: { value: '1' }, token: ADMIN_TOKEN });
+      expect(set.status).toBe(200);
+      expectError(await call(oom, 'PUT', '/v1/keys/more', { body: { value: 'y' } }), 507, 'OOM');
+      expectError(await call(oom, 'POST', '/v1/sessions', { body: {} }), 507, 'OOM');
+      // Reads go on.
+      expect((await call(oom, 'GET', '/v1/keys/filler')).status).toBe(200);
+    } finally {
+      await oom.close();
+    }
+  });
+
+  it('MISCONF -> 503 while the log cannot commit; reads go on', async () => {
+    const keyspace = s.server.keyspace;
+    const durability = keyspace.durability;
+    keyspace.durability = { writeError: () => new MnemoError('MISCONF', 'Errors writing to the event log'), waitFor: () => Promise.resolve() };
+    try {
+      expectError(await call(s, 'PUT', '/v1/keys/blocked', { body: { value: 'v' } }), 503, 'MISCONF');
+      expectError(await call(s, 'POST', '/v1/ratelimit/check', { body: { key: 'k', algorithm: 'gcra', limit: 1, windowMs: 1000 } }), 503, 'MISCONF');
+      expect((await call(s, 'GET', '/v1/counters/hits')).status).toBe(200);
+    } finally {
+      keyspace.durability = durability;
+    }
+    expect((await call(s, 'PUT', '/v1/keys/blocked', { body: { value: 'v' } })).status).toBe(200);
+  });
+});
+
+describe('API keys on counters and keys', () => {
+  let secured: HttpTestServer;
+  beforeAll(async () => {
+    secured = await startHttpServer(['--api-keys', 'k1']);
+  });
+  afterAll(() => secured.close());
+
+  it.each([
+    ['GET', '/v1/counters/a'],
+    ['POST', '/v1/counters/a/incr'],
+    ['DELETE', '/v1/counters/a'],
+    ['GET', '/v1/keys'],
+    ['GET', '/v1/keys/a'],
+    ['PUT', '/v1/keys/a'],
+    ['DELETE', '/v1/keys/a'],
+    ['GET', '/v1/keys/a/info'],
+  ])('%s %s: 401 without a key, 403 with a wrong one', async (method, route) => {
+    const body = method === 'PUT' ? { value: 'v' } : undefined;
+    expectError(await call(secured, method, route, { body }), 401, 'UNAUTHORIZED');
+    expectError(await call(secured, method, route, { body, token: 'k2' }), 403, 'FORBIDDEN');
+  });
+});

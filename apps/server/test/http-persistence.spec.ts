@@ -1,0 +1,60 @@
+// Sessions, rate-limit state and counters written over HTTP survive a restart with persistence
+// on (the default: appendonly yes), and the admin persistence actions work against it.
+
+import { ADMIN_TOKEN, call, HttpTestServer, startHttpServer } from './support/http-client';
+
+describe('restart with persistence on', () => {
+  it.each(['always', 'everysec'])('appendfsync %s: sessions, limits and counters come back', async (fsync) => {
+    const flags = ['--appendonly', 'yes', '--appendfsync', fsync];
+    let server: HttpTestServer | undefined = await startHttpServer(flags);
+    const dir = server.dir;
+    try {
+      const created = await call(server, 'POST', '/v1/sessions', { body: { data: { cart: [1, 2] }, userId: 'restart-user', ttlMs: 600_000 } });
+      expect(created.status).toBe(201);
+      const updated = await call(server, 'PATCH', `/v1/sessions/${created.body.id}`, { body: { data: { step: 2 }, expectedVersion: 1 } });
+      expect(updated.body.version).toBe(2);
+      const limit = { key: 'restart', algorithm: 'fixed-window', limit: 2, windowMs: 600_000 };
+      await call(server, 'POST', '/v1/ratelimit/check', { body: limit });
+      await call(server, 'POST', '/v1/counters/restart/incr', { body: { by: 7 } });
+      // A clean shutdown flushes the log whatever the fsync policy.
+      await server.close({ keepDir: true });
+      server = undefined;
+
+      server = await startHttpServer(flags, dir);
+      const again = await call(server, 'GET', `/v1/sessions/${created.body.id}`);
+      expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({ id: created.body.id, data: { cart: [1, 2], step: 2 }, version: 2, userId: 'restart-user', expiresAt: updated.body.expiresAt });
+      expect((await call(server, 'GET', '/v1/sessions?userId=restart-user')).body.sessions).toHaveLength(1);
+      // The limit's state came back: one unit left, then denied.
+      expect((await call(server, 'POST', '/v1/ratelimit/check', { body: limit })).body).toMatchObject({ allowed: true, remaining: 0 });
+      expect((await call(server, 'POST', '/v1/ratelimit/check', { body: limit })).body.allowed).toBe(false);
+      expect((await call(server, 'GET', '/v1/counters/restart')).body.value).toBe(7);
+    } finally {
+      await server?.close();
+    }
+  });
+
+  it('admin save, bgsave and rewrite succeed, and a flushed keyspace stays flushed', async () => {
+    let server: HttpTestServer | undefined = await startHttpServer(['--appendonly', 'yes']);
+    const dir = server.dir;
+    try {
+      await call(server, 'PUT', '/v1/keys/snap', { body: { value: 'shot' } });
+      expect((await call(server, 'POST', '/v1/admin/save', { token: ADMIN_TOKEN })).status).toBe(200);
+      expect([202, 409]).toContain((await call(server, 'POST', '/v1/admin/bgsave', { token: ADMIN_TOKEN })).status);
+      const info = await call(server, 'GET', '/v1/admin/info', { token: ADMIN_TOKEN });
+      expect(info.body.persistence.aof_enabled).toBe(1);
+      // Persistence-owned parameters go through the same config routes.
+      expect((await call(server, 'PUT', '/v1/admin/config/appendfsync', { body: { value: 'always' }, token: ADMIN_TOKEN })).body).toEqual({ appendfsync: 'always' });
+      expect((await call(server, 'GET', '/v1/admin/config?pattern=appendfsync', { token: ADMIN_TOKEN })).body).toEqual({ appendfsync: 'always' });
+      expect((await call(server, 'PUT', '/v1/admin/config/save', { body: { value: '900 1' }, token: ADMIN_TOKEN })).status).toBe(200);
+      expect((await call(server, 'PUT', '/v1/admin/config/appendfsync', { body: { value: 'sometimes' }, token: ADMIN_TOKEN })).status).toBe(400);
+      await call(server, 'POST', '/v1/admin/flush', { body: { confirm: 'FLUSHALL' }, token: ADMIN_TOKEN });
+      await server.close({ keepDir: true });
+      server = undefined;
+      server = await startHttpServer(['--appendonly', 'yes'], dir);
+      expect((await call(server, 'GET', '/v1/keys/snap')).status).toBe(404);
+    } finally {
+      await server?.close();
+    }
+  });
+});

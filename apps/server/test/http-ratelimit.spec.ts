@@ -1,0 +1,241 @@
+// /v1/ratelimit over real HTTP: checks of every algorithm, atomicity under concurrency, batches,
+// named policies (file, gateway form with IETF headers, envoy descriptors, shadow mode), peek,
+// reset, validation and auth failures.
+
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ServerCounters } from '../src/core/server-counters';
+import { ADMIN_TOKEN, call, expectError, HttpTestServer, startHttpServer, writesDuring } from './support/http-client';
+
+const POLICIES = {
+  policies: [
+    { name: 'api', algorithm: 'fixed-window', limit: 2, windowMs: 60_000 },
+    { name: 'login-ip', domain: 'auth', descriptors: [{ key: 'route', value: 'login' }, { key: 'ip' }], algorithm: 'sliding-window', limit: 1, windowMs: 60_000 },
+    { name: 'any-route-ip', domain: 'auth', descriptors: [{ key: 'route' }, { key: 'ip' }], algorithm: 'token-bucket', limit: 5, windowMs: 60_000 },
+    { name: 'trial', algorithm: 'gcra', limit: 1, windowMs: 60_000, shadow: true },
+  ],
+};
+
+// Every test runs twice: through the fast lane (default) and through the Fastify routes.
+describe.each([
+  ['fast lane', 'yes'],
+  ['Fastify routes', 'no'],
+])('%s', (_lane, fastLane) => {
+  let s: HttpTestServer;
+
+  beforeAll(async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(path.join(tmpdir(), 'mnemo-http-rl-'));
+    const file = path.join(dir, 'policies.json');
+    writeFileSync(file, JSON.stringify(POLICIES));
+    s = await startHttpServer(['--ratelimit-policies', file, '--http-fast-lane', fastLane, '--body-limit', '16kb'], dir);
+  });
+
+  afterAll(() => s.close());
+
+  const adHoc = (key: string, algorithm: string, limit = 10, windowMs = 60_000, extra: Record<string, unknown> = {}) => ({ key, algorithm, limit, windowMs, ...extra });
+
+  describe('POST /v1/ratelimit/check', () => {
+    it.each(['fixed-window', 'sliding-window', 'token-bucket', 'gcra'])('%s: answers allowed, limit, remaining, resetMs, retryAfterMs', async (algorithm) => {
+      const first = await call(s, 'POST', '/v1/ratelimit/check', { body: adHoc(`shape-${algorithm}`, algorithm, 2) });
+      expect(first.status).toBe(200);
+      expect(first.body).toMatchObject({ allowed: true, limit: 2, remaining: 1, retryAfterMs: 0 });
+      expect(first.body.resetMs).toBeGreaterThan(0);
+      await call(s, 'POST', '/v1/ratelimit/check', { body: adHoc(`shape-${algorithm}`, algorithm, 2) });
+      const third = await call(s, 'POST', '/v1/ratelimit/check', { body: adHoc(`shape-${algorithm}`, algorithm, 2) });
+      expect(third.status).toBe(200);
+      expect(third.body).toMatchObject({ allowed: false, limit: 2, remaining: 0 });
+      expect(third.body.retryAfterMs).toBeGreaterThan(0);
+    });
+
+    it.each(['fixed-window', 'sliding-window', 'token-bucket', 'gcra'])('%s: 100 concurrent checks against a limit of 10 allow exactly 10', async (algorithm) => {
+      const answers = await Promise.all(
+        Array.from({ length: 100 }, () => call(s, 'POST', '/v1/ratelimit/check', { body: adHoc(`race-${algorithm}`, algorithm, 10) })),
+      );
+      expect(answers.every((answer) => answer.status === 200)).toBe(true);
+      expect(answers.filter((answer) => answer.body.allowed).length).toBe(10);
+    });
+
+    it('keeps the state in the engine under ratelimit:<key>, visible like any key', async () => {
+      await call(s, 'POST', '/v1/ratelimit/check', { body: adHoc('visible', 'gcra', 10, 1000) });
+      const info = s.server.keyspace.engine.keyInfo('ratelimit:visible');
+      expect(info?.type).toBe('string');
+      expect(info?.expiresAt).toBeGreaterThan(Date.now());
+      expect(s.server.keyspace.engine.get('ratelimit:visible')).toMatch(/^gcra\|/);
+    });
+
+    it('checks a named policy with policy + key, and envoy-style domain + descriptors', async () => {
+      const byName = await call(s, 'POST', '/v1/ratelimit/check', { body: { policy: 'api', key: 'cust-1' } });
+      expect(byName.body).toMatchObject({ allowed: true, limit: 2, remaining: 1, policy: 'api' });
+      const login = { domain: 'auth', descriptors: [{ key: 'route', value: 'login' }, { key: 'ip', value: '10.0.0.1' }] };
+      expect((await call(s, 'POST', '/v1/ratelimit/check', { body: login })).body).toMatchObject({ allowed: true, policy: 'login-ip' });
+      expect((await call(s, 'POST', '/v1/ratelimit/check', { body: login })).body).toMatchObject({ allowed: false, policy: 'login-ip' });
+      expect(s.server.keyspace.engine.get('ratelimit-policy:login-ip:route=login|ip=10.0.0.1')).not.toBeNull();
+      // Another route falls to the less specific policy.
+      const search = { domain: 'auth', descriptors: [{ key: 'ip', value: '10.0.0.1' }, { key: 'route', value: 'search' }] };
+      expect((await call(s, 'POST', '/v1/ratelimit/check', { body: search })).body).toMatchObject({ allowed: true, policy: 'any-route-ip', limit: 5 });
+    });
+
+    it('never denies under a shadow policy but reports and counts the would-be denial', async () => {
+      expect((await call(s, 'POST', '/v1/ratelimit/check', { body: { policy: 'trial', key: 'k' } })).body).toMatchObject({ allowed: true });
+      const second = await call(s, 'POST', '/v1/ratelimit/check', { body: { policy: 'trial', key: 'k' } });
+      expect(second.body).toMatchObject({ allowed: true, shadowDenied: true, policy: 'trial' });
+      const list = await call(s, 'GET', '/v1/admin/ratelimit/policies', { token: ADMIN_TOKEN });
+      const trial = list.body.policies.find((policy: { name: string }) => policy.name === 'trial');
+      expect(trial.counters).toMatchObject({ allowed: 1, shadowDenied: 1, denied: 0 });
+    });
+  });
+
+  describe('decision counters', () => {
+    it("bump the dashboard's process-wide allowed/denied counters", async () => {
+      const counters = s.server.app.get(ServerCounters);
+      const before = { allowed: counters.rateLimitAllowed, denied: counters.rateLimitDenied };
+      const body = adHoc('dashboard', 'fixed-window', 1);
+      await call(s, 'POST', '/v1/ratelimit/check', { body });
+      await call(s, 'POST', '/v1/ratelimit/check', { body });
+      expect({ allowed: counters.rateLimitAllowed - before.allowed, denied: counters.rateLimitDenied - before.denied }).toEqual({ allowed: 1, denied: 1 });
+    });
+  });
+
+  describe('GET /v1/ratelimit/:policy/:key (gateway form)', () => {
+    it('answers 200 then 429 with RateLimit-Policy, RateLimit and Retry-After', async () => {
+      const ok = await call(s, 'GET', '/v1/ratelimit/api/gw-1');
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('ratelimit-policy')).toBe('"api";q=2;w=60');
+      expect(ok.headers.get('ratelimit')).toMatch(/^"api";r=1;t=\d+$/);
+      await call(s, 'GET', '/v1/ratelimit/api/gw-1');
+      const denied = await call(s, 'GET', '/v1/ratelimit/api/gw-1');
+      expect(denied.status).toBe(429);
+      expectError(denied, 429, 'RATE_LIMITED');
+      expect(denied.headers.get('ratelimit')).toMatch(/^"api";r=0;t=\d+$/);
+      expect(Number(denied.headers.get('retry-after'))).toBeGreaterThan(0);
+      // nginx auth_request only understands 401/403.
+      expect((await call(s, 'GET', '/v1/ratelimit/api/gw-1?denyStatus=403')).status).toBe(403);
+    });
+
+    it('answers 404 naming the policy when it is unknown, and 400 on a bad key', async () => {
+      expectError(await call(s, 'GET', '/v1/ratelimit/nope/k'), 404, 'NOT_FOUND', 'params.policy');
+      expectError(await call(s, 'GET', '/v1/ratelimit/api/a%01b'), 400, 'VALIDATION_ERROR', 'params.key');
+      expectError(await call(s, 'GET', '/v1/ratelimit/api/k?denyStatus=500'), 400, 'VALIDATION_ERROR', 'query.denyStatus');
+    });
+  });
+
+  describe('POST /v1/ratelimit/batch', () => {
+    it('consumes every check when all allow, and nothing when one denies', async () => {
+      const a = adHoc('batch-a', 'fixed-window', 5);
+      const b = adHoc('batch-b', 'fixed-window', 1);
+      const first = await call(s, 'POST', '/v1/ratelimit/batch', { body: { checks: [a, b] } });
+      expect(first.status).toBe(200);
+      expect(first.body.allowed).toBe(true);
+      expect(first.body.results.map((result: { remaining: number }) => result.remaining)).toEqual([4, 0]);
+      const second = await call(s, 'POST', '/v1/ratelimit/batch', { body: { checks: [a, b] } });
+      expect(second.body.allowed).toBe(false);
+      expect(second.body.results[1].allowed).toBe(false);
+      // a was not consumed by the denied batch.
+      const peek = await call(s, 'POST', '/v1/ratelimit/peek', { body: { ...a, cost: 0 } });
+      expect(peek.body.remaining).toBe(4);
+    });
+
+    it('rejects an empty batch and names the bad check field', async () => {
+      expectError(await call(s, 'POST', '/v1/ratelimit/batch', { body: { checks: [] } }), 400, 'VALIDATION_ERROR', 'body.checks');
+      expectError(await call(s, 'POST', '/v1/ratelimit/batch', { body: { checks: [adHoc('x', 'gcra'), { ...adHoc('y', 'gcra'), limit: -1 }] } }), 400, 'VALIDATION_ERROR', 'body.checks.1.limit');
+    });
+  });
+
+  describe('peek and reset', () => {
+    it('peeks without consuming and resets a blocked key', async () => {
+      const body = adHoc('support-1', 'fixed-window', 1);
+      await call(s, 'POST', '/v1/ratelimit/check', { body });
+      const peek = await call(s, 'POST', '/v1/ratelimit/peek', { body });
+      expect(peek.body).toMatchObject({ allowed: false, remaining: 0 });
+      expect(peek.body.state).toMatch(/^fw\|\d+\|1$/);
+      expect(peek.body.stateTtlMs).toBeGreaterThan(0);
+      expect((await call(s, 'POST', '/v1/ratelimit/reset', { body: { ...body } })).body).toEqual({ reset: true });
+      expect((await call(s, 'POST', '/v1/ratelimit/check', { body })).body.allowed).toBe(true);
+      expect((await call(s, 'POST', '/v1/ratelimit/reset', { body: { policy: 'api', key: 'never-seen' } })).body).toEqual({ reset: false });
+    });
+  });
+
+  describe('bad input leaves the keyspace untouched', () => {
+    const cases: Array<[string, string, unknown]> = [
+      ['unknown algorithm', 'body.algorithm', adHoc('k', 'leaky')],
+      ['negative limit', 'body.limit', adHoc('k', 'gcra', -5)],
+      ['absurd window', 'body.windowMs', adHoc('k', 'gcra', 10, 10 ** 15)],
+      ['fractional cost', 'body.cost', adHoc('k', 'gcra', 10, 1000, { cost: 1.5 })],
+      ['string limit', 'body.limit', adHoc('k', 'gcra', '10' as unknown as number)],
+      ['control characters in key', 'body.key', adHoc('a\nb', 'gcra')],
+      ['__proto__ in key', 'body.key', adHoc('__proto__', 'gcra')],
+      ['empty key', 'body.key', adHoc('', 'gcra')],
+      ['unknown field', 'body.extra', { ...adHoc('k', 'gcra'), extra: 1 }],
+      ['missing window', 'body.windowMs', { key: 'k', algorithm: 'gcra', limit: 1 }],
+      ['policy and algorithm together', 'body.algorithm', { policy: 'api', key: 'k', algorithm: 'gcra' }],
+      ['token bucket without capacity', 'body.burst', adHoc('k', 'token-bucket', 10, 1000, { burst: 0 })],
+    ];
+
+    it.each(cases)('%s -> 400 naming %s', async (_name, field, body) => {
+      const writes = await writesDuring(s, async () => expectError(await call(s, 'POST', '/v1/ratelimit/check', { body }), 400, 'VALIDATION_ERROR', field));
+      expect(writes).toEqual([]);
+    });
+
+    it('unknown policy -> 404 naming body.policy; unmatched descriptors -> 404 naming body.descriptors', async () => {
+      expectError(await call(s, 'POST', '/v1/ratelimit/check', { body: { policy: 'nope', key: 'k' } }), 404, 'NOT_FOUND', 'body.policy');
+      expectError(await call(s, 'POST', '/v1/ratelimit/check', { body: { domain: 'auth', descriptors: [{ key: 'x', value: 'y' }] } }), 404, 'NOT_FOUND', 'body.descriptors');
+    });
+
+    it('a key longer than max-key-length -> 400', async () => {
+      expectError(await call(s, 'POST', '/v1/ratelimit/check', { body: adHoc('k'.repeat(2000), 'gcra') }), 400, 'VALIDATION_ERROR', 'body.key');
+    });
+
+    it('malformed JSON and a prototype-poisoning body -> 400 INVALID_JSON, and the server keeps serving', async () => {
+      expectError(await call(s, 'POST', '/v1/ratelimit/check', { rawBody: '{"key": "k", ' }), 400, 'INVALID_JSON', 'body');
+      expectError(await call(s, 'POST', '/v1/ratelimit/check', { rawBody: '{"__proto__": {"admin": true}, "key": "k"}' }), 400, 'INVALID_JSON', 'body');
+      expect((await call(s, 'GET', '/healthz')).status).toBe(200);
+    });
+  });
+
+  describe('API keys', () => {
+    let secured: HttpTestServer;
+    beforeAll(async () => {
+      secured = await startHttpServer(['--api-keys', 'key-one, key-two', '--http-fast-lane', fastLane]);
+    });
+    afterAll(() => secured.close());
+
+    const body = adHoc('auth', 'gcra');
+    it('answers 401 without a key and 403 with a wrong one', async () => {
+      expectError(await call(secured, 'POST', '/v1/ratelimit/check', { body }), 401, 'UNAUTHORIZED');
+      expectError(await call(secured, 'POST', '/v1/ratelimit/check', { body, token: 'key-three' }), 403, 'FORBIDDEN');
+      expectError(await call(secured, 'GET', '/v1/ratelimit/api/k', { headers: { 'x-api-key': 'nope' } }), 403, 'FORBIDDEN');
+    });
+
+    it('accepts a configured key as a bearer token or in X-API-Key', async () => {
+      expect((await call(secured, 'POST', '/v1/ratelimit/check', { body, token: 'key-two' })).status).toBe(200);
+      expect((await call(secured, 'POST', '/v1/ratelimit/check', { body, headers: { 'X-API-Key': 'key-one' } })).status).toBe(200);
+    });
+  });
+
+  describe('body handling of the check route', () => {
+    it('answers 413 over body-limit, 415 for a non-JSON body, 400 for an empty one, and keeps serving', async () => {
+      expectError(await call(s, 'POST', '/v1/ratelimit/check', { body: adHoc('x'.repeat(20_000), 'gcra') }), 413, 'PAYLOAD_TOO_LARGE', 'body');
+      expectError(await call(s, 'POST', '/v1/ratelimit/check', { rawBody: '<key/>', headers: { 'content-type': 'application/xml' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+      expectError(await call(s, 'POST', '/v1/ratelimit/check'), 400, 'VALIDATION_ERROR', 'body.key');
+      expectError(await call(s, 'POST', '/v1/ratelimit/check', { rawBody: '[1, 2]' }), 400, 'VALIDATION_ERROR', 'body');
+      expectError(await call(s, 'POST', '/v1/ratelimit/check', { rawBody: '{"constructor": {"prototype": {"x": 1}}}' }), 400, 'INVALID_JSON', 'body');
+      expect((await call(s, 'POST', '/v1/ratelimit/check', { body: adHoc('after', 'gcra') })).status).toBe(200);
+    });
+
+    it('leaves other methods and paths to the rest of the API', async () => {
+      expectError(await call(s, 'GET', '/v1/ratelimit/check'), 404, 'NOT_FOUND');
+      expectError(await call(s, 'GET', '/v1/ratelimit/api/k/extra'), 404, 'NOT_FOUND');
+      expectError(await call(s, 'PUT', '/v1/ratelimit/check', { body: {} }), 404, 'NOT_FOUND');
+      // Malformed percent-encoding: 400 in the envelope, from the lane or from Fastify.
+      const badUrl = await call(s, 'GET', '/v1/ratelimit/api/%E0%A4%A');
+      expect(badUrl.status).toBe(400);
+      expect(badUrl.body.error.code).toBe('VALIDATION_ERROR');
+      expectError(await call(s, 'GET', '/v1/keys/%E0%A4%A'), 400, 'VALIDATION_ERROR', 'url');
+      // A key with an encoded slash reaches the policy as one key.
+      expect((await call(s, 'GET', '/v1/ratelimit/api/a%2Fb')).status).toBe(200);
+      expect(s.server.keyspace.engine.get('ratelimit-policy:api:a/b')).not.toBeNull();
+    });
+  });
+});

@@ -1,0 +1,195 @@
+// /v1/sessions over real HTTP: create, get (rolling), replace and merge with optimistic
+// versions, touch, destroy, per-user listing, log-out-everywhere, the per-user maximum, and
+// the engine layout (session:<id> hashes) they are stored in.
+
+import { call, expectError, HttpTestServer, startHttpServer } from './support/http-client';
+
+let s: HttpTestServer;
+
+beforeAll(async () => {
+  s = await startHttpServer(['--max-value-size', '2kb', '--sessions-max-per-user', '3']);
+});
+afterAll(() => s.close());
+
+async function create(body: Record<string, unknown> = {}) {
+  const created = await call(s, 'POST', '/v1/sessions', { body: { data: { cart: 1 }, ...body } });
+  expect(created.status).toBe(201);
+  return created.body;
+}
+
+describe('POST /v1/sessions', () => {
+  it('creates a session with an unguessable id, version 1 and an expiry', async () => {
+    const before = Date.now();
+    const session = await create({ userId: 'alice', ttlMs: 60_000 });
+    expect(session.id).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(Buffer.from(session.id, 'base64url').length).toBeGreaterThanOrEqual(16);
+    expect(session).toMatchObject({ userId: 'alice', data: { cart: 1 }, version: 1, ttlMs: 60_000 });
+    expect(session.expiresAt).toBeGreaterThanOrEqual(before + 60_000);
+    expect(session.expiresAt).toBeLessThanOrEqual(Date.now() + 60_000);
+    const ids = new Set(await Promise.all(Array.from({ length: 50 }, async () => (await create()).id)));
+    expect(ids.size).toBe(50);
+  });
+
+  it('stores the session as a hash under session:<id> with the session expiry as key TTL', async () => {
+    const session = await create({ ttlMs: 30_000 });
+    const engine = s.server.keyspace.engine;
+    const info = engine.keyInfo(`session:${session.id}`);
+    expect(info).toMatchObject({ type: 'hash', expiresAt: session.expiresAt });
+    const flat = engine.hgetall(`session:${session.id}`) ?? [];
+    const fields = Object.fromEntries(flat.flatMap((value, index) => (index % 2 === 0 ? [[value, flat[index + 1]]] : [])));
+    expect(fields).toMatchObject({ data: '{"cart":1}', version: '1', ttlMs: '30000', user: '' });
+  });
+
+  it('uses the default TTL when none is given', async () => {
+    expect((await create()).ttlMs).toBe(24 * 60 * 60 * 1000);
+  });
+
+  it('rejects bad input naming the field, storing nothing', async () => {
+    const keys = s.server.keyspace.engine.stats().keys;
+    expectError(await call(s, 'POST', '/v1/sessions', { body: { ttlMs: -1 } }), 400, 'VALIDATION_ERROR', 'body.ttlMs');
+    expectError(await call(s, 'POST', '/v1/sessions', { body: { ttlMs: 10 ** 13 } }), 400, 'VALIDATION_ERROR', 'body.ttlMs');
+    expectError(await call(s, 'POST', '/v1/sessions', { body: { data: [1, 2] } }), 400, 'VALIDATION_ERROR', 'body.data');
+    expectError(await call(s, 'POST', '/v1/sessions', { body: { data: 'text' } }), 400, 'VALIDATION_ERROR', 'body.data');
+    expectError(await call(s, 'POST', '/v1/sessions', { body: { userId: 'a\u0000b' } }), 400, 'VALIDATION_ERROR', 'body.userId');
+    expectError(await call(s, 'POST', '/v1/sessions', { body: { sid: 'x' } }), 400, 'VALIDATION_ERROR', 'body.sid');
+    expectError(await call(s, 'POST', '/v1/sessions', { body: { data: { blob: 'x'.repeat(3000) } } }), 413, 'PAYLOAD_TOO_LARGE', 'body.data');
+    expect(s.server.keyspace.engine.stats().keys).toBe(keys);
+  });
+});
+
+describe('GET /v1/sessions/:id', () => {
+  it('reads a session with its version as ETag; rolling=true restarts the TTL', async () => {
+    const session = await create({ ttlMs: 60_000 });
+    const read = await call(s, 'GET', `/v1/sessions/${session.id}`);
+    expect(read.status).toBe(200);
+    expect(read.headers.get('etag')).toBe('"1"');
+    expect(read.body).toEqual(session);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const rolled = await call(s, 'GET', `/v1/sessions/${session.id}?rolling=true`);
+    expect(rolled.body.expiresAt).toBeGreaterThan(session.expiresAt);
+    expect(s.server.keyspace.engine.keyInfo(`session:${session.id}`)?.expiresAt).toBe(rolled.body.expiresAt);
+  });
+
+  it('answers 404 for an unknown id and 400 for a malformed one', async () => {
+    expectError(await call(s, 'GET', `/v1/sessions/${'A'.repeat(32)}`), 404, 'NOT_FOUND');
+    expectError(await call(s, 'GET', '/v1/sessions/short'), 400, 'VALIDATION_ERROR', 'params.id');
+    expectError(await call(s, 'GET', `/v1/sessions/${'A'.repeat(32)}?rolling=maybe`), 400, 'VALIDATION_ERROR', 'query.rolling');
+  });
+});
+
+describe('PUT and PATCH /v1/sessions/:id', () => {
+  it('replaces (PUT) and merges (PATCH, RFC 7386) the data, bumping the version', async () => {
+    const session = await create({ data: { a: 1, nested: { x: 1, y: 2 } } });
+    const replaced = await call(s, 'PUT', `/v1/sessions/${session.id}`, { body: { data: { b: 2, nested: { x: 1, y: 2 } } } });
+    expect(replaced.body).toMatchObject({ data: { b: 2, nested: { x: 1, y: 2 } }, version: 2 });
+    const merged = await call(s, 'PATCH', `/v1/sessions/${session.id}`, { body: { data: { c: 3, nested: { y: null, z: 3 } } } });
+    expect(merged.body).toMatchObject({ data: { b: 2, c: 3, nested: { x: 1, z: 3 } }, version: 3 });
+    expect(merged.headers.get('etag')).toBe('"3"');
+  });
+
+  it('lets exactly one of two concurrent updates at the same version win (409 for the other)', async () => {
+    const session = await create({ data: { n: 0 } });
+    const [first, second] = await Promise.all([
+      call(s, 'PATCH', `/v1/sessions/${session.id}`, { body: { data: { a: 1 }, expectedVersion: 1 } }),
+      call(s, 'PATCH', `/v1/sessions/${session.id}`, { body: { data: { b: 1 }, expectedVersion: 1 } }),
+    ]);
+    expect([first.status, second.status].sort()).toEqual([200, 409]);
+    const loser = first.status === 409 ? first : second;
+    expectError(loser, 409, 'VERSION_CONFLICT', 'body.expectedVersion');
+    expect((await call(s, 'GET', `/v1/sessions/${session.id}`)).body.version).toBe(2);
+  });
+
+  it('honours If-Match (412 on a stale version) and rejects a malformed one', async () => {
+    const session = await create();
+    expect((await call(s, 'PUT', `/v1/sessions/${session.id}`, { body: { data: { v: 2 } }, headers: { 'if-match': '"1"' } })).status).toBe(200);
+    expectError(await call(s, 'PUT', `/v1/sessions/${session.id}`, { body: { data: { v: 3 } }, headers: { 'if-match': '"1"' } }), 412, 'VERSION_CONFLICT', 'headers.if-match');
+    expectError(await call(s, 'PUT', `/v1/sessions/${session.id}`, { body: { data: {} }, headers: { 'if-match': 'abc' } }), 400, 'VALIDATION_ERROR', 'headers.if-match');
+  });
+
+  it('answers 404, 400 and 413 on a missing session, a bad body and data too large', async () => {
+    const session = await create();
+    expectError(await call(s, 'PATCH', `/v1/sessions/${'B'.repeat(32)}`, { body: { data: {} } }), 404, 'NOT_FOUND');
+    expectError(await call(s, 'PATCH', `/v1/sessions/${session.id}`, { body: {} }), 400, 'VALIDATION_ERROR', 'body.data');
+    expectError(await call(s, 'PATCH', `/v1/sessions/${session.id}`, { body: { data: {}, expectedVersion: 0 } }), 400, 'VALIDATION_ERROR', 'body.expectedVersion');
+    expectError(await call(s, 'PATCH', `/v1/sessions/${session.id}`, { body: { data: { big: 'y'.repeat(3000) } } }), 413, 'PAYLOAD_TOO_LARGE', 'body.data');
+    expect((await call(s, 'GET', `/v1/sessions/${session.id}`)).body.version).toBe(1);
+  });
+});
+
+describe('touch and destroy', () => {
+  it('touch restarts the TTL, optionally with a new one', async () => {
+    const session = await create({ ttlMs: 10_000 });
+    const touched = await call(s, 'POST', `/v1/sessions/${session.id}/touch`, { body: { ttlMs: 120_000 } });
+    expect(touched.status).toBe(200);
+    expect(touched.body.ttlMs).toBe(120_000);
+    expect(touched.body.expiresAt).toBeGreaterThanOrEqual(session.createdAt + 120_000);
+    const again = await call(s, 'POST', `/v1/sessions/${session.id}/touch`);
+    expect(again.status).toBe(200);
+    expectError(await call(s, 'POST', `/v1/sessions/${session.id}/touch`, { body: { ttlMs: 0 } }), 400, 'VALIDATION_ERROR', 'body.ttlMs');
+  });
+
+  it('destroy answers 204 then 404', async () => {
+    const session = await create();
+    expect((await call(s, 'DELETE', `/v1/sessions/${session.id}`)).status).toBe(204);
+    expectError(await call(s, 'DELETE', `/v1/sessions/${session.id}`), 404, 'NOT_FOUND');
+    expect(s.server.keyspace.engine.keyInfo(`session:${session.id}`)).toBeNull();
+  });
+});
+
+describe('sessions of a user', () => {
+  it('lists them oldest first and destroys them all (log out everywhere)', async () => {
+    const a = await create({ userId: 'bob' });
+    const b = await create({ userId: 'bob' });
+    await create({ userId: 'carol' });
+    const list = await call(s, 'GET', '/v1/sessions?userId=bob');
+    expect(list.body.sessions.map((session: { id: string }) => session.id)).toEqual([a.id, b.id]);
+    expect((await call(s, 'DELETE', '/v1/sessions?userId=bob')).body).toEqual({ destroyed: 2 });
+    expect((await call(s, 'GET', '/v1/sessions?userId=bob')).body.sessions).toEqual([]);
+    expect((await call(s, 'GET', '/v1/sessions?userId=carol')).body.sessions).toHaveLength(1);
+    expectError(await call(s, 'GET', '/v1/sessions'), 400, 'VALIDATION_ERROR', 'query.userId');
+  });
+
+  it('keeps at most sessions-max-per-user, destroying the oldest first', async () => {
+    const created = [];
+    for (let i = 0; i < 5; i++) created.push(await create({ userId: 'dave' }));
+    const ids = (await call(s, 'GET', '/v1/sessions?userId=dave')).body.sessions.map((session: { id: string }) => session.id);
+    expect(ids).toEqual(created.slice(2).map((session) => session.id));
+    expectError(await call(s, 'GET', `/v1/sessions/${created[0].id}`), 404, 'NOT_FOUND');
+    // A per-request maximum overrides the option.
+    await create({ userId: 'dave', maxPerUser: 1 });
+    expect((await call(s, 'GET', '/v1/sessions?userId=dave')).body.sessions).toHaveLength(1);
+  });
+
+  it('drops a session destroyed by id from the user index', async () => {
+    const session = await create({ userId: 'erin' });
+    await call(s, 'DELETE', `/v1/sessions/${session.id}`);
+    expect(s.server.keyspace.engine.keyInfo('user-sessions:erin')).toBeNull();
+  });
+});
+
+describe('a session key rewritten over the Redis protocol', () => {
+  it('answers 409 WRONGTYPE instead of failing', async () => {
+    const session = await create();
+    s.server.keyspace.engine.execute(['HSET', `session:${session.id}`, 'data', 'not json']);
+    expectError(await call(s, 'GET', `/v1/sessions/${session.id}`), 409, 'WRONGTYPE');
+    expectError(await call(s, 'PATCH', `/v1/sessions/${session.id}`, { body: { data: {} } }), 409, 'WRONGTYPE');
+    s.server.keyspace.engine.del([`session:${session.id}`]);
+    s.server.keyspace.engine.set(`session:${session.id}`, 'a string');
+    expectError(await call(s, 'GET', `/v1/sessions/${session.id}`), 409, 'WRONGTYPE');
+  });
+});
+
+describe('API keys on /v1/sessions', () => {
+  let secured: HttpTestServer;
+  beforeAll(async () => {
+    secured = await startHttpServer(['--api-keys', 'secret']);
+  });
+  afterAll(() => secured.close());
+
+  it('answers 401 without a key, 403 with a wrong one, 201 with the right one', async () => {
+    expectError(await call(secured, 'POST', '/v1/sessions', { body: {} }), 401, 'UNAUTHORIZED');
+    expectError(await call(secured, 'GET', `/v1/sessions/${'C'.repeat(32)}`, { token: 'wrong' }), 403, 'FORBIDDEN');
+    expectError(await call(secured, 'DELETE', '/v1/sessions?userId=x', { token: 'wrong' }), 403, 'FORBIDDEN');
+    expect((await call(secured, 'POST', '/v1/sessions', { body: {}, token: 'secret' })).status).toBe(201);
+  });
+});

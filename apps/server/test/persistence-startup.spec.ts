@@ -1,0 +1,115 @@
+// Server start-up with persistence: a fresh file is created and migrated, data survives a
+// restart, foreign/newer files and invalid persistence options stop start-up with a clear
+// message, and the repair-log CLI works on a real file.
+
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { bytesFromText } from '@mnemo/engine';
+import { startServer } from '../src/bootstrap';
+import { runCli } from '../src/cli/mnemo-cli';
+import { loadConfig } from '../src/config/load-config';
+
+jest.setTimeout(60_000);
+
+const flags = (db: string, extra: string[] = []): string[] => ['--db', db, '--http-port', '0', '--resp-port', '0', '--log-level', 'silent', '--admin-token', 't', ...extra];
+const digest = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+describe('server start-up with persistence', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'mnemo-startup-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('creates the database (and its directory) on first start; writes survive a restart', async () => {
+    const db = path.join(dir, 'data', 'mnemo.db');
+    const first = await startServer(loadConfig({ argv: flags(db, ['--appendfsync', 'always']) }), { announce: false });
+    expect(existsSync(db)).toBe(true);
+    expect(first.keyspace.ready).toBe(true);
+    const engine = first.keyspace.engine;
+    engine.set(bytesFromText('greeting'), bytesFromText('hello'));
+    await first.keyspace.durability.waitFor(engine.lastSeq);
+    expect(first.keyspace.persistence.info()).toMatchObject({ aof_enabled: 1, mnemo_appendfsync: 'always', aof_last_write_status: 'ok' });
+    await first.close();
+    const second = await startServer(loadConfig({ argv: flags(db) }), { announce: false });
+    expect(second.keyspace.engine.get(bytesFromText('greeting'))).toBe(bytesFromText('hello'));
+    expect(second.keyspace.persistence.configGet('appendfsync')).toEqual([['appendfsync', 'everysec']]);
+    await second.close();
+  });
+
+  it('refuses a database file that is not Mnemo’s, leaving it untouched', async () => {
+    const db = path.join(dir, 'other.db');
+    const other = new Database(db);
+    other.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)');
+    other.close();
+    const before = digest(db);
+    await expect(startServer(loadConfig({ argv: flags(db) }), { announce: false })).rejects.toThrow(/is not a Mnemo database \(it holds tables invoices\)/);
+    expect(digest(db)).toBe(before);
+  });
+
+  it('refuses a database written by a newer Mnemo', async () => {
+    const db = path.join(dir, 'mnemo.db');
+    const server = await startServer(loadConfig({ argv: flags(db) }), { announce: false });
+    await server.close();
+    const file = new Database(db);
+    file.prepare("UPDATE meta SET value = '2' WHERE key = 'schema_version'").run();
+    file.close();
+    await expect(startServer(loadConfig({ argv: flags(db) }), { announce: false })).rejects.toThrow(/schema version 2, newer than this build's 1/);
+  });
+
+  it('invalid persistence options fail start-up naming the option and the allowed values', () => {
+    expect(() => loadConfig({ argv: flags(path.join(dir, 'x.db'), ['--appendfsync', 'sometimes']) })).toThrow("option 'appendfsync': 'sometimes' is not one of always, everysec, no");
+    expect(() => loadConfig({ argv: flags(path.join(dir, 'x.db'), ['--appendonly', 'maybe']) })).toThrow("option 'appendonly': 'maybe' is not one of yes, no");
+    expect(() => loadConfig({ argv: flags(path.join(dir, 'x.db'), ['--save', '3600']) })).toThrow(/option 'save'.*pairs/);
+    expect(() => loadConfig({ argv: flags(path.join(dir, 'x.db'), ['--auto-aof-rewrite-min-size', 'lots']) })).toThrow(/option 'auto-aof-rewrite-min-size'.*not a size/);
+  });
+
+  it('npm run mnemo -- repair-log: backs up, truncates at the last good batch, the server starts again', async () => {
+    const db = path.join(dir, 'mnemo.db');
+    const server = await startServer(loadConfig({ argv: flags(db, ['--appendfsync', 'always']) }), { announce: false });
+    const engine = server.keyspace.engine;
+    for (let round = 0; round < 3; round++) {
+      engine.set(bytesFromText(`k${round}`), bytesFromText(`v${round}`));
+      await server.keyspace.durability.waitFor(engine.lastSeq);
+    }
+    await server.close();
+    const file = new Database(db);
+    const rows = file.prepare('SELECT id FROM log_batch ORDER BY first_seq').all() as Array<{ id: number }>;
+    expect(rows.length).toBe(3);
+    file.prepare('UPDATE log_batch SET checksum = checksum + 1 WHERE id = ?').run(rows[1].id);
+    file.close();
+    await expect(startServer(loadConfig({ argv: flags(db) }), { announce: false })).rejects.toThrow(new RegExp(`log batch #${rows[1].id} .* fails its checksum and is not the last batch.*repair-log`));
+
+    const backup = path.join(dir, 'backup.db');
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      expect(await runCli(['repair-log', '--db', db, '--backup', backup], {})).toBe(0);
+      expect(log.mock.calls.flat().join('\n')).toMatch(`truncated at batch #${rows[1].id}`);
+      expect(await runCli(['repair-log', '--bogus'], {})).toBe(2);
+      expect(await runCli(['repair-log', '--db', path.join(dir, 'missing.db')], {})).toBe(1);
+      expect(existsSync(path.join(dir, 'missing.db'))).toBe(false);
+      expect(error.mock.calls.flat().join('\n')).toMatch("unknown argument '--bogus'");
+    } finally {
+      log.mockRestore();
+      warn.mockRestore();
+      error.mockRestore();
+    }
+    expect(existsSync(backup)).toBe(true);
+    const again = await startServer(loadConfig({ argv: flags(db) }), { announce: false });
+    expect(again.keyspace.engine.get(bytesFromText('k0'))).toBe(bytesFromText('v0'));
+    expect(again.keyspace.engine.get(bytesFromText('k1'))).toBeNull();
+    await again.close();
+  });
+
+  it('a non-SQLite file at the db path is refused, not overwritten', async () => {
+    const db = path.join(dir, 'notes.txt');
+    writeFileSync(db, 'remember the milk\n');
+    await expect(startServer(loadConfig({ argv: flags(db) }), { announce: false })).rejects.toThrow(/is not a SQLite database/);
+    expect(readFileSync(db, 'utf8')).toBe('remember the milk\n');
+  });
+});

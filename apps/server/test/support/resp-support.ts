@@ -1,0 +1,209 @@
+// Test support for the Redis-protocol listener: Mnemo on free ports with a temporary database,
+// a raw RESP socket client that checks frames byte for byte, and a real redis-server peer.
+
+import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, Socket, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ReplyParser, RespValue } from '@mnemo/protocol';
+import { RunningServer, startServer } from '../../src/bootstrap';
+import { loadConfig } from '../../src/config/load-config';
+import { RespService } from '../../src/resp/resp.service';
+
+export interface RespTestServer {
+  server: RunningServer;
+  resp: RespService;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Starts Mnemo silent on free ports (HTTP and RESP) with its database in a fresh temporary dir. */
+export async function startRespServer(extraFlags: string[] = []): Promise<RespTestServer> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mnemo-resp-'));
+  const config = loadConfig({
+    argv: [
+      ...['--http-port', '0', '--resp-port', '0', '--log-level', 'silent'],
+      ...['--db', path.join(dir, 'mnemo.db'), '--admin-token', 'resp-test-token'],
+      ...extraFlags,
+    ],
+  });
+  const server = await startServer(config, { announce: false });
+  const resp = server.app.get(RespService);
+  return {
+    server,
+    resp,
+    port: resp.port,
+    close: async () => {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A free TCP port on 127.0.0.1 (bound then released). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RedisPeer {
+  port: number;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts /usr/bin/redis-server on a free port without persistence; resolves once it accepts connections. */
+export async function startRedisPeer(extraArgs: string[] = []): Promise<RedisPeer> {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(tmpdir(), 'mnemo-redis-peer-'));
+  const child = spawn(
+    '/usr/bin/redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs],
+    { stdio: 'ignore' },
+  );
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    try {
+      const client = await RawClient.connect(port);
+      await client.command('PING');
+      client.close();
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+  return {
+    port,
+    process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => {
+          rmSync(dir, { recursive: true, force: true });
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export function encodeCommand(argv: Array<string | Buffer>): Buffer {
+  const parts: Buffer[] = [Buffer.from(`*${argv.length}\r\n`)];
+  for (const arg of argv) {
+    const bytes = typeof arg === 'string' ? Buffer.from(arg, 'latin1') : arg;
+    parts.push(Buffer.from(`$${bytes.length}\r\n`), bytes, Buffer.from('\r\n'));
+  }
+  return Buffer.concat(parts);
+}
+
+/** A raw RESP connection: sends bytes or commands, returns decoded replies in order. */
+export class RawClient {
+  private readonly parser = new ReplyParser();
+  private readonly replies: RespValue[] = [];
+  private waiters: Array<() => void> = [];
+  closed = false;
+
+  private constructor(readonly socket: Socket) {
+    socket.on('data', (chunk) => {
+      this.parser.feed(chunk);
+      this.replies.push(...this.parser.all());
+      this.wake();
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      this.wake();
+    });
+    socket.on('error', () => {
+      this.closed = true;
+      this.wake();
+    });
+  }
+
+  static connect(port: number): Promise<RawClient> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => resolve(new RawClient(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const waiter of waiters) waiter();
+  }
+
+  write(bytes: Buffer | string): void {
+    this.socket.write(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes);
+  }
+
+  send(...argv: Array<string | Buffer>): void {
+    this.write(encodeCommand(argv));
+  }
+
+  /** Waits for `count` replies (default 1); rejects after `timeoutMs` or if the socket closes first. */
+  async read(count = 1, timeoutMs = 3000): Promise<RespValue[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.replies.length < count) {
+      if (this.closed) throw new Error(`connection closed after ${this.replies.length} of ${count} replies`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out with ${this.replies.length} of ${count} replies`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return this.replies.splice(0, count);
+  }
+
+  async command(...argv: Array<string | Buffer>): Promise<RespValue> {
+    this.send(...argv);
+    return (await this.read(1))[0];
+  }
+
+  /** Resolves once the server closes the connection; rejects after timeoutMs. */
+  async waitClosed(timeoutMs = 3000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.closed) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error('connection still open');
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Replies received and not yet read. */
+  get buffered(): number {
+    return this.replies.length;
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+/** Shorthands for expected replies. */
+export const simple = (value: string): RespValue => ({ type: 'simple', value });
+export const error = (value: string): RespValue => ({ type: 'error', value });
+export const integer = (value: number): RespValue => ({ type: 'integer', value });
+export const bulk = (value: string): RespValue => ({ type: 'bulk', value });
+export const nil: RespValue = { type: 'null', kind: 'bulk' };

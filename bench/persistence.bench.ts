@@ -1,0 +1,313 @@
+// Persistence benchmark: log cost on engine writes (everysec vs no log, same run), group commit
+// under appendfsync always with 50 writers (vs redis-server with appendfsync always, same run),
+// recovery of 1M keys + 1M log records, the longest event-loop stall during a BGSAVE of 1M keys,
+// a full disk (tmpfs) and the 20-of-20 SIGKILL crash loop of the real server. Run: npm run bench:persistence
+// [-- --quick] (bundled by bench/run.mjs). Prints a table, writes bench/results/persistence.json.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { Engine } from '@mnemo/engine';
+import { Persistence, type PersistenceLogger } from '@mnemo/persistence';
+import { buildServerBundle, client, readAll, startChild, startLoad, until } from '../apps/server/test/support/crash-child';
+
+const quick = process.argv.includes('--quick');
+const results: Record<string, unknown> = { node: process.version, date: new Date().toISOString(), quick };
+const rows: Array<[string, string, string]> = [];
+const silent: PersistenceLogger = { log: () => undefined, warn: () => undefined, error: (m) => console.error(m) };
+const clock = { now: () => Date.now() };
+
+function tempDb(): { db: string; cleanup(): void } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mnemo-bench-'));
+  return { db: path.join(dir, 'mnemo.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+const key = (i: number): string => 'key:' + String(i).padStart(7, '0');
+const value = (i: number): string => 'value-' + (i % 1000) + '-xxxxxxxxxxxxxxxxxxxx';
+
+/** CPU time of the main thread only (ns), from Linux schedstat: excludes the writer thread. */
+function mainThreadCpuNs(): number {
+  return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]);
+}
+
+// ---- 1. Engine write throughput: no log vs everysec, interleaved, best of 3 -------------------
+// Two figures: wall-clock writes/s (the writer thread competes for the same 2 shared cores) and
+// writes per second of the event loop's own CPU time (what the log costs the thread serving clients).
+async function logCost(): Promise<void> {
+  const N = quick ? 300_000 : 1_000_000;
+  const cpu = { none: 0, everysec: 0 };
+  const run = async (withLog: boolean): Promise<number> => {
+    const engine = new Engine({ clock });
+    const tmp = tempDb();
+    const p = withLog ? await Persistence.open(engine, { dbPath: tmp.db, logger: silent, save: [], appendfsync: 'everysec' }) : null;
+    gc();
+    const t0 = performance.now();
+    const c0 = mainThreadCpuNs();
+    // Batches of 10k writes per turn, so the log's timers and the writer's replies interleave.
+    for (let i = 0; i < N; i += 10_000) {
+      for (let j = i; j < i + 10_000; j++) engine.set(key(j % 200_000), value(j));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const elapsed = performance.now() - t0;
+    const perCpuSecond = N / ((mainThreadCpuNs() - c0) / 1e9);
+    if (withLog) cpu.everysec = Math.max(cpu.everysec, perCpuSecond);
+    else cpu.none = Math.max(cpu.none, perCpuSecond);
+    if (p) await p.close();
+    tmp.cleanup();
+    return N / (elapsed / 1000);
+  };
+  let best = { none: 0, everysec: 0 };
+  for (let r = 0; r < 3; r++) {
+    best = { none: Math.max(best.none, await run(false)), everysec: Math.max(best.everysec, await run(true)) };
+  }
+  const cost = 1 - best.everysec / best.none;
+  const cpuCost = 1 - cpu.everysec / cpu.none;
+  results.logCost = {
+    writes: N,
+    noLogOpsPerSec: Math.round(best.none),
+    everysecOpsPerSec: Math.round(best.everysec),
+    cost,
+    noLogOpsPerMainCpuSec: Math.round(cpu.none),
+    everysecOpsPerMainCpuSec: Math.round(cpu.everysec),
+    mainThreadCpuCost: cpuCost,
+  };
+  rows.push(['engine SET, no log', `${Math.round(best.none).toLocaleString()} ops/s`, `peer (same run); ${Math.round(cpu.none).toLocaleString()} per main-thread CPU-s`]);
+  rows.push([
+    'engine SET, appendfsync everysec',
+    `${Math.round(best.everysec).toLocaleString()} ops/s`,
+    `cost ${(cost * 100).toFixed(1)}% wall, ${(cpuCost * 100).toFixed(1)}% of main-thread CPU (target <= 10%)`,
+  ]);
+}
+
+// ---- 2. appendfsync always, 50 concurrent writers ---------------------------------------------
+async function groupCommit(): Promise<void> {
+  const engine = new Engine({ clock });
+  const tmp = tempDb();
+  const p = await Persistence.open(engine, { dbPath: tmp.db, logger: silent, save: [], appendfsync: 'always' });
+  const durationMs = quick ? 2000 : 5000;
+  const latencies: number[] = [];
+  const deadline = performance.now() + durationMs;
+  const commits0 = Number(p.info().mnemo_log_commits);
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: 50 }, async (_, w) => {
+      for (let i = 0; performance.now() < deadline; i++) {
+        const start = performance.now();
+        engine.set(`w${w}:${i % 1000}`, value(i));
+        await p.waitFor(engine.lastSeq);
+        latencies.push(performance.now() - start);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  const commits = Number(p.info().mnemo_log_commits) - commits0;
+  await p.close();
+  tmp.cleanup();
+  latencies.sort((a, b) => a - b);
+  const pct = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  const out = {
+    writesPerSec: Math.round(latencies.length / elapsed),
+    commitsPerSec: Math.round(commits / elapsed),
+    writesPerCommit: +(latencies.length / commits).toFixed(1),
+    p50Ms: +pct(0.5).toFixed(2),
+    p99Ms: +pct(0.99).toFixed(2),
+    redisSetPerSec: redisAlways(),
+  };
+  results.always = out;
+  rows.push(['always, 50 writers (engine + log)', `${out.writesPerSec.toLocaleString()} writes/s`, `${out.commitsPerSec} commits/s, ${out.writesPerCommit} writes/commit, p50 ${out.p50Ms} ms, p99 ${out.p99Ms} ms`]);
+  rows.push(['redis-server appendfsync always, -c 50', out.redisSetPerSec ? `${out.redisSetPerSec.toLocaleString()} SET/s` : 'n/a', 'peer, end to end over TCP (same run)']);
+}
+
+/** redis-benchmark SET -c 50 against redis-server with appendfsync always; null if unavailable. */
+function redisAlways(): number | null {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mnemo-bench-redis-'));
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const server = spawn('/usr/bin/redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir], { stdio: 'ignore' });
+  try {
+    spawnSync('sleep', ['0.5']);
+    const out = spawnSync('/usr/bin/redis-benchmark', ['-p', String(port), '-t', 'set', '-c', '50', '-n', quick ? '20000' : '100000', '-q'], { encoding: 'utf8' });
+    const match = /SET: ([\d.]+) requests per second/.exec(out.stdout ?? '');
+    return match ? Math.round(Number(match[1])) : null;
+  } finally {
+    server.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---- 3 and 4. BGSAVE of 1M keys while serving, then recovery of 1M keys + 1M records ---------
+async function bigDataset(): Promise<void> {
+  const N = quick ? 200_000 : 1_000_000;
+  const tmp = tempDb();
+  const engine = new Engine({ clock });
+  const p = await Persistence.open(engine, { dbPath: tmp.db, logger: silent, save: [], appendfsync: 'everysec' });
+  for (let i = 0; i < N; i += 10_000) {
+    for (let j = i; j < i + 10_000; j++) engine.set(key(j), value(j));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  await p.log.flush();
+  await p.rewrite(); // drop the load's log, keep a base snapshot
+  await p.idle();
+
+  // BGSAVE while a client keeps writing every turn; measure the event loop's longest delay.
+  // Peer: the same serving loop for the same time without BGSAVE (GC of a 1M-key heap included).
+  let served = 0;
+  const serve = async (work: () => Promise<void>): Promise<{ ms: number; maxStallMs: number; p99StallMs: number }> => {
+    const histogram = monitorEventLoopDelay({ resolution: 1 });
+    let serving = true;
+    const loop = (async () => {
+      while (serving) {
+        for (let k = 0; k < 20; k++) engine.set(key(served++ % N), 'during-bgsave');
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    const t0 = performance.now();
+    histogram.enable();
+    await work();
+    histogram.disable();
+    const ms = performance.now() - t0;
+    serving = false;
+    await loop;
+    return { ms, maxStallMs: +(histogram.max / 1e6).toFixed(1), p99StallMs: +(histogram.percentile(99) / 1e6).toFixed(1) };
+  };
+  const during = await serve(async () => {
+    await p.bgsave();
+    await p.idle();
+  });
+  const servedDuring = served;
+  const baseline = await serve(() => new Promise((resolve) => setTimeout(resolve, during.ms)));
+  results.bgsave = { keys: N, durationMs: Math.round(during.ms), maxStallMs: during.maxStallMs, p99StallMs: during.p99StallMs, writesServedDuring: servedDuring, baselineMaxStallMs: baseline.maxStallMs, baselineP99StallMs: baseline.p99StallMs };
+  rows.push([`BGSAVE of ${N.toLocaleString()} keys while serving`, `${Math.round(during.ms)} ms`, `longest event-loop stall ${during.maxStallMs} ms (target <= 50; p99 ${during.p99StallMs} ms), ${servedDuring.toLocaleString()} writes served`]);
+  rows.push(['  same serving loop, no BGSAVE (peer)', `${Math.round(during.ms)} ms`, `longest stall ${baseline.maxStallMs} ms, p99 ${baseline.p99StallMs} ms`]);
+
+  // 1M records in the log after the snapshot.
+  for (let i = 0; i < N; i += 10_000) {
+    for (let j = i; j < i + 10_000; j++) engine.set(key((j * 7) % N), 'logged-' + j);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const records = Number(engine.lastSeq);
+  await p.close();
+  const size = statSync(tmp.db).size;
+  gc();
+  const fresh = new Engine({ clock });
+  const t1 = performance.now();
+  const q = await Persistence.open(fresh, { dbPath: tmp.db, logger: silent, save: [] });
+  const recoveryMs = performance.now() - t1;
+  const ok = fresh.stats().keys === engine.stats().keys && fresh.get(key(7)) === engine.get(key(7)) && fresh.lastSeq === engine.lastSeq;
+  results.recovery = { keys: q.recovery.keysLoaded, records: q.recovery.recordsReplayed, batches: q.recovery.batchesReplayed, durationMs: Math.round(recoveryMs), dbBytes: size, lastSeq: records, exact: ok };
+  rows.push([`recovery: ${q.recovery.keysLoaded.toLocaleString()} keys + ${q.recovery.recordsReplayed.toLocaleString()} records`, `${Math.round(recoveryMs)} ms`, `target <= 3000 ms; ${q.recovery.batchesReplayed} batches; state matches: ${ok}`]);
+  await q.close();
+  tmp.cleanup();
+}
+
+// ---- 5. 20 of 20 SIGKILL runs under always: every acknowledged write present ------------------
+async function crashLoop(): Promise<void> {
+  await buildServerBundle();
+  const runs = quick ? 5 : 20;
+  let passed = 0;
+  let acked = 0;
+  for (let run = 0; run < runs; run++) {
+    const tmp = tempDb();
+    const child = await startChild(tmp.db, ['--appendfsync', 'always', '--log-level', 'warn']);
+    const load = startLoad(child.respPort, 50);
+    await until(() => load.acked.size > 300 + Math.floor(Math.random() * 1500));
+    child.proc.kill('SIGKILL');
+    await child.exited;
+    await load.stop();
+    const again = await startChild(tmp.db, ['--appendfsync', 'always']);
+    const values = await readAll(again.respPort, [...load.acked.keys()]);
+    let good = [...load.acked].every(([k, { value: v }]) => values.get(k) === v);
+    const redis = client(again.respPort);
+    for (const [k, v] of load.counters) if (Number(await redis.get(k)) < v) good = false;
+    redis.disconnect();
+    again.proc.kill('SIGKILL');
+    await again.exited;
+    tmp.cleanup();
+    acked += load.acked.size;
+    if (good) passed++;
+    else console.error(`crash run ${run + 1}: acknowledged writes missing`);
+  }
+  results.crash = { runs, passed, ackedWrites: acked };
+  rows.push(['SIGKILL under always, 50 RESP writers', `${passed} of ${runs} runs exact`, `${acked.toLocaleString()} acknowledged writes checked`]);
+}
+
+// ---- 6. Disk full: the database on a 3 MB tmpfs, filled up, then space freed ------------------
+async function diskFull(): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mnemo-bench-full-'));
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', dir]).status === 0;
+  if (!mounted) {
+    rows.push(['disk full (tmpfs)', 'n/a', 'mount -t tmpfs not permitted here']);
+    rmSync(dir, { recursive: true, force: true });
+    return;
+  }
+  const out: Record<string, unknown> = {};
+  try {
+    const db = path.join(dir, 'mnemo.db');
+    const engine = new Engine({ clock });
+    const p = await Persistence.open(engine, { dbPath: db, logger: silent, save: [], appendfsync: 'always', retryMs: 200 });
+    // Leave ~600 KB free, then write incompressible values until a commit fails.
+    const filler = path.join(dir, 'filler');
+    const free = (): number => {
+      const df = spawnSync('df', ['-B1', '--output=avail', dir], { encoding: 'utf8' }).stdout.trim().split('\n')[1];
+      return Number(df);
+    };
+    writeFileSync(filler, Buffer.alloc(Math.max(0, free() - 600 * 1024)));
+    let i = 0;
+    let failedAt = -1;
+    for (; i < 20_000 && failedAt < 0; i++) {
+      engine.set(key(i), randomBytes(200).toString('latin1'));
+      await p.waitFor(engine.lastSeq).catch(() => (failedAt = i));
+    }
+    const error = p.writeError();
+    out.misconf = error?.toRedisText() ?? null;
+    out.readWhileFull = engine.get(key(0)) !== null;
+    rmSync(filler);
+    const t0 = performance.now();
+    await until(() => p.writeError() === null, 10_000);
+    out.resumedAfterMs = Math.round(performance.now() - t0);
+    engine.set('after-full', '1');
+    await p.waitFor(engine.lastSeq);
+    await p.close();
+    const again = new Engine({ clock });
+    const q = await Persistence.open(again, { dbPath: db, logger: silent, save: [] });
+    out.nothingLost = again.get(key(failedAt)) === engine.get(key(failedAt)) && again.get('after-full') === '1' && again.stats().keys === engine.stats().keys;
+    await q.close();
+    out.writesBeforeFull = failedAt;
+  } catch (err) {
+    out.error = (err as Error).message;
+  } finally {
+    spawnSync('umount', [dir]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  results.diskFull = out;
+  rows.push([
+    'disk full (3 MB tmpfs), always',
+    out.nothingLost ? 'ok' : 'FAILED',
+    `${String(out.misconf ?? out.error).slice(0, 70)}...; reads served: ${out.readWhileFull}; resumed ${out.resumedAfterMs} ms after space freed; nothing lost: ${out.nothingLost}`,
+  ]);
+}
+
+async function main(): Promise<void> {
+  await logCost();
+  await groupCommit();
+  await bigDataset();
+  await diskFull();
+  if (!process.argv.includes('--no-crash')) await crashLoop();
+  const width = Math.max(...rows.map((r) => r[0].length));
+  console.log('\nPersistence benchmark' + (quick ? ' (quick)' : ''));
+  for (const [name, figure, note] of rows) console.log(`${name.padEnd(width)}  ${figure.padEnd(22)}  ${note}`);
+  writeFileSync(path.join('bench', 'results', 'persistence.json'), JSON.stringify(results, null, 2));
+}
+
+void main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,282 @@
+// RESP listener benchmark: redis-benchmark (SET, GET, INCR; 50 clients; -P 1 and -P 16) against
+// Mnemo and against Redis 7 started here, both with appendonly + appendfsync everysec, then both
+// with appendfsync always; `redis-cli --lru-test` hit ratios at the same maxmemory; and a long
+// fuzz run of the request parser. Runs alternate between the two servers so machine noise hits
+// both. Usage: npm run bench:resp [-- --n 500000 --rounds 2 --lru-seconds 10 --fuzz-seconds 20]
+// Prints a table and writes bench/results/resp.json.
+
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ProtocolError, RequestParser } from '@mnemo/protocol';
+
+interface Options {
+  n: number;
+  /** Requests per test under appendfsync always (each write waits for an fsynced commit). */
+  'always-n': number;
+  rounds: number;
+  clients: number;
+  'lru-seconds': number;
+  'lru-keys': number;
+  'fuzz-seconds': number;
+  maxmemory: string;
+  /** Comma-separated phases to run: everysec, always, lru, fuzz. */
+  phases: string;
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { n: 500_000, 'always-n': 20_000, rounds: 2, clients: 50, 'lru-seconds': 10, 'lru-keys': 200_000, 'fuzz-seconds': 20, maxmemory: '16mb', phases: 'everysec,always,lru,fuzz' };
+  for (let i = 0; i < argv.length; i += 2) {
+    const name = argv[i].replace(/^--/, '') as keyof Options;
+    if (!(name in options)) throw new Error(`unknown option ${argv[i]} (use ${Object.keys(options).map((o) => `--${o}`).join(', ')})`);
+    (options as unknown as Record<string, number | string>)[name] = name === 'maxmemory' || name === 'phases' ? argv[i + 1] : Number(argv[i + 1]);
+  }
+  return options;
+}
+
+const root = process.cwd();
+const children = new Set<ChildProcess>();
+const tempDirs: string[] = [];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once `port` answers PING with +PONG (rejects after 20 s). */
+async function waitForPong(port: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server on port ${port} exited with ${child.exitCode}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => socket.write('PING\r\n'));
+      socket.once('data', (data) => {
+        socket.destroy();
+        resolve(data.toString().startsWith('+PONG'));
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`server on port ${port} did not answer PING`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+interface Server {
+  name: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+async function startServer(name: string, command: string, args: (port: number, dir: string) => string[]): Promise<Server> {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(tmpdir(), `mnemo-bench-resp-${name}-`));
+  tempDirs.push(dir);
+  const child = spawn(command, args(port, dir), { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  children.add(child);
+  await waitForPong(port, child);
+  return {
+    name,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      }).then(() => {
+        children.delete(child);
+      }),
+  };
+}
+
+function startMnemo(fsync: string, extra: string[] = []): Promise<Server> {
+  return startServer('mnemo', process.execPath, (port, dir) => [
+    'dist/apps/server/main.js',
+    ...['--resp-port', String(port), '--http-port', '0', '--db', path.join(dir, 'mnemo.db')],
+    ...['--appendonly', 'yes', '--appendfsync', fsync, '--log-level', 'warn', '--admin-token', 'bench'],
+    ...extra,
+  ]);
+}
+
+function startRedis(fsync: string, extra: string[] = []): Promise<Server> {
+  return startServer('redis', '/usr/bin/redis-server', (port, dir) => [
+    ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', ''],
+    ...['--appendonly', 'yes', '--appendfsync', fsync],
+    ...extra,
+  ]);
+}
+
+/** Runs redis-benchmark; returns requests per second per test (SET, GET, INCR). */
+function redisBenchmark(port: number, options: Options, pipeline: number, requests: number): Record<string, number> {
+  const result = spawnSync(
+    '/usr/bin/redis-benchmark',
+    ['-h', '127.0.0.1', '-p', String(port), '-t', 'set,get,incr', '-n', String(requests), '-c', String(options.clients), '-P', String(pipeline), '--csv'],
+    { encoding: 'utf8', timeout: 600_000 },
+  );
+  if (result.status !== 0) throw new Error(`redis-benchmark failed: ${result.stderr}`);
+  const rates: Record<string, number> = {};
+  for (const line of result.stdout.split('\n')) {
+    const fields = line.split(',').map((f) => f.replace(/"/g, ''));
+    if (fields.length >= 2 && /^\d/.test(fields[1])) rates[fields[0]] = Number(fields[1]);
+  }
+  return rates;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+interface Comparison {
+  scenario: string;
+  test: string;
+  mnemo: number;
+  redis: number;
+  ratio: number;
+  target: number;
+  met: boolean;
+}
+
+/** Alternates Mnemo and Redis runs `rounds` times at each pipeline depth; median rates per test. */
+function compare(scenario: string, mnemo: Server, redis: Server, options: Options, pipelines: Array<[number, number]>, requests: number): Comparison[] {
+  const rows: Comparison[] = [];
+  for (const [pipeline, target] of pipelines) {
+    const samples: Record<string, Record<string, number[]>> = { mnemo: {}, redis: {} };
+    for (let round = 0; round < options.rounds; round++) {
+      for (const server of round % 2 === 0 ? [mnemo, redis] : [redis, mnemo]) {
+        const rates = redisBenchmark(server.port, options, pipeline, requests);
+        for (const [test, rate] of Object.entries(rates)) (samples[server.name][test] ??= []).push(rate);
+        console.log(`  ${scenario} -P ${pipeline} ${server.name} round ${round + 1}: ${JSON.stringify(rates)}`);
+      }
+    }
+    for (const test of Object.keys(samples.redis)) {
+      const m = median(samples.mnemo[test] ?? [0]);
+      const r = median(samples.redis[test]);
+      const ratio = m / r;
+      rows.push({ scenario: `${scenario} -P ${pipeline}`, test, mnemo: Math.round(m), redis: Math.round(r), ratio: Number(ratio.toFixed(3)), target, met: ratio >= target });
+    }
+  }
+  return rows;
+}
+
+/** Runs `redis-cli --lru-test` for `seconds` and returns the mean hit ratio of its per-second lines. */
+async function lruTest(port: number, options: Options): Promise<{ hitRatio: number; samples: number }> {
+  // stdbuf: redis-cli block-buffers stdout into a pipe, and the buffer would be lost when it is killed.
+  const child = spawn('/usr/bin/stdbuf', ['-oL', '/usr/bin/redis-cli', '-h', '127.0.0.1', '-p', String(port), '--lru-test', String(options['lru-keys'])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.add(child);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await new Promise((resolve) => setTimeout(resolve, options['lru-seconds'] * 1000));
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+  children.delete(child);
+  // Lines look like: "134500 Gets/sec | Hits: 96250 (71.56%) | Misses: 38250 (28.44%)"; skip the warm-up seconds.
+  const ratios = [...output.matchAll(/Hits: \d+ \(([\d.]+)%\)/g)].map((m) => Number(m[1]));
+  const steady = ratios.slice(Math.min(3, Math.floor(ratios.length / 2)));
+  return { hitRatio: steady.length ? Number((steady.reduce((a, b) => a + b, 0) / steady.length).toFixed(2)) : NaN, samples: steady.length };
+}
+
+/** Feeds random and mutated frames to the parser for `seconds`; counts inputs and checks the invariants. */
+function fuzz(seconds: number): { inputs: number; commands: number; protocolErrors: number; maxHeldBytes: number } {
+  let seed = 0x5eed;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) >>> 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const alphabet = Buffer.from('*$\r\n0123456789-+ "\'\\xPINGSET');
+  const limit = 256 * 1024;
+  const stats = { inputs: 0, commands: 0, protocolErrors: 0, maxHeldBytes: 0 };
+  const deadline = Date.now() + seconds * 1000;
+  while (Date.now() < deadline) {
+    const parser = new RequestParser({ maxBulkLength: 64 * 1024, maxQueryBufferBytes: limit });
+    const input = Buffer.alloc(Math.floor(random() * 2000));
+    for (let i = 0; i < input.length; i++) input[i] = random() < 0.6 ? alphabet[Math.floor(random() * alphabet.length)] : Math.floor(random() * 256);
+    stats.inputs++;
+    try {
+      for (let at = 0; at < input.length; ) {
+        const size = 1 + Math.floor(random() * 64);
+        parser.feed(input.subarray(at, at + size));
+        at += size;
+        while (parser.next() !== null) stats.commands++;
+        stats.maxHeldBytes = Math.max(stats.maxHeldBytes, parser.heldBytes);
+        if (parser.heldBytes > limit + 64) throw new Error(`parser held ${parser.heldBytes} bytes`);
+      }
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      stats.protocolErrors++;
+    }
+  }
+  return stats;
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  const results: Record<string, unknown> = { node: process.version, date: new Date().toISOString(), options };
+  console.log('building the server bundle...');
+  const build = spawnSync(process.execPath, ['scripts/build-server.mjs'], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) throw new Error('server build failed');
+
+  const phases = new Set(options.phases.split(','));
+  const rows: Comparison[] = [];
+  for (const [policy, targets] of [
+    ['everysec', [[1, 0.9], [16, 0.6]]],
+    ['always', [[1, 1.0], [16, 1.0]]],
+  ] as Array<[string, Array<[number, number]>]>) {
+    if (!phases.has(policy)) continue;
+    const mnemo = await startMnemo(policy);
+    const redis = await startRedis(policy);
+    rows.push(...compare(policy, mnemo, redis, options, targets, policy === 'always' ? options['always-n'] : options.n));
+    await Promise.all([mnemo.stop(), redis.stop()]);
+  }
+  results.throughput = rows;
+
+  if (phases.has('lru')) {
+    console.log(`lru-test: ${options['lru-keys']} keys, maxmemory ${options.maxmemory}, allkeys-lru, ${options['lru-seconds']} s each`);
+    const lruFlags = ['--maxmemory', options.maxmemory, '--maxmemory-policy', 'allkeys-lru'];
+    const mnemo = await startMnemo('everysec', lruFlags);
+    const redis = await startRedis('everysec', lruFlags);
+    results.lruTest = { mnemo: await lruTest(mnemo.port, options), redis: await lruTest(redis.port, options) };
+    await Promise.all([mnemo.stop(), redis.stop()]);
+  }
+
+  if (phases.has('fuzz')) {
+    console.log(`parser fuzz for ${options['fuzz-seconds']} s...`);
+    results.fuzz = fuzz(options['fuzz-seconds']);
+  }
+
+  console.log('\nRESP throughput (requests/s, median of rounds; ratio = Mnemo / Redis 7)');
+  console.table(rows.map((r) => ({ scenario: r.scenario, test: r.test, mnemo: r.mnemo, redis: r.redis, ratio: r.ratio, target: `>= ${r.target}`, met: r.met })));
+  if (results.lruTest) console.log('redis-cli --lru-test hit ratio (%):', results.lruTest);
+  if (results.fuzz) console.log('parser fuzz:', results.fuzz);
+  const out = path.join(root, 'bench', 'results', 'resp.json');
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`wrote ${path.relative(root, out)}`);
+}
+
+function cleanup(): void {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+}
+
+main()
+  .then(() => cleanup())
+  .catch((error: unknown) => {
+    console.error(error);
+    cleanup();
+    process.exit(1);
+  });

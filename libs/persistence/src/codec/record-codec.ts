@@ -1,0 +1,160 @@
+// Compact binary encoding of mutation records (log batches) and snapshot entries (snapshot chunks).
+//
+// Design note. A log batch holds records firstSeq..lastSeq with no gap, so seqs are not stored:
+// record i of a batch has seq firstSeq + i. Each record is one tag byte, then its fields:
+//
+//   tag = kind (low 4 bits: 0 string, 1 hash, 2 hdel, 3 ttl, 4 del, 5 flush)
+//         | 0x10 if an expiry follows | 0x20 if a hash record replaces the whole hash
+//   reason: u8 length + latin1 text      key: varint length + bytes (not for flush)
+//   string: value (varint length + bytes)   hash/hdel: varint n, then n byte strings
+//   expiry: float64 LE, absolute ms (only when the 0x10 bit is set)
+//
+//   SET k v EX 5 at seq 7 (now 1000)  ->  11 03 's' 'e' 't' 01 'k' 01 'v' <f64 6000>   (20 bytes)
+//
+// A snapshot entry uses the same layout without the reason: tag (0 string, 1 hash | 0x10), key,
+// value or fields, expiry. Decoding checks every length against the payload, so a torn or
+// corrupted payload throws CodecError instead of yielding garbage.
+
+import type { MutationRecord, SnapshotEntry } from '@mnemo/engine';
+import { ByteReader, ByteWriter, CodecError } from './byte-buffer';
+
+const KIND_CODES = { string: 0, hash: 1, hdel: 2, ttl: 3, del: 4, flush: 5 } as const;
+const HAS_EXPIRY = 0x10;
+const REPLACE = 0x20;
+
+function writeFields(writer: ByteWriter, fields: string[]): void {
+  writer.varint(fields.length);
+  for (let i = 0; i < fields.length; i++) writer.bytes(fields[i]);
+}
+
+function readFields(reader: ByteReader): string[] {
+  const n = reader.varint();
+  const fields = new Array<string>(n);
+  for (let i = 0; i < n; i++) fields[i] = reader.bytes();
+  return fields;
+}
+
+/** Appends one record (its seq is implied by its position in the batch). */
+export function encodeRecord(writer: ByteWriter, record: MutationRecord): void {
+  switch (record.kind) {
+    case 'string':
+      writer.stringRecord(KIND_CODES.string | (record.expiresAt === null ? 0 : HAS_EXPIRY), record.reason, record.key, record.value, record.expiresAt);
+      return;
+    case 'hash':
+      writer.u8(KIND_CODES.hash | (record.expiresAt === null ? 0 : HAS_EXPIRY) | (record.replace ? REPLACE : 0));
+      writer.shortText(record.reason);
+      writer.bytes(record.key);
+      writeFields(writer, record.fields);
+      if (record.expiresAt !== null) writer.f64(record.expiresAt);
+      return;
+    case 'hdel':
+      writer.u8(KIND_CODES.hdel);
+      writer.shortText(record.reason);
+      writer.bytes(record.key);
+      writeFields(writer, record.fields);
+      return;
+    case 'ttl':
+      writer.u8(KIND_CODES.ttl | (record.expiresAt === null ? 0 : HAS_EXPIRY));
+      writer.shortText(record.reason);
+      writer.bytes(record.key);
+      if (record.expiresAt !== null) writer.f64(record.expiresAt);
+      return;
+    case 'del':
+      writer.u8(KIND_CODES.del);
+      writer.shortText(record.reason);
+      writer.bytes(record.key);
+      return;
+    case 'flush':
+      writer.u8(KIND_CODES.flush);
+      writer.shortText(record.reason);
+      return;
+  }
+}
+
+function decodeRecord(reader: ByteReader, seq: number): MutationRecord {
+  const tag = reader.u8();
+  const kind = tag & 0x0f;
+  const reason = reader.shortText();
+  switch (kind) {
+    case KIND_CODES.string: {
+      const key = reader.bytes();
+      const value = reader.bytes();
+      const expiresAt = tag & HAS_EXPIRY ? reader.f64() : null;
+      return { kind: 'string', seq, reason, key, value, expiresAt };
+    }
+    case KIND_CODES.hash: {
+      const key = reader.bytes();
+      const fields = readFields(reader);
+      const expiresAt = tag & HAS_EXPIRY ? reader.f64() : null;
+      return { kind: 'hash', seq, reason, key, fields, replace: (tag & REPLACE) !== 0, expiresAt };
+    }
+    case KIND_CODES.hdel:
+      return { kind: 'hdel', seq, reason, key: reader.bytes(), fields: readFields(reader) };
+    case KIND_CODES.ttl: {
+      const key = reader.bytes();
+      return { kind: 'ttl', seq, reason, key, expiresAt: tag & HAS_EXPIRY ? reader.f64() : null };
+    }
+    case KIND_CODES.del:
+      return { kind: 'del', seq, reason, key: reader.bytes() };
+    case KIND_CODES.flush:
+      return { kind: 'flush', seq, reason };
+    default:
+      throw new CodecError(`unknown record tag ${tag} at byte ${reader.pos - 1}`);
+  }
+}
+
+/**
+ * Decodes a batch payload of `count` records starting at `firstSeq`, calling `visit` for each in
+ * order. Throws CodecError if the payload is truncated, holds an unknown tag, or holds more or
+ * fewer records than `count` (nothing is visited past the first bad byte).
+ */
+export function decodeRecords(payload: Uint8Array, firstSeq: number, count: number, visit: (record: MutationRecord) => void): void {
+  const reader = new ByteReader(payload);
+  for (let i = 0; i < count; i++) {
+    if (reader.done) throw new CodecError(`payload ends after ${i} of ${count} records`);
+    visit(decodeRecord(reader, firstSeq + i));
+  }
+  if (!reader.done) throw new CodecError(`payload has bytes after its ${count} records`);
+}
+
+/** Convenience for tests and tools: the records of a payload as an array. */
+export function decodeRecordList(payload: Uint8Array, firstSeq: number, count: number): MutationRecord[] {
+  const out: MutationRecord[] = [];
+  decodeRecords(payload, firstSeq, count, (record) => out.push(record));
+  return out;
+}
+
+/** Appends one snapshot entry. */
+export function encodeEntry(writer: ByteWriter, entry: SnapshotEntry): void {
+  const expiry = entry.expiresAt === null ? 0 : HAS_EXPIRY;
+  if (entry.type === 'string') {
+    writer.u8(0 | expiry);
+    writer.bytes(entry.key);
+    writer.bytes(entry.value);
+  } else {
+    writer.u8(1 | expiry);
+    writer.bytes(entry.key);
+    writeFields(writer, entry.fields);
+  }
+  if (entry.expiresAt !== null) writer.f64(entry.expiresAt);
+}
+
+/** Decodes a chunk of `count` entries; throws CodecError on any malformed or missing byte. */
+export function decodeEntries(payload: Uint8Array, count: number, visit: (entry: SnapshotEntry) => void): void {
+  const reader = new ByteReader(payload);
+  for (let i = 0; i < count; i++) {
+    if (reader.done) throw new CodecError(`chunk ends after ${i} of ${count} entries`);
+    const tag = reader.u8();
+    const key = reader.bytes();
+    if ((tag & 0x0f) === 0) {
+      const value = reader.bytes();
+      visit({ type: 'string', key, value, expiresAt: tag & HAS_EXPIRY ? reader.f64() : null });
+    } else if ((tag & 0x0f) === 1) {
+      const fields = readFields(reader);
+      visit({ type: 'hash', key, fields, expiresAt: tag & HAS_EXPIRY ? reader.f64() : null });
+    } else {
+      throw new CodecError(`unknown entry tag ${tag} at byte ${reader.pos}`);
+    }
+  }
+  if (!reader.done) throw new CodecError(`chunk has bytes after its ${count} entries`);
+}

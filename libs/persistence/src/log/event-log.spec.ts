@@ -1,0 +1,107 @@
+// The log under write failure (database locked by another process) and its fsync policies.
+
+import Database from 'better-sqlite3';
+import { MnemoError } from '@mnemo/engine';
+import { ModelEngine } from '../test-support/model-engine';
+import { memoryLogger, tempDir } from '../test-support/temp-db';
+import { Persistence, type PersistenceEvent } from '../persistence';
+
+jest.setTimeout(30_000);
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('event log', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  beforeEach(() => {
+    tmp = tempDir();
+  });
+  afterEach(() => tmp.cleanup());
+
+  it('when SQLite cannot commit: MISCONF for writers, reads go on, nothing is lost, writes resume', async () => {
+    const engine = new ModelEngine();
+    const events: PersistenceEvent[] = [];
+    const p = await Persistence.open(engine, { dbPath: tmp.db, logger: memoryLogger(), save: [], appendfsync: 'always', busyTimeoutMs: 100, retryMs: 100, onEvent: (e) => events.push(e) });
+    await p.waitFor(engine.set('before', '1'));
+
+    // Another process holds the write lock: every commit fails with SQLITE_BUSY.
+    const locker = new Database(tmp.db, { timeout: 0 });
+    locker.prepare('BEGIN IMMEDIATE').run();
+    const seq = engine.set('during', '2');
+    await expect(p.waitFor(seq)).rejects.toMatchObject({ code: 'MISCONF' });
+    const error = p.writeError();
+    expect(error).toBeInstanceOf(MnemoError);
+    expect(error?.toRedisText()).toMatch(/^MISCONF .*SQLITE_BUSY/);
+    expect(p.info().aof_last_write_status).toBe('err');
+    expect(engine.get('before')).toBe('1'); // reads go on
+    expect(events.some((e) => e.type === 'write-error')).toBe(true);
+
+    locker.prepare('COMMIT').run();
+    locker.close();
+    await until(() => p.writeError() === null);
+    expect(events.some((e) => e.type === 'write-resumed')).toBe(true);
+    await p.waitFor(engine.set('after', '3'));
+    await p.close();
+
+    const again = new ModelEngine();
+    const q = await Persistence.open(again, { dbPath: tmp.db, logger: memoryLogger(), save: [] });
+    expect(again.dump()).toEqual(engine.dump()); // the record written during the failure was kept and committed
+    await q.close();
+  });
+
+  it('everysec: replies at once, commits within ~100 ms and fsyncs (checkpoint) within ~1 s', async () => {
+    const engine = new ModelEngine();
+    const p = await Persistence.open(engine, { dbPath: tmp.db, logger: memoryLogger(), save: [] });
+    const seq = engine.set('k', 'v');
+    let resolved = false;
+    void p.waitFor(seq).then(() => (resolved = true));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(resolved).toBe(true);
+    await until(() => Number(p.info().mnemo_durable_seq) >= seq, 1000);
+    await until(() => Number(p.info().mnemo_last_fsync_time_ms) > 0, 2500);
+    expect(p.info().mnemo_fsync_lag_ms).toBe(0);
+    await p.close();
+  });
+
+  it('CONFIG GET/SET: persistence options, validated with the allowed values', async () => {
+    const engine = new ModelEngine();
+    const p = await Persistence.open(engine, { dbPath: tmp.db, logger: memoryLogger() });
+    expect(p.configGet('*')).toEqual([
+      ['appendonly', 'yes'],
+      ['appendfsync', 'everysec'],
+      ['save', '3600 1 300 100 60 10000'],
+      ['auto-aof-rewrite-percentage', '100'],
+      ['auto-aof-rewrite-min-size', String(64 * 1024 * 1024)],
+      ['aof-load-truncated', 'yes'],
+    ]);
+    await expect(p.configSet('appendfsync', 'sometimes')).rejects.toThrow("argument must be one of 'always', 'everysec', 'no'");
+    await expect(p.configSet('save', '10')).rejects.toThrow(/save/);
+    expect(await p.configSet('maxmemory', '1')).toBe(false);
+    expect(await p.configSet('appendfsync', 'always')).toBe(true);
+    expect(await p.configSet('save', '')).toBe(true);
+    expect(p.configGet('append*')).toEqual([
+      ['appendonly', 'yes'],
+      ['appendfsync', 'always'],
+    ]);
+    expect(p.configGet('save')).toEqual([['save', '']]);
+    await p.waitFor(engine.set('x', '1'));
+    expect(Number(p.info().mnemo_log_commits)).toBe(1);
+    await p.configSet('appendonly', 'no');
+    engine.set('unlogged', '1');
+    expect(p.info().aof_enabled).toBe(0);
+    await p.configSet('appendonly', 'yes'); // starts a rewrite so the log has a base again
+    await p.idle();
+    engine.set('logged', '1');
+    await p.close();
+    const again = new ModelEngine();
+    const q = await Persistence.open(again, { dbPath: tmp.db, logger: memoryLogger() });
+    expect(again.dump()).toEqual(engine.dump());
+    await q.close();
+  });
+});

@@ -1,0 +1,343 @@
+// The event log (AOF): buffers mutation records, group-commits them as one row per batch through
+// the writer thread, and tells writers when their record is durable under the fsync policy.
+//
+// Design note: group commit. Records are encoded into `current` as the engine emits them. A batch
+// is sealed and sent to the writer thread when
+//   always:    at the end of the event-loop turn that produced it (setImmediate), or as soon as
+//              the previous commit returns. Only one commit is in flight, so while the writer is
+//              busy every concurrent writer's record lands in the same next batch:
+//                turn 1: w1..w50 SET  -> batch A (50 records) sent, commit + fsync in the worker
+//                turn 2..k: w51..w90  -> accumulate in `current`
+//                ack A: resolve waiters <= A.lastSeq (w1..w50 reply), send batch B (40 records)
+//   everysec:  every flushIntervalMs (100 ms) with PRAGMA synchronous=NORMAL (the WAL is written,
+//              so a killed process loses nothing committed) and a WAL checkpoint every second,
+//              which is what fsyncs the WAL in SQLite's WAL+NORMAL mode: an OS crash loses ~1 s.
+//   no:        every flushIntervalMs with synchronous=OFF; the OS decides when bytes hit disk.
+// A failed commit keeps its batch at the head of the queue (nothing is dropped), flips the log
+// into the MISCONF state (writers refuse writes, readers go on) and retries every retryMs; the
+// first successful retry clears the error.
+
+import { MnemoError, type MutationRecord } from '@mnemo/engine';
+import { ByteWriter } from '../codec/byte-buffer';
+import { encodeRecord } from '../codec/record-codec';
+import type { WriterClient } from '../writer/writer-client';
+import type { SyncMode } from '../writer/writer-protocol';
+
+export type FsyncPolicy = 'always' | 'everysec' | 'no';
+
+export const SYNC_MODE: Record<FsyncPolicy, SyncMode> = { always: 'FULL', everysec: 'NORMAL', no: 'OFF' };
+
+interface SealedBatch {
+  firstSeq: number;
+  lastSeq: number;
+  count: number;
+  payload: Buffer;
+  createdAt: number;
+}
+
+interface Waiter {
+  seq: number;
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+export type LogEvent = { type: 'write-error'; message: string; sqliteCode: string | null } | { type: 'write-resumed' };
+
+export interface EventLogOptions {
+  policy: FsyncPolicy;
+  enabled: boolean;
+  now: () => number;
+  /** Batches and bytes already in the database (from recovery). */
+  batches: number;
+  bytes: number;
+  /** Last seq already durable (from recovery). */
+  durableSeq: number;
+  flushIntervalMs?: number;
+  fsyncIntervalMs?: number;
+  retryMs?: number;
+  maxBatchBytes?: number;
+  onEvent?: (event: LogEvent) => void;
+}
+
+export interface EventLogStatus {
+  enabled: boolean;
+  policy: FsyncPolicy;
+  batches: number;
+  bytes: number;
+  pendingRecords: number;
+  pendingBytes: number;
+  durableSeq: number;
+  commits: number;
+  recordsCommitted: number;
+  lastCommitAt: number;
+  /** Last time everything committed so far was fsynced (0: never). */
+  lastFsyncAt: number;
+  /** ms the oldest un-fsynced commit has waited; 0 when all is fsynced; null under `no`. */
+  fsyncLagMs: number | null;
+  lastWriteOk: boolean;
+  lastError: string | null;
+}
+
+export class EventLog {
+  private policy: FsyncPolicy;
+  private enabled: boolean;
+  private readonly now: () => number;
+  private readonly writerBuf = new ByteWriter();
+  private currentFirst = 0;
+  private currentCount = 0;
+  private readonly queue: SealedBatch[] = [];
+  private inFlight = false;
+  private kickScheduled = false;
+  private waiters: Waiter[] = [];
+  private flushWaiters: Waiter[] = [];
+  private error: MnemoError | null = null;
+  private lastErrorText: string | null = null;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly flushTimer: NodeJS.Timeout;
+  private readonly fsyncTimer: NodeJS.Timeout;
+  private checkpointInFlight = false;
+  private syncedSeq: number;
+  private unsyncedSince = 0;
+  private closed = false;
+  private readonly retryMs: number;
+  private readonly maxBatchBytes: number;
+  private readonly onEvent: (event: LogEvent) => void;
+  private readonly stats: { batches: number; bytes: number; commits: number; records: number; lastCommitAt: number; lastFsyncAt: number };
+  durableSeq: number;
+
+  constructor(
+    private readonly writer: WriterClient,
+    options: EventLogOptions,
+  ) {
+    this.policy = options.policy;
+    this.enabled = options.enabled;
+    this.now = options.now;
+    this.durableSeq = options.durableSeq;
+    this.syncedSeq = options.durableSeq;
+    this.retryMs = options.retryMs ?? 1000;
+    this.maxBatchBytes = options.maxBatchBytes ?? 8 * 1024 * 1024;
+    this.onEvent = options.onEvent ?? (() => undefined);
+    this.stats = { batches: options.batches, bytes: options.bytes, commits: 0, records: 0, lastCommitAt: 0, lastFsyncAt: 0 };
+    this.flushTimer = setInterval(() => this.sealAndKick(), options.flushIntervalMs ?? 100);
+    this.flushTimer.unref();
+    this.fsyncTimer = setInterval(() => this.checkpoint(), options.fsyncIntervalMs ?? 1000);
+    this.fsyncTimer.unref();
+  }
+
+  /** Engine listener: encodes one record into the open batch. Never throws, never blocks. */
+  append(record: MutationRecord): void {
+    if (!this.enabled || this.closed) return;
+    if (this.currentCount > 0 && record.seq !== this.currentFirst + this.currentCount) this.seal();
+    if (this.currentCount === 0) this.currentFirst = record.seq;
+    encodeRecord(this.writerBuf, record);
+    this.currentCount++;
+    if (this.writerBuf.length >= this.maxBatchBytes) this.sealAndKick();
+    else if (this.policy === 'always' && !this.kickScheduled) {
+      this.kickScheduled = true;
+      setImmediate(() => {
+        this.kickScheduled = false;
+        this.sealAndKick();
+      });
+    }
+  }
+
+  /** The MISCONF error writers must answer with while commits fail, else null. */
+  writeError(): MnemoError | null {
+    return this.error;
+  }
+
+  /**
+   * Resolves when the record `seq` is as durable as the policy promises: at once for everysec,
+   * no, or a disabled log; after its batch's fsynced commit under always. Rejects with MISCONF
+   * if that commit fails.
+   */
+  waitFor(seq: number): Promise<void> {
+    if (!this.enabled || this.policy !== 'always' || seq <= this.durableSeq) return Promise.resolve();
+    if (this.error) return Promise.reject(this.error);
+    return new Promise((resolve, reject) => insertWaiter(this.waiters, { seq, resolve, reject }));
+  }
+
+  /** Commits everything buffered so far; resolves once it is committed, rejects on failure. */
+  flush(): Promise<void> {
+    this.seal();
+    const target = this.queue.length > 0 ? this.queue[this.queue.length - 1].lastSeq : this.durableSeq;
+    if (target <= this.durableSeq) return Promise.resolve();
+    const done = new Promise<void>((resolve, reject) => insertWaiter(this.flushWaiters, { seq: target, resolve, reject }));
+    this.kick(true);
+    return done;
+  }
+
+  /** Flushes, then makes sure the commits are fsynced (a checkpoint unless the policy fsyncs each). */
+  async flushAndSync(): Promise<void> {
+    await this.flush();
+    if (this.policy !== 'always' && this.syncedSeq < this.durableSeq) {
+      const seq = this.durableSeq;
+      const result = await this.writer.request({ op: 'checkpoint' });
+      this.markSynced(seq, result.at);
+    }
+  }
+
+  async setPolicy(policy: FsyncPolicy): Promise<void> {
+    await this.writer.request({ op: 'synchronous', mode: SYNC_MODE[policy] });
+    this.policy = policy;
+  }
+
+  /** Turns the log on or off (appendonly). Turning it off flushes what was buffered first. */
+  async setEnabled(enabled: boolean): Promise<void> {
+    if (!enabled && this.enabled) {
+      this.enabled = false;
+      await this.flush();
+    }
+    this.enabled = enabled;
+  }
+
+  /** The writer's compaction dropped these; keeps size figures right. */
+  noteCompaction(batches: number, bytes: number): void {
+    this.stats.batches = Math.max(0, this.stats.batches - batches);
+    this.stats.bytes = Math.max(0, this.stats.bytes - bytes);
+  }
+
+  status(): EventLogStatus {
+    const now = this.now();
+    let fsyncLagMs: number | null = null;
+    if (this.policy !== 'no') fsyncLagMs = this.syncedSeq >= this.durableSeq && this.currentCount === 0 && this.queue.length === 0 ? 0 : now - (this.unsyncedSince || now);
+    return {
+      enabled: this.enabled,
+      policy: this.policy,
+      batches: this.stats.batches,
+      bytes: this.stats.bytes,
+      pendingRecords: this.currentCount + this.queue.reduce((sum, batch) => sum + batch.count, 0),
+      pendingBytes: this.writerBuf.length + this.queue.reduce((sum, batch) => sum + batch.payload.length, 0),
+      durableSeq: this.durableSeq,
+      commits: this.stats.commits,
+      recordsCommitted: this.stats.records,
+      lastCommitAt: this.stats.lastCommitAt,
+      lastFsyncAt: this.stats.lastFsyncAt,
+      fsyncLagMs,
+      lastWriteOk: this.error === null,
+      lastError: this.lastErrorText,
+    };
+  }
+
+  /** Stops the timers; call flushAndSync() first to keep what is buffered. */
+  close(): void {
+    this.closed = true;
+    clearInterval(this.flushTimer);
+    clearInterval(this.fsyncTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    const error = new MnemoError('MISCONF', 'the event log is closed');
+    for (const waiter of [...this.waiters, ...this.flushWaiters]) waiter.reject(error);
+    this.waiters = [];
+    this.flushWaiters = [];
+  }
+
+  private seal(): void {
+    if (this.currentCount === 0) return;
+    if (this.unsyncedSince === 0) this.unsyncedSince = this.now();
+    this.queue.push({
+      firstSeq: this.currentFirst,
+      lastSeq: this.currentFirst + this.currentCount - 1,
+      count: this.currentCount,
+      payload: this.writerBuf.finish(),
+      createdAt: this.now(),
+    });
+    this.currentCount = 0;
+  }
+
+  private sealAndKick(): void {
+    this.seal();
+    this.kick(false);
+  }
+
+  /** Sends the head batch unless one is in flight; while in error only a retry (force) sends. */
+  private kick(force: boolean): void {
+    if (this.inFlight || this.queue.length === 0 || this.closed) return;
+    if (this.error && !force) return;
+    const batch = this.queue[0];
+    this.inFlight = true;
+    this.writer
+      .request({ op: 'append', firstSeq: batch.firstSeq, lastSeq: batch.lastSeq, count: batch.count, payload: batch.payload, createdAt: batch.createdAt })
+      .then(
+        (result) => this.committed(batch, result.bytes ?? batch.payload.length, result.at),
+        (error: Error & { sqliteCode?: string | null }) => this.failed(error),
+      );
+  }
+
+  private committed(batch: SealedBatch, bytes: number, at: number): void {
+    this.inFlight = false;
+    this.queue.shift();
+    this.durableSeq = batch.lastSeq;
+    this.stats.batches++;
+    this.stats.bytes += bytes;
+    this.stats.commits++;
+    this.stats.records += batch.count;
+    this.stats.lastCommitAt = at;
+    if (this.policy === 'always') this.markSynced(batch.lastSeq, at);
+    if (this.error) {
+      this.error = null;
+      this.onEvent({ type: 'write-resumed' });
+    }
+    this.waiters = settleUpTo(this.waiters, this.durableSeq);
+    this.flushWaiters = settleUpTo(this.flushWaiters, this.durableSeq);
+    if (this.policy === 'always' || this.queue.length > 0 || this.flushWaiters.length > 0) this.sealAndKick();
+  }
+
+  private failed(error: Error & { sqliteCode?: string | null }): void {
+    this.inFlight = false;
+    const cause = error.sqliteCode ? `${error.sqliteCode}: ${error.message}` : error.message;
+    this.lastErrorText = cause;
+    const first = !this.error;
+    this.error = new MnemoError(
+      'MISCONF',
+      `Mnemo cannot commit to its event log (${cause}). Commands that may modify the data set are disabled until a commit succeeds; reads go on.`,
+    );
+    for (const waiter of [...this.waiters, ...this.flushWaiters]) waiter.reject(this.error);
+    this.waiters = [];
+    this.flushWaiters = [];
+    if (first) this.onEvent({ type: 'write-error', message: cause, sqliteCode: error.sqliteCode ?? null });
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.seal();
+      this.kick(true);
+    }, this.retryMs);
+    this.retryTimer.unref();
+  }
+
+  private checkpoint(): void {
+    if (this.policy !== 'everysec' || this.checkpointInFlight || this.syncedSeq >= this.durableSeq || this.error) return;
+    this.checkpointInFlight = true;
+    const seq = this.durableSeq;
+    this.writer.request({ op: 'checkpoint' }).then(
+      (result) => {
+        this.checkpointInFlight = false;
+        this.markSynced(seq, result.at);
+      },
+      () => {
+        this.checkpointInFlight = false;
+      },
+    );
+  }
+
+  private markSynced(seq: number, at: number): void {
+    if (seq <= this.syncedSeq) return;
+    this.syncedSeq = seq;
+    this.stats.lastFsyncAt = at;
+    const clean = this.syncedSeq >= this.durableSeq && this.queue.length === 0 && this.currentCount === 0;
+    this.unsyncedSince = clean ? 0 : at;
+  }
+}
+
+/** Keeps waiters sorted by seq; records arrive in order, so this nearly always appends. */
+function insertWaiter(list: Waiter[], waiter: Waiter): void {
+  let i = list.length;
+  while (i > 0 && list[i - 1].seq > waiter.seq) i--;
+  list.splice(i, 0, waiter);
+}
+
+/** Resolves every waiter with seq <= durable; returns the rest. */
+function settleUpTo(list: Waiter[], durable: number): Waiter[] {
+  let i = 0;
+  while (i < list.length && list[i].seq <= durable) list[i++].resolve();
+  return i === 0 ? list : list.slice(i);
+}

@@ -1,0 +1,73 @@
+// Opening the file: fresh files are created and migrated; foreign and newer files are refused untouched.
+
+import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ModelEngine } from '../test-support/model-engine';
+import { memoryLogger, tempDir } from '../test-support/temp-db';
+import { Persistence } from '../persistence';
+import { openStore } from './open-store';
+
+jest.setTimeout(30_000);
+
+const digest = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+describe('opening the database', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  beforeEach(() => {
+    tmp = tempDir();
+  });
+  afterEach(() => tmp.cleanup());
+
+  it('creates the directory and file, applies the committed migrations once, stamps it as Mnemo', async () => {
+    const file = path.join(tmp.dir, 'nested', 'dir', 'mnemo.db');
+    const first = await openStore(file);
+    expect(first.created).toBe(true);
+    expect(first.migrated).toEqual(['20261126120000_init']);
+    await first.prisma.$disconnect();
+    const second = await openStore(file);
+    expect(second).toMatchObject({ created: false, migrated: [] });
+    const meta = await second.prisma.meta.findMany({ orderBy: { key: 'asc' } });
+    expect(meta.map((row) => [row.key, row.value]).filter(([key]) => key !== 'created_at')).toEqual([
+      ['format', 'mnemo'],
+      ['schema_version', '1'],
+    ]);
+    const journal = await second.prisma.$queryRawUnsafe<Array<{ journal_mode: string }>>('PRAGMA journal_mode');
+    expect(journal[0].journal_mode).toBe('wal');
+    await second.prisma.$disconnect();
+  });
+
+  it('refuses a file that is not SQLite, leaving it byte for byte', async () => {
+    writeFileSync(tmp.db, 'this is my shopping list, not a database\n'.repeat(20));
+    const before = digest(tmp.db);
+    await expect(Persistence.open(new ModelEngine(), { dbPath: tmp.db, logger: memoryLogger() })).rejects.toMatchObject({
+      code: 'NOT_MNEMO',
+      message: expect.stringContaining('is not a SQLite database'),
+    });
+    expect(digest(tmp.db)).toBe(before);
+  });
+
+  it("refuses someone else's SQLite database, naming its tables", async () => {
+    const db = new Database(tmp.db);
+    db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users VALUES (1, 'ann')");
+    db.close();
+    const before = digest(tmp.db);
+    await expect(openStore(tmp.db)).rejects.toMatchObject({ code: 'NOT_MNEMO', message: expect.stringContaining('holds tables users') });
+    expect(digest(tmp.db)).toBe(before);
+  });
+
+  it('refuses a file from a newer Mnemo (higher schema_version or unknown migration)', async () => {
+    const store = await openStore(tmp.db);
+    await store.prisma.$disconnect();
+    const db = new Database(tmp.db);
+    db.prepare("UPDATE meta SET value = '7' WHERE key = 'schema_version'").run();
+    db.close();
+    await expect(openStore(tmp.db)).rejects.toMatchObject({ code: 'NEWER_SCHEMA', message: expect.stringContaining('schema version 7') });
+    const db2 = new Database(tmp.db);
+    db2.prepare("UPDATE meta SET value = '1' WHERE key = 'schema_version'").run();
+    db2.prepare("INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, applied_steps_count) VALUES ('x', 'y', 1, '20991231000000_future', 1)").run();
+    db2.close();
+    await expect(openStore(tmp.db)).rejects.toMatchObject({ code: 'NEWER_SCHEMA', message: expect.stringContaining('20991231000000_future') });
+  });
+});

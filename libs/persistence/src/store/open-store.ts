@@ -1,0 +1,113 @@
+// Opens the SQLite file through Prisma: refuses foreign or newer files, applies migrations,
+// stamps new files as Mnemo's and sets WAL mode.
+
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { PrismaClient } from '@prisma/client';
+import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
+import { applyMigrations, findMigrationsDir, loadMigrations } from './migrations';
+import { StoreError } from './store-errors';
+
+/** Format this build writes; a file with a higher schema_version is refused. */
+export const SCHEMA_VERSION = 1;
+export const FORMAT_NAME = 'mnemo';
+
+const SQLITE_MAGIC = 'SQLite format 3\u0000';
+
+export interface OpenStoreOptions {
+  /** Directory of committed migrations (default: found by findMigrationsDir). */
+  migrationsDir?: string;
+  /** better-sqlite3 busy timeout in ms. Default 2000. */
+  busyTimeoutMs?: number;
+}
+
+export interface OpenedStore {
+  prisma: PrismaClient;
+  /** Absolute path of the database file. */
+  path: string;
+  /** True when this call created the file's tables. */
+  created: boolean;
+  /** Migrations applied by this call. */
+  migrated: string[];
+}
+
+/** A Prisma client on `file` through the better-sqlite3 adapter (no engine binary). */
+export function createPrismaClient(file: string, busyTimeoutMs = 2000): PrismaClient {
+  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: `file:${file}`, timeout: busyTimeoutMs }) });
+}
+
+function readHeader(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(16);
+    const n = readSync(fd, buf, 0, 16, 0);
+    return buf.toString('latin1', 0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Opens (creating it and its directory if missing) the database at `dbPath`.
+ * Throws StoreError: NOT_MNEMO for a file that is not SQLite or holds tables without Mnemo's
+ * stamp; NEWER_SCHEMA for a file from a newer Mnemo; MIGRATIONS_MISSING; OPEN_FAILED. In every
+ * refusal the file is left exactly as it was.
+ */
+export async function openStore(dbPath: string, options: OpenStoreOptions = {}): Promise<OpenedStore> {
+  const file = path.resolve(dbPath);
+  const migrations = loadMigrations(findMigrationsDir(options.migrationsDir));
+  if (existsSync(file)) {
+    if (statSync(file).isDirectory()) throw new StoreError('NOT_MNEMO', `${file} is a directory, not a Mnemo database file`);
+    if (statSync(file).size > 0 && readHeader(file) !== SQLITE_MAGIC) {
+      throw new StoreError('NOT_MNEMO', `${file} is not a SQLite database, so not a Mnemo database; refusing to open or overwrite it`);
+    }
+  } else {
+    mkdirSync(path.dirname(file), { recursive: true });
+  }
+  const prisma = createPrismaClient(file, options.busyTimeoutMs);
+  try {
+    const tables = (
+      await prisma.$queryRawUnsafe<Array<{ name: string }>>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+    ).map((row) => row.name);
+    const fresh = tables.length === 0;
+    if (!fresh) await checkIdentity(prisma, file, tables);
+    await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+    const stamp = fresh
+      ? [
+          `INSERT INTO meta (key, value) VALUES ('format', '${FORMAT_NAME}')`,
+          `INSERT INTO meta (key, value) VALUES ('schema_version', '${SCHEMA_VERSION}')`,
+          `INSERT INTO meta (key, value) VALUES ('created_at', '${Date.now()}')`,
+        ]
+      : [];
+    const migrated = await applyMigrations(prisma, migrations, stamp);
+    return { prisma, path: file, created: fresh, migrated };
+  } catch (error) {
+    await prisma.$disconnect();
+    if (error instanceof StoreError) throw error;
+    const message = (error as Error).message;
+    if (/file is not a database|SQLITE_NOTADB/i.test(message)) {
+      throw new StoreError('NOT_MNEMO', `${file} is not a SQLite database, so not a Mnemo database; refusing to open or overwrite it`);
+    }
+    throw new StoreError('OPEN_FAILED', `cannot open ${file}: ${message}`);
+  }
+}
+
+async function checkIdentity(prisma: PrismaClient, file: string, tables: string[]): Promise<void> {
+  const foreign = `${file} is not a Mnemo database (it holds tables ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', ...' : ''}); refusing to open or overwrite it`;
+  if (!tables.includes('meta')) throw new StoreError('NOT_MNEMO', foreign);
+  let rows: Array<{ key: string; value: string }>;
+  try {
+    rows = await prisma.$queryRawUnsafe("SELECT key, value FROM meta WHERE key IN ('format', 'schema_version')");
+  } catch {
+    throw new StoreError('NOT_MNEMO', foreign);
+  }
+  const meta = new Map(rows.map((row) => [row.key, row.value]));
+  if (meta.get('format') !== FORMAT_NAME) throw new StoreError('NOT_MNEMO', foreign);
+  const version = Number(meta.get('schema_version'));
+  if (!(version <= SCHEMA_VERSION)) {
+    throw new StoreError(
+      'NEWER_SCHEMA',
+      `${file} has Mnemo schema version ${meta.get('schema_version')}, newer than this build's ${SCHEMA_VERSION}; upgrade Mnemo to open it`,
+    );
+  }
+}
