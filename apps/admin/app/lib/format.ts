@@ -1,0 +1,74 @@
+// Number, size and time formatting shared by the dashboard's widgets.
+
+/** 1536 → "1.5 KiB"; 0 → "0 B". */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return '–';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = Math.abs(bytes);
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const text = unit === 0 ? String(Math.round(value)) : value.toFixed(value < 10 ? 2 : 1);
+  return `${bytes < 0 ? '-' : ''}${text} ${units[unit]}`;
+}
+
+/** 1234567 → "1,234,567"; fractional rates keep one decimal below 10. */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return '–';
+  if (Math.abs(value) < 10 && !Number.isInteger(value)) return value.toFixed(1);
+  return Math.round(value).toLocaleString('en-US');
+}
+
+/** 0.9731 → "97.3%"; null (no reads) → "–". */
+export function formatPercent(ratio: number | null): string {
+  return ratio === null || !Number.isFinite(ratio) ? '–' : `${(ratio * 100).toFixed(1)}%`;
+}
+
+/**
+ * A remaining TTL for the key table: "no TTL", "expired", or the largest two units.
+ * Examples: 4_500 → "4s", 95_000 → "1m 35s", 7_380_000 → "2h 3m", 90_000_000 → "1d 1h".
+ */
+export function formatTtl(ttlMs: number | null): string {
+  if (ttlMs === null) return 'no TTL';
+  if (ttlMs <= 0) return 'expired';
+  const seconds = Math.ceil(ttlMs / 1000);
+  const parts: Array<[number, string]> = [
+    [Math.floor(seconds / 86400), 'd'],
+    [Math.floor((seconds % 86400) / 3600), 'h'],
+    [Math.floor((seconds % 3600) / 60), 'm'],
+    [seconds % 60, 's'],
+  ];
+  const first = parts.findIndex(([amount]) => amount > 0);
+  return parts
+    .slice(first, first + 2)
+    .filter(([amount], index) => index === 0 || amount > 0)
+    .map(([amount, unit]) => `${amount}${unit}`)
+    .join(' ');
+}
+
+/** Milliseconds as "850 ms" or "2.3 s". */
+export function formatDuration(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return '–';
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** Time of day, HH:MM:SS in the browser's zone. */
+export function formatClock(at: number): string {
+  return new Date(at).toLocaleTimeString('en-GB', { hour12: false });
+}
+
+/**
+ * The UTF-8 bytes of a value as hex pairs: "\x00A" → "00 41". Values arrive as text from the
+ * HTTP API, so bytes that were not UTF-8 show as U+FFFD's bytes (ef bf bd).
+ */
+export function toHex(text: string): string {
+  return Array.from(new TextEncoder().encode(text), (byte) => byte.toString(16).padStart(2, '0')).join(' ');
+}
+
+/** True when a string has control bytes other than tab/newline or U+FFFD: show it as hex. */
+export function looksBinary(text: string): boolean {
+  // eslint-disable-next-line no-control-regex -- control bytes are exactly what is looked for
+  return /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]/.test(text);
+}

@@ -1,0 +1,209 @@
+// Every HTTP call the dashboard makes to the Mnemo server, in one place, so a route change
+// touches one file. Works on the Next server (base = MNEMO_SERVER_URL) and in the browser
+// (base = /api/mnemo, proxied by app/api/mnemo/[...path]/route.ts).
+
+import type { AdminInfo, KeyInfoView, KeyView, RateLimitCheckResult, RateLimitPolicy, RateLimitPolicyView, ScanView, SessionView } from '@mnemo/contracts';
+
+/** An HTTP API error answer ({ error: { code, message, field? } }), or status 0 when unreachable. */
+export class MnemoHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'MnemoHttpError';
+  }
+}
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export interface KeySummary {
+  key: string;
+  type: 'string' | 'hash' | null;
+  /** Remaining TTL in ms, null if none. */
+  ttlMs: number | null;
+  size: number | null;
+}
+
+export interface ScanPage {
+  cursor: string;
+  keys: KeySummary[];
+}
+
+export interface KeyValue extends KeySummary {
+  /** Strings: the value as text (bytes that are not UTF-8 arrive as U+FFFD). */
+  value: string | null;
+  /** Hashes: field → value as text. */
+  fields: Record<string, string> | null;
+}
+
+type Fetch = typeof fetch;
+
+/**
+ * A thin typed wrapper over the HTTP API. Each method resolves with the decoded body, or rejects
+ * with MnemoHttpError (status 0 and code UNREACHABLE when the server cannot be reached).
+ */
+export class MnemoClient {
+  constructor(
+    private readonly base: string,
+    private readonly token: string,
+    // Wrapped: the browser's fetch throws "Illegal invocation" when called as a method of another object.
+    private readonly fetchImpl: Fetch = (input, init) => fetch(input, init),
+  ) {}
+
+  /** GET /v1/admin/info: INFO-like sections (server, memory, stats, keyspace, persistence, …). */
+  info(): Promise<AdminInfo> {
+    return this.request('GET', '/v1/admin/info');
+  }
+
+  /** GET /v1/admin/config?pattern=: effective config, name → text value. */
+  configGet(pattern = '*'): Promise<Record<string, string>> {
+    return this.request('GET', `/v1/admin/config?${new URLSearchParams({ pattern })}`);
+  }
+
+  /** GET /v1/keys?pattern=&cursor=&count=: one SCAN step (key names only). */
+  scan(params: { pattern: string; cursor: string; count: number }): Promise<ScanView> {
+    const query = new URLSearchParams({ pattern: params.pattern, cursor: params.cursor, count: String(params.count) });
+    return this.request('GET', `/v1/keys?${query}`);
+  }
+
+  /**
+   * A page of keys matching `pattern` with each key's type, TTL and size. SCAN with a MATCH can
+   * return few or no keys per step (it filters after scanning `count` slots), so this keeps
+   * stepping, doubling `count` from `want` up to 1000, until it has `want` keys, the scan is
+   * complete (cursor "0"), or `maxSteps` steps were made; `cursor` is where the next page
+   * starts. Example: 10,000 keys, 3 matching "user:e2e:*", want 50 → steps of 50, 100, …, 800,
+   * then 1000s, one page of 3 keys, cursor "0". With "*" the first step usually fills the page.
+   * Info comes from GET /v1/keys/:key/info per key, in parallel; keys that vanish in between
+   * are left out.
+   */
+  async scanKeys(params: { pattern: string; cursor: string; want: number; maxSteps?: number }): Promise<ScanPage> {
+    const names: string[] = [];
+    let cursor = params.cursor;
+    for (let step = 0, count = params.want; step < (params.maxSteps ?? 30); step++, count = Math.min(count * 2, 1000)) {
+      const page = await this.scan({ pattern: params.pattern, cursor, count });
+      names.push(...page.keys);
+      cursor = String(page.cursor);
+      if (cursor === '0' || names.length >= params.want) break;
+    }
+    const infos = await Promise.all(
+      [...new Set(names)].map((key) =>
+        this.keyInfo(key).catch((error: unknown) => {
+          if (error instanceof MnemoHttpError && error.status === 404) return null;
+          throw error;
+        }),
+      ),
+    );
+    return {
+      cursor,
+      keys: infos.filter((info): info is KeyInfoView => info !== null).map((info) => ({ key: info.key, type: info.type, ttlMs: info.ttlMs, size: info.memory })),
+    };
+  }
+
+  /**
+   * Counts keys matching `pattern` by scanning at most `maxPages` pages of 1000. `complete` is
+   * false when it stopped early (the count is then a lower bound).
+   */
+  async countKeys(pattern: string, maxPages = 20): Promise<{ count: number; complete: boolean }> {
+    let cursor = '0';
+    let count = 0;
+    for (let page = 0; page < maxPages; page++) {
+      const step = await this.scan({ pattern, cursor, count: 1000 });
+      count += step.keys.length;
+      cursor = String(step.cursor);
+      if (cursor === '0') return { count, complete: true };
+    }
+    return { count, complete: false };
+  }
+
+  /** GET /v1/keys/:key/info: type, TTL, estimated memory, encoding, …; 404 when missing. */
+  keyInfo(key: string): Promise<KeyInfoView> {
+    return this.request('GET', `/v1/keys/${encodeURIComponent(key)}/info`);
+  }
+
+  /** GET /v1/keys/:key (value) and its info; MnemoHttpError 404 when missing. */
+  async getKey(key: string): Promise<KeyValue> {
+    const [view, info] = await Promise.all([this.request<KeyView>('GET', `/v1/keys/${encodeURIComponent(key)}`), this.keyInfo(key)]);
+    return {
+      key,
+      type: view.type,
+      ttlMs: view.ttlMs,
+      size: info.memory,
+      value: typeof view.value === 'string' ? view.value : null,
+      fields: typeof view.value === 'object' ? view.value : null,
+    };
+  }
+
+  /** PUT /v1/keys/:key/ttl: sets (ttlMs > 0) or clears (null) a key's TTL. */
+  setTtl(key: string, ttlMs: number | null): Promise<Json> {
+    return this.request('PUT', `/v1/keys/${encodeURIComponent(key)}/ttl`, { ttlMs });
+  }
+
+  /** GET /v1/sessions?userId=: the live sessions of one user, oldest first. */
+  userSessions(userId: string): Promise<{ sessions: SessionView[] }> {
+    return this.request('GET', `/v1/sessions?${new URLSearchParams({ userId })}`);
+  }
+
+  /** DELETE /v1/sessions/:id (404 when there was no such session). */
+  async destroySession(id: string): Promise<void> {
+    await this.request('DELETE', `/v1/sessions/${encodeURIComponent(id)}`);
+  }
+
+  /** DELETE /v1/sessions?userId=: log the user out everywhere. */
+  destroyUserSessions(userId: string): Promise<{ destroyed: number }> {
+    return this.request('DELETE', `/v1/sessions?${new URLSearchParams({ userId })}`);
+  }
+
+  /** GET /v1/admin/ratelimit/policies: every policy with its counters. */
+  policies(): Promise<{ policies: RateLimitPolicyView[] }> {
+    return this.request('GET', '/v1/admin/ratelimit/policies');
+  }
+
+  /** PUT /v1/admin/ratelimit/policies/:name: creates or replaces a policy. */
+  putPolicy(policy: RateLimitPolicy): Promise<RateLimitPolicyView> {
+    const { name, ...body } = policy;
+    return this.request('PUT', `/v1/admin/ratelimit/policies/${encodeURIComponent(name)}`, body);
+  }
+
+  /** POST /v1/ratelimit/peek: a key's current decision under a policy, consuming nothing. */
+  peekLimit(policy: string, key: string): Promise<RateLimitCheckResult> {
+    return this.request('POST', '/v1/ratelimit/peek', { policy, key });
+  }
+
+  /** POST /v1/ratelimit/reset: forgets a key's state, so it is unblocked at once. */
+  resetLimit(policy: string, key: string): Promise<{ reset: boolean }> {
+    return this.request('POST', '/v1/ratelimit/reset', { policy, key });
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, accept: 'application/json' };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await this.fetchImpl(this.base + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        cache: 'no-store',
+      });
+    } catch (error) {
+      throw new MnemoHttpError(0, 'UNREACHABLE', `Mnemo server unreachable at ${this.base}: ${(error as Error).message}`);
+    }
+    const text = await response.text();
+    let parsed: unknown = null;
+    if (text) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = { error: { code: 'BAD_RESPONSE', message: text.slice(0, 200) } };
+      }
+    }
+    if (!response.ok) {
+      const error = (parsed as { error?: { code?: string; message?: string; field?: string } } | null)?.error;
+      throw new MnemoHttpError(response.status, error?.code ?? `HTTP_${response.status}`, error?.message ?? response.statusText, error?.field);
+    }
+    return parsed as T;
+  }
+}

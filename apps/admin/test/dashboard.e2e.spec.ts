@@ -1,0 +1,243 @@
+// End-to-end: the built dashboard in real Chromium against a real Mnemo server (both child
+// processes on free ports): sign in, watch the overview move under writes, find and delete a key,
+// lower maxmemory and see evictions arrive, change the policy, visit every page.
+
+import { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, screenshot } from './support/browser';
+import { ensureBuilt, Stack, startStack, startWriter } from './support/processes';
+
+jest.setTimeout(150_000);
+
+const TOKEN = 'e2e-admin-token-4f1c';
+
+let stack: Stack;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+
+async function api(method: string, path: string, body?: unknown): Promise<Response> {
+  return fetch(stack.serverUrl + path, {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+async function tileNumber(testId: string): Promise<number> {
+  const text = await page.getByTestId(testId).locator('.value').innerText();
+  return Number(text.replace(/[^\d.]/g, ''));
+}
+
+/** Client-side navigation through the sidebar keeps the live connection and its buffers. */
+async function navigate(label: string, path: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
+  await page.waitForURL((url) => url.pathname === path);
+}
+
+beforeAll(async () => {
+  ensureBuilt();
+  stack = await startStack(TOKEN);
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1366, height: 860 } });
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await stack?.close();
+});
+
+describe('dashboard in Chromium', () => {
+  it('refuses a wrong token on the login form, then signs in and shows live tiles', async () => {
+    await page.goto(stack.adminUrl + '/');
+    await page.waitForURL('**/login');
+    await page.getByLabel('Admin token').fill('not-the-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expectText(page.getByRole('alert'), /refused/);
+    await screenshot(page, 'login');
+
+    await page.getByLabel('Admin token').fill(TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+    await page.getByTestId('connection').and(page.locator('[data-state="connected"]')).waitFor();
+    await page.getByTestId('tile-keys').waitFor();
+  });
+
+  it('overview numbers move while a script writes keys', async () => {
+    const before = await tileNumber('tile-keys');
+    const writer = startWriter(stack.serverUrl, 'load', { maxWrites: 3000, valueBytes: 200, rateLimitKey: 'e2e-client' });
+    try {
+      await page.waitForFunction(
+        (start) => Number(document.querySelector('[data-testid="tile-keys"] .value')?.textContent?.replace(/[^\d]/g, '') ?? 0) > start + 50,
+        before,
+        { timeout: 20_000 },
+      );
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid="tile-ops"] .value')?.textContent?.replace(/[^\d]/g, '') ?? 0) > 0, null, {
+        timeout: 10_000,
+      });
+      await expectText(page.getByTestId('tile-hit-rate'), /\d+\.\d%/);
+      // A few more seconds of load so the charts (and the README's screenshot) show a trend.
+      await page.waitForTimeout(5000);
+      await page.locator('[data-testid="chart-ops"] canvas').waitFor();
+      await screenshot(page, 'overview');
+      await page.setViewportSize({ width: 1920, height: 1080 });
+      await screenshot(page, 'overview-wide');
+      await page.setViewportSize({ width: 1366, height: 860 });
+    } finally {
+      await writer.stop();
+    }
+    expect(writer.lastError()).toBeNull();
+  });
+
+  it('finds a key by pattern, shows its value and deletes it', async () => {
+    expect((await api('PUT', '/v1/keys/' + encodeURIComponent('user:e2e:target'), { value: 'hello from e2e', ttlMs: 600_000 })).status).toBe(200);
+    await navigate('Keyspace', '/keys');
+    await page.getByLabel('Key pattern').fill('user:e2e:*');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/pattern=user%3Ae2e%3A\*/);
+    const row = page.locator('tr[data-key="user:e2e:target"]');
+    await row.waitFor();
+    await expectText(row, /string/);
+    await expectText(row, /9m|10m/);
+
+    // Rows follow the keyspace stream: a new matching key appears without a reload.
+    expect((await api('PUT', '/v1/keys/' + encodeURIComponent('user:e2e:live'), { value: 'arrived later' })).status).toBe(200);
+    await expectText(page.locator('tr[data-key="user:e2e:live"]'), /no TTL/);
+
+    await row.getByRole('link', { name: 'user:e2e:target' }).click();
+    await expectText(page.getByTestId('value'), /hello from e2e/);
+    await screenshot(page, 'keys');
+
+    // TTL edits go over HTTP through the dashboard's same-origin proxy (/api/mnemo).
+    const detail = page.getByTestId('key-detail');
+    await detail.getByLabel('TTL in seconds').fill('soon');
+    await detail.getByRole('button', { name: 'Set TTL' }).click();
+    await expectText(detail.getByRole('status'), /ttl: enter seconds/);
+    await detail.getByLabel('TTL in seconds').fill('120');
+    await detail.getByRole('button', { name: 'Set TTL' }).click();
+    await expectText(detail.getByRole('status'), /TTL set to 2m/);
+    const ttl = await (await api('GET', '/v1/keys/' + encodeURIComponent('user:e2e:target') + '/ttl')).json();
+    expect(ttl.ttlMs).toBeGreaterThan(100_000);
+    expect(ttl.ttlMs).toBeLessThanOrEqual(120_000);
+
+    await row.getByRole('button', { name: 'Delete user:e2e:target' }).click();
+    await page.locator('tr.gone[data-key="user:e2e:target"]').waitFor();
+    expect((await api('GET', '/v1/keys/' + encodeURIComponent('user:e2e:target'))).status).toBe(404);
+  });
+
+  it('refuses an absurd config value naming the field, then lowers maxmemory and evictions appear in the feed', async () => {
+    await navigate('Config', '/config');
+    const form = page.getByTestId('config-form');
+    await form.locator('#setting-maxmemory').fill('lots');
+    await form.getByRole('button', { name: 'Apply changes' }).click();
+    await expectText(form.locator('[data-field="maxmemory"]'), /maxmemory/);
+
+    const info = await (await api('GET', '/v1/admin/info')).json();
+    const used = Number(info.memory.used_memory);
+    expect(used).toBeGreaterThan(0);
+    await form.locator('#setting-maxmemory-policy').selectOption('allkeys-lru');
+    await form.locator('#setting-maxmemory').fill(String(Math.floor(used / 2)));
+    await form.getByRole('button', { name: 'Apply changes' }).click();
+    await expectText(page.getByRole('status'), /Applied: .*maxmemory/);
+    await screenshot(page, 'config');
+
+    await navigate('Events', '/events');
+    const writer = startWriter(stack.serverUrl, 'churn', { maxWrites: 5000, valueBytes: 300 });
+    try {
+      await page.locator('[data-testid="removal-feed"] tr[data-reason="evicted"]').first().waitFor({ timeout: 30_000 });
+      // Pause freezes the list while events keep arriving; the button counts them.
+      await page.getByTestId('pause').click();
+      await expectText(page.getByTestId('pause'), /Resume \(\d+ new\)/);
+      await page.getByTestId('pause').click();
+      await expectText(page.getByTestId('pause'), /^Pause$/);
+    } finally {
+      await writer.stop();
+    }
+    await expectText(page.locator('[data-testid="removal-feed"] tbody tr').first(), /allkeys-lru/);
+    await screenshot(page, 'events', { fullPage: false });
+  });
+
+  it('changes the eviction policy live', async () => {
+    await navigate('Config', '/config');
+    const form = page.getByTestId('config-form');
+    await form.locator('#setting-maxmemory-policy').selectOption('allkeys-lfu');
+    await form.getByRole('button', { name: 'Apply changes' }).click();
+    await expectText(page.getByRole('status'), /Applied: maxmemory-policy/);
+    const config = await (await api('GET', '/v1/admin/config?pattern=maxmemory-policy')).json();
+    expect(config['maxmemory-policy']).toBe('allkeys-lfu');
+    await navigate('Overview', '/');
+    await expectText(page.getByTestId('tile-evictions'), /allkeys-lfu/);
+  });
+
+  it('shows the rate limits, sessions and persistence pages', async () => {
+    await api('PUT', '/v1/admin/ratelimit/policies/api-e2e', { algorithm: 'fixed-window', limit: 5, windowMs: 60_000 });
+    await navigate('Rate limits', '/rate-limits');
+    const policyRow = page.locator('tr[data-policy="api-e2e"]');
+    await policyRow.waitFor();
+    const decisions = await Promise.all(Array.from({ length: 8 }, () => fetch(`${stack.serverUrl}/v1/ratelimit/api-e2e/customer-1`)));
+    expect(decisions.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+    // The table polls the policy counters through the dashboard's proxy every 2 s.
+    await expectText(policyRow.locator('td').nth(5), /^5$/, 8_000);
+    await expectText(policyRow.locator('td').nth(6), /^3$/, 8_000);
+    // The busiest key shows up as limited, and support can unblock it.
+    const topKey = page.locator('tr[data-top-key="customer-1"]');
+    await expectText(topKey, /limited/, 8_000);
+    await screenshot(page, 'rate-limits');
+    await topKey.getByRole('button', { name: 'Reset' }).click();
+    await expectText(page.getByRole('status'), /customer-1 reset/);
+    expect((await fetch(`${stack.serverUrl}/v1/ratelimit/api-e2e/customer-1`)).status).toBe(200);
+
+    const created = await fetch(stack.serverUrl + '/v1/sessions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ data: { cart: 3 }, userId: 'user-e2e', ttlMs: 3_600_000 }),
+    });
+    expect(created.status).toBe(201);
+    await navigate('Sessions', '/sessions');
+    await page.getByLabel('User id').fill('user-e2e');
+    await page.getByRole('button', { name: 'Look up sessions' }).click();
+    const sessionRow = page.locator('[data-testid="user-sessions"] tbody tr').first();
+    await sessionRow.waitFor();
+    await screenshot(page, 'sessions');
+    const { id } = await created.json();
+    await sessionRow.getByRole('button', { name: 'Destroy' }).click();
+    await expectText(page.getByRole('status'), /destroyed/);
+    expect((await fetch(`${stack.serverUrl}/v1/sessions/${id}`)).status).toBe(404);
+
+    await navigate('Persistence', '/persistence');
+    await page.getByTestId('persistence-tiles').waitFor();
+    // The recovery report of this start comes with the server's recent history on connect.
+    await expectText(page.getByTestId('persistence-events'), /recovery-finished/);
+    await page.getByRole('button', { name: 'Snapshot now (BGSAVE)' }).click();
+    await expectText(page.getByRole('status'), /./);
+    await expectText(page.getByTestId('persistence-events'), /snapshot-finished/, 20_000);
+    // The summary is re-read from INFO once the job has finished.
+    await expectText(page.getByTestId('persistence-info'), /Snapshots taken \/ last status\s+1 \/ ok/);
+    await screenshot(page, 'persistence');
+  });
+
+  it('shows the connection dropping when the server stops and reconnects by itself when it is back', async () => {
+    const badge = page.getByTestId('connection');
+    await stack.stopServer();
+    await page.locator('[data-testid="connection"][data-state="reconnecting"]').waitFor({ timeout: 10_000 });
+    await stack.startServer();
+    await page.locator('[data-testid="connection"][data-state="connected"]').waitFor({ timeout: 20_000 });
+    await expectText(badge, /Live/);
+    // Frames flow again on the same page, without a reload.
+    const frames = await page.getByTestId('persistence-tiles').innerText();
+    expect(frames).toMatch(/appendfsync/i);
+  });
+});
+
+/** Waits until the locator's text matches (Playwright's own expect is not used with Jest). */
+async function expectText(locator: ReturnType<Page['locator']>, pattern: RegExp, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  let last = '';
+  while (Date.now() - started < timeoutMs) {
+    last = (await locator.first().innerText().catch(() => '')) ?? '';
+    if (pattern.test(last)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`expected text matching ${pattern}, last saw: ${JSON.stringify(last)}`);
+}
