@@ -7,10 +7,11 @@
 
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ProtocolError, RequestParser } from '@mnemo/protocol';
+import { freePort } from '../apps/server/test/support/free-port';
 
 interface Options {
   n: number;
@@ -40,17 +41,6 @@ const root = process.cwd();
 const children = new Set<ChildProcess>();
 const tempDirs: string[] = [];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves once `port` answers PING with +PONG (rejects after 20 s). */
 async function waitForPong(port: number, child: ChildProcess): Promise<void> {

@@ -4,6 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig, parseConfigFile } from './load-config';
+import { EVICTION_POLICIES } from '@mnemo/engine';
+import { MAXMEMORY_POLICIES } from '@mnemo/contracts';
 import { ConfigError, parseBytes } from './options';
 
 describe('loadConfig', () => {
@@ -71,5 +73,11 @@ describe('parseBytes', () => {
     expect(parseBytes('64MB', 'x')).toBe(64 * 1024 * 1024);
     expect(parseBytes('2gb', 'x')).toBe(2 * 1024 ** 3);
     expect(() => parseBytes('-1', 'x')).toThrow(ConfigError);
+  });
+});
+
+describe('maxmemory-policy names', () => {
+  it('are the same in the engine and in the contracts the dashboard reads', () => {
+    expect([...MAXMEMORY_POLICIES]).toEqual([...EVICTION_POLICIES]);
   });
 });

@@ -3,6 +3,8 @@
 // Environment variable: MNEMO_ + the name in upper snake case (http-port -> MNEMO_HTTP_PORT).
 // Command-line flag: --name value or --name=value.
 
+import { EVICTION_POLICIES } from '@mnemo/engine';
+
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -73,18 +75,8 @@ export function parseSavePoints(text: string, name: string): Array<{ seconds: nu
   return points;
 }
 
-export const EVICTION_POLICY_NAMES = [
-  'noeviction',
-  'allkeys-lru',
-  'volatile-lru',
-  'allkeys-lfu',
-  'volatile-lfu',
-  'allkeys-random',
-  'volatile-random',
-  'volatile-ttl',
-  'allkeys-lrm',
-  'volatile-lrm',
-] as const;
+/** The engine's policies are the only source of their names. */
+export const EVICTION_POLICY_NAMES = EVICTION_POLICIES;
 
 export const OPTION_DEFINITIONS = {
   config: { default: '', parse: parseText, help: 'path of a config file (redis.conf style: "name value" lines)' },

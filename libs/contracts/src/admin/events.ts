@@ -193,6 +193,20 @@ export interface AdminCommandShapes {
 }
 
 /** The options `config:set` accepts (others get UNKNOWN_OPTION). */
+/** maxmemory-policy values (the engine's EVICTION_POLICIES; a server test keeps the two equal). */
+export const MAXMEMORY_POLICIES = [
+  'noeviction',
+  'allkeys-lru',
+  'volatile-lru',
+  'allkeys-lfu',
+  'volatile-lfu',
+  'allkeys-random',
+  'volatile-random',
+  'volatile-ttl',
+  'allkeys-lrm',
+  'volatile-lrm',
+] as const;
+
 export const ADMIN_SETTABLE_OPTIONS = [
   'maxmemory',
   'maxmemory-policy',

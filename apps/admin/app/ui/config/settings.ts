@@ -1,18 +1,9 @@
 // The settings the config page edits, with the browser-side checks that catch absurd values
 // before they are sent (the server checks again and its error wins).
 
-export const POLICIES = [
-  'noeviction',
-  'allkeys-lru',
-  'volatile-lru',
-  'allkeys-lfu',
-  'volatile-lfu',
-  'allkeys-random',
-  'volatile-random',
-  'volatile-ttl',
-  'allkeys-lrm',
-  'volatile-lrm',
-] as const;
+import { MAXMEMORY_POLICIES } from '@mnemo/contracts';
+
+export const POLICIES = MAXMEMORY_POLICIES;
 
 export interface SettingSpec {
   name: string;
