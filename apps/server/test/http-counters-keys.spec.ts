@@ -148,7 +148,7 @@ describe('engine errors map to HTTP statuses', () => {
   it('MISCONF -> 503 while the log cannot commit; reads go on', async () => {
     const keyspace = s.server.keyspace;
     const durability = keyspace.durability;
-    keyspace.durability = { writeError: () => new MnemoError('MISCONF', 'Errors writing to the event log'), waitFor: () => Promise.resolve() };
+    keyspace.durability = { writeError: () => new MnemoError('MISCONF', 'Errors writing to the event log'), waitFor: () => Promise.resolve(), isDurable: () => true };
     try {
       expectError(await call(s, 'PUT', '/v1/keys/blocked', { body: { value: 'v' } }), 503, 'MISCONF');
       expectError(await call(s, 'POST', '/v1/ratelimit/check', { body: { key: 'k', algorithm: 'gcra', limit: 1, windowMs: 1000 } }), 503, 'MISCONF');

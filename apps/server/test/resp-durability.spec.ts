@@ -29,6 +29,11 @@ class ManualDurability implements Durability {
     return new Promise((resolve, reject) => this.waits.push({ seq, resolve, reject }));
   }
 
+  /** Nothing is durable until the test commits it, so every write reply waits. */
+  isDurable(): boolean {
+    return false;
+  }
+
   /** Completes every wait for a seq ≤ upTo. */
   commit(upTo: number): void {
     for (const wait of this.waits.filter((w) => w.seq <= upTo)) wait.resolve();

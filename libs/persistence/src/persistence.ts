@@ -8,7 +8,7 @@ import { consoleLogger, type PersistedEngine, type PersistenceLogger } from './e
 import { EventLog, SYNC_MODE, type EventLogStatus, type LogEvent } from './log/event-log';
 import { recover, type RecoveryProgress, type RecoveryReport } from './recovery/recover';
 import { SnapshotAborted, Snapshotter, type SnapshotKind, type SnapshotResult } from './snapshot/snapshotter';
-import { openStore } from './store/open-store';
+import { openStore, SCHEMA_VERSION } from './store/open-store';
 import { WriterClient } from './writer/writer-client';
 
 /** Everything persistence tells listeners (dashboard, logs). Subscribe with Persistence.subscribe. */
@@ -120,6 +120,8 @@ export class Persistence {
     const logger = options.logger ?? consoleLogger;
     const store = await openStore(options.dbPath, { migrationsDir: options.migrationsDir, busyTimeoutMs: options.busyTimeoutMs });
     if (store.migrated.length > 0) logger.log(`${store.created ? 'created' : 'migrated'} ${store.path} (${store.migrated.join(', ')})`);
+    const upgrade = store.payloadUpgrade;
+    if (upgrade) logger.log(`upgraded ${store.path} to schema ${SCHEMA_VERSION}: ${upgrade.compressed} payloads compressed, ${upgrade.kept} already compressed, ${upgrade.unreadable} unreadable`);
     let report: RecoveryReport;
     try {
       report = await recover(store.prisma, engine, {
@@ -169,6 +171,11 @@ export class Persistence {
   /** See EventLog.waitFor: resolves when `seq` is durable per appendfsync, rejects with MISCONF. */
   waitFor(seq: number): Promise<void> {
     return this.log.waitFor(seq);
+  }
+
+  /** See EventLog.isDurable. */
+  isDurable(seq: number): boolean {
+    return this.log.isDurable(seq);
   }
 
   /** SAVE: a point-in-time snapshot taken in one turn; rejects 'ERR ...' if one is running. */

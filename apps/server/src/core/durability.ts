@@ -8,14 +8,18 @@ import { MnemoError } from '@mnemo/engine';
  * - `waitFor(seq)`: resolves once the record with this seq is as durable as the fsync policy
  *   promises (at once for everysec/no/appendonly no; after the fsynced group commit for always).
  *   Rejects with a MISCONF MnemoError if the batch holding it could not be committed.
+ * - `isDurable(seq)`: true when waitFor(seq) would resolve at once, so a reply can be written
+ *   in the same turn (the common case under everysec/no) without a promise hop per write.
  */
 export interface Durability {
   writeError(): MnemoError | null;
   waitFor(seq: number): Promise<void>;
+  isDurable(seq: number): boolean;
 }
 
 /** Durability when nothing is persisted (no persistence service wired). */
 export const NO_DURABILITY: Durability = {
   writeError: () => null,
   waitFor: () => Promise.resolve(),
+  isDurable: () => true,
 };

@@ -189,8 +189,13 @@ export class RespClient {
       this.enqueue(bytes);
       return;
     }
+    const durability = this.ctx.keyspace.durability;
+    if (durability.isDurable(seq)) {
+      this.enqueue(bytes);
+      return;
+    }
     const ranges = writeRanges ?? [];
-    const durable = this.ctx.keyspace.durability.waitFor(seq);
+    const durable = durability.waitFor(seq);
     // Inline arrows on purpose: this runs per write batch, and the server bundle keeps function
     // names (esbuild keepNames), which costs a defineProperty per named closure.
     if (this.tail === null) {

@@ -152,9 +152,14 @@ export class EventLog {
    * if that commit fails.
    */
   waitFor(seq: number): Promise<void> {
-    if (!this.enabled || this.policy !== 'always' || seq <= this.durableSeq) return Promise.resolve();
+    if (this.isDurable(seq)) return Promise.resolve();
     if (this.error) return Promise.reject(this.error);
     return new Promise((resolve, reject) => insertWaiter(this.waiters, { seq, resolve, reject }));
+  }
+
+  /** True when waitFor(seq) would resolve at once (no log, a policy that acks at once, or committed). */
+  isDurable(seq: number): boolean {
+    return !this.enabled || this.policy !== 'always' || seq <= this.durableSeq;
   }
 
   /** Commits everything buffered so far; resolves once it is committed, rejects on failure. */

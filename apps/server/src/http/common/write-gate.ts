@@ -16,6 +16,6 @@ export async function commitWrite<T>(keyspace: KeyspaceService, write: () => T):
   const before = engine.lastSeq;
   const result = write();
   const after = engine.lastSeq;
-  if (after !== before) await keyspace.durability.waitFor(after);
+  if (after !== before && !keyspace.durability.isDurable(after)) await keyspace.durability.waitFor(after);
   return result;
 }
