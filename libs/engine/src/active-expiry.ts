@@ -22,6 +22,7 @@
 // Worked example: keys expiring at 10.0 s, 10.3 s and 10.9 s, filed in 1024 ms windows
 // [9216, 10240) and [10240, 11264); a tick at 10.5 s drains the first window (the 10.0 s key),
 // and may find the 10.3 s key by sampling; a tick at 11.3 s drains the second window.
+import type { Clock } from './clock';
 import type { Keyspace } from './keyspace';
 import type { ExpireCycleResult } from './options';
 
@@ -29,13 +30,23 @@ export const ACTIVE_EXPIRE_KEYS_PER_LOOP = 20;
 export const ACTIVE_EXPIRE_ACCEPTABLE_STALE = 10;
 /** Scan-table entries a tick may move while compacting (~1 ms at worst here). */
 export const COMPACT_STEP_PER_TICK = 8192;
+/** Compaction moves between two budget checks, so compaction too stops when the budget is spent. */
+const COMPACT_CHUNK = 1024;
 
 /**
- * Runs one cycle at the keyspace's current time. `elapsed()` returns ms since the cycle began
- * (from the budget clock); the cycle stops once it exceeds budgetMs. Returns what it did.
+ * Runs one cycle at the keyspace's current time. `budgetClock.now() - start` is the time the
+ * cycle has run (ms); the cycle stops once it exceeds budgetMs (checked every 64 deletes, after
+ * each sampling loop and between compaction chunks). Returns what it did.
+ *
+ * Allocation note: the cycle allocates nothing of its own but its result object (no closure
+ * per tick, no copies of buckets); the only other garbage a tick makes is the 'del' records
+ * its listeners ask for. Measured (bench activeExpiry, 1M keys): the longest ticks are GC
+ * pauses of the whole heap (minor GCs copying ~6 MB of new keys, or a mark-compact) that
+ * happen to start inside a tick, not the cycle's own work, which the budget bounds.
  */
-export function activeExpireCycle(ks: Keyspace, budgetMs: number, elapsed: () => number): ExpireCycleResult {
+export function activeExpireCycle(ks: Keyspace, budgetMs: number, budgetClock: Clock, start: number): ExpireCycleResult {
   const now = ks.now;
+  const deadline = start + budgetMs;
   let expired = 0;
   let timedOut = false;
 
@@ -45,7 +56,7 @@ export function activeExpireCycle(ks: Keyspace, budgetMs: number, elapsed: () =>
     while (entries.length > 0) {
       ks.deleteEntry(entries[entries.length - 1], 'expired');
       expired++;
-      if ((expired & 63) === 0 && elapsed() > budgetMs) {
+      if ((expired & 63) === 0 && budgetClock.now() > deadline) {
         timedOut = true;
         break drain;
       }
@@ -71,7 +82,7 @@ export function activeExpireCycle(ks: Keyspace, budgetMs: number, elapsed: () =>
     }
     sampled += loopSampled;
     sampledExpired += loopExpired;
-    if (timedOut || elapsed() > budgetMs) {
+    if (timedOut || budgetClock.now() > deadline) {
       timedOut = true;
       break;
     }
@@ -80,7 +91,13 @@ export function activeExpireCycle(ks: Keyspace, budgetMs: number, elapsed: () =>
   expired += sampledExpired;
 
   if (sampled > 0) ks.staleEstimate = (sampledExpired / sampled) * 0.05 + ks.staleEstimate * 0.95;
-  // Housekeeping with what is left of the budget: a step of the scan table's compaction.
-  if (!timedOut) ks.table.compactStep(COMPACT_STEP_PER_TICK);
-  return { sampled, expired, elapsedMs: elapsed(), timedOut };
+  // Housekeeping with what is left of the budget: a step of the scan table's compaction, in
+  // chunks so that it stops with the budget too (the budget is not a timeout for it: it just
+  // resumes next tick).
+  if (!timedOut) {
+    for (let moved = 0; moved < COMPACT_STEP_PER_TICK; moved += COMPACT_CHUNK) {
+      if (!ks.table.compactStep(COMPACT_CHUNK) || budgetClock.now() > deadline) break;
+    }
+  }
+  return { sampled, expired, elapsedMs: budgetClock.now() - start, timedOut };
 }

@@ -155,9 +155,7 @@ export class Engine {
   /** Active expiry cycle: call about every 100 ms (Redis hz 10). Bounded by activeExpireBudgetMs. */
   tick(): ExpireCycleResult {
     this.ks.begin(this.clock.now());
-    const budgetClock = this.budgetClock;
-    const start = budgetClock.now();
-    return activeExpireCycle(this.ks, this.budgetMs, () => budgetClock.now() - start);
+    return activeExpireCycle(this.ks, this.budgetMs, this.budgetClock, this.budgetClock.now());
   }
 
   stats(): EngineStats {

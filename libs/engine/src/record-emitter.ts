@@ -39,14 +39,17 @@ export class RecordEmitter {
   }
 
   hash(key: Bytes, fields: Bytes[], replace: boolean, expiresAt: number, reason: string): void {
+    if (this.skip()) return;
     this.emit({ kind: 'hash', seq: 0, reason, key, fields, replace, expiresAt: expiresAt === NO_EXPIRY ? null : expiresAt });
   }
 
   hdel(key: Bytes, fields: Bytes[]): void {
+    if (this.skip()) return;
     this.emit({ kind: 'hdel', seq: 0, reason: 'hdel', key, fields });
   }
 
   ttl(key: Bytes, expiresAt: number, reason: string): void {
+    if (this.skip()) return;
     this.emit({ kind: 'ttl', seq: 0, reason, key, expiresAt: expiresAt === NO_EXPIRY ? null : expiresAt });
   }
 
@@ -56,6 +59,7 @@ export class RecordEmitter {
   }
 
   flush(reason: string): void {
+    if (this.skip()) return;
     this.emit({ kind: 'flush', seq: 0, reason });
   }
 }
