@@ -1,10 +1,12 @@
 // Crash recovery of the real server process: SIGKILL in the middle of a concurrent RESP write
-// load (appendfsync always and everysec, during BGSAVE and during a rewrite), then restart.
+// load (appendfsync always and everysec, during BGSAVE and during a rewrite), SIGTERM during and
+// after a BGSAVE, then restart.
 
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildServerBundle, client, readAll, startChild, startLoad, until } from './support/crash-child';
+import { buildServerBundle, type Child, client, readAll, startChild, startLoad, until } from './support/crash-child';
 
 jest.setTimeout(120_000);
 
@@ -96,6 +98,67 @@ describe('persistence crash recovery (SIGKILL of the real server)', () => {
       await verifyAcked(db, new Map([...pre, ...load.acked]), load.counters);
     });
   }
+
+  it('SIGTERM in the middle of a BGSAVE, then after a finished one: each restart is exact', async () => {
+    const db = path.join(dir, 'mnemo.db');
+    const model = new Map<string, Buffer>();
+    const stop = async (child: Child): Promise<void> => {
+      child.proc.kill('SIGTERM');
+      const timer = setTimeout(() => child.proc.kill('SIGKILL'), 5000);
+      const how = await child.exited;
+      clearTimeout(timer);
+      expect(how).toBe('SIGTERM'); // shut down by its hooks, not by the SIGKILL
+    };
+    const check = async (child: Child): Promise<void> => {
+      const redis = client(child.respPort);
+      const keys = [...model.keys()];
+      const wrong: string[] = [];
+      for (let i = 0; i < keys.length; i += 1000) {
+        const slice = keys.slice(i, i + 1000);
+        const values = await redis.mgetBuffer(...slice);
+        slice.forEach((key, j) => !values[j]?.equals(model.get(key) as Buffer) && wrong.push(key));
+      }
+      redis.disconnect();
+      expect(wrong).toEqual([]);
+    };
+    const first = await startChild(db, ['--appendfsync', 'everysec']);
+    const redis = client(first.respPort);
+    // Many small values and a few large incompressible ones (chunks of very different sizes).
+    for (let i = 0; i < 20; i++) {
+      const pipeline = redis.pipeline();
+      for (let j = 0; j < 1000; j++) {
+        const value = Buffer.from(`${i}.${j}.${'s'.repeat(j % 50)}`);
+        model.set(`small:${i}:${j}`, value);
+        pipeline.set(`small:${i}:${j}`, value);
+      }
+      await pipeline.exec();
+    }
+    for (let i = 0; i < 4; i++) {
+      const value = randomBytes(100_000 + i * 150_000);
+      model.set(`large:${i}`, value);
+      await redis.set(`large:${i}`, value);
+    }
+    await redis.call('BGSAVE');
+    await until(async () => /rdb_bgsave_in_progress:1/.test(await redis.info('persistence')), 5000);
+    redis.disconnect();
+    await stop(first);
+    const second = await startChild(db, ['--appendfsync', 'everysec']);
+    expect(second.output()).not.toMatch(/is damaged/);
+    await check(second);
+    const again = client(second.respPort);
+    await again.call('BGSAVE');
+    await until(async () => /rdb_bgsave_in_progress:0/.test(await again.info('persistence')), 10_000);
+    again.disconnect();
+    await stop(second);
+    const third = await startChild(db, ['--appendfsync', 'everysec']);
+    try {
+      expect(third.output()).toMatch(/recovering from snapshot #\d+ \(20004 keys/);
+      await check(third);
+    } finally {
+      third.proc.kill('SIGKILL');
+      await third.exited;
+    }
+  });
 
   it('SIGTERM flushes the log: everything acknowledged under everysec is there after restart', async () => {
     const db = path.join(dir, 'mnemo.db');

@@ -55,9 +55,9 @@ describe('server start-up with persistence', () => {
     const server = await startServer(loadConfig({ argv: flags(db) }), { announce: false });
     await server.close();
     const file = new Database(db);
-    file.prepare("UPDATE meta SET value = '2' WHERE key = 'schema_version'").run();
+    file.prepare("UPDATE meta SET value = '3' WHERE key = 'schema_version'").run();
     file.close();
-    await expect(startServer(loadConfig({ argv: flags(db) }), { announce: false })).rejects.toThrow(/schema version 2, newer than this build's 1/);
+    await expect(startServer(loadConfig({ argv: flags(db) }), { announce: false })).rejects.toThrow(/schema version 3, newer than this build's 2/);
   });
 
   it('invalid persistence options fail start-up naming the option and the allowed values', () => {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ModelEngine } from '../test-support/model-engine';
 import { memoryLogger, tempDir } from '../test-support/temp-db';
 import { Persistence } from '../persistence';
-import { openStore } from './open-store';
+import { openStore, SCHEMA_VERSION } from './open-store';
 
 jest.setTimeout(30_000);
 
@@ -31,7 +31,7 @@ describe('opening the database', () => {
     const meta = await second.prisma.meta.findMany({ orderBy: { key: 'asc' } });
     expect(meta.map((row) => [row.key, row.value]).filter(([key]) => key !== 'created_at')).toEqual([
       ['format', 'mnemo'],
-      ['schema_version', '1'],
+      ['schema_version', String(SCHEMA_VERSION)],
     ]);
     const journal = await second.prisma.$queryRawUnsafe<Array<{ journal_mode: string }>>('PRAGMA journal_mode');
     expect(journal[0].journal_mode).toBe('wal');

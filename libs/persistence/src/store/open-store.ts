@@ -6,10 +6,14 @@ import path from 'node:path';
 import { PrismaClient } from '@prisma/client';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { applyMigrations, findMigrationsDir, loadMigrations } from './migrations';
+import { upgradePayloads, type PayloadUpgrade } from './payload-format';
 import { StoreError } from './store-errors';
 
-/** Format this build writes; a file with a higher schema_version is refused. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Format this build writes; a file with a higher schema_version is refused. 2: every payload is
+ * raw-deflated (schema-1 files are upgraded at open, see payload-format.ts).
+ */
+export const SCHEMA_VERSION = 2;
 export const FORMAT_NAME = 'mnemo';
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
@@ -29,6 +33,8 @@ export interface OpenedStore {
   created: boolean;
   /** Migrations applied by this call. */
   migrated: string[];
+  /** Set when this call upgraded an older file's payloads to SCHEMA_VERSION. */
+  payloadUpgrade: PayloadUpgrade | null;
 }
 
 /** A Prisma client on `file` through the better-sqlite3 adapter (no engine binary). */
@@ -70,7 +76,7 @@ export async function openStore(dbPath: string, options: OpenStoreOptions = {}):
       await prisma.$queryRawUnsafe<Array<{ name: string }>>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
     ).map((row) => row.name);
     const fresh = tables.length === 0;
-    if (!fresh) await checkIdentity(prisma, file, tables);
+    const version = fresh ? SCHEMA_VERSION : await checkIdentity(prisma, file, tables);
     await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
     const stamp = fresh
       ? [
@@ -80,7 +86,8 @@ export async function openStore(dbPath: string, options: OpenStoreOptions = {}):
         ]
       : [];
     const migrated = await applyMigrations(prisma, migrations, stamp);
-    return { prisma, path: file, created: fresh, migrated };
+    const payloadUpgrade = version < SCHEMA_VERSION ? await upgradePayloads(prisma, SCHEMA_VERSION) : null;
+    return { prisma, path: file, created: fresh, migrated, payloadUpgrade };
   } catch (error) {
     await prisma.$disconnect();
     if (error instanceof StoreError) throw error;
@@ -92,7 +99,8 @@ export async function openStore(dbPath: string, options: OpenStoreOptions = {}):
   }
 }
 
-async function checkIdentity(prisma: PrismaClient, file: string, tables: string[]): Promise<void> {
+/** Refuses a file that is not Mnemo's or is newer than this build; returns its schema_version. */
+async function checkIdentity(prisma: PrismaClient, file: string, tables: string[]): Promise<number> {
   const foreign = `${file} is not a Mnemo database (it holds tables ${tables.slice(0, 5).join(', ')}${tables.length > 5 ? ', ...' : ''}); refusing to open or overwrite it`;
   if (!tables.includes('meta')) throw new StoreError('NOT_MNEMO', foreign);
   let rows: Array<{ key: string; value: string }>;
@@ -110,4 +118,5 @@ async function checkIdentity(prisma: PrismaClient, file: string, tables: string[
       `${file} has Mnemo schema version ${meta.get('schema_version')}, newer than this build's ${SCHEMA_VERSION}; upgrade Mnemo to open it`,
     );
   }
+  return version;
 }
