@@ -2,16 +2,19 @@
 // and gives every adapter the same door to it (engine, durability, persistence control).
 
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Clock, Engine, EvictionPolicy } from '@mnemo/engine';
+import { Engine, EvictionPolicy } from '@mnemo/engine';
 import type { MnemoConfig } from '../config/options';
 import { Durability, NO_DURABILITY } from './durability';
 import { NO_PERSISTENCE, PersistenceControl } from './persistence-control';
 import { MNEMO_CONFIG } from './tokens';
+import { budgetClock, TurnClock } from './turn-clock';
 
 /** Redis runs its active expire cycle 10 times a second (hz 10). */
 const ACTIVE_EXPIRE_INTERVAL_MS = 100;
 
-export const systemClock: Clock = { now: () => Date.now() };
+
+/** The process's one clock: the engine, rate limits and streams all see the same time. */
+export const systemClock = new TurnClock();
 
 @Injectable()
 export class KeyspaceService implements OnModuleInit, OnApplicationShutdown {
@@ -25,6 +28,7 @@ export class KeyspaceService implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(MNEMO_CONFIG) readonly config: MnemoConfig) {
     this.engine = new Engine({
       clock: systemClock,
+      budgetClock,
       maxmemory: config.maxmemory,
       maxmemoryPolicy: config['maxmemory-policy'] as EvictionPolicy,
       maxmemorySamples: config['maxmemory-samples'],
