@@ -54,6 +54,21 @@ describe('event log', () => {
     await q.close();
   });
 
+  it('always: writers arriving on separate turns while a commit is in flight share the next commit', async () => {
+    const engine = new ModelEngine();
+    const p = await Persistence.open(engine, { dbPath: tmp.db, logger: memoryLogger(), save: [], appendfsync: 'always' });
+    const first = p.waitFor(engine.set('w0', '0')); // starts a commit
+    const rest: Array<Promise<void>> = [];
+    for (let i = 1; i <= 40; i++) {
+      await new Promise((resolve) => setImmediate(resolve)); // each writer on its own turn
+      rest.push(p.waitFor(engine.set(`w${i}`, String(i))));
+    }
+    await Promise.all([first, ...rest]);
+    // One record per turn would mean ~41 commits; grouping needs only a handful.
+    expect(Number(p.info().mnemo_log_commits)).toBeLessThanOrEqual(10);
+    await p.close();
+  });
+
   it('everysec: replies at once, commits within ~100 ms and fsyncs (checkpoint) within ~1 s', async () => {
     const engine = new ModelEngine();
     const p = await Persistence.open(engine, { dbPath: tmp.db, logger: memoryLogger(), save: [] });

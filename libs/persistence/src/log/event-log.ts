@@ -3,9 +3,10 @@
 //
 // Design note: group commit. Records are encoded into `current` as the engine emits them. A batch
 // is sealed and sent to the writer thread when
-//   always:    at the end of the event-loop turn that produced it (setImmediate), or as soon as
-//              the previous commit returns. Only one commit is in flight, so while the writer is
-//              busy every concurrent writer's record lands in the same next batch:
+//   always:    at the end of the event-loop turn that produced it (setImmediate) if no commit is
+//              in flight, else as soon as the previous commit returns. Only one commit is in
+//              flight and nothing is sealed meanwhile, so every concurrent writer's record lands
+//              in the same next batch:
 //                turn 1: w1..w50 SET  -> batch A (50 records) sent, commit + fsync in the worker
 //                turn 2..k: w51..w90  -> accumulate in `current`
 //                ack A: resolve waiters <= A.lastSeq (w1..w50 reply), send batch B (40 records)
@@ -118,7 +119,9 @@ export class EventLog {
     this.maxBatchBytes = options.maxBatchBytes ?? 8 * 1024 * 1024;
     this.onEvent = options.onEvent ?? (() => undefined);
     this.stats = { batches: options.batches, bytes: options.bytes, commits: 0, records: 0, lastCommitAt: 0, lastFsyncAt: 0 };
-    this.flushTimer = setInterval(() => this.sealAndKick(), options.flushIntervalMs ?? 100);
+    this.flushTimer = setInterval(() => {
+      if (!(this.policy === 'always' && this.inFlight)) this.sealAndKick();
+    }, options.flushIntervalMs ?? 100);
     this.flushTimer.unref();
     this.fsyncTimer = setInterval(() => this.checkpoint(), options.fsyncIntervalMs ?? 1000);
     this.fsyncTimer.unref();
@@ -136,7 +139,9 @@ export class EventLog {
       this.kickScheduled = true;
       setImmediate(() => {
         this.kickScheduled = false;
-        this.sealAndKick();
+        // While a commit is in flight, keep gathering: committed() seals everything that arrived
+        // meanwhile into one batch, so concurrent writers share the next commit.
+        if (!this.inFlight) this.sealAndKick();
       });
     }
   }
