@@ -181,4 +181,9 @@ describe('API keys on counters and keys', () => {
     expectError(await call(secured, method, route, { body }), 401, 'UNAUTHORIZED');
     expectError(await call(secured, method, route, { body, token: 'k2' }), 403, 'FORBIDDEN');
   });
+
+  it('accepts a configured key and the admin token (the dashboard browses keys with it)', async () => {
+    expect((await call(secured, 'PUT', '/v1/keys/a', { body: { value: 'v' }, token: 'k1' })).status).toBe(200);
+    expect((await call(secured, 'GET', '/v1/keys/a', { token: ADMIN_TOKEN })).status).toBe(200);
+  });
 });

@@ -41,15 +41,16 @@ function unauthorized(message: string): HttpApiError {
 }
 
 /**
- * Data endpoints: 503 LOADING while recovering; when api-keys is set, a key from it is required
- * (401 if none presented, 403 if not one of them). Open when api-keys is empty.
+ * Data endpoints: 503 LOADING while recovering; when api-keys is set, a key from it or the admin
+ * token (operators and the dashboard act on data too) is required (401 if none presented, 403 if
+ * neither). Open when api-keys is empty.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
   private readonly keys: Buffer[];
 
   constructor(
-    @Inject(MNEMO_CONFIG) config: MnemoConfig,
+    @Inject(MNEMO_CONFIG) private readonly config: MnemoConfig,
     private readonly keyspace: KeyspaceService,
   ) {
     this.keys = config['api-keys']
@@ -70,7 +71,10 @@ export class ApiKeyGuard implements CanActivate {
     if (this.keys.length === 0) return;
     const credential = presentedCredential(request, true);
     if (credential === null) throw unauthorized('an API key is required (Authorization: Bearer <key> or X-API-Key)');
-    if (!matches(credential, this.keys)) throw new HttpApiError(403, HttpErrorCode.forbidden, 'the API key is not valid');
+    // The admin token is read at request time: bootstrap may generate it after the guard is built.
+    const adminToken = this.config['admin-token'];
+    const accepted = adminToken ? [...this.keys, digest(adminToken)] : this.keys;
+    if (!matches(credential, accepted)) throw new HttpApiError(403, HttpErrorCode.forbidden, 'the API key is not valid');
   }
 }
 
