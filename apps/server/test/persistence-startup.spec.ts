@@ -1,6 +1,7 @@
 // Server start-up with persistence: a fresh file is created and migrated, data survives a
 // restart, foreign/newer files and invalid persistence options stop start-up with a clear
-// message, and the repair-log CLI works on a real file.
+// message, the repair-log CLI works on a real file, and a second process on the same file is
+// refused before it touches it (the lock dies with the holder).
 
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
@@ -11,6 +12,7 @@ import { bytesFromText } from '@mnemo/engine';
 import { startServer } from '../src/bootstrap';
 import { runCli } from '../src/cli/mnemo-cli';
 import { loadConfig } from '../src/config/load-config';
+import { buildServerBundle, client, startChild } from './support/crash-child';
 
 jest.setTimeout(60_000);
 
@@ -111,5 +113,54 @@ describe('server start-up with persistence', () => {
     writeFileSync(db, 'remember the milk\n');
     await expect(startServer(loadConfig({ argv: flags(db) }), { announce: false })).rejects.toThrow(/is not a SQLite database/);
     expect(readFileSync(db, 'utf8')).toBe('remember the milk\n');
+  });
+});
+
+describe('one Mnemo process per database file', () => {
+  let dir: string;
+  beforeAll(async () => {
+    await buildServerBundle();
+  });
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'mnemo-lock-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a second server (or repair-log) on a live file is refused naming file and pid; the first keeps working; SIGKILL frees the file', async () => {
+    const db = path.join(dir, 'mnemo.db');
+    const first = await startChild(db, ['--appendfsync', 'always']);
+    const pid = first.proc.pid;
+    const inUse = `database ${db} is in use by another Mnemo process (pid ${pid})`;
+    try {
+      const redis = client(first.respPort);
+      expect(await redis.set('before', '1')).toBe('OK');
+
+      // A second real process: refused at start-up, before recovery, with the message on stderr.
+      await expect(startChild(db)).rejects.toThrow(`mnemo: start-up failed: ${inUse}`);
+      // In this process too (the OS lock, not an in-process table, refuses it).
+      await expect(startServer(loadConfig({ argv: flags(db) }), { announce: false })).rejects.toThrow(inUse);
+      const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+      try {
+        expect(await runCli(['repair-log', '--db', db, '--backup', path.join(dir, 'b.db')], {})).toBe(1);
+        expect(error.mock.calls.flat().join('\n')).toMatch(`[IN_USE]: ${inUse}`);
+      } finally {
+        error.mockRestore();
+      }
+      expect(existsSync(path.join(dir, 'b.db'))).toBe(false);
+
+      expect(await redis.set('after', '2')).toBe('OK'); // the first server was not disturbed
+      expect(await redis.get('before')).toBe('1');
+      redis.disconnect();
+    } finally {
+      first.proc.kill('SIGKILL');
+      await first.exited;
+    }
+
+    const again = await startServer(loadConfig({ argv: flags(db) }), { announce: false });
+    expect(again.keyspace.engine.get(bytesFromText('after'))).toBe(bytesFromText('2'));
+    await again.close(); // a normal shutdown releases the lock as well
+    const third = await startServer(loadConfig({ argv: flags(db) }), { announce: false });
+    expect(third.keyspace.engine.get(bytesFromText('before'))).toBe(bytesFromText('1'));
+    await third.close();
   });
 });

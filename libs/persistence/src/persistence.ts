@@ -8,6 +8,7 @@ import { consoleLogger, type PersistedEngine, type PersistenceLogger } from './e
 import { EventLog, SYNC_MODE, type EventLogStatus, type LogEvent } from './log/event-log';
 import { recover, type RecoveryProgress, type RecoveryReport } from './recovery/recover';
 import { SnapshotAborted, Snapshotter, type SnapshotKind, type SnapshotResult } from './snapshot/snapshotter';
+import { DbLock } from './store/db-lock';
 import { openStore, SCHEMA_VERSION } from './store/open-store';
 import { WriterClient } from './writer/writer-client';
 
@@ -66,6 +67,8 @@ export class Persistence {
   private readonly snap: SnapshotState;
   private aofBaseSize: number;
   private closing: Promise<void> | null = null;
+  /** The file's single-process lock (store/db-lock.ts), released once the writer has stopped. */
+  private lock: DbLock | null = null;
   private readonly unhook: () => void;
 
   private constructor(
@@ -109,13 +112,25 @@ export class Persistence {
   /**
    * Opens the database (migrating it, refusing foreign/newer files with a StoreError), recovers
    * `engine` from it, starts the writer thread and the log. With appendonly no and a log left
-   * in the file, takes a snapshot at once so the log can go. Rejects with StoreError on refusal.
+   * in the file, takes a snapshot at once so the log can go. Rejects with StoreError on refusal:
+   * IN_USE (before anything reads or writes the file) when another process holds its lock.
    */
   static async open(engine: PersistedEngine, options: PersistenceOptions): Promise<Persistence> {
     const settings: PersistenceSettings = { ...DEFAULT_SETTINGS };
     for (const key of Object.keys(DEFAULT_SETTINGS) as Array<keyof PersistenceSettings>) {
       if (options[key] !== undefined) Object.assign(settings, { [key]: options[key] });
     }
+    const lock = DbLock.acquire(options.dbPath); // before any read or write of the file
+    try {
+      return await Persistence.openLocked(engine, options, settings, lock);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  }
+
+  /** open() once the file's lock is held; the caller releases the lock if this rejects. */
+  private static async openLocked(engine: PersistedEngine, options: PersistenceOptions, settings: PersistenceSettings, lock: DbLock): Promise<Persistence> {
     const now = options.now ?? Date.now;
     const logger = options.logger ?? consoleLogger;
     const store = await openStore(options.dbPath, { migrationsDir: options.migrationsDir, busyTimeoutMs: options.busyTimeoutMs });
@@ -150,6 +165,7 @@ export class Persistence {
     });
     const snapshotter = new Snapshotter(engine, writer, { now });
     self = new Persistence(engine, store.path, writer, log, snapshotter, report, settings, now, logger, options.cronMs ?? 1000, options.onEvent);
+    self.lock = lock;
     if (!settings.appendonly && report.logBatches > 0) {
       logger.log(`appendonly is no: saving a snapshot so the ${report.logBatches} log batches left in the file can be dropped`);
       await self.save();
@@ -311,7 +327,12 @@ export class Persistence {
     }
     this.unhook();
     this.log.close();
-    await this.writer.close();
+    try {
+      await this.writer.close();
+    } finally {
+      this.lock?.release();
+      this.lock = null;
+    }
   }
 
   private startSnapshot(kind: SnapshotKind, blocking: boolean): Promise<SnapshotResult> {

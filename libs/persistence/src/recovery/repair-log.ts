@@ -5,6 +5,7 @@ import path from 'node:path';
 import { checksum, inflatePayload } from '../codec/byte-buffer';
 import { decodeEntries, decodeRecords } from '../codec/record-codec';
 import type { PersistenceLogger } from '../engine-port';
+import { DbLock } from '../store/db-lock';
 import { openStore } from '../store/open-store';
 import { StoreError } from '../store/store-errors';
 import { READ_PAGE, readBatches, readChunks, type StoredChunk } from './recover';
@@ -35,12 +36,21 @@ export interface RepairReport {
 /**
  * Copies the file to a backup (VACUUM INTO, consistent even with a WAL), then deletes the first
  * log batch that fails its checksum, does not decode or leaves a seq gap, and every batch after
- * it; incomplete snapshots go too. Refuses (StoreError) a missing file and files that are not
- * Mnemo's. Returns what it did; never touches a file it could not back up.
+ * it; incomplete snapshots go too. Refuses (StoreError) a missing file, a file a running server holds (IN_USE)
+ * and files that are not Mnemo's. Returns what it did; never touches a file it could not back up.
  */
 export async function repairLog(options: RepairOptions): Promise<RepairReport> {
-  const { logger } = options;
   if (!existsSync(options.dbPath)) throw new StoreError('OPEN_FAILED', `no database file at ${path.resolve(options.dbPath)}; nothing to repair`);
+  const lock = DbLock.acquire(options.dbPath); // refuses (IN_USE) while a server runs on the file
+  try {
+    return await repairLocked(options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function repairLocked(options: RepairOptions): Promise<RepairReport> {
+  const { logger } = options;
   const store = await openStore(options.dbPath, { migrationsDir: options.migrationsDir });
   const prisma = store.prisma;
   try {
