@@ -55,7 +55,17 @@ async function connect(): Promise<RawClient> {
   return client;
 }
 
+/** A short pause for checks that something did NOT happen (a reply held back). */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
+
+/** Waits (up to 5 s) until the server has asked for `count` durability waits: robust under load. */
+async function waitsReach(count: number): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (durability.waits.length < count) {
+    if (Date.now() > deadline) throw new Error(`expected ${count} pending durability waits, saw ${durability.waits.length}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 
 beforeAll(async () => {
   mnemo = await startRespServer(['--appendfsync', 'always']);
@@ -78,6 +88,7 @@ describe('appendfsync always: replies after the commit', () => {
   it('holds a write reply until its seq is durable; later replies of that client wait behind it', async () => {
     const writer = await connect();
     writer.send('SET', 'd:k', 'v');
+    await waitsReach(1);
     await settle();
     expect(writer.buffered).toBe(0);
     expect(durability.waits).toHaveLength(1);
@@ -94,7 +105,7 @@ describe('appendfsync always: replies after the commit', () => {
     const reader = await connect();
     a.send('INCR', 'd:n');
     b.send('INCR', 'd:n');
-    await settle();
+    await waitsReach(2);
     // Both writes ran and both wait: they can share one group commit.
     expect(durability.waits).toHaveLength(2);
     expect(await reader.command('PING')).toEqual(simple('PONG'));
@@ -109,6 +120,7 @@ describe('appendfsync always: replies after the commit', () => {
     await client.command('GET', 'd:none');
     durability.commit(Number.MAX_SAFE_INTEGER);
     client.write('GET d:none\r\nSET d:f 1\r\nGET d:none\r\n');
+    await waitsReach(1);
     await settle();
     expect(client.buffered).toBe(0);
     durability.failAll();
@@ -120,6 +132,7 @@ describe('appendfsync always: replies after the commit', () => {
     client.write('MULTI\r\nSET d:t 1\r\nINCR d:t\r\n');
     expect(await client.read(3)).toEqual([simple('OK'), simple('QUEUED'), simple('QUEUED')]);
     client.send('EXEC');
+    await waitsReach(1);
     await settle();
     expect(client.buffered).toBe(0);
     durability.commit(Number.MAX_SAFE_INTEGER);
