@@ -8,6 +8,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { LRUCache } from 'lru-cache';
 import { Engine, ManualClock, type EvictionPolicy, type MutationRecord } from '@mnemo/engine';
+import { seededRandom } from '../libs/engine/src/test-support';
 
 const quick = process.argv.includes('--quick');
 const results: Record<string, unknown> = { node: process.version, date: new Date().toISOString(), quick, cpus: cpus().length, loadAvgAtStart: loadavg() };
@@ -19,17 +20,6 @@ function gc(): void {
   g();
 }
 
-/** Mulberry32 seeded PRNG. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function keyName(i: number, width = 6): string {
   return 'key:' + String(i).padStart(width, '0');
@@ -42,7 +32,7 @@ const wallClock = { now: () => Date.now() };
 function throughput(): void {
   const N = 100_000;
   const OPS = quick ? 1_000_000 : 3_000_000;
-  const r = rng(1);
+  const r = seededRandom(1);
   const keys = Array.from({ length: N }, (_, i) => keyName(i));
   const counters = Array.from({ length: N }, (_, i) => 'ctr:' + String(i).padStart(6, '0'));
   const values = Array.from({ length: 64 }, (_, i) => 'value-' + String(i).padStart(4, '0'));
@@ -151,7 +141,7 @@ function evictionQuality(): void {
   const N = quick ? 20_000 : 100_000;
   const ACCESSES = quick ? 300_000 : 2_000_000;
   const WARMUP = Math.floor(ACCESSES / 5);
-  const r = rng(2);
+  const r = seededRandom(2);
   const sample = zipfSampler(N, 1.0, r);
   // popularity rank -> key, shuffled so popularity is unrelated to insertion order
   const perm = Array.from({ length: N }, (_, i) => i);
@@ -172,7 +162,7 @@ function evictionQuality(): void {
   const ratios: Record<string, number> = {};
   const runPolicy = (policy: EvictionPolicy): number => {
     const clock = new ManualClock();
-    const engine = new Engine({ clock, maxmemory: capacity * perKey, maxmemoryPolicy: policy, random: rng(3) });
+    const engine = new Engine({ clock, maxmemory: capacity * perKey, maxmemoryPolicy: policy, random: seededRandom(3) });
     let hits = 0;
     for (let i = 0; i < ACCESSES; i++) {
       if (i % 1000 === 0) clock.advance(1);
@@ -222,7 +212,7 @@ function lruAccessCost(): void {
   }
   const N = 100_000;
   const OPS = quick ? 2_000_000 : 10_000_000;
-  const r = rng(6);
+  const r = seededRandom(6);
   const nodes = Array.from({ length: N }, () => new Node());
   for (let i = 0; i < N - 1; i++) {
     nodes[i].next = nodes[i + 1];
@@ -302,8 +292,8 @@ function activeExpiry(): void {
   const TICKS = quick ? 300 : 600;
   const BUDGET_MS = 3;
   const clock = new ManualClock();
-  const engine = new Engine({ clock, random: rng(4), budgetClock: { now: () => performance.now() }, activeExpireBudgetMs: BUDGET_MS });
-  const r = rng(5);
+  const engine = new Engine({ clock, random: seededRandom(4), budgetClock: { now: () => performance.now() }, activeExpireBudgetMs: BUDGET_MS });
+  const r = seededRandom(5);
   const capacity = N * 2;
   const expiry = new Float64Array(capacity);
   const gone = new Uint8Array(capacity);
