@@ -168,6 +168,19 @@ describe('connection commands', () => {
     expect(await client.command('CONFIG', 'SET', 'notify-keyspace-events', 'Q')).toEqual(
       error("ERR CONFIG SET failed (possibly related to argument 'notify-keyspace-events') - Invalid event class character. Use 'Ag$lshzxeKEtmdn'."),
     );
+    // Several pairs are all or nothing, as in Redis 7: a bad later pair leaves the earlier ones unset.
+    expect(await client.command('CONFIG', 'SET', 'maxmemory', '20mb', 'timeout', '7')).toEqual(simple('OK'));
+    expect(await client.command('CONFIG', 'SET', 'maxmemory', '30mb', 'maxmemory-policy', 'bogus')).toMatchObject({
+      type: 'error',
+      value: expect.stringContaining("argument 'maxmemory-policy'"),
+    });
+    expect(await client.command('CONFIG', 'SET', 'timeout', '9', 'nosuch', '1')).toEqual(error("ERR Unknown option or number of arguments for CONFIG SET - 'nosuch'"));
+    expect(await client.command('CONFIG', 'SET', 'timeout', '9', 'TIMEOUT', '8')).toEqual(
+      error("ERR CONFIG SET failed (possibly related to argument 'timeout') - duplicate parameter"),
+    );
+    expect(await client.command('CONFIG', 'GET', 'maxmemory')).toEqual({ type: 'array', value: [bulk('maxmemory'), bulk('20971520')] });
+    expect(await client.command('CONFIG', 'GET', 'timeout')).toEqual({ type: 'array', value: [bulk('timeout'), bulk('7')] });
+    expect(await client.command('CONFIG', 'SET', 'maxmemory', '0', 'timeout', '0')).toEqual(simple('OK'));
     const all = (await client.command('CONFIG', 'GET', '*')) as { value: Array<{ value: string }> };
     const names = all.value.filter((_, i) => i % 2 === 0).map((v) => v.value);
     for (const name of ['maxmemory', 'maxmemory-policy', 'maxmemory-samples', 'appendonly', 'appendfsync', 'save', 'requirepass', 'notify-keyspace-events', 'timeout']) {
@@ -319,6 +332,12 @@ describe('persistence commands (through the persistence service)', () => {
     expect(await client.command('SET', 'persist:always', '1')).toEqual(simple('OK'));
     expect(await client.command('CONFIG', 'SET', 'appendfsync', 'everysec')).toEqual(simple('OK'));
     expect(await client.command('CONFIG', 'SET', 'appendfsync', 'sometimes')).toMatchObject({ type: 'error' });
+    // A persistence option failing after an engine option: the engine option is rolled back too.
+    expect(await client.command('CONFIG', 'SET', 'maxmemory-samples', '9', 'appendfsync', 'sometimes')).toMatchObject({ type: 'error' });
+    expect(await client.command('CONFIG', 'GET', 'maxmemory-samples')).toEqual({ type: 'array', value: [bulk('maxmemory-samples'), bulk('5')] });
+    expect(await client.command('CONFIG', 'SET', 'maxmemory-samples', '9', 'appendfsync', 'no')).toEqual(simple('OK'));
+    expect(await client.command('CONFIG', 'GET', 'appendfsync')).toEqual({ type: 'array', value: [bulk('appendfsync'), bulk('no')] });
+    expect(await client.command('CONFIG', 'SET', 'maxmemory-samples', '5', 'appendfsync', 'everysec')).toEqual(simple('OK'));
   });
 });
 

@@ -111,31 +111,82 @@ function mirrorEngineOption(ctx: RespContext, name: string): void {
   if (pair && /^\d+$/.test(pair[1])) ctx.config['proto-max-bulk-len'] = Number(pair[1]);
 }
 
+/** The option's current value as CONFIG GET shows it, or null if no owner knows `name`. */
+function currentValue(ctx: RespContext, name: string): string | null {
+  if (/[*?[\\]/.test(name)) return null;
+  const pair = configGet(ctx, [name]).find(([found]) => found === name);
+  return pair ? pair[1] : null;
+}
+
+/** Applies one option owned by the listener or the engine; false if persistence owns it. */
+function applyNow(ctx: RespContext, name: string, value: string): boolean {
+  const own = SERVER_OPTIONS[name];
+  if (own?.set) own.set(ctx, value);
+  else if (ctx.engine.configSet(name, value)) mirrorEngineOption(ctx, name);
+  else return false;
+  return true;
+}
+
+async function applyPersistence(ctx: RespContext, name: string, value: string): Promise<void> {
+  if (await ctx.keyspace.persistence.configSet(name, value)) return;
+  throw setFailed(name, 'persistence is not configured in this server');
+}
+
 /**
- * Applies name/value pairs in order. Listener- and engine-owned options apply at once; a
- * persistence-owned one makes the whole command asynchronous (its Render is returned).
+ * CONFIG SET with any number of pairs, all or nothing as in Redis 7: every name is checked
+ * first (unknown, immutable, duplicate), then the pairs apply in order; if one fails, those
+ * already applied get their previous values back and the command answers the failure.
+ * Listener- and engine-owned options apply at once; a persistence-owned one makes the whole
+ * command asynchronous (its Render is returned).
+ *
+ *   CONFIG SET maxmemory 10mb maxmemory-policy bogus  ->  -ERR ... 'maxmemory-policy' ..., maxmemory unchanged
  */
 function configSet(ctx: RespContext, argv: string[]): void | Promise<Render> {
-  if ((argv.length - 2) % 2 !== 0) throw new MnemoError('ERR', "wrong number of arguments for 'config|set' command");
-  const deferred: Array<[string, string]> = [];
+  if (argv.length < 4 || (argv.length - 2) % 2 !== 0) throw new MnemoError('ERR', "wrong number of arguments for 'config|set' command");
+  const pairs: Array<{ name: string; value: string; previous: string }> = [];
   for (let i = 2; i < argv.length; i += 2) {
     const name = argv[i].toLowerCase();
-    const value = argv[i + 1];
-    const own = SERVER_OPTIONS[name];
-    if (own?.set) own.set(ctx, value);
-    else if (own) throw setFailed(name, "can't set immutable config");
-    else if (ctx.engine.configSet(name, value)) mirrorEngineOption(ctx, name);
-    else deferred.push([name, value]);
+    const previous = currentValue(ctx, name);
+    if (previous === null) throw new MnemoError('ERR', `Unknown option or number of arguments for CONFIG SET - '${argv[i]}'`);
+    if (SERVER_OPTIONS[name] && !SERVER_OPTIONS[name].set) throw setFailed(name, "can't set immutable config");
+    if (pairs.some((pair) => pair.name === name)) throw setFailed(name, 'duplicate parameter');
+    pairs.push({ name, value: argv[i + 1], previous });
+  }
+  const applied: typeof pairs = [];
+  const deferred: typeof pairs = [];
+  const rollBack = async (): Promise<void> => {
+    for (const pair of applied.reverse()) {
+      try {
+        if (!applyNow(ctx, pair.name, pair.previous)) await applyPersistence(ctx, pair.name, pair.previous);
+      } catch {
+        // The previous value was valid when read; if it no longer applies, the newer one stays.
+      }
+    }
+  };
+  for (const pair of pairs) {
+    let now: boolean;
+    try {
+      now = applyNow(ctx, pair.name, pair.value);
+    } catch (error) {
+      void rollBack();
+      throw error;
+    }
+    if (now) applied.push(pair);
+    else deferred.push(pair);
   }
   if (deferred.length === 0) {
     ctx.writer.status('OK');
     return;
   }
   return (async (): Promise<Render> => {
-    for (const [name, value] of deferred) {
-      if (await ctx.keyspace.persistence.configSet(name, value)) continue;
-      if (PERSISTENCE_OPTIONS.includes(name)) throw setFailed(name, 'persistence is not configured in this server');
-      throw new MnemoError('ERR', `Unknown option or number of arguments for CONFIG SET - '${name}'`);
+    try {
+      for (const pair of deferred) {
+        await applyPersistence(ctx, pair.name, pair.value);
+        applied.push(pair);
+      }
+    } catch (error) {
+      await rollBack();
+      throw error;
     }
     return (writer) => writer.status('OK');
   })();
