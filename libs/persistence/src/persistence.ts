@@ -1,28 +1,20 @@
-// The persistence facade: opens the file, recovers the engine, keeps the log, runs save points,
-// snapshots and rewrites, answers INFO/CONFIG, and shuts down cleanly.
+// The persistence facade: opens the file, recovers the engine, keeps the log, hands snapshots to
+// the scheduler, answers INFO/CONFIG, and shuts down cleanly.
 
-import { statSync } from 'node:fs';
-import { MnemoError } from '@mnemo/engine';
+import type { MnemoError } from '@mnemo/engine';
 import { applySetting, DEFAULT_SETTINGS, globMatch, isPersistenceOption, PERSISTENCE_OPTIONS, PersistenceSettings, settingsToText } from './config';
 import { consoleLogger, type PersistedEngine, type PersistenceLogger } from './engine-port';
-import { EventLog, SYNC_MODE, type EventLogStatus, type LogEvent } from './log/event-log';
-import { recover, type RecoveryProgress, type RecoveryReport } from './recovery/recover';
-import { SnapshotAborted, Snapshotter, type SnapshotKind, type SnapshotResult } from './snapshot/snapshotter';
+import { EventLog, SYNC_MODE } from './log/event-log';
+import type { PersistenceEvent, PersistenceListener } from './persistence-events';
+import { persistenceInfo } from './persistence-info';
+import { recover, type RecoveryReport } from './recovery/recover';
+import { SnapshotScheduler } from './snapshot/snapshot-scheduler';
+import { Snapshotter } from './snapshot/snapshotter';
 import { DbLock } from './store/db-lock';
 import { openStore, SCHEMA_VERSION } from './store/open-store';
 import { WriterClient } from './writer/writer-client';
 
-/** Everything persistence tells listeners (dashboard, logs). Subscribe with Persistence.subscribe. */
-export type PersistenceEvent =
-  | { type: 'recovery-progress'; progress: RecoveryProgress }
-  | { type: 'recovery-finished'; report: RecoveryReport }
-  | { type: 'snapshot-started'; kind: SnapshotKind; at: number }
-  | { type: 'snapshot-finished'; kind: SnapshotKind; result: SnapshotResult }
-  | { type: 'snapshot-failed'; kind: SnapshotKind; error: string }
-  | LogEvent
-  | { type: 'config-changed'; name: string; value: string };
-
-export type PersistenceListener = (event: PersistenceEvent) => void;
+export type { PersistenceEvent, PersistenceListener } from './persistence-events';
 
 export interface PersistenceOptions extends Partial<PersistenceSettings> {
   dbPath: string;
@@ -37,35 +29,16 @@ export interface PersistenceOptions extends Partial<PersistenceSettings> {
   /** Retry interval after a failed commit, ms. Default 1000. */
   retryMs?: number;
   busyTimeoutMs?: number;
+  /** Log bytes waiting for the writer beyond which writes wait for their commit (see EventLog). Default 64 MiB. */
+  maxBacklogBytes?: number;
   onEvent?: PersistenceListener;
-}
-
-/** Redis waits this long before retrying a failed automatic BGSAVE. */
-const BGSAVE_RETRY_DELAY_MS = 5000;
-
-interface SnapshotState {
-  running: { kind: SnapshotKind; startedAt: number; promise: Promise<SnapshotResult> } | null;
-  rewriteScheduled: boolean;
-  lastStatus: 'ok' | 'err';
-  lastError: string | null;
-  lastFailedAt: number;
-  lastSaveAt: number;
-  lastStartSeq: number;
-  lastDurationMs: number;
-  lastKeys: number;
-  lastBytes: number;
-  saves: number;
-  rewrites: number;
-  lastRewriteStatus: 'ok' | 'err';
-  lastRewriteDurationMs: number;
 }
 
 export class Persistence {
   private settings: PersistenceSettings;
   private readonly listeners = new Set<PersistenceListener>();
   private readonly cron: NodeJS.Timeout;
-  private readonly snap: SnapshotState;
-  private aofBaseSize: number;
+  private readonly snapshots: SnapshotScheduler;
   private closing: Promise<void> | null = null;
   /** The file's single-process lock (store/db-lock.ts), released once the writer has stopped. */
   private lock: DbLock | null = null;
@@ -76,7 +49,7 @@ export class Persistence {
     readonly dbPath: string,
     private readonly writer: WriterClient,
     readonly log: EventLog,
-    private readonly snapshotter: Snapshotter,
+    snapshotter: Snapshotter,
     readonly recovery: RecoveryReport,
     settings: PersistenceSettings,
     private readonly now: () => number,
@@ -86,26 +59,16 @@ export class Persistence {
   ) {
     this.settings = settings;
     if (onEvent) this.listeners.add(onEvent);
-    const lastSaveAt = recovery.snapshotFinishedAt || now();
-    this.snap = {
-      running: null,
-      rewriteScheduled: false,
-      lastStatus: 'ok',
-      lastError: null,
-      lastFailedAt: 0,
-      lastSaveAt,
-      lastStartSeq: recovery.snapshotId === null ? 0 : recovery.snapshotStartSeq,
-      lastDurationMs: 0,
-      lastKeys: 0,
-      lastBytes: 0,
-      saves: 0,
-      rewrites: 0,
-      lastRewriteStatus: 'ok',
-      lastRewriteDurationMs: 0,
-    };
-    this.aofBaseSize = recovery.logBytes;
+    this.snapshots = new SnapshotScheduler(
+      { engine, log, snapshotter, now, logger, settings: () => this.settings, closing: () => this.closing !== null, emit: (event) => this.emit(event) },
+      {
+        lastSaveAt: recovery.snapshotFinishedAt || now(),
+        lastStartSeq: recovery.snapshotId === null ? 0 : recovery.snapshotStartSeq,
+        aofBaseSize: recovery.logBytes,
+      },
+    );
     this.unhook = engine.onMutation((record) => log.append(record));
-    this.cron = setInterval(() => this.tick(), cronMs);
+    this.cron = setInterval(() => this.snapshots.tick(), cronMs);
     this.cron.unref();
   }
 
@@ -136,7 +99,7 @@ export class Persistence {
     const store = await openStore(options.dbPath, { migrationsDir: options.migrationsDir, busyTimeoutMs: options.busyTimeoutMs });
     if (store.migrated.length > 0) logger.log(`${store.created ? 'created' : 'migrated'} ${store.path} (${store.migrated.join(', ')})`);
     const upgrade = store.payloadUpgrade;
-    if (upgrade) logger.log(`upgraded ${store.path} to schema ${SCHEMA_VERSION}: ${upgrade.compressed} payloads compressed, ${upgrade.kept} already compressed, ${upgrade.unreadable} unreadable`);
+    if (upgrade) logger.log(`upgraded ${store.path} from schema ${upgrade.fromVersion} to ${SCHEMA_VERSION}`);
     let report: RecoveryReport;
     try {
       report = await recover(store.prisma, engine, {
@@ -161,6 +124,7 @@ export class Persistence {
       durableSeq: report.lastSeq,
       flushIntervalMs: options.flushIntervalMs,
       retryMs: options.retryMs,
+      maxBacklogBytes: options.maxBacklogBytes,
       onEvent: (event) => self?.emit(event),
     });
     const snapshotter = new Snapshotter(engine, writer, { now });
@@ -195,37 +159,28 @@ export class Persistence {
   }
 
   /** SAVE: a point-in-time snapshot taken in one turn; rejects 'ERR ...' if one is running. */
-  async save(): Promise<void> {
-    if (this.snap.running) throw new MnemoError('ERR', 'Background save already in progress');
-    await this.startSnapshot('save', true);
+  save(): Promise<void> {
+    return this.snapshots.save();
   }
 
   /** BGSAVE: starts a fuzzy snapshot; resolves with Redis's reply text once it has started. */
-  async bgsave(): Promise<string> {
-    if (this.snap.running) throw new MnemoError('ERR', 'Background save already in progress');
-    void this.startSnapshot('bgsave', false).catch(() => undefined);
-    return 'Background saving started';
+  bgsave(): Promise<string> {
+    return this.snapshots.bgsave();
   }
 
   /** BGREWRITEAOF: a snapshot that drops the log it covers; scheduled if a snapshot is running. */
-  async rewrite(): Promise<string> {
-    if (this.snap.running?.kind === 'rewrite') throw new MnemoError('ERR', 'Background append only file rewriting already in progress');
-    if (this.snap.running) {
-      this.snap.rewriteScheduled = true;
-      return 'Background append only file rewriting scheduled';
-    }
-    void this.startSnapshot('rewrite', false).catch(() => undefined);
-    return 'Background append only file rewriting started';
+  rewrite(): Promise<string> {
+    return this.snapshots.rewrite();
   }
 
   /** Waits for the running snapshot, if any (tests, shutdown). */
-  async idle(): Promise<void> {
-    while (this.snap.running) await this.snap.running.promise.catch(() => undefined);
+  idle(): Promise<void> {
+    return this.snapshots.idle();
   }
 
   /** Unix seconds of the last successful snapshot (LASTSAVE). */
   lastSave(): number {
-    return Math.floor(this.snap.lastSaveAt / 1000);
+    return Math.floor(this.snapshots.state.lastSaveAt / 1000);
   }
 
   configGet(pattern: string): Array<[string, string]> {
@@ -253,54 +208,9 @@ export class Persistence {
     return true;
   }
 
-  /** INFO persistence, with Redis's field names plus mnemo_* extras. */
+  /** INFO persistence, with Redis's field names plus mnemo_* extras (see persistence-info.ts). */
   info(): Record<string, string | number> {
-    const log: EventLogStatus = this.log.status();
-    const now = this.now();
-    const running = this.snap.running;
-    const lastSeq = this.engine.lastSeq;
-    return {
-      loading: 0,
-      async_loading: 0,
-      rdb_changes_since_last_save: Math.max(0, lastSeq - this.snap.lastStartSeq),
-      rdb_bgsave_in_progress: running ? 1 : 0,
-      rdb_last_save_time: this.lastSave(),
-      rdb_last_bgsave_status: this.snap.lastStatus,
-      rdb_last_bgsave_time_sec: Math.round(this.snap.lastDurationMs / 1000),
-      rdb_current_bgsave_time_sec: running ? Math.round((now - running.startedAt) / 1000) : -1,
-      rdb_saves: this.snap.saves,
-      rdb_last_load_keys_expired: this.recovery.keysExpired,
-      rdb_last_load_keys_loaded: this.recovery.keysLoaded,
-      aof_enabled: log.enabled ? 1 : 0,
-      aof_rewrite_in_progress: running?.kind === 'rewrite' ? 1 : 0,
-      aof_rewrite_scheduled: this.snap.rewriteScheduled ? 1 : 0,
-      aof_last_rewrite_time_sec: Math.round(this.snap.lastRewriteDurationMs / 1000),
-      aof_current_rewrite_time_sec: running?.kind === 'rewrite' ? Math.round((now - running.startedAt) / 1000) : -1,
-      aof_last_bgrewrite_status: this.snap.lastRewriteStatus,
-      aof_rewrites: this.snap.rewrites,
-      aof_last_write_status: log.lastWriteOk ? 'ok' : 'err',
-      aof_current_size: log.bytes,
-      aof_base_size: this.aofBaseSize,
-      aof_buffer_length: log.pendingBytes,
-      mnemo_db_path: this.dbPath,
-      mnemo_db_bytes: fileSize(this.dbPath) + fileSize(`${this.dbPath}-wal`),
-      mnemo_appendfsync: log.policy,
-      mnemo_log_batches: log.batches,
-      mnemo_log_pending_records: log.pendingRecords,
-      mnemo_log_commits: log.commits,
-      mnemo_log_records_committed: log.recordsCommitted,
-      mnemo_last_commit_time_ms: log.lastCommitAt,
-      mnemo_last_fsync_time_ms: log.lastFsyncAt,
-      mnemo_fsync_lag_ms: log.fsyncLagMs ?? -1,
-      mnemo_last_write_error: log.lastError ?? '',
-      mnemo_durable_seq: log.durableSeq,
-      mnemo_last_seq: lastSeq,
-      mnemo_snapshot_in_progress: running ? running.kind : '',
-      mnemo_last_snapshot_keys: this.snap.lastKeys,
-      mnemo_last_snapshot_bytes: this.snap.lastBytes,
-      mnemo_last_snapshot_duration_ms: this.snap.lastDurationMs,
-      mnemo_last_snapshot_error: this.snap.lastError ?? '',
-    };
+    return persistenceInfo({ log: this.log.status(), snap: this.snapshots.state, recovery: this.recovery, now: this.now(), lastSeq: this.engine.lastSeq, dbPath: this.dbPath });
   }
 
   /**
@@ -315,13 +225,10 @@ export class Persistence {
 
   private async doClose(): Promise<void> {
     clearInterval(this.cron);
-    if (this.snap.running) {
-      this.snapshotter.abort();
-      await this.idle();
-    }
+    await this.snapshots.abort();
     try {
       if (this.settings.appendonly) await this.log.flushAndSync();
-      else if (this.settings.save.length > 0) await this.startSnapshot('shutdown', true);
+      else if (this.settings.save.length > 0) await this.snapshots.run('shutdown', true);
     } catch (error) {
       this.logger.error(`shutdown could not persist everything: ${(error as Error).message}`);
     }
@@ -335,80 +242,6 @@ export class Persistence {
     }
   }
 
-  private startSnapshot(kind: SnapshotKind, blocking: boolean): Promise<SnapshotResult> {
-    const startedAt = this.now();
-    this.emit({ type: 'snapshot-started', kind, at: startedAt });
-    const promise = this.snapshotter.run(kind, blocking).then(
-      (result) => {
-        this.snap.running = null;
-        this.snap.lastStatus = 'ok';
-        this.snap.lastError = null;
-        this.snap.lastSaveAt = startedAt + result.durationMs;
-        this.snap.lastStartSeq = result.startSeq;
-        this.snap.lastDurationMs = result.durationMs;
-        this.snap.lastKeys = result.keys;
-        this.snap.lastBytes = result.bytes;
-        this.snap.saves++;
-        if (kind === 'rewrite') {
-          this.snap.rewrites++;
-          this.snap.lastRewriteStatus = 'ok';
-          this.snap.lastRewriteDurationMs = result.durationMs;
-        }
-        this.log.noteCompaction(result.droppedBatches, result.droppedBytes);
-        this.aofBaseSize = this.log.status().bytes;
-        this.logger.log(`${kind} snapshot #${result.snapshotId}: ${result.keys} keys, ${result.bytes} bytes in ${result.durationMs} ms; dropped ${result.droppedBatches} log batches`);
-        this.emit({ type: 'snapshot-finished', kind, result });
-        this.runScheduledRewrite();
-        return result;
-      },
-      (error: Error) => {
-        this.snap.running = null;
-        if (!(error instanceof SnapshotAborted)) {
-          this.snap.lastStatus = 'err';
-          this.snap.lastError = error.message;
-          this.snap.lastFailedAt = this.now();
-          if (kind === 'rewrite') this.snap.lastRewriteStatus = 'err';
-          this.logger.error(`${kind} failed: ${error.message}`);
-        }
-        this.emit({ type: 'snapshot-failed', kind, error: error.message });
-        this.runScheduledRewrite();
-        throw error;
-      },
-    );
-    this.snap.running = { kind, startedAt, promise };
-    return promise;
-  }
-
-  private runScheduledRewrite(): void {
-    if (!this.snap.rewriteScheduled || this.closing) return;
-    this.snap.rewriteScheduled = false;
-    void this.startSnapshot('rewrite', false).catch(() => undefined);
-  }
-
-  /** Save points and auto-rewrite, checked every cronMs (Redis's serverCron). */
-  private tick(): void {
-    if (this.snap.running || this.closing) return;
-    const now = this.now();
-    const changes = this.engine.lastSeq - this.snap.lastStartSeq;
-    const retryOk = this.snap.lastStatus === 'ok' || now - this.snap.lastFailedAt > BGSAVE_RETRY_DELAY_MS;
-    const due = this.settings.save.find((point) => changes >= point.changes && now - this.snap.lastSaveAt >= point.seconds * 1000);
-    if (due && changes > 0 && retryOk) {
-      this.logger.log(`${due.changes} changes in ${due.seconds} seconds. Saving...`);
-      void this.startSnapshot('auto', false).catch(() => undefined);
-      return;
-    }
-    const { autoAofRewritePercentage: pct, autoAofRewriteMinSize: minSize } = this.settings;
-    const size = this.log.status().bytes;
-    if (this.settings.appendonly && pct > 0 && size > minSize && retryOk) {
-      const base = this.aofBaseSize || 1;
-      const growth = ((size - base) * 100) / base;
-      if (growth >= pct) {
-        this.logger.log(`starting automatic rewrite: log grew ${Math.round(growth)}% over ${base} bytes`);
-        void this.startSnapshot('rewrite', false).catch(() => undefined);
-      }
-    }
-  }
-
   private emit(event: PersistenceEvent): void {
     for (const listener of this.listeners) {
       try {
@@ -417,13 +250,5 @@ export class Persistence {
         this.logger.warn(`a persistence listener threw: ${(error as Error).message}`);
       }
     }
-  }
-}
-
-function fileSize(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
   }
 }

@@ -158,6 +158,15 @@ export class ByteWriter {
 /** Interned short texts (see ByteReader.shortText), keyed by a hash of their bytes. */
 const INTERNED = new Map<number, string>();
 
+/**
+ * Node's own latin1 decoder on Buffer.prototype (what buf.toString('latin1', a, b) ends in).
+ * Measured here (recovery of 1M keys + 1M records): calling it directly instead of through
+ * toString -> slice -> getEncodingOps saves ~1 of every 2 us spent making key and value strings.
+ * It is not in Node's typings, so it is looked up once and toString stays the fallback.
+ */
+type Latin1Decoder = (this: Buffer, start: number, end: number) => string;
+const latin1Slice: Latin1Decoder | undefined = (Buffer.prototype as unknown as { latin1Slice?: Latin1Decoder }).latin1Slice;
+
 /** Reads what ByteWriter wrote; every read checks bounds and throws CodecError past the end. */
 export class ByteReader {
   pos = 0;
@@ -201,12 +210,43 @@ export class ByteReader {
     return value;
   }
 
+  /** Moves past `n` bytes (an expiry the caller does not need); throws CodecError past the end. */
+  skip(n: number): void {
+    this.need(n);
+    this.pos += n;
+  }
+
+  /** Reads a byte string (varint length + bytes). Same checks and errors as skipBytes. */
   bytes(): Bytes {
+    const buf = this.buf;
+    let start = this.pos;
+    let n = start < buf.length ? buf[start] : 0x80; // 0x80: let varint() report the truncation
+    if (n < 0x80) start++;
+    else {
+      n = this.varint();
+      start = this.pos;
+    }
+    const end = start + n;
+    if (end > buf.length) {
+      this.pos = start;
+      this.need(n);
+    }
+    this.pos = end;
+    return latin1Slice !== undefined ? latin1Slice.call(buf, start, end) : buf.toString('latin1', start, end);
+  }
+
+  /** Moves past a byte string without making it (payload validation); throws as bytes() does. */
+  skipBytes(): void {
     const n = this.varint();
     this.need(n);
-    const value = this.buf.toString('latin1', this.pos, this.pos + n);
     this.pos += n;
-    return value;
+  }
+
+  /** Moves past a short text without making it; throws as shortText() does. */
+  skipShortText(): void {
+    const n = this.u8();
+    this.need(n);
+    this.pos += n;
   }
 
   /**

@@ -2,7 +2,7 @@
 
 import type { MutationRecord, SnapshotEntry } from '@mnemo/engine';
 import { ByteWriter, checksum, CodecError } from './byte-buffer';
-import { decodeEntries, decodeRecordList, encodeEntry, encodeRecord } from './record-codec';
+import { checkRecords, decodeEntries, decodeRecordList, encodeEntry, encodeRecord } from './record-codec';
 
 const BINARY = '\u0000\u00ff\u00e2\u0082\u00ac\n\r';
 
@@ -16,8 +16,19 @@ const RECORDS: MutationRecord[] = [
   { kind: 'ttl', seq: 16, reason: 'persist', key: 'k', expiresAt: null },
   { kind: 'del', seq: 17, reason: 'expired', key: '' },
   { kind: 'flush', seq: 18, reason: 'flushall' },
-  { kind: 'string', seq: 19, reason: 'set', key: 'big', value: 'x'.repeat(70_000), expiresAt: null },
+  { kind: 'string', seq: 19, reason: 'set', key: 'y'.repeat(127), value: 'z'.repeat(128), expiresAt: null },
+  { kind: 'string', seq: 20, reason: 'set', key: 'big', value: 'x'.repeat(70_000), expiresAt: null },
 ];
+
+/** The error a call throws (its class name and message), or null. */
+function outcome(run: () => void): string | null {
+  try {
+    run();
+    return null;
+  } catch (error) {
+    return `${(error as Error).name}: ${(error as Error).message}`;
+  }
+}
 
 describe('record codec', () => {
   it('round-trips every record kind with implicit seqs', () => {
@@ -44,6 +55,30 @@ describe('record codec', () => {
     const bad = Buffer.from(payload);
     bad[0] = 0x0e;
     expect(() => decodeRecordList(bad, 10, RECORDS.length)).toThrow(/unknown record tag/);
+  });
+
+  it('checkRecords accepts exactly what decodes and throws the same error on every cut and bad byte', () => {
+    const writer = new ByteWriter();
+    const small = RECORDS.filter((record) => record.seq < 19);
+    for (const record of small) encodeRecord(writer, record);
+    const payload = writer.finish();
+    expect(outcome(() => checkRecords(payload, small.length))).toBeNull();
+    let failures = 0;
+    const compare = (bytes: Buffer, count: number): void => {
+      const decoded = outcome(() => decodeRecordList(bytes, 10, count));
+      expect(outcome(() => checkRecords(bytes, count))).toBe(decoded);
+      if (decoded !== null) failures++;
+    };
+    for (let cut = 0; cut < payload.length; cut++) compare(payload.subarray(0, cut), small.length);
+    for (const count of [0, small.length - 1, small.length + 1]) compare(payload, count);
+    for (let at = 0; at < payload.length; at++) {
+      for (const byte of [0x00, 0x0e, 0x7f, 0x80, 0xff, payload[at] ^ 0x10, payload[at] ^ 0x01]) {
+        const bad = Buffer.from(payload);
+        bad[at] = byte;
+        compare(bad, small.length);
+      }
+    }
+    expect(failures).toBeGreaterThan(payload.length); // the damage was real, not all benign
   });
 
   it('round-trips snapshot entries and checksums catch a flipped bit', () => {

@@ -117,6 +117,56 @@ export function decodeRecords(payload: Uint8Array, firstSeq: number, count: numb
   if (!reader.done) throw new CodecError(`payload has bytes after its ${count} records`);
 }
 
+/**
+ * Checks that a batch payload holds exactly `count` well-formed records without making them:
+ * returns normally exactly when decodeRecords would visit all `count` records, and otherwise
+ * throws the CodecError decodeRecords would throw. Recovery checks a batch whole before applying
+ * any of it (a torn batch must not be half applied), then decodes it straight into the engine
+ * with no array of records in between (measured: the array kept ~50k records a batch alive
+ * across young-generation GCs, which then copied them).
+ */
+export function checkRecords(payload: Uint8Array, count: number): void {
+  const reader = new ByteReader(payload);
+  for (let i = 0; i < count; i++) {
+    if (reader.done) throw new CodecError(`payload ends after ${i} of ${count} records`);
+    const tag = reader.u8();
+    reader.skipShortText();
+    switch (tag & 0x0f) {
+      case KIND_CODES.string:
+        reader.skipBytes();
+        reader.skipBytes();
+        if (tag & HAS_EXPIRY) reader.skip(8);
+        break;
+      case KIND_CODES.hash:
+        reader.skipBytes();
+        skipFields(reader);
+        if (tag & HAS_EXPIRY) reader.skip(8);
+        break;
+      case KIND_CODES.hdel:
+        reader.skipBytes();
+        skipFields(reader);
+        break;
+      case KIND_CODES.ttl:
+        reader.skipBytes();
+        if (tag & HAS_EXPIRY) reader.skip(8);
+        break;
+      case KIND_CODES.del:
+        reader.skipBytes();
+        break;
+      case KIND_CODES.flush:
+        break;
+      default:
+        throw new CodecError(`unknown record tag ${tag} at byte ${reader.pos - 1}`);
+    }
+  }
+  if (!reader.done) throw new CodecError(`payload has bytes after its ${count} records`);
+}
+
+function skipFields(reader: ByteReader): void {
+  const n = reader.varint();
+  for (let i = 0; i < n; i++) reader.skipBytes();
+}
+
 /** Convenience for tests and tools: the records of a payload as an array. */
 export function decodeRecordList(payload: Uint8Array, firstSeq: number, count: number): MutationRecord[] {
   const out: MutationRecord[] = [];

@@ -84,6 +84,40 @@ describe('event log', () => {
     await p.close();
   });
 
+  it('everysec: once the writer falls behind by more than the backlog limit, writes wait for their commit', async () => {
+    const engine = new ModelEngine();
+    const p = await Persistence.open(engine, { dbPath: tmp.db, logger: memoryLogger(), save: [], flushIntervalMs: 10, busyTimeoutMs: 10_000, maxBacklogBytes: 4096 });
+    // Another process holds the write lock: the writer's next commit waits for it (busy timeout),
+    // so sealed batches pile up on the main thread.
+    const locker = new Database(tmp.db, { timeout: 0 });
+    locker.prepare('BEGIN IMMEDIATE').run();
+    const value = 'v'.repeat(100);
+    let seq = 0;
+    for (let i = 0; i < 20 && p.info().mnemo_log_backlogged === 0; i++) {
+      for (let j = 0; j < 10; j++) seq = engine.set(`k${i}:${j}`, value);
+      await new Promise((resolve) => setTimeout(resolve, 15)); // a flush seals each group
+    }
+    expect(p.info().mnemo_log_backlogged).toBe(1);
+    expect(p.isDurable(seq)).toBe(false);
+    const last = engine.set('last', '1');
+    let acknowledged = false;
+    const waiting = p.waitFor(last).then(() => (acknowledged = true));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(acknowledged).toBe(false); // held back: the writer is stuck behind the lock
+
+    locker.prepare('COMMIT').run();
+    locker.close();
+    await waiting;
+    expect(Number(p.info().mnemo_durable_seq)).toBeGreaterThanOrEqual(last);
+    expect(p.info().mnemo_log_backlogged).toBe(0);
+    expect(p.isDurable(engine.set('after', '2'))).toBe(true); // immediate acknowledgements again
+    await p.close();
+    const again = new ModelEngine();
+    const q = await Persistence.open(again, { dbPath: tmp.db, logger: memoryLogger(), save: [] });
+    expect(again.dump()).toEqual(engine.dump());
+    await q.close();
+  });
+
   it('CONFIG GET/SET: persistence options, validated with the allowed values', async () => {
     const engine = new ModelEngine();
     const p = await Persistence.open(engine, { dbPath: tmp.db, logger: memoryLogger() });

@@ -14,6 +14,13 @@
 //              so a killed process loses nothing committed) and a WAL checkpoint every second,
 //              which is what fsyncs the WAL in SQLite's WAL+NORMAL mode: an OS crash loses ~1 s.
 //   no:        every flushIntervalMs with synchronous=OFF; the OS decides when bytes hit disk.
+// Backlog limit: under everysec and no, replies do not wait for the writer thread, so a writer
+// that falls behind (a slow disk, a long checkpoint) would let unsent batches grow without bound.
+// Once more than maxBacklogBytes are waiting, writes are acknowledged only when committed, as
+// under always: clients slow down to the disk's pace instead of the server's memory growing.
+// When the backlog is back under half the limit, acknowledgements are immediate again.
+//   everysec, limit 64 MB: 70 MB queued -> a SET's reply waits for its batch's commit
+//                          30 MB queued -> replies at once again
 // A failed commit keeps its batch at the head of the queue (nothing is dropped), flips the log
 // into the MISCONF state (writers refuse writes, readers go on) and retries every retryMs; the
 // first successful retry clears the error.
@@ -57,6 +64,8 @@ export interface EventLogOptions {
   fsyncIntervalMs?: number;
   retryMs?: number;
   maxBatchBytes?: number;
+  /** Bytes waiting for the writer beyond which everysec/no writes wait for their commit. */
+  maxBacklogBytes?: number;
   onEvent?: (event: LogEvent) => void;
 }
 
@@ -67,6 +76,8 @@ export interface EventLogStatus {
   bytes: number;
   pendingRecords: number;
   pendingBytes: number;
+  /** More than maxBacklogBytes wait for the writer: writes are acknowledged only once committed. */
+  backlogged: boolean;
   durableSeq: number;
   commits: number;
   recordsCommitted: number;
@@ -102,6 +113,11 @@ export class EventLog {
   private closed = false;
   private readonly retryMs: number;
   private readonly maxBatchBytes: number;
+  private readonly maxBacklogBytes: number;
+  /** Bytes of sealed batches not yet committed. */
+  private queuedBytes = 0;
+  /** Over the backlog limit: writes wait for their commit whatever the policy. */
+  private backlogged = false;
   private readonly onEvent: (event: LogEvent) => void;
   private readonly stats: { batches: number; bytes: number; commits: number; records: number; lastCommitAt: number; lastFsyncAt: number };
   durableSeq: number;
@@ -117,6 +133,7 @@ export class EventLog {
     this.syncedSeq = options.durableSeq;
     this.retryMs = options.retryMs ?? 1000;
     this.maxBatchBytes = options.maxBatchBytes ?? 8 * 1024 * 1024;
+    this.maxBacklogBytes = options.maxBacklogBytes ?? 64 * 1024 * 1024;
     this.onEvent = options.onEvent ?? (() => undefined);
     this.stats = { batches: options.batches, bytes: options.bytes, commits: 0, records: 0, lastCommitAt: 0, lastFsyncAt: 0 };
     this.flushTimer = setInterval(() => {
@@ -164,7 +181,8 @@ export class EventLog {
 
   /** True when waitFor(seq) would resolve at once (no log, a policy that acks at once, or committed). */
   isDurable(seq: number): boolean {
-    return !this.enabled || this.policy !== 'always' || seq <= this.durableSeq;
+    if (!this.enabled || seq <= this.durableSeq) return true;
+    return this.policy !== 'always' && !this.backlogged;
   }
 
   /** Commits everything buffered so far; resolves once it is committed, rejects on failure. */
@@ -217,7 +235,8 @@ export class EventLog {
       batches: this.stats.batches,
       bytes: this.stats.bytes,
       pendingRecords: this.currentCount + this.queue.reduce((sum, batch) => sum + batch.count, 0),
-      pendingBytes: this.writerBuf.length + this.queue.reduce((sum, batch) => sum + batch.payload.length, 0),
+      pendingBytes: this.writerBuf.length + this.queuedBytes,
+      backlogged: this.backlogged,
       durableSeq: this.durableSeq,
       commits: this.stats.commits,
       recordsCommitted: this.stats.records,
@@ -244,14 +263,17 @@ export class EventLog {
   private seal(): void {
     if (this.currentCount === 0) return;
     if (this.unsyncedSince === 0) this.unsyncedSince = this.now();
+    const payload = this.writerBuf.finish();
     this.queue.push({
       firstSeq: this.currentFirst,
       lastSeq: this.currentFirst + this.currentCount - 1,
       count: this.currentCount,
-      payload: this.writerBuf.finish(),
+      payload,
       createdAt: this.now(),
     });
     this.currentCount = 0;
+    this.queuedBytes += payload.length;
+    if (this.queuedBytes > this.maxBacklogBytes) this.backlogged = true;
   }
 
   private sealAndKick(): void {
@@ -276,6 +298,8 @@ export class EventLog {
   private committed(batch: SealedBatch, bytes: number, at: number): void {
     this.inFlight = false;
     this.queue.shift();
+    this.queuedBytes -= batch.payload.length;
+    if (this.backlogged && this.queuedBytes < this.maxBacklogBytes / 2) this.backlogged = false;
     this.durableSeq = batch.lastSeq;
     this.stats.batches++;
     this.stats.bytes += bytes;

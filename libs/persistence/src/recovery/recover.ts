@@ -16,10 +16,11 @@
 
 import type { PrismaClient } from '@prisma/client';
 import { checksum, inflatePayload } from '../codec/byte-buffer';
-import { decodeEntries, decodeRecords } from '../codec/record-codec';
+import { checkRecords, decodeEntries, decodeRecords } from '../codec/record-codec';
 import type { PersistedEngine, PersistenceLogger } from '../engine-port';
 import { StoreError } from '../store/store-errors';
 import { Replayer } from './replay';
+import { READ_PAGE as PAGE, readBatches, readChunks } from './stored-rows';
 
 export const REPAIR_HINT = 'run `npm run mnemo -- repair-log --db <file>` to back the file up and truncate the log at the last good batch';
 
@@ -61,59 +62,6 @@ export interface RecoveryReport {
   truncatedBatchId: number | null;
   discardedSnapshots: number;
   durationMs: number;
-}
-
-/** Rows per read query during recovery. */
-export const READ_PAGE = 64;
-const PAGE = READ_PAGE;
-
-export interface StoredBatch {
-  id: number;
-  firstSeq: number;
-  lastSeq: number;
-  count: number;
-  checksum: number;
-  payload: Buffer;
-}
-
-export interface StoredChunk {
-  idx: number;
-  count: number;
-  checksum: number;
-  payload: Buffer;
-}
-
-// Payloads are read as hex(payload) through $queryRaw: measured here, Prisma returns an 8 MB BLOB
-// column in ~1,050 ms (bytes cross its driver-adapter boundary one number at a time) but the same
-// bytes as hex text in ~65 ms. Recovery of 1M keys + 1M records depends on it.
-
-/** Up to PAGE log batches with last_seq > afterSeq and first_seq > afterFirst, by first_seq. */
-export async function readBatches(prisma: PrismaClient, afterSeq: number, afterFirst: number): Promise<StoredBatch[]> {
-  const rows = await prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(
-    'SELECT id, first_seq, last_seq, count, checksum, hex(payload) AS hex FROM log_batch WHERE last_seq > ? AND first_seq > ? ORDER BY first_seq LIMIT ?',
-    afterSeq,
-    afterFirst,
-    PAGE,
-  );
-  return rows.map((row) => ({
-    id: Number(row.id),
-    firstSeq: Number(row.first_seq),
-    lastSeq: Number(row.last_seq),
-    count: Number(row.count),
-    checksum: Number(row.checksum),
-    payload: Buffer.from(String(row.hex), 'hex'),
-  }));
-}
-
-/** Up to PAGE chunks of a snapshot with idx >= fromIdx, by idx. */
-export async function readChunks(prisma: PrismaClient, snapshotId: number, fromIdx: number): Promise<StoredChunk[]> {
-  const rows = await prisma.$queryRawUnsafe<Array<Record<string, unknown>>>(
-    'SELECT idx, count, checksum, hex(payload) AS hex FROM snapshot_chunk WHERE snapshot_id = ? AND idx >= ? ORDER BY idx LIMIT ?',
-    snapshotId,
-    fromIdx,
-    PAGE,
-  );
-  return rows.map((row) => ({ idx: Number(row.idx), count: Number(row.count), checksum: Number(row.checksum), payload: Buffer.from(String(row.hex), 'hex') }));
 }
 
 /**
@@ -205,13 +153,13 @@ export async function recover(prisma: PrismaClient, engine: PersistedEngine, opt
         }
         logger.warn(`the log starts at seq ${firstSeq} but the snapshot ends at seq ${startSeq}: appendonly was off meanwhile; replaying what was logged`);
       }
-      const payload = batch.payload;
       let damage: string | null = null;
-      if (checksum(payload) !== batch.checksum || lastSeq - firstSeq + 1 !== batch.count) damage = 'fails its checksum';
-      const records: Parameters<Replayer['apply']>[0][] = [];
-      if (!damage) {
+      let encoded: Buffer | null = null;
+      if (checksum(batch.payload) !== batch.checksum || lastSeq - firstSeq + 1 !== batch.count) damage = 'fails its checksum';
+      else {
         try {
-          decodeRecords(inflatePayload(payload), firstSeq, batch.count, (record) => records.push(record));
+          encoded = inflatePayload(batch.payload);
+          checkRecords(encoded, batch.count); // the whole batch, before any of it is applied
         } catch (error) {
           damage = `does not decode (${(error as Error).message})`;
         }
@@ -227,11 +175,15 @@ export async function recover(prisma: PrismaClient, engine: PersistedEngine, opt
         truncatedBatchId = batch.id;
         break;
       }
-      for (const record of records) {
-        if (record.seq < expected) continue;
+      // checkRecords passed, so this decodes every record; those the snapshot covers are skipped.
+      const from = expected;
+      let applied = 0;
+      decodeRecords(encoded as Buffer, firstSeq, batch.count, (record) => {
+        if (record.seq < from) return;
         replayer.apply(record);
-        progress.recordsReplayed++;
-      }
+        applied++;
+      });
+      progress.recordsReplayed += applied;
       expected = Math.max(expected, lastSeq + 1);
       previous = { id: batch.id, lastSeq };
       progress.batchesReplayed++;

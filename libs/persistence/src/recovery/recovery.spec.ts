@@ -3,12 +3,13 @@
 
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
+import { crc32, deflateRawSync } from 'node:zlib';
 import { ModelEngine } from '../test-support/model-engine';
 import { memoryLogger, tempDir } from '../test-support/temp-db';
 import { Persistence, type PersistenceOptions } from '../persistence';
 import { repairLog } from './repair-log';
-import { decodeRecordList } from '../codec/record-codec';
-import { inflatePayload } from '../codec/byte-buffer';
+import { decodeRecordList, encodeRecord } from '../codec/record-codec';
+import { ByteWriter, inflatePayload } from '../codec/byte-buffer';
 import { Replayer } from './replay';
 
 jest.setTimeout(30_000);
@@ -158,6 +159,33 @@ describe('recovery', () => {
     const r = await open(third);
     expect(third.get('next')).toBe('1');
     await r.close();
+  });
+
+  it('a last batch with a good checksum but one record short is skipped whole, none of it applied', async () => {
+    const engine = new ModelEngine();
+    const p = await open(engine);
+    await writeBatches(p, engine, 2, 10);
+    for (let i = 0; i < 10; i++) engine.set(`r0:${i}`, `changed.${i}`); // third batch overwrites the first's keys
+    await p.close();
+    const last = batches()[2];
+    // Re-encode it one record short, deflated and checksummed as the writer would: it inflates
+    // and passes its checksum, so only decoding the whole batch can tell.
+    const records = decodeRecordList(inflatePayload(last.payload), last.first_seq, last.count);
+    const writer = new ByteWriter();
+    for (const record of records.slice(0, -1)) encodeRecord(writer, record);
+    const short = deflateRawSync(writer.finish());
+    exec('UPDATE log_batch SET payload = ?, checksum = ? WHERE id = ?', short, crc32(short) | 0, last.id);
+    await expect(open(new ModelEngine(), { aofLoadTruncated: false })).rejects.toMatchObject({
+      code: 'LOG_TRUNCATED',
+      message: expect.stringMatching(new RegExp(`last log batch #${last.id} \\(seq 21..30\\) is torn \\(does not decode \\(payload ends after 9 of 10 records\\)\\)`)),
+    });
+    const again = new ModelEngine();
+    const q = await open(again);
+    expect(again.get('r0:0')).toBe('v0.0'); // not 'changed.0': nothing of the torn batch was applied
+    expect(again.get('r1:9')).toBe('v1.9');
+    expect(again.lastSeq).toBe(20);
+    expect(q.recovery).toMatchObject({ truncatedBatchId: last.id, recordsReplayed: 20, batchesReplayed: 2 });
+    await q.close();
   });
 
   it('a corrupt batch in the middle refuses start naming it; repair-log backs up and truncates', async () => {

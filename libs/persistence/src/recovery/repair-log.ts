@@ -8,7 +8,7 @@ import type { PersistenceLogger } from '../engine-port';
 import { DbLock } from '../store/db-lock';
 import { openStore } from '../store/open-store';
 import { StoreError } from '../store/store-errors';
-import { READ_PAGE, readBatches, readChunks, type StoredChunk } from './recover';
+import { READ_PAGE, readBatches, readChunks, type StoredChunk } from './stored-rows';
 
 export interface RepairOptions {
   dbPath: string;

@@ -1,9 +1,10 @@
-// Payload format across builds: files from before compression, from compressing builds that
-// still stamped schema 1, and the refusal of an old build's file mix.
+// Payload format across builds: files of the builds that stamped schema 1 (payloads already
+// deflated) open and are restamped; stamps no build wrote are refused.
 
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
-import { crc32, inflateRawSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import { inflateRawSync } from 'node:zlib';
 import { ModelEngine } from '../test-support/model-engine';
 import { memoryLogger, tempDir } from '../test-support/temp-db';
 import { Persistence, type PersistenceOptions } from '../persistence';
@@ -54,44 +55,7 @@ describe('payload format of the file', () => {
     return row.value;
   }
 
-  it('a file written before payloads were compressed opens with its exact state (no "snapshot is damaged")', async () => {
-    const engine = await writeFile();
-    // Rewrite the file as the builds before compression wrote it: encoded bytes stored as they
-    // are, the checksum over them, schema_version 1. Those builds and the compressing ones
-    // shared the server bundle's path, so a restart could meet such a file.
-    const db = new Database(tmp.db);
-    const all = rows(db);
-    expect(all.filter((row) => row.table === 'snapshot_chunk').length).toBeGreaterThan(1);
-    expect(all.filter((row) => row.table === 'log_batch').length).toBeGreaterThan(0);
-    db.transaction(() => {
-      for (const row of all) {
-        const raw = inflateRawSync(row.payload);
-        db.prepare(`UPDATE ${row.table} SET payload = ?, checksum = ? WHERE rowid = ?`).run(raw, crc32(raw) | 0, row.rowid);
-        if (row.table === 'log_batch') db.prepare('UPDATE log_batch SET bytes = ? WHERE rowid = ?').run(raw.length, row.rowid);
-      }
-      db.prepare("UPDATE meta SET value = '1' WHERE key = 'schema_version'").run();
-    })();
-    db.close();
-
-    const again = new ModelEngine();
-    const logger = memoryLogger();
-    const q = await open(again, { logger });
-    expect(logger.lines).toContainEqual(expect.stringMatching(/upgraded .* to schema 2: [1-9]\d* payloads compressed, 0 already compressed, 0 unreadable/));
-    expect(q.recovery.snapshotId).not.toBeNull();
-    expect(again.dump()).toEqual(engine.dump());
-    expect(again.lastSeq).toBe(engine.lastSeq);
-    await q.close();
-    // Upgraded in place: every payload is compressed and checksummed again, version stamped.
-    expect(schemaVersion()).toBe(String(SCHEMA_VERSION));
-    const check = new Database(tmp.db, { readonly: true });
-    for (const row of rows(check)) {
-      expect(crc32(row.payload) | 0).toBe(row.checksum);
-      expect(() => inflateRawSync(row.payload)).not.toThrow();
-    }
-    check.close();
-  });
-
-  it('a schema-1 file whose payloads are already compressed opens untouched', async () => {
+  it('a schema-1 file (payloads deflated, as every build wrote them) opens exact, rows untouched, restamped', async () => {
     const engine = await writeFile();
     const db = new Database(tmp.db);
     db.prepare("UPDATE meta SET value = '1' WHERE key = 'schema_version'").run();
@@ -100,7 +64,9 @@ describe('payload format of the file', () => {
     const again = new ModelEngine();
     const logger = memoryLogger();
     const q = await open(again, { logger });
-    expect(logger.lines).toContainEqual(expect.stringMatching(/upgraded .* to schema 2: 0 payloads compressed, [1-9]\d* already compressed, 0 unreadable/));
+    expect(logger.lines).toContainEqual(expect.stringMatching(/upgraded .* from schema 1 to 2$/));
+    expect(q.recovery.snapshotId).not.toBeNull();
+    expect(q.recovery.batchesReplayed).toBeGreaterThan(0);
     expect(again.dump()).toEqual(engine.dump());
     await q.close();
     const check = new Database(tmp.db, { readonly: true });
@@ -109,6 +75,21 @@ describe('payload format of the file', () => {
     // Recovery and shutdown may add or compact log rows; every row that was there is byte-identical.
     for (const row of before) if (after.some((other) => other[0] === row[0] && other[1] === row[1])) expect(after).toContainEqual(row);
     expect(schemaVersion()).toBe(String(SCHEMA_VERSION));
+    const reread = new Database(tmp.db, { readonly: true });
+    for (const row of rows(reread)) expect(() => inflateRawSync(row.payload)).not.toThrow();
+    reread.close();
+  });
+
+  it('a file stamped with a schema version no build wrote (0) is refused and left byte for byte', async () => {
+    await writeFile();
+    const db = new Database(tmp.db);
+    db.prepare("UPDATE meta SET value = '0' WHERE key = 'schema_version'").run();
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+    const before = readFileSync(tmp.db);
+    await expect(open(new ModelEngine())).rejects.toMatchObject({ code: 'NOT_MNEMO', message: expect.stringMatching(/schema version 0, which no Mnemo build wrote/) });
+    expect(readFileSync(tmp.db).equals(before)).toBe(true);
+    expect(schemaVersion()).toBe('0');
   });
 
   it('a damaged row in a schema-1 file is left as it is and still refused by name', async () => {

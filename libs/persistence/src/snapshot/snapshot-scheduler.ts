@@ -1,0 +1,198 @@
+// When snapshots run: SAVE, BGSAVE and BGREWRITEAOF requests, a rewrite scheduled behind a
+// running snapshot, save points and auto-rewrite (Redis's serverCron), and the outcome counters
+// INFO persistence reports.
+
+import { MnemoError } from '@mnemo/engine';
+import type { PersistenceSettings } from '../config';
+import type { PersistedEngine, PersistenceLogger } from '../engine-port';
+import type { EventLog } from '../log/event-log';
+import type { PersistenceEvent } from '../persistence-events';
+import { SnapshotAborted, type Snapshotter, type SnapshotKind, type SnapshotResult } from './snapshotter';
+
+/** Redis waits this long before retrying a failed automatic BGSAVE. */
+const BGSAVE_RETRY_DELAY_MS = 5000;
+
+/** The running snapshot, if any, and what the last ones did (read by INFO persistence). */
+export interface SnapshotState {
+  running: { kind: SnapshotKind; startedAt: number; promise: Promise<SnapshotResult> } | null;
+  rewriteScheduled: boolean;
+  lastStatus: 'ok' | 'err';
+  lastError: string | null;
+  lastFailedAt: number;
+  lastSaveAt: number;
+  lastStartSeq: number;
+  lastDurationMs: number;
+  lastKeys: number;
+  lastBytes: number;
+  saves: number;
+  rewrites: number;
+  lastRewriteStatus: 'ok' | 'err';
+  lastRewriteDurationMs: number;
+  /** Log size right after the last snapshot (or recovery): auto-rewrite measures growth from it. */
+  aofBaseSize: number;
+}
+
+export interface SnapshotSchedulerDeps {
+  engine: Pick<PersistedEngine, 'lastSeq'>;
+  /** The event log: told what a snapshot compacted, asked its size (auto-rewrite). */
+  log: Pick<EventLog, 'noteCompaction'> & { status(): { bytes: number } };
+  snapshotter: Pick<Snapshotter, 'run' | 'abort'>;
+  now: () => number;
+  logger: PersistenceLogger;
+  /** The current settings (CONFIG SET may change them between calls). */
+  settings: () => PersistenceSettings;
+  /** True once shutdown has begun: no scheduled or automatic snapshot starts then. */
+  closing: () => boolean;
+  emit: (event: PersistenceEvent) => void;
+}
+
+export class SnapshotScheduler {
+  readonly state: SnapshotState;
+
+  /** `lastSaveAt`, `lastStartSeq`, `aofBaseSize`: what recovery found in the file. */
+  constructor(
+    private readonly deps: SnapshotSchedulerDeps,
+    initial: { lastSaveAt: number; lastStartSeq: number; aofBaseSize: number },
+  ) {
+    this.state = {
+      running: null,
+      rewriteScheduled: false,
+      lastStatus: 'ok',
+      lastError: null,
+      lastFailedAt: 0,
+      lastSaveAt: initial.lastSaveAt,
+      lastStartSeq: initial.lastStartSeq,
+      lastDurationMs: 0,
+      lastKeys: 0,
+      lastBytes: 0,
+      saves: 0,
+      rewrites: 0,
+      lastRewriteStatus: 'ok',
+      lastRewriteDurationMs: 0,
+      aofBaseSize: initial.aofBaseSize,
+    };
+  }
+
+  /** SAVE: a point-in-time snapshot taken in one turn; rejects 'ERR ...' if one is running. */
+  async save(): Promise<void> {
+    if (this.state.running) throw new MnemoError('ERR', 'Background save already in progress');
+    await this.run('save', true);
+  }
+
+  /** BGSAVE: starts a fuzzy snapshot; resolves with Redis's reply text once it has started. */
+  async bgsave(): Promise<string> {
+    if (this.state.running) throw new MnemoError('ERR', 'Background save already in progress');
+    void this.run('bgsave', false).catch(() => undefined);
+    return 'Background saving started';
+  }
+
+  /** BGREWRITEAOF: a snapshot that drops the log it covers; scheduled if a snapshot is running. */
+  async rewrite(): Promise<string> {
+    if (this.state.running?.kind === 'rewrite') throw new MnemoError('ERR', 'Background append only file rewriting already in progress');
+    if (this.state.running) {
+      this.state.rewriteScheduled = true;
+      return 'Background append only file rewriting scheduled';
+    }
+    void this.run('rewrite', false).catch(() => undefined);
+    return 'Background append only file rewriting started';
+  }
+
+  /** Waits for the running snapshot, if any (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.state.running) await this.state.running.promise.catch(() => undefined);
+  }
+
+  /** Aborts a running BGSAVE/rewrite (shutdown) and waits until it has stopped. */
+  async abort(): Promise<void> {
+    if (!this.state.running) return;
+    this.deps.snapshotter.abort();
+    await this.idle();
+  }
+
+  /**
+   * Runs one snapshot of `kind` (blocking: in one turn) and books its outcome: the counters,
+   * the log's compaction, the events, then a rewrite scheduled behind it. Resolves with the
+   * result or rejects with the snapshot's error (SnapshotAborted when aborted).
+   */
+  run(kind: SnapshotKind, blocking: boolean): Promise<SnapshotResult> {
+    const { deps, state } = this;
+    const startedAt = deps.now();
+    deps.emit({ type: 'snapshot-started', kind, at: startedAt });
+    const promise = deps.snapshotter.run(kind, blocking).then(
+      (result) => {
+        state.running = null;
+        state.lastStatus = 'ok';
+        state.lastError = null;
+        state.lastSaveAt = startedAt + result.durationMs;
+        state.lastStartSeq = result.startSeq;
+        state.lastDurationMs = result.durationMs;
+        state.lastKeys = result.keys;
+        state.lastBytes = result.bytes;
+        state.saves++;
+        if (kind === 'rewrite') {
+          state.rewrites++;
+          state.lastRewriteStatus = 'ok';
+          state.lastRewriteDurationMs = result.durationMs;
+        }
+        deps.log.noteCompaction(result.droppedBatches, result.droppedBytes);
+        state.aofBaseSize = deps.log.status().bytes;
+        deps.logger.log(`${kind} snapshot #${result.snapshotId}: ${result.keys} keys, ${result.bytes} bytes in ${result.durationMs} ms; dropped ${result.droppedBatches} log batches`);
+        deps.emit({ type: 'snapshot-finished', kind, result });
+        this.runScheduledRewrite();
+        return result;
+      },
+      (error: Error) => {
+        state.running = null;
+        if (!(error instanceof SnapshotAborted)) {
+          state.lastStatus = 'err';
+          state.lastError = error.message;
+          state.lastFailedAt = deps.now();
+          if (kind === 'rewrite') state.lastRewriteStatus = 'err';
+          deps.logger.error(`${kind} failed: ${error.message}`);
+        }
+        deps.emit({ type: 'snapshot-failed', kind, error: error.message });
+        this.runScheduledRewrite();
+        throw error;
+      },
+    );
+    state.running = { kind, startedAt, promise };
+    return promise;
+  }
+
+  private runScheduledRewrite(): void {
+    if (!this.state.rewriteScheduled || this.deps.closing()) return;
+    this.state.rewriteScheduled = false;
+    void this.run('rewrite', false).catch(() => undefined);
+  }
+
+  /**
+   * Save points and auto-rewrite (Redis's serverCron), called every cronMs: starts a BGSAVE when
+   * a save point is due, else a rewrite when the log grew auto-aof-rewrite-percentage over its
+   * base and is past auto-aof-rewrite-min-size. Nothing while a snapshot runs or shutdown has
+   * begun, and nothing automatic within 5 s of a failed one.
+   */
+  tick(): void {
+    const { deps, state } = this;
+    if (state.running || deps.closing()) return;
+    const settings = deps.settings();
+    const now = deps.now();
+    const changes = deps.engine.lastSeq - state.lastStartSeq;
+    const retryOk = state.lastStatus === 'ok' || now - state.lastFailedAt > BGSAVE_RETRY_DELAY_MS;
+    const due = settings.save.find((point) => changes >= point.changes && now - state.lastSaveAt >= point.seconds * 1000);
+    if (due && changes > 0 && retryOk) {
+      deps.logger.log(`${due.changes} changes in ${due.seconds} seconds. Saving...`);
+      void this.run('auto', false).catch(() => undefined);
+      return;
+    }
+    const { autoAofRewritePercentage: pct, autoAofRewriteMinSize: minSize } = settings;
+    const size = deps.log.status().bytes;
+    if (settings.appendonly && pct > 0 && size > minSize && retryOk) {
+      const base = state.aofBaseSize || 1;
+      const growth = ((size - base) * 100) / base;
+      if (growth >= pct) {
+        deps.logger.log(`starting automatic rewrite: log grew ${Math.round(growth)}% over ${base} bytes`);
+        void this.run('rewrite', false).catch(() => undefined);
+      }
+    }
+  }
+}
