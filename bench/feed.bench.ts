@@ -30,6 +30,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { Socket as ServerSocket } from 'socket.io';
 import { io, Socket } from 'socket.io-client';
 import { bytesFromText } from '@mnemo/engine';
 import { ADMIN_NAMESPACE, AdminCommand, AdminStream } from '@mnemo/contracts';
@@ -137,6 +138,9 @@ interface SetupResult {
   medianSubscribed: number;
   /** Median over rounds of (none - subscribed) / none, in %, of SET per main-thread CPU-second. */
   costPct: number;
+  /** Median cost of the gateway's listener and feed with `count` subscribers but no socket traffic, in %. */
+  writePathCostPct: number;
+  writePathPairs: number;
   /** CPU time in the gateway's timers / main-thread CPU time, subscribed rounds, in %. */
   gatewayTimersPct: number;
   /** The same with the timers' wall time (counts waiting for a core too): an upper bound. */
@@ -187,11 +191,11 @@ async function runSetup(setup: string, env: Record<string, string>, rounds: numb
    * SETs per CPU-second of the main thread (and per wall-second) over `seconds` of main-thread
    * CPU time, yielding to the event loop every CHUNK writes so the feed's timers run.
    */
-  async function measure(): Promise<{ cpu: number; wall: number }> {
+  async function measure(cpuSeconds = seconds): Promise<{ cpu: number; wall: number }> {
     const wallStart = process.hrtime.bigint();
     const cpuStart = mainThreadCpuNs();
     let ops = 0;
-    while (mainThreadCpuNs() - cpuStart < seconds * 1e9) {
+    while (mainThreadCpuNs() - cpuStart < cpuSeconds * 1e9) {
       for (let i = 0; i < CHUNK; i++) {
         engine.set(keys[next], value);
         next = next + 1 === KEYS ? 0 : next + 1;
@@ -199,9 +203,9 @@ async function runSetup(setup: string, env: Record<string, string>, rounds: numb
       ops += CHUNK;
       await yieldToLoop();
     }
-    const cpuSeconds = (mainThreadCpuNs() - cpuStart) / 1e9;
+    const usedSeconds = (mainThreadCpuNs() - cpuStart) / 1e9;
     const wallSeconds = Number(process.hrtime.bigint() - wallStart) / 1e9;
-    return { cpu: ops / cpuSeconds, wall: ops / wallSeconds };
+    return { cpu: ops / usedSeconds, wall: ops / wallSeconds };
   }
 
   const dashboards = new Dashboards(server.httpUrl, count);
@@ -250,6 +254,7 @@ async function runSetup(setup: string, env: Record<string, string>, rounds: numb
   }
   const elapsedSeconds = (Date.now() - started) / 1000;
   dashboards.stop();
+  const writePath = await writePathCost(streams, measure, count, rounds * 4);
   await server.close();
   rmSync(dir, { recursive: true, force: true });
   return {
@@ -259,6 +264,8 @@ async function runSetup(setup: string, env: Record<string, string>, rounds: numb
     medianNone: median(none),
     medianSubscribed: median(subscribed),
     costPct: median(costs),
+    writePathCostPct: writePath.costPct,
+    writePathPairs: writePath.pairs,
     gatewayTimersPct: (subscribedTimerNs / subscribedCpuNs) * 100,
     gatewayTimersWallPct: (subscribedTimerWallNs / subscribedCpuNs) * 100,
     wallNone,
@@ -269,6 +276,42 @@ async function runSetup(setup: string, env: Record<string, string>, rounds: numb
     changesPerDashboardPerSec: (received.changes / count / elapsedSeconds) * 2,
     changesDroppedPerSec: (received.dropped / count / elapsedSeconds) * 2,
   };
+}
+
+/**
+ * The feed's cost on the write path alone, measured without the dashboards process: its CPU use
+ * on the other core slows this thread through shared caches and the hypervisor, which this
+ * machine cannot separate from the feed's own work. Stand-in sockets (whose emits go nowhere)
+ * are welcomed and subscribed to "*" exactly as real ones, so the engine listener, the ring,
+ * the flush timer's coalescing and sampling all run; socket.io's encoding and writes are what
+ * the gateway timers' CPU share covers, so the two figures together bound the feed's cost.
+ * Slices of 0.25 CPU-seconds alternate the two states; the cost is the median over pairs.
+ */
+async function writePathCost(
+  streams: AdminStreamsService,
+  measure: (seconds: number) => Promise<{ cpu: number }>,
+  count: number,
+  pairs: number,
+): Promise<{ costPct: number; pairs: number }> {
+  const sockets = Array.from({ length: count }, (_, i) => ({ id: `bench-${i}`, conn: { on: () => undefined }, emit: () => true }) as unknown as ServerSocket);
+  const costs: number[] = [];
+  for (let pair = 0; pair < pairs; pair++) {
+    const order = pair % 2 === 0 ? ['none', 'subscribed'] : ['subscribed', 'none'];
+    const measured: Record<string, number> = {};
+    for (const state of order) {
+      if (state === 'subscribed') {
+        for (const socket of sockets) {
+          streams.welcome(socket);
+          streams.subscribe(socket, '*');
+        }
+      }
+      global.gc?.();
+      measured[state] = (await measure(0.25)).cpu;
+      if (state === 'subscribed') for (const socket of sockets) streams.forget(socket);
+    }
+    costs.push(((measured['none'] - measured['subscribed']) / measured['none']) * 100);
+  }
+  return { costPct: median(costs), pairs };
 }
 
 async function main(): Promise<void> {
@@ -286,6 +329,7 @@ async function main(): Promise<void> {
       'SET/CPU-s, none': Math.round(r.medianNone),
       [`SET/CPU-s, ${count} on "*"`]: Math.round(r.medianSubscribed),
       'cost (median of pairs)': `${r.costPct.toFixed(2)} %`,
+      'write path, no sockets': `${r.writePathCostPct.toFixed(2)} %`,
       'gateway timers, CPU (wall)': `${r.gatewayTimersPct.toFixed(2)} % (${r.gatewayTimersWallPct.toFixed(2)} %)`,
       'SET/wall-s, none / subscribed': `${Math.round(r.medianWallNone)} / ${Math.round(r.medianWallSubscribed)}`,
       'changes/s per dashboard': Math.round(r.changesPerDashboardPerSec),
