@@ -2,10 +2,11 @@
 // vs the real heap, and active expiry under continuous expiries. Run: npm run bench:engine
 // (bundled by bench/run.mjs and run with --expose-gc). Prints a table, writes
 // bench/results/engine.json. Every ratio is against a peer measured in the same run.
-import { writeFileSync } from 'node:fs';
+import { openSync, readSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { GCProfiler } from 'node:v8';
 import { LRUCache } from 'lru-cache';
 import { Engine, ManualClock, type EvictionPolicy, type MutationRecord } from '@mnemo/engine';
 import { seededRandom } from '../libs/engine/src/test-support';
@@ -44,10 +45,16 @@ function throughput(): void {
     idx[i] = Math.floor(r() * N);
   }
 
-  /** cached = true: the host reads Date.now() once per 1000 commands (one event-loop turn). */
-  const runEngine = (cached = false): number => {
+  /**
+   * cached = true: the host reads Date.now() once per 1000 commands (one event-loop turn).
+   * uptimeMs: the engine was created that long before the run (its clock jumps forward after
+   * construction), so LRU stamps are past V8's small-integer range as in a server up > ~9 min.
+   */
+  const runEngine = (cached = false, uptimeMs = 0): number => {
     let cachedNow = Date.now();
-    const engine = new Engine({ clock: cached ? { now: () => cachedNow } : wallClock });
+    let offset = 0;
+    const engine = new Engine({ clock: cached ? { now: () => cachedNow + offset } : wallClock });
+    offset = uptimeMs;
     for (let i = 0; i < N; i++) engine.set(keys[i], values[i & 63]);
     gc();
     const t0 = performance.now();
@@ -96,10 +103,12 @@ function throughput(): void {
   let engineBest = 0;
   let lruBest = 0;
   let cachedBest = 0;
+  let uptimeBest = 0;
   for (let round = 0; round < 3; round++) {
     engineBest = Math.max(engineBest, runEngine());
     lruBest = Math.max(lruBest, runLru());
     cachedBest = Math.max(cachedBest, runEngine(true));
+    uptimeBest = Math.max(uptimeBest, runEngine(true, 600_000));
   }
   results.throughput = {
     keys: N,
@@ -108,6 +117,8 @@ function throughput(): void {
     engineOpsPerSec: Math.round(engineBest),
     lruCacheOpsPerSec: Math.round(lruBest),
     engineCachedClockOpsPerSec: Math.round(cachedBest),
+    engineCachedClockUptime10minOpsPerSec: Math.round(uptimeBest),
+    cachedClockRatio: +(cachedBest / lruBest).toFixed(3),
     ratio: +(engineBest / lruBest).toFixed(3),
     targetOpsPerSec: 3_000_000,
     targetRatio: 0.5,
@@ -286,6 +297,39 @@ function hashMemory(): Record<string, number> {
 
 // ---- 4. Active expiry under continuous expiries ------------------------------------------------
 
+/**
+ * GCs that ran inside one tick: a v8.GCProfiler is started right before the tick and stopped
+ * right after it, and lists every collection in between with its type and cost (perf_hooks 'gc'
+ * entries proved unreliable for this here, the ones inside the slowest ticks were sometimes never
+ * delivered). Starting and stopping it allocates a little, outside the tick.
+ */
+const gcProfiler = new GCProfiler();
+
+/**
+ * The main thread's scheduler counters on Linux (/proc/<pid>/task/<pid>/schedstat: ns on a CPU,
+ * ns runnable but waiting for a CPU). On a shared 2-core machine a tick can be descheduled for
+ * tens of ms while this process's GC helper threads keep running, so process CPU time cannot
+ * tell preemption from work; this can. Null where the file does not exist.
+ */
+const schedBuf = Buffer.alloc(128);
+const schedFd = ((): number | null => {
+  try {
+    return openSync(`/proc/${process.pid}/task/${process.pid}/schedstat`, 'r');
+  } catch (err) {
+    console.warn(`no per-thread schedstat (${(err as Error).message}): preemption not measured`);
+    return null;
+  }
+})();
+function mainThreadSched(out: Float64Array): void {
+  if (schedFd === null) return;
+  const n = readSync(schedFd, schedBuf, 0, schedBuf.length, 0);
+  const text = schedBuf.toString('latin1', 0, n);
+  const sp = text.indexOf(' ');
+  out[0] = Number(text.slice(0, sp)) / 1e6;
+  out[1] = Number(text.slice(sp + 1, text.indexOf(' ', sp + 1))) / 1e6;
+}
+
+
 function activeExpiry(): void {
   const N = quick ? 200_000 : 1_000_000;
   const TTL_MAX = 60_000;
@@ -298,7 +342,12 @@ function activeExpiry(): void {
   const expiry = new Float64Array(capacity);
   const gone = new Uint8Array(capacity);
   let next = 0;
+  // Like the server's event log, keep every record until the "turn" ends (the log's group
+  // commit takes the batch): records then really exist, as they do in production, instead of
+  // being optimised away by V8 when the listener only reads them.
+  const logBuffer: MutationRecord[] = [];
   engine.onMutation((rec: MutationRecord) => {
+    logBuffer.push(rec);
     if (rec.kind !== 'del') return;
     let i = 0;
     for (let c = 4; c < rec.key.length; c++) i = i * 10 + rec.key.charCodeAt(c) - 48;
@@ -319,17 +368,41 @@ function activeExpiry(): void {
   const tickTimes: number[] = [];
   /** Process CPU time per tick: excludes time the OS gave to other processes (shared machine). */
   const cpuTimes: number[] = [];
+  /** ms of GC that ran inside each tick, and the kinds seen (see gcProfiler). */
+  const gcMs = new Float64Array(TICKS);
+  const gcKinds: string[] = new Array<string>(TICKS).fill('');
+  const sched0 = new Float64Array(2);
+  const sched1 = new Float64Array(2);
+  /** Per tick: main-thread ms on a CPU and ms waiting for one (preempted); wall = both + noise. */
+  const onCpu = new Float64Array(TICKS);
+  const preempted = new Float64Array(TICKS);
+  let longestAt = 0;
   for (let t = 0; t < TICKS; t++) {
     clock.advance(100);
     for (let j = 0; j < perTick && next < capacity; j++) add();
+    mainThreadSched(sched0);
+    gcProfiler.start();
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     engine.tick();
-    const dt = performance.now() - t0;
+    const t1 = performance.now();
+    const dt = t1 - t0;
     const c1 = process.cpuUsage(c0);
+    const gcs = gcProfiler.stop()?.statistics ?? [];
+    mainThreadSched(sched1);
+    logBuffer.length = 0;
+    onCpu[t] = sched1[0] - sched0[0];
+    preempted[t] = sched1[1] - sched0[1];
+    for (const g of gcs) {
+      gcMs[t] += g.cost / 1000;
+      gcKinds[t] += (gcKinds[t] === '' ? '' : '+') + g.gcType;
+    }
     tickTimes.push(dt);
     cpuTimes.push((c1.user + c1.system) / 1000);
-    longest = Math.max(longest, dt);
+    if (dt > longest) {
+      longest = dt;
+      longestAt = t;
+    }
     if (t % 5 === 0) {
       const now = clock.now();
       let stale = 0;
@@ -340,6 +413,18 @@ function activeExpiry(): void {
       measured++;
     }
   }
+  const netOfPreemption = Array.from(tickTimes, (dt, t) => dt - preempted[t]).sort((a, b) => a - b);
+  let ticksWithGc = 0;
+  let longestWithGc = 0;
+  const withoutGc: number[] = [];
+  for (let t = 0; t < TICKS; t++) {
+    if (gcMs[t] > 0 || gcKinds[t] !== '') {
+      ticksWithGc++;
+      longestWithGc = Math.max(longestWithGc, tickTimes[t]);
+    } else withoutGc.push(tickTimes[t]);
+  }
+  withoutGc.sort((a, b) => a - b);
+  const longestGcMs = gcMs[longestAt];
   tickTimes.sort((a, b) => a - b);
   cpuTimes.sort((a, b) => a - b);
   results.activeExpiry = {
@@ -356,6 +441,18 @@ function activeExpiry(): void {
     medianTickMs: +tickTimes[Math.floor(tickTimes.length / 2)].toFixed(3),
     longestTickCpuMs: +cpuTimes[cpuTimes.length - 1].toFixed(3),
     p99TickCpuMs: +cpuTimes[Math.floor(cpuTimes.length * 0.99)].toFixed(3),
+    preemptionMeasured: schedFd !== null,
+    longestTickMainThreadOnCpuMs: +onCpu[longestAt].toFixed(3),
+    longestTickMainThreadPreemptedMs: +preempted[longestAt].toFixed(3),
+    longestTickNetOfPreemptionMs: +netOfPreemption[netOfPreemption.length - 1].toFixed(3),
+    p99TickNetOfPreemptionMs: +netOfPreemption[Math.floor(netOfPreemption.length * 0.99)].toFixed(3),
+    ticksWithGcInside: ticksWithGc,
+    longestTickGcMs: +longestGcMs.toFixed(3),
+    longestTickGcKinds: gcKinds[longestAt],
+    longestTickWithGcMs: +longestWithGc.toFixed(3),
+    longestTickWithoutGcMs: withoutGc.length > 0 ? +withoutGc[withoutGc.length - 1].toFixed(3) : 0,
+    p99TickWithoutGcMs: withoutGc.length > 0 ? +withoutGc[Math.floor(withoutGc.length * 0.99)].toFixed(3) : 0,
+    nodeFlags: [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ').trim(),
     target: 'stale <= 10%, longest tick <= 5 ms',
   };
 }
@@ -375,38 +472,53 @@ for (const [name, fn] of sections) {
   console.log(name, JSON.stringify(results[name]));
 }
 
-const rows: Array<[string, string, string]> = [];
-const t = results.throughput as Record<string, number> | undefined;
-if (t) {
-  rows.push(['mixed GET/SET/INCR, engine', `${(t.engineOpsPerSec / 1e6).toFixed(2)} M ops/s`, '>= 3 M ops/s']);
-  rows.push(['same, engine, clock read per 1000 ops', `${(t.engineCachedClockOpsPerSec / 1e6).toFixed(2)} M ops/s`, '']);
-  rows.push(['same mix, lru-cache', `${(t.lruCacheOpsPerSec / 1e6).toFixed(2)} M ops/s`, 'peer']);
-  rows.push(['engine / lru-cache', t.ratio.toFixed(2), '>= 0.5']);
-}
-const e = results.evictionQuality as { exactLruHitRatio: number; hitRatio: Record<string, number>; lruGapPoints: number } | undefined;
-if (e) {
-  rows.push(['hit ratio, exact LRU (lru-cache)', e.exactLruHitRatio.toFixed(4), 'peer']);
-  for (const [p, v] of Object.entries(e.hitRatio)) rows.push([`hit ratio, ${p}`, v.toFixed(4), p === 'allkeys-lru' ? 'within 1 point' : '']);
-  rows.push(['allkeys-lru gap', `${e.lruGapPoints.toFixed(2)} points`, '<= 1']);
-}
-const lc = results.lruAccessCost as Record<string, number> | undefined;
-if (lc) rows.push(['LRU bookkeeping per access', `stamp ${lc.sampledStampNs} ns vs list move ${lc.exactListMoveNs} ns`, 'design input']);
-const m = results.memory as Record<string, number> | undefined;
-if (m) rows.push([`heap growth / usedMemory (${m.keys} keys)`, `${m.ratio.toFixed(3)} (${m.heapBytesPerKey} vs ${m.estimatedBytesPerKey} B/key)`, '0.75..1.25']);
-const mh = results.memoryHashes as Record<string, number> | undefined;
-if (mh) rows.push([`same, ${mh.hashes} hashes x ${mh.fieldsEach} fields`, `${mh.ratio.toFixed(3)} (${mh.heapBytesPerHash} vs ${mh.estimatedBytesPerHash} B/hash)`, 'estimate']);
-const a = results.activeExpiry as Record<string, number> | undefined;
-if (a) {
-  rows.push([`stale fraction, worst (${a.keys} keys)`, `${(a.worstStaleFraction * 100).toFixed(2)}%`, '<= 10%']);
-  rows.push(['longest tick, wall', `${a.longestTickMs.toFixed(2)} ms (p99 ${a.p99TickMs.toFixed(2)}, median ${a.medianTickMs.toFixed(2)})`, '<= 5 ms']);
-  rows.push(['longest tick, process CPU', `${a.longestTickCpuMs.toFixed(2)} ms (p99 ${a.p99TickCpuMs.toFixed(2)})`, '']);
-}
-const w = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length))];
-console.log('\n' + rows.map((r) => `${r[0].padEnd(w[0])}  ${r[1].padEnd(w[1])}  ${r[2]}`).join('\n'));
-results.loadAvgAtEnd = loadavg();
-console.log(`load average at start ${(results.loadAvgAtStart as number[]).map((x) => x.toFixed(1)).join(' ')}, at end ${loadavg().map((x) => x.toFixed(1)).join(' ')} (${cpus().length} CPUs)`);
-if (only === undefined) {
-  const out = path.join(process.cwd(), 'bench', 'results', 'engine.json');
-  writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
-  console.log(`\nwrote ${out}`);
+report();
+
+function report(): void {
+  const rows: Array<[string, string, string]> = [];
+  const t = results.throughput as Record<string, number> | undefined;
+  if (t) {
+    rows.push(['mixed GET/SET/INCR, engine', `${(t.engineOpsPerSec / 1e6).toFixed(2)} M ops/s`, '>= 3 M ops/s']);
+    rows.push(['same, engine, clock read per 1000 ops', `${(t.engineCachedClockOpsPerSec / 1e6).toFixed(2)} M ops/s`, '']);
+    rows.push(['same, clock per 1000 ops, engine up 10 min', `${(t.engineCachedClockUptime10minOpsPerSec / 1e6).toFixed(2)} M ops/s`, '']);
+    rows.push(['same mix, lru-cache', `${(t.lruCacheOpsPerSec / 1e6).toFixed(2)} M ops/s`, 'peer']);
+    rows.push(['engine / lru-cache', t.ratio.toFixed(2), '>= 0.5']);
+    rows.push(['engine (clock per 1000 ops) / lru-cache', t.cachedClockRatio.toFixed(2), '']);
+  }
+  const e = results.evictionQuality as { exactLruHitRatio: number; hitRatio: Record<string, number>; lruGapPoints: number } | undefined;
+  if (e) {
+    rows.push(['hit ratio, exact LRU (lru-cache)', e.exactLruHitRatio.toFixed(4), 'peer']);
+    for (const [p, v] of Object.entries(e.hitRatio)) rows.push([`hit ratio, ${p}`, v.toFixed(4), p === 'allkeys-lru' ? 'within 1 point' : '']);
+    rows.push(['allkeys-lru gap', `${e.lruGapPoints.toFixed(2)} points`, '<= 1']);
+  }
+  const lc = results.lruAccessCost as Record<string, number> | undefined;
+  if (lc) rows.push(['LRU bookkeeping per access', `stamp ${lc.sampledStampNs} ns vs list move ${lc.exactListMoveNs} ns`, 'design input']);
+  const m = results.memory as Record<string, number> | undefined;
+  if (m) rows.push([`heap growth / usedMemory (${m.keys} keys)`, `${m.ratio.toFixed(3)} (${m.heapBytesPerKey} vs ${m.estimatedBytesPerKey} B/key)`, '0.75..1.25']);
+  const mh = results.memoryHashes as Record<string, number> | undefined;
+  if (mh) rows.push([`same, ${mh.hashes} hashes x ${mh.fieldsEach} fields`, `${mh.ratio.toFixed(3)} (${mh.heapBytesPerHash} vs ${mh.estimatedBytesPerHash} B/hash)`, 'estimate']);
+  const a = results.activeExpiry as Record<string, number> | undefined;
+  if (a) {
+    rows.push([`stale fraction, worst (${a.keys} keys)`, `${(a.worstStaleFraction * 100).toFixed(2)}%`, '<= 10%']);
+    rows.push(['longest tick, wall', `${a.longestTickMs.toFixed(2)} ms (p99 ${a.p99TickMs.toFixed(2)}, median ${a.medianTickMs.toFixed(2)})`, '<= 5 ms']);
+    rows.push(['longest tick, process CPU', `${a.longestTickCpuMs.toFixed(2)} ms (p99 ${a.p99TickCpuMs.toFixed(2)})`, '']);
+    if (a.preemptionMeasured) {
+      rows.push(['  of which main thread on CPU / preempted', `${a.longestTickMainThreadOnCpuMs.toFixed(2)} / ${a.longestTickMainThreadPreemptedMs.toFixed(2)} ms`, '']);
+      rows.push(['longest tick net of preemption', `${a.longestTickNetOfPreemptionMs.toFixed(2)} ms (p99 ${a.p99TickNetOfPreemptionMs.toFixed(2)})`, '']);
+    }
+    const kinds = (results.activeExpiry as { longestTickGcKinds: string }).longestTickGcKinds;
+    rows.push(['  of which GC inside it', `${a.longestTickGcMs.toFixed(2)} ms ${kinds === '' ? '(none)' : `(${kinds})`}`, '']);
+    rows.push(['ticks with a GC inside', `${a.ticksWithGcInside} of ${a.ticks} (longest ${a.longestTickWithGcMs.toFixed(2)} ms)`, '']);
+    rows.push(['node flags for these ticks', String(a.nodeFlags) || '(none)', '']);
+    rows.push(['longest tick with no GC inside', `${a.longestTickWithoutGcMs.toFixed(2)} ms (p99 ${a.p99TickWithoutGcMs.toFixed(2)})`, '']);
+  }
+  const w = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length))];
+  console.log('\n' + rows.map((r) => `${r[0].padEnd(w[0])}  ${r[1].padEnd(w[1])}  ${r[2]}`).join('\n'));
+  results.loadAvgAtEnd = loadavg();
+  console.log(`load average at start ${(results.loadAvgAtStart as number[]).map((x) => x.toFixed(1)).join(' ')}, at end ${loadavg().map((x) => x.toFixed(1)).join(' ')} (${cpus().length} CPUs)`);
+  if (only === undefined) {
+    const out = path.join(process.cwd(), 'bench', 'results', 'engine.json');
+    writeFileSync(out, JSON.stringify(results, null, 2) + '\n');
+    console.log(`\nwrote ${out}`);
+  }
 }

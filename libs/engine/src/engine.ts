@@ -59,7 +59,6 @@ export class Engine {
   private readonly table = new Map<string, CommandDef>();
   /** Argv[0] spellings seen so far -> command (saves a toLowerCase per call). */
   private readonly nameCache = new Map<string, CommandDef>();
-  private totalCommands = 0;
   private readonly getDef: CommandDef;
   private readonly setDef: CommandDef;
   private readonly incrbyDef: CommandDef;
@@ -108,9 +107,9 @@ export class Engine {
     return this.table.get(name) as CommandDef;
   }
 
+  /** Counts the call (stats() sums the per-command counts) and reads the clock for it. */
   private begin(def: CommandDef): void {
     def.calls++;
-    this.totalCommands++;
     this.ks.begin(this.clock.now());
   }
 
@@ -161,7 +160,11 @@ export class Engine {
   stats(): EngineStats {
     const ks = this.ks;
     const commandCalls: Record<string, number> = {};
-    for (const def of this.table.values()) if (def.calls > 0) commandCalls[def.spec.name] = def.calls;
+    let totalCommands = 0;
+    for (const def of this.table.values()) {
+      if (def.calls > 0) commandCalls[def.spec.name] = def.calls;
+      totalCommands += def.calls;
+    }
     return {
       keys: ks.map.size,
       keysWithTtl: ks.vol.length,
@@ -174,7 +177,7 @@ export class Engine {
       expiredKeys: ks.expiredKeys,
       evictedKeys: ks.evictedKeys,
       expiredStaleFraction: ks.staleEstimate,
-      totalCommands: this.totalCommands,
+      totalCommands,
       commandCalls,
       lastSeq: ks.records.lastSeq,
     };
@@ -188,7 +191,6 @@ export class Engine {
     ks.expiredKeys = 0;
     ks.evictedKeys = 0;
     ks.peakMemory = ks.usedMemory;
-    this.totalCommands = 0;
     for (const def of this.table.values()) def.calls = 0;
   }
 
@@ -327,7 +329,6 @@ export class Engine {
       ks.silent = false;
     }
     ks.records.lastSeq = record.seq;
-    ks.records.nextSeq = record.seq + 1;
   }
 
   /** Fuzzy snapshot iteration with SCAN's guarantee; cursor '0' starts and ends. No LRU side effects. */
@@ -374,7 +375,6 @@ export class Engine {
   /** Sets the seq of the next record (after recovery: last recovered seq + 1). */
   setNextSeq(seq: number): void {
     if (!Number.isSafeInteger(seq) || seq < 1) throw new MnemoError('ERR', `invalid next seq ${String(seq)}`);
-    this.ks.records.nextSeq = seq;
     this.ks.records.lastSeq = seq - 1;
   }
 }

@@ -25,7 +25,8 @@ export const KEEP_TTL = -1;
  * max(previous + 1, msSinceStart * 4096): it orders accesses exactly (so sampled LRU is not
  * blinded when thousands of accesses share one millisecond, as in a benchmark) while still
  * reading as time for OBJECT IDLETIME (stamp / 4096 = ms) as long as fewer than 4096 accesses
- * happen per ms on average. Doubles hold it exactly for ~70 years of uptime.
+ * happen per ms on average. Doubles hold it exactly for ~70 years of uptime; it passes the
+ * small-integer range after ~524 s, which is why Entry.lru is kept in a double box (entry.ts).
  */
 export const LRU_TICKS_PER_MS = 4096;
 
@@ -99,6 +100,8 @@ export class Keyspace {
 
   /** Starts a command at time `now`: every expiry check of the command uses this snapshot. */
   begin(now: number): void {
+    // Hosts read the clock once per event-loop turn, so most commands see the same time.
+    if (now === this.now) return;
     this.now = now;
     this.lruBase = (now - this.epoch) * LRU_TICKS_PER_MS;
   }
@@ -249,11 +252,12 @@ export class Keyspace {
       if (expiresAt > 0) this.setExpiryRaw(e, expiresAt);
     } else {
       e.value = value;
-      e.hash = null;
-      if (expiresAt !== KEEP_TTL) this.setExpiryRaw(e, expiresAt);
+      if (e.hash !== null) e.hash = null;
+      if (expiresAt !== KEEP_TTL && expiresAt !== e.expiresAt) this.setExpiryRaw(e, expiresAt);
       if (this.trackMode === TRACK_LRM) e.lru = this.lruTick();
     }
-    this.account(e, stringMemory(key.length, value.length));
+    const mem = stringMemory(key.length, value.length);
+    if (mem !== e.mem) this.account(e, mem);
     if (!this.silent) this.records.string(key, value, e.expiresAt, reason);
     return e;
   }

@@ -10,16 +10,17 @@
 //   SET "key:000001" "0123456789"  ->  STRING_ENTRY_OVERHEAD + 10 + 10 bytes
 //   HSET h f1 v1 f2 v2             ->  HASH_ENTRY_OVERHEAD + 1 + 2 * HASH_FIELD_OVERHEAD + 8
 //
-// Calibration (Node 20, x64, no pointer compression): 1M such keys grew the heap by 224 B/key,
-// so the overhead is 224 - 20 = 204. A key with a TTL really costs ~16 B more (its slots in the
-// volatile array and the expiry index); that is not counted, so EXPIRE and PERSIST never change
-// usedMemory and never need room.
+// Calibration (Node 20, x64, no pointer compression): 1M such keys grew the heap by 240 B/key,
+// so the overhead is 240 - 20 = 220 (it was 224 B/key before the LRU stamp got its own 16-byte
+// double box, see entry.ts). A key with a TTL really costs ~16 B more (its slots in the volatile
+// array and the expiry index) plus a 16-byte heap number for its expiry time; that is not
+// counted, so EXPIRE and PERSIST never change usedMemory and never need room.
 //
 // Hash costs are estimated from the same per-object sizes (a JS Map slot is ~3 words with a
 // load factor of 2, plus two string headers per field) rather than measured separately.
 
 /** Fixed bytes per string key (calibrated, see above). */
-export const STRING_ENTRY_OVERHEAD = 204;
+export const STRING_ENTRY_OVERHEAD = 220;
 /** Fixed bytes per hash key: an entry plus an empty Map and the HashValue object. */
 export const HASH_ENTRY_OVERHEAD = STRING_ENTRY_OVERHEAD + 160;
 /** Fixed bytes per hash field: Map slot (~48 B) plus two string headers (~2 x 20 B). */

@@ -7,29 +7,26 @@ import type { MutationListener, MutationRecord } from './mutation';
  * Each method assigns the next seq even when nobody listens (the seq stays gapless and equal to
  * the log's), and only allocates the record object when there is a listener. Listeners are
  * called synchronously, in registration order, and must not throw (a throw would reach the
- * caller of the command after its state change).
+ * caller of the command after its state change). One counter only (the next seq is
+ * lastSeq + 1): every write of the hot path bumps it.
  */
 export class RecordEmitter {
-  nextSeq: number;
   lastSeq: number;
   listeners: MutationListener[] = [];
 
   constructor(firstSeq: number) {
-    this.nextSeq = firstSeq;
     this.lastSeq = firstSeq - 1;
   }
 
   private emit(record: MutationRecord): void {
-    const seq = this.nextSeq++;
-    this.lastSeq = seq;
-    record.seq = seq;
+    record.seq = ++this.lastSeq;
     const listeners = this.listeners;
     for (let i = 0; i < listeners.length; i++) listeners[i](record);
   }
 
   private skip(): boolean {
     if (this.listeners.length > 0) return false;
-    this.lastSeq = this.nextSeq++;
+    this.lastSeq++;
     return true;
   }
 
