@@ -5,7 +5,7 @@
 import { openSync, readSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { GCProfiler } from 'node:v8';
 import { LRUCache } from 'lru-cache';
 import { Engine, ManualClock, type EvictionPolicy, type MutationRecord } from '@mnemo/engine';
@@ -457,22 +457,75 @@ function activeExpiry(): void {
   };
 }
 
-const sections: Array<[string, () => void]> = [
+/**
+ * Single-operation stalls while the keyspace grows to 2M keys and shrinks back to 0: the worst
+ * SET and DEL that no GC overlapped (perf_hooks 'gc' entries), for the engine and for one plain
+ * Map of the same keys (the rehash stalls key-table.ts shards away). GC entries arrive
+ * asynchronously, so the overlap test runs after the loop; a GC the observer missed counts as a
+ * stall, which only makes the figure worse.
+ */
+async function writeStalls(): Promise<void> {
+  const N = quick ? 500_000 : 2_000_000;
+  const keys = Array.from({ length: N }, (_, i) => keyName(i, 7));
+  const gcs: Array<[number, number]> = [];
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcs.push([e.startTime, e.startTime + e.duration]);
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const run = (set: (k: string) => void, del: (k: string) => void): Array<[string, number, number]> => {
+    const slow: Array<[string, number, number]> = [];
+    for (let i = 0; i < N; i++) {
+      const t = performance.now();
+      set(keys[i]);
+      const d = performance.now() - t;
+      if (d > 1) slow.push(['set', t, d]);
+    }
+    for (let i = 0; i < N; i++) {
+      const t = performance.now();
+      del(keys[i]);
+      const d = performance.now() - t;
+      if (d > 1) slow.push(['del', t, d]);
+    }
+    return slow;
+  };
+  const engine = new Engine({ clock: new ManualClock() });
+  const engineSlow = run((k) => engine.set(k, '0123456789'), (k) => engine.del([k]));
+  gc();
+  const map = new Map<string, { v: string }>();
+  const mapSlow = run((k) => map.set(k, { v: '0123456789' }), (k) => map.delete(k));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  observer.disconnect();
+  const worst = (slow: Array<[string, number, number]>, op: string): number =>
+    Math.max(0, ...slow.filter(([o, t, d]) => o === op && !gcs.some(([a, b]) => a < t + d && b > t)).map(([, , d]) => d));
+  results.writeStalls = {
+    keys: N,
+    engineWorstSetMs: +worst(engineSlow, 'set').toFixed(2),
+    engineWorstDelMs: +worst(engineSlow, 'del').toFixed(2),
+    mapWorstSetMs: +worst(mapSlow, 'set').toFixed(2),
+    mapWorstDelMs: +worst(mapSlow, 'del').toFixed(2),
+  };
+}
+
+const sections: Array<[string, () => void | Promise<void>]> = [
   ['memory', memory],
   ['throughput', throughput],
   ['evictionQuality', evictionQuality],
   ['lruAccessCost', lruAccessCost],
   ['activeExpiry', activeExpiry],
+  ['writeStalls', writeStalls],
 ];
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
-for (const [name, fn] of sections) {
-  if (only !== undefined && only !== name) continue;
-  gc();
-  fn();
-  console.log(name, JSON.stringify(results[name]));
+async function main(): Promise<void> {
+  for (const [name, fn] of sections) {
+    if (only !== undefined && only !== name) continue;
+    gc();
+    await fn();
+    console.log(name, JSON.stringify(results[name]));
+  }
+  report();
 }
 
-report();
+void main();
 
 function report(): void {
   const rows: Array<[string, string, string]> = [];
@@ -514,6 +567,11 @@ function report(): void {
   }
   const w = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length))];
   console.log('\n' + rows.map((r) => `${r[0].padEnd(w[0])}  ${r[1].padEnd(w[1])}  ${r[2]}`).join('\n'));
+  const ws = results.writeStalls as { keys: number; engineWorstSetMs: number; engineWorstDelMs: number; mapWorstSetMs: number; mapWorstDelMs: number } | undefined;
+  if (ws) {
+    rows.push([`worst single SET / DEL, no GC, 0 -> ${ws.keys} -> 0 keys`, `${ws.engineWorstSetMs} / ${ws.engineWorstDelMs} ms`, 'design input']);
+    rows.push(['same, one plain Map', `${ws.mapWorstSetMs} / ${ws.mapWorstDelMs} ms`, 'peer']);
+  }
   results.loadAvgAtEnd = loadavg();
   console.log(`load average at start ${(results.loadAvgAtStart as number[]).map((x) => x.toFixed(1)).join(' ')}, at end ${loadavg().map((x) => x.toFixed(1)).join(' ')} (${cpus().length} CPUs)`);
   if (only === undefined) {

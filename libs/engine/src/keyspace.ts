@@ -12,6 +12,7 @@ import { MnemoError, OOM_MESSAGE } from './errors';
 import { Evictor } from './eviction';
 import { ExpiryIndex } from './expiry-index';
 import { lfuAccess, lfuInit } from './lfu';
+import { KeyTable } from './key-table';
 import { hashMemory, stringMemory } from './memory';
 import type { EvictionPolicy } from './options';
 import { RecordEmitter } from './record-emitter';
@@ -51,7 +52,8 @@ export interface KeyspaceConfig {
 }
 
 export class Keyspace {
-  readonly map = new Map<Bytes, Entry>();
+  /** Key -> Entry, sharded so no single write rehashes the whole keyspace (key-table.ts). */
+  readonly map = new KeyTable();
   readonly table = new ScanTable();
   /** Entries with a TTL, dense (swap-remove): active expiry and volatile-* sampling. */
   readonly vol: Entry[] = [];
