@@ -1,8 +1,9 @@
 // RESP listener benchmark: redis-benchmark (SET, GET, INCR; 50 clients; -P 1 and -P 16) against
 // Mnemo and against Redis 7 started here, both with appendonly + appendfsync everysec, then both
 // with appendfsync always; `redis-cli --lru-test` hit ratios at the same maxmemory; and a long
-// fuzz run of the request parser. Runs alternate between the two servers so machine noise hits
-// both. Usage: npm run bench:resp [-- --n 500000 --rounds 2 --lru-seconds 10 --fuzz-seconds 20]
+// fuzz run of the request parser; and the event log's cost at the server (Mnemo everysec vs Mnemo
+// with appendonly no, phase logcost). Neither server takes snapshots (save ""). Runs alternate
+// between the two servers so machine noise hits both. Usage: npm run bench:resp [-- --n 500000 --rounds 2 --lru-seconds 10 --fuzz-seconds 20]
 // Prints a table and writes bench/results/resp.json.
 
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -23,12 +24,12 @@ interface Options {
   'lru-keys': number;
   'fuzz-seconds': number;
   maxmemory: string;
-  /** Comma-separated phases to run: everysec, always, lru, fuzz. */
+  /** Comma-separated phases to run: everysec, always, logcost, lru, fuzz. */
   phases: string;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { n: 500_000, 'always-n': 20_000, rounds: 2, clients: 50, 'lru-seconds': 10, 'lru-keys': 200_000, 'fuzz-seconds': 20, maxmemory: '16mb', phases: 'everysec,always,lru,fuzz' };
+  const options: Options = { n: 500_000, 'always-n': 20_000, rounds: 2, clients: 50, 'lru-seconds': 10, 'lru-keys': 200_000, 'fuzz-seconds': 20, maxmemory: '16mb', phases: 'everysec,always,logcost,lru,fuzz' };
   for (let i = 0; i < argv.length; i += 2) {
     const name = argv[i].replace(/^--/, '') as keyof Options;
     if (!(name in options)) throw new Error(`unknown option ${argv[i]} (use ${Object.keys(options).map((o) => `--${o}`).join(', ')})`);
@@ -90,11 +91,14 @@ async function startServer(name: string, command: string, args: (port: number, d
   };
 }
 
+/** Mnemo with `appendfsync fsync`; fsync 'off' runs it with appendonly no (no event log at all). */
 function startMnemo(fsync: string, extra: string[] = []): Promise<Server> {
-  return startServer('mnemo', process.execPath, (port, dir) => [
+  const log = fsync === 'off' ? ['--appendonly', 'no'] : ['--appendonly', 'yes', '--appendfsync', fsync];
+  return startServer(fsync === 'off' ? 'mnemo-nolog' : 'mnemo', process.execPath, (port, dir) => [
     'dist/apps/server/main.js',
     ...['--resp-port', String(port), '--http-port', '0', '--db', path.join(dir, 'mnemo.db')],
-    ...['--appendonly', 'yes', '--appendfsync', fsync, '--log-level', 'warn', '--admin-token', 'bench'],
+    ...log,
+    ...['--save', '', '--log-level', 'warn', '--admin-token', 'bench'],
     ...extra,
   ]);
 }
@@ -132,6 +136,8 @@ function median(values: number[]): number {
 interface Comparison {
   scenario: string;
   test: string;
+  /** The server measured against Mnemo: Redis 7, or Mnemo without its event log (log-cost phase). */
+  peerName: string;
   mnemo: number;
   redis: number;
   ratio: number;
@@ -139,23 +145,31 @@ interface Comparison {
   met: boolean;
 }
 
-/** Alternates Mnemo and Redis runs `rounds` times at each pipeline depth; median rates per test. */
-function compare(scenario: string, mnemo: Server, redis: Server, options: Options, pipelines: Array<[number, number]>, requests: number): Comparison[] {
+/**
+ * Alternates Mnemo and its peer `rounds` times at each pipeline depth; median rates per test.
+ * The peer is Redis 7, or (log-cost phase) Mnemo with appendonly no; the `redis` column holds the peer.
+ */
+function compare(scenario: string, mnemo: Server, peer: Server, options: Options, pipelines: Array<[number, number]>, requests: number): Comparison[] {
   const rows: Comparison[] = [];
   for (const [pipeline, target] of pipelines) {
-    const samples: Record<string, Record<string, number[]>> = { mnemo: {}, redis: {} };
+    const samples = new Map<Server, Record<string, number[]>>([
+      [mnemo, {}],
+      [peer, {}],
+    ]);
     for (let round = 0; round < options.rounds; round++) {
-      for (const server of round % 2 === 0 ? [mnemo, redis] : [redis, mnemo]) {
+      for (const server of round % 2 === 0 ? [mnemo, peer] : [peer, mnemo]) {
         const rates = redisBenchmark(server.port, options, pipeline, requests);
-        for (const [test, rate] of Object.entries(rates)) (samples[server.name][test] ??= []).push(rate);
+        const mine = samples.get(server) as Record<string, number[]>;
+        for (const [test, rate] of Object.entries(rates)) (mine[test] ??= []).push(rate);
         console.log(`  ${scenario} -P ${pipeline} ${server.name} round ${round + 1}: ${JSON.stringify(rates)}`);
       }
     }
-    for (const test of Object.keys(samples.redis)) {
-      const m = median(samples.mnemo[test] ?? [0]);
-      const r = median(samples.redis[test]);
+    const peerSamples = samples.get(peer) as Record<string, number[]>;
+    for (const test of Object.keys(peerSamples)) {
+      const m = median((samples.get(mnemo) as Record<string, number[]>)[test] ?? [0]);
+      const r = median(peerSamples[test]);
       const ratio = m / r;
-      rows.push({ scenario: `${scenario} -P ${pipeline}`, test, mnemo: Math.round(m), redis: Math.round(r), ratio: Number(ratio.toFixed(3)), target, met: ratio >= target });
+      rows.push({ scenario: `${scenario} -P ${pipeline}`, test, peerName: peer.name, mnemo: Math.round(m), redis: Math.round(r), ratio: Number(ratio.toFixed(3)), target, met: ratio >= target });
     }
   }
   return rows;
@@ -233,6 +247,13 @@ async function main(): Promise<void> {
     rows.push(...compare(policy, mnemo, redis, options, targets, policy === 'always' ? options['always-n'] : options.n));
     await Promise.all([mnemo.stop(), redis.stop()]);
   }
+  if (phases.has('logcost')) {
+    // The event log's cost where users meet it: the same server with and without it.
+    const mnemo = await startMnemo('everysec');
+    const nolog = await startMnemo('off');
+    rows.push(...compare('log cost: everysec vs no log', mnemo, nolog, options, [[1, 0.9], [16, 0.9]], options.n));
+    await Promise.all([mnemo.stop(), nolog.stop()]);
+  }
   results.throughput = rows;
 
   if (phases.has('lru')) {
@@ -250,7 +271,7 @@ async function main(): Promise<void> {
   }
 
   console.log('\nRESP throughput (requests/s, median of rounds; ratio = Mnemo / Redis 7)');
-  console.table(rows.map((r) => ({ scenario: r.scenario, test: r.test, mnemo: r.mnemo, redis: r.redis, ratio: r.ratio, target: `>= ${r.target}`, met: r.met })));
+  console.table(rows.map((r) => ({ scenario: r.scenario, test: r.test, mnemo: r.mnemo, peer: r.peerName, 'peer rate': r.redis, ratio: r.ratio, target: `>= ${r.target}`, met: r.met })));
   if (results.lruTest) console.log('redis-cli --lru-test hit ratio (%):', results.lruTest);
   if (results.fuzz) console.log('parser fuzz:', results.fuzz);
   const out = path.join(root, 'bench', 'results', 'resp.json');
