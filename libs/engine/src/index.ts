@@ -5,3 +5,4 @@ export * from './reply';
 export * from './mutation';
 export * from './options';
 export * from './engine';
+export type { RestoreSink } from './bulk-restore';

@@ -16,7 +16,7 @@ describe('KeyTable', () => {
       const key = keys[Math.floor(random() * keys.length)];
       if (random() < 0.6) {
         const e = entry(key);
-        table.set(key, e);
+        expect(table.set(key, e)).toBe(!model.has(key));
         model.set(key, e);
       } else {
         expect(table.delete(key)).toBe(model.delete(key));

@@ -44,12 +44,14 @@ export class KeyTable {
     return this.shards[shardOf(key)].get(key);
   }
 
-  /** Inserts or replaces the entry for `key`. */
-  set(key: Bytes, entry: Entry): void {
+  /** Inserts or replaces the entry for `key`; true if the key was not in the table. */
+  set(key: Bytes, entry: Entry): boolean {
     const shard = this.shards[shardOf(key)];
     const before = shard.size;
     shard.set(key, entry);
-    this.count += shard.size - before;
+    const added = shard.size - before;
+    this.count += added;
+    return added !== 0;
   }
 
   /** Removes `key`; true if it was present. */

@@ -16,6 +16,7 @@ import { KeyTable } from './key-table';
 import { hashMemory, stringMemory } from './memory';
 import type { EvictionPolicy } from './options';
 import { RecordEmitter } from './record-emitter';
+import { LOAD_FRESH, LOAD_NONE, LOAD_STALE, endLoad } from './bulk-restore';
 import { ScanTable } from './scan-table';
 
 /** Pass as expiresAt to putString to keep the key's current TTL (KEEPTTL, INCR, APPEND...). */
@@ -79,6 +80,8 @@ export class Keyspace {
   readonly records: RecordEmitter;
   /** True while applying/restoring: no records, no stats. */
   silent = false;
+  /** Lookup-free snapshot loading state (bulk-restore.ts): LOAD_NONE, LOAD_FRESH or LOAD_STALE. */
+  loadState = LOAD_NONE;
 
   /** SET ... GET / GETSET: the value before the write (scratch, read right after setGeneric). */
   previousValue: Bytes | null = null;
@@ -102,13 +105,21 @@ export class Keyspace {
 
   /** Starts a command at time `now`: every expiry check of the command uses this snapshot. */
   begin(now: number): void {
+    // A command must never see a bulk load's stale entries (bulk-restore.ts), so it ends the load.
+    if (this.loadState !== LOAD_NONE) endLoad(this);
+    this.setTime(now);
+  }
+
+  /** Sets the time snapshot only (a bulk restore batch, which must not end its own load). */
+  setTime(now: number): void {
     // Hosts read the clock once per event-loop turn, so most commands see the same time.
     if (now === this.now) return;
     this.now = now;
     this.lruBase = (now - this.epoch) * LRU_TICKS_PER_MS;
   }
 
-  private lruTick(): number {
+  /** The next LRU stamp (see LRU_TICKS_PER_MS). */
+  lruTick(): number {
     let c = this.lruClock + 1;
     if (c < this.lruBase) c = this.lruBase;
     this.lruClock = c;
@@ -204,7 +215,8 @@ export class Keyspace {
     if (!ok && denyoom) throw new MnemoError('OOM', OOM_MESSAGE);
   }
 
-  private account(e: Entry, mem: number): void {
+  /** Sets e.mem (keeping usedMemory the sum and peakMemory the max); write primitives and bulk-restore.ts only. */
+  account(e: Entry, mem: number): void {
     this.usedMemory += mem - e.mem;
     e.mem = mem;
     if (this.usedMemory > this.peakMemory) this.peakMemory = this.usedMemory;
@@ -212,7 +224,8 @@ export class Keyspace {
 
   // ---- TTL index --------------------------------------------------------------------------
 
-  private setExpiryRaw(e: Entry, at: number): void {
+  /** Sets e.expiresAt and files the entry in vol and the expiry index; no record. */
+  setExpiryRaw(e: Entry, at: number): void {
     if (e.expiresAt === at) return;
     if (e.bucketPos !== -1) this.expiries.remove(e);
     if (at === NO_EXPIRY) {
@@ -225,7 +238,7 @@ export class Keyspace {
     if (at !== NO_EXPIRY) this.expiries.add(e, this.now);
   }
 
-  private removeVolatile(e: Entry): void {
+  removeVolatile(e: Entry): void {
     const vol = this.vol;
     const last = vol.pop() as Entry;
     if (last !== e) {
@@ -388,6 +401,7 @@ export class Keyspace {
     this.expiries.clear();
     this.usedMemory = 0;
     this.evictor.reset();
+    if (this.loadState === LOAD_STALE) this.loadState = LOAD_FRESH;
     if (!this.silent) this.records.flush(reason);
   }
 

@@ -1,8 +1,8 @@
 // Log and snapshot codec: every record kind and entry type round-trips, damage is detected.
 
-import type { MutationRecord, SnapshotEntry } from '@mnemo/engine';
+import type { MutationRecord, RestoreSink, SnapshotEntry } from '@mnemo/engine';
 import { ByteWriter, checksum, CodecError } from './byte-buffer';
-import { checkRecords, decodeEntries, decodeRecordList, encodeEntry, encodeRecord } from './record-codec';
+import { checkRecords, decodeEntries, decodeEntriesInto, decodeRecordList, decodeRecordsInto, encodeEntry, encodeRecord } from './record-codec';
 
 const BINARY = '\u0000\u00ff\u00e2\u0082\u00ac\n\r';
 
@@ -19,6 +19,24 @@ const RECORDS: MutationRecord[] = [
   { kind: 'string', seq: 19, reason: 'set', key: 'y'.repeat(127), value: 'z'.repeat(128), expiresAt: null },
   { kind: 'string', seq: 20, reason: 'set', key: 'big', value: 'x'.repeat(70_000), expiresAt: null },
 ];
+
+/** A RestoreSink that rebuilds what it is given as records and entries (reason: 'restore'). */
+function collector(): { sink: RestoreSink; records: MutationRecord[]; entries: SnapshotEntry[] } {
+  const records: MutationRecord[] = [];
+  const entries: SnapshotEntry[] = [];
+  const reason = 'restore';
+  const sink: RestoreSink = {
+    string: (key, value, expiresAt) => entries.push({ type: 'string', key, value, expiresAt }),
+    hash: (key, fields, expiresAt) => entries.push({ type: 'hash', key, fields, expiresAt }),
+    applyString: (seq, key, value, expiresAt) => records.push({ kind: 'string', seq, reason, key, value, expiresAt }),
+    applyHash: (seq, key, fields, replace, expiresAt) => records.push({ kind: 'hash', seq, reason, key, fields, replace, expiresAt }),
+    applyHdel: (seq, key, fields) => records.push({ kind: 'hdel', seq, reason, key, fields }),
+    applyTtl: (seq, key, expiresAt) => records.push({ kind: 'ttl', seq, reason, key, expiresAt }),
+    applyDel: (seq, key) => records.push({ kind: 'del', seq, reason, key }),
+    applyFlush: (seq) => records.push({ kind: 'flush', seq, reason }),
+  };
+  return { sink, records, entries };
+}
 
 /** The error a call throws (its class name and message), or null. */
 function outcome(run: () => void): string | null {
@@ -96,5 +114,42 @@ describe('record codec', () => {
     const sum = checksum(payload);
     payload[3] ^= 1;
     expect(checksum(payload)).not.toBe(sum);
+  });
+
+  it('decodeRecordsInto passes every record from fromSeq on, as decodeRecords makes them (reason aside)', () => {
+    const writer = new ByteWriter(16);
+    for (const record of RECORDS) encodeRecord(writer, record);
+    const payload = writer.finish();
+    for (const fromSeq of [0, 10, 11, 14, 20, 21]) {
+      const { sink, records } = collector();
+      const passed = decodeRecordsInto(payload, 10, RECORDS.length, fromSeq, sink);
+      const expected = RECORDS.filter((r) => r.seq >= fromSeq).map((r) => ({ ...r, reason: 'restore' }));
+      expect(records).toEqual(expected);
+      expect(passed).toBe(expected.length);
+    }
+    for (let cut = 0; cut < payload.length; cut += 31) {
+      const { sink } = collector();
+      expect(outcome(() => decodeRecordsInto(payload.subarray(0, cut), 10, RECORDS.length, 0, sink))).toBe(outcome(() => decodeRecordList(payload.subarray(0, cut), 10, RECORDS.length)));
+    }
+  });
+
+  it('decodeEntriesInto passes the entries decodeEntries makes, and throws the same errors', () => {
+    const entries: SnapshotEntry[] = [
+      { type: 'string', key: 'a', value: BINARY, expiresAt: null },
+      { type: 'hash', key: 'h', fields: ['f', 'v', 'g', ''], expiresAt: 1.7e12 },
+      { type: 'string', key: BINARY, value: 'x'.repeat(300), expiresAt: 123 },
+      { type: 'hash', key: 'e', fields: [], expiresAt: null },
+    ];
+    const writer = new ByteWriter();
+    for (const entry of entries) encodeEntry(writer, entry);
+    const payload = writer.finish();
+    const { sink, entries: out } = collector();
+    decodeEntriesInto(payload, entries.length, sink);
+    expect(out).toEqual(entries);
+    const viaObjects = (bytes: Buffer, count: number): string | null => outcome(() => decodeEntries(bytes, count, () => undefined));
+    for (let cut = 0; cut < payload.length; cut++) {
+      expect(outcome(() => decodeEntriesInto(payload.subarray(0, cut), entries.length, collector().sink))).toBe(viaObjects(payload.subarray(0, cut), entries.length));
+    }
+    expect(outcome(() => decodeEntriesInto(payload, entries.length - 1, collector().sink))).toMatch(/bytes after/);
   });
 });

@@ -15,7 +15,7 @@
 // value or fields, expiry. Decoding checks every length against the payload, so a torn or
 // corrupted payload throws CodecError instead of yielding garbage.
 
-import type { MutationRecord, SnapshotEntry } from '@mnemo/engine';
+import type { MutationRecord, RestoreSink, SnapshotEntry } from '@mnemo/engine';
 import { ByteReader, ByteWriter, CodecError } from './byte-buffer';
 
 const KIND_CODES = { string: 0, hash: 1, hdel: 2, ttl: 3, del: 4, flush: 5 } as const;
@@ -129,37 +129,102 @@ export function checkRecords(payload: Uint8Array, count: number): void {
   const reader = new ByteReader(payload);
   for (let i = 0; i < count; i++) {
     if (reader.done) throw new CodecError(`payload ends after ${i} of ${count} records`);
+    skipRecord(reader);
+  }
+  if (!reader.done) throw new CodecError(`payload has bytes after its ${count} records`);
+}
+
+/** What decodeRecordsInto calls: one method per record kind, plain arguments (Engine.restore's sink has them). */
+export type RecordSink = Pick<RestoreSink, 'applyString' | 'applyHash' | 'applyHdel' | 'applyTtl' | 'applyDel' | 'applyFlush'>;
+
+/**
+ * Decodes a batch payload of `count` records starting at `firstSeq` straight into `sink`, with no
+ * record object per record and no reason string (the engine does not keep it). Records with a seq
+ * below `fromSeq` (those a snapshot covers) are stepped over. Returns how many were passed on.
+ * Throws CodecError as decodeRecords does, having passed on the records before the bad byte:
+ * recovery runs checkRecords on the whole payload first.
+ */
+export function decodeRecordsInto(payload: Uint8Array, firstSeq: number, count: number, fromSeq: number, sink: RecordSink): number {
+  const reader = new ByteReader(payload);
+  let passed = 0;
+  for (let i = 0; i < count; i++) {
+    if (reader.done) throw new CodecError(`payload ends after ${i} of ${count} records`);
+    const seq = firstSeq + i;
+    if (seq < fromSeq) {
+      skipRecord(reader);
+      continue;
+    }
     const tag = reader.u8();
     reader.skipShortText();
     switch (tag & 0x0f) {
-      case KIND_CODES.string:
-        reader.skipBytes();
-        reader.skipBytes();
-        if (tag & HAS_EXPIRY) reader.skip(8);
+      case KIND_CODES.string: {
+        const key = reader.bytes();
+        const value = reader.bytes();
+        sink.applyString(seq, key, value, tag & HAS_EXPIRY ? reader.f64() : null);
         break;
-      case KIND_CODES.hash:
-        reader.skipBytes();
-        skipFields(reader);
-        if (tag & HAS_EXPIRY) reader.skip(8);
+      }
+      case KIND_CODES.hash: {
+        const key = reader.bytes();
+        const fields = readFields(reader);
+        sink.applyHash(seq, key, fields, (tag & REPLACE) !== 0, tag & HAS_EXPIRY ? reader.f64() : null);
         break;
-      case KIND_CODES.hdel:
-        reader.skipBytes();
-        skipFields(reader);
+      }
+      case KIND_CODES.hdel: {
+        const key = reader.bytes();
+        sink.applyHdel(seq, key, readFields(reader));
         break;
-      case KIND_CODES.ttl:
-        reader.skipBytes();
-        if (tag & HAS_EXPIRY) reader.skip(8);
+      }
+      case KIND_CODES.ttl: {
+        const key = reader.bytes();
+        sink.applyTtl(seq, key, tag & HAS_EXPIRY ? reader.f64() : null);
         break;
+      }
       case KIND_CODES.del:
-        reader.skipBytes();
+        sink.applyDel(seq, reader.bytes());
         break;
       case KIND_CODES.flush:
+        sink.applyFlush(seq);
         break;
       default:
         throw new CodecError(`unknown record tag ${tag} at byte ${reader.pos - 1}`);
     }
+    passed++;
   }
   if (!reader.done) throw new CodecError(`payload has bytes after its ${count} records`);
+  return passed;
+}
+
+/** Moves past one record (tag byte first) without making anything; throws as checkRecords does. */
+function skipRecord(reader: ByteReader): void {
+  const tag = reader.u8();
+  reader.skipShortText();
+  switch (tag & 0x0f) {
+    case KIND_CODES.string:
+      reader.skipBytes();
+      reader.skipBytes();
+      if (tag & HAS_EXPIRY) reader.skip(8);
+      return;
+    case KIND_CODES.hash:
+      reader.skipBytes();
+      skipFields(reader);
+      if (tag & HAS_EXPIRY) reader.skip(8);
+      return;
+    case KIND_CODES.hdel:
+      reader.skipBytes();
+      skipFields(reader);
+      return;
+    case KIND_CODES.ttl:
+      reader.skipBytes();
+      if (tag & HAS_EXPIRY) reader.skip(8);
+      return;
+    case KIND_CODES.del:
+      reader.skipBytes();
+      return;
+    case KIND_CODES.flush:
+      return;
+    default:
+      throw new CodecError(`unknown record tag ${tag} at byte ${reader.pos - 1}`);
+  }
 }
 
 function skipFields(reader: ByteReader): void {
@@ -189,8 +254,14 @@ export function encodeEntry(writer: ByteWriter, entry: SnapshotEntry): void {
   if (entry.expiresAt !== null) writer.f64(entry.expiresAt);
 }
 
-/** Decodes a chunk of `count` entries; throws CodecError on any malformed or missing byte. */
-export function decodeEntries(payload: Uint8Array, count: number, visit: (entry: SnapshotEntry) => void): void {
+/** What decodeEntriesInto calls (Engine.restore's sink has both methods). */
+export type EntrySink = Pick<RestoreSink, 'string' | 'hash'>;
+
+/**
+ * Decodes a chunk of `count` entries straight into `sink` (no entry object per key). Throws
+ * CodecError as decodeEntries does, having passed on the entries before the bad byte.
+ */
+export function decodeEntriesInto(payload: Uint8Array, count: number, sink: EntrySink): void {
   const reader = new ByteReader(payload);
   for (let i = 0; i < count; i++) {
     if (reader.done) throw new CodecError(`chunk ends after ${i} of ${count} entries`);
@@ -198,13 +269,21 @@ export function decodeEntries(payload: Uint8Array, count: number, visit: (entry:
     const key = reader.bytes();
     if ((tag & 0x0f) === 0) {
       const value = reader.bytes();
-      visit({ type: 'string', key, value, expiresAt: tag & HAS_EXPIRY ? reader.f64() : null });
+      sink.string(key, value, tag & HAS_EXPIRY ? reader.f64() : null);
     } else if ((tag & 0x0f) === 1) {
       const fields = readFields(reader);
-      visit({ type: 'hash', key, fields, expiresAt: tag & HAS_EXPIRY ? reader.f64() : null });
+      sink.hash(key, fields, tag & HAS_EXPIRY ? reader.f64() : null);
     } else {
       throw new CodecError(`unknown entry tag ${tag} at byte ${reader.pos}`);
     }
   }
   if (!reader.done) throw new CodecError(`chunk has bytes after its ${count} entries`);
+}
+
+/** Decodes a chunk of `count` entries; throws CodecError on any malformed or missing byte. */
+export function decodeEntries(payload: Uint8Array, count: number, visit: (entry: SnapshotEntry) => void): void {
+  decodeEntriesInto(payload, count, {
+    string: (key, value, expiresAt) => visit({ type: 'string', key, value, expiresAt }),
+    hash: (key, fields, expiresAt) => visit({ type: 'hash', key, fields, expiresAt }),
+  });
 }

@@ -16,7 +16,7 @@
 
 import type { PrismaClient } from '@prisma/client';
 import { checksum, inflatePayload } from '../codec/byte-buffer';
-import { checkRecords, decodeEntries, decodeRecords } from '../codec/record-codec';
+import { checkRecords } from '../codec/record-codec';
 import type { PersistedEngine, PersistenceLogger } from '../engine-port';
 import { StoreError } from '../store/store-errors';
 import { Replayer } from './replay';
@@ -122,7 +122,7 @@ export async function recover(prisma: PrismaClient, engine: PersistedEngine, opt
         const payload = chunk.payload;
         if (checksum(payload) !== chunk.checksum) throw snapshotError(snapshot.id, `${where} fails its checksum`);
         try {
-          decodeEntries(inflatePayload(payload), chunk.count, (entry) => replayer.restore(entry));
+          replayer.loadChunk(inflatePayload(payload), chunk.count);
         } catch (error) {
           throw snapshotError(snapshot.id, `${where} does not decode: ${(error as Error).message}`);
         }
@@ -133,6 +133,7 @@ export async function recover(prisma: PrismaClient, engine: PersistedEngine, opt
       if (chunks.length < PAGE) break;
     }
     if (expectedIdx !== snapshot.chunkCount) throw snapshotError(snapshot.id, `chunk ${expectedIdx} of ${snapshot.chunkCount} is missing`);
+    replayer.finishSnapshot();
   }
 
   progress.phase = 'log';
@@ -176,13 +177,7 @@ export async function recover(prisma: PrismaClient, engine: PersistedEngine, opt
         break;
       }
       // checkRecords passed, so this decodes every record; those the snapshot covers are skipped.
-      const from = expected;
-      let applied = 0;
-      decodeRecords(encoded as Buffer, firstSeq, batch.count, (record) => {
-        if (record.seq < from) return;
-        replayer.apply(record);
-        applied++;
-      });
+      const applied = replayer.replayBatch(encoded as Buffer, firstSeq, batch.count, expected);
       progress.recordsReplayed += applied;
       expected = Math.max(expected, lastSeq + 1);
       previous = { id: batch.id, lastSeq };

@@ -1,7 +1,7 @@
 // A small in-memory keyspace implementing PersistedEngine, used by the persistence tests as the
 // "simple model": it emits state-based records the way the real engine's contract describes.
 
-import type { Bytes, MutationListener, MutationRecord, SnapshotEntry } from '@mnemo/engine';
+import type { Bytes, MutationListener, MutationRecord, RestoreSink, SnapshotEntry } from '@mnemo/engine';
 
 type Value = { type: 'string'; value: Bytes; expiresAt: number | null } | { type: 'hash'; fields: Map<Bytes, Bytes>; expiresAt: number | null };
 
@@ -144,6 +144,25 @@ export class ModelEngine {
       for (let i = 0; i < entry.fields.length; i += 2) fields.set(entry.fields[i], entry.fields[i + 1]);
       this.data.set(entry.key, { type: 'hash', fields, expiresAt: entry.expiresAt });
     }
+  }
+
+  /** Engine.restore's contract on top of restoreEntry / apply (the model has no fast path to test). */
+  restore<T>(load: (sink: RestoreSink) => T): T {
+    const reason = 'restore';
+    return load({
+      string: (key, value, expiresAt) => this.restoreEntry({ type: 'string', key, value, expiresAt }),
+      hash: (key, fields, expiresAt) => this.restoreEntry({ type: 'hash', key, fields, expiresAt }),
+      applyString: (seq, key, value, expiresAt) => this.apply({ kind: 'string', seq, reason, key, value, expiresAt }),
+      applyHash: (seq, key, fields, replace, expiresAt) => this.apply({ kind: 'hash', seq, reason, key, fields, replace, expiresAt }),
+      applyHdel: (seq, key, fields) => this.apply({ kind: 'hdel', seq, reason, key, fields }),
+      applyTtl: (seq, key, expiresAt) => this.apply({ kind: 'ttl', seq, reason, key, expiresAt }),
+      applyDel: (seq, key) => this.apply({ kind: 'del', seq, reason, key }),
+      applyFlush: (seq) => this.apply({ kind: 'flush', seq, reason }),
+    });
+  }
+
+  finishRestore(): void {
+    // nothing to settle: the model always looks keys up
   }
 
   setNextSeq(seq: number): void {
