@@ -105,6 +105,14 @@ describe('ioredis', () => {
       ]),
     );
     expect(messages.indexOf('__keyspace@0__:ks:a set')).toBeLessThan(messages.indexOf('__keyspace@0__:ks:a del'));
+    // n and m are outside 'A': a new key, then a read of a missing key.
+    messages.length = 0;
+    expect(await admin.config('SET', 'notify-keyspace-events', 'KEnm')).toBe('OK');
+    await admin.set('ks:new', '1');
+    await admin.set('ks:new', '2'); // exists now: no second 'new'
+    expect(await admin.get('ks:missing')).toBeNull();
+    await admin.publish('sync', 'x');
+    expect(messages).toEqual(['__keyspace@0__:ks:new new', '__keyevent@0__:new ks:new', '__keyspace@0__:ks:missing keymiss', '__keyevent@0__:keymiss ks:missing']);
     await admin.config('SET', 'notify-keyspace-events', 'Ex');
     expect(await admin.config('GET', 'notify-keyspace-events')).toEqual(['notify-keyspace-events', 'xE']);
     messages.length = 0;

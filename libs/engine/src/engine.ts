@@ -16,7 +16,7 @@ import { ttlCommands } from './commands/ttl';
 import { configGet, configSet } from './config';
 import { NO_EXPIRY } from './entry';
 import { MnemoError, notAnInteger, wrongArity } from './errors';
-import { KEEP_TTL, Keyspace, trackModeOf } from './keyspace';
+import { KEEP_TTL, Keyspace, trackModeOf, type KeyEventListener } from './keyspace';
 import { lfuDecrAndReturn } from './lfu';
 import type { MutationListener, MutationRecord, SnapshotEntry } from './mutation';
 import { EVICTION_POLICIES, type CommandSpec, type EngineOptions, type EngineStats, type ExpireCycleResult, type KeyInfo, type ScanOptions } from './options';
@@ -146,6 +146,17 @@ export class Engine {
     this.ks.records.listeners = [...this.ks.records.listeners, listener];
     return () => {
       this.ks.records.listeners = this.ks.records.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  /**
+   * Sets the one listener for key creation ('new') and read misses ('keymiss'), Redis's n and m
+   * notification classes; returns a function that removes it. It must not throw.
+   */
+  onKeyEvent(listener: KeyEventListener): () => void {
+    this.ks.keyEvents = listener;
+    return () => {
+      if (this.ks.keyEvents === listener) this.ks.keyEvents = null;
     };
   }
 

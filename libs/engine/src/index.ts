@@ -6,3 +6,4 @@ export * from './mutation';
 export * from './options';
 export * from './engine';
 export type { RestoreSink } from './bulk-restore';
+export type { KeyEventListener } from './keyspace';

@@ -19,6 +19,9 @@ import { RecordEmitter } from './record-emitter';
 import { LOAD_FRESH, LOAD_NONE, LOAD_STALE, endLoad } from './bulk-restore';
 import { ScanTable } from './scan-table';
 
+/** Redis's 'n' and 'm' keyspace events (see Keyspace.keyEvents). */
+export type KeyEventListener = (event: 'new' | 'keymiss', key: Bytes) => void;
+
 /** Pass as expiresAt to putString to keep the key's current TTL (KEEPTTL, INCR, APPEND...). */
 export const KEEP_TTL = -1;
 
@@ -80,6 +83,12 @@ export class Keyspace {
   readonly records: RecordEmitter;
   /** True while applying/restoring: no records, no stats. */
   silent = false;
+  /**
+   * The host's listener for Redis's two keyspace events that are not state changes: 'new' (a
+   * key is created, before the write's own record) and 'keymiss' (a read finds no key). One
+   * slot, null when nobody listens: each costs a null check on its path.
+   */
+  keyEvents: KeyEventListener | null = null;
   /** Lookup-free snapshot loading state (bulk-restore.ts): LOAD_NONE, LOAD_FRESH or LOAD_STALE. */
   loadState = LOAD_NONE;
 
@@ -148,11 +157,13 @@ export class Keyspace {
     const e = this.map.get(key);
     if (e === undefined) {
       this.misses++;
+      if (this.keyEvents !== null) this.keyEvents('keymiss', key);
       return undefined;
     }
     if (e.expiresAt !== NO_EXPIRY && e.expiresAt < this.now) {
       this.deleteEntry(e, 'expired');
       this.misses++;
+      if (this.keyEvents !== null) this.keyEvents('keymiss', key);
       return undefined;
     }
     this.hits++;
@@ -251,6 +262,7 @@ export class Keyspace {
   private insert(e: Entry): void {
     this.map.set(e.key, e);
     this.table.add(e);
+    if (this.keyEvents !== null && !this.silent) this.keyEvents('new', e.key);
   }
 
   // ---- write primitives -------------------------------------------------------------------

@@ -129,3 +129,24 @@ describe('mutation records', () => {
     expect(replica.lastSeq).toBe(50);
   });
 });
+
+describe('key events (Redis notification classes n and m)', () => {
+  it("reports 'new' when a key is created and 'keymiss' when a read finds none, expired keys included", () => {
+    const clock = new ManualClock(1_000);
+    const engine = new Engine({ clock });
+    const events: string[] = [];
+    const stop = engine.onKeyEvent((event, key) => events.push(`${event} ${key}`));
+    engine.execute(['SET', 'a', '1']);
+    engine.execute(['SET', 'a', '2']);
+    engine.execute(['HSET', 'h', 'f', 'v']);
+    engine.execute(['HSET', 'h', 'g', 'v']);
+    engine.execute(['GET', 'nothere']);
+    engine.execute(['SET', 'short', 'x', 'PX', '10']);
+    clock.advance(20);
+    engine.execute(['GET', 'short']);
+    expect(events).toEqual(['new a', 'new h', 'keymiss nothere', 'new short', 'keymiss short']);
+    stop();
+    engine.execute(['GET', 'gone']);
+    expect(events).toHaveLength(5);
+  });
+});

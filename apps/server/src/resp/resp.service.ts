@@ -59,10 +59,15 @@ export class RespService implements OnApplicationBootstrap, BeforeApplicationShu
 
   async onApplicationBootstrap(): Promise<void> {
     const ctx = this.ctx;
-    this.stopListening = ctx.engine.onMutation((record) => {
+    const stopMutations = ctx.engine.onMutation((record) => {
       ctx.watches.onMutation(record);
       ctx.notifier.onMutation(record);
     });
+    const stopKeyEvents = ctx.engine.onKeyEvent((event, key) => ctx.notifier.onKeyEvent(event, key));
+    this.stopListening = () => {
+      stopMutations();
+      stopKeyEvents();
+    };
     const server = createServer((socket) => this.accept(socket));
     this.server = server;
     await new Promise<void>((resolve, reject) => {

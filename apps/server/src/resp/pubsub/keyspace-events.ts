@@ -12,7 +12,10 @@
 //   HDEL h f     (last field) record { kind: 'del', reason: 'hdel' } -> 'hdel' (class h), then 'del' (class g)
 //   expiry       record { kind: 'del', reason: 'expired' } -> class 'x'
 //
-// With no subscriber at all, or no flags, a record costs one check.
+//   a key created      engine key event 'new'     -> class 'n' (before the write's own event)
+//   GET of a missing key  engine key event 'keymiss' -> class 'm'
+//
+// With no subscriber at all, or no flags, a record or key event costs one check.
 
 import { MnemoError, MutationRecord } from '@mnemo/engine';
 import type { PubSubHub } from './pubsub-hub';
@@ -106,6 +109,12 @@ export class KeyspaceNotifier {
     this.notify(classOf(record), record.reason, record.key);
     // Redis follows the hdel of a hash's last field with a generic del.
     if (record.kind === 'del' && record.reason === 'hdel') this.notify(CLASS_BITS.g, 'del', record.key);
+  }
+
+  /** Engine key-event listener: 'new' (class n) and 'keymiss' (class m), which 'A' leaves out. */
+  onKeyEvent(event: 'new' | 'keymiss', key: string): void {
+    if (this.flags === 0 || this.hub.empty) return;
+    this.notify(event === 'new' ? CLASS_BITS.n : CLASS_BITS.m, event, key);
   }
 
   private notify(eventClass: number, event: string, key: string): void {
