@@ -4,6 +4,7 @@
 import type { Bytes } from './bytes';
 import type { Clock } from './clock';
 import { activeExpireCycle } from './active-expiry';
+import { applyRecord } from './apply-record';
 import { BulkRestorer, LOAD_NONE, endLoad, type RestoreSink } from './bulk-restore';
 import type { CommandDef } from './command-table';
 import { counterCommands, incrGeneric } from './commands/counters';
@@ -307,41 +308,7 @@ export class Engine {
     ks.begin(this.clock.now());
     ks.silent = true;
     try {
-      switch (record.kind) {
-        case 'string':
-          ks.putString(ks.map.get(record.key), record.key, record.value, record.expiresAt ?? NO_EXPIRY, record.reason);
-          break;
-        case 'hash': {
-          const e = ks.map.get(record.key);
-          if (record.replace || e === undefined || e.hash === null) {
-            ks.hashReplace(e, record.key, record.fields, record.expiresAt ?? NO_EXPIRY, record.reason);
-          } else {
-            ks.hashPut(e, record.key, record.fields, 0, record.reason);
-            ks.setExpiry(e, record.expiresAt ?? NO_EXPIRY, record.reason);
-          }
-          break;
-        }
-        case 'hdel': {
-          const e = ks.map.get(record.key);
-          if (e !== undefined && e.hash !== null) ks.hashDel(e, record.fields, 0);
-          break;
-        }
-        case 'ttl': {
-          const e = ks.map.get(record.key);
-          if (e !== undefined) ks.setExpiry(e, record.expiresAt ?? NO_EXPIRY, record.reason);
-          break;
-        }
-        case 'del': {
-          const e = ks.map.get(record.key);
-          if (e !== undefined) ks.deleteEntry(e, record.reason);
-          break;
-        }
-        case 'flush':
-          ks.flushAll(record.reason);
-          break;
-        default:
-          throw new MnemoError('ERR', `unknown mutation record kind '${String((record as { kind: unknown }).kind)}'`);
-      }
+      applyRecord(ks, record);
     } finally {
       ks.silent = false;
     }
