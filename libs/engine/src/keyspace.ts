@@ -7,6 +7,7 @@
 // command that throws leaves the state untouched (apart from lazy expiry and eviction, which
 // are state changes of their own with their own records, as in Redis).
 import type { Bytes } from './bytes';
+import { LRU_TICKS_PER_MS, TRACK_LFU, TRACK_LRM, TRACK_LRU, trackModeOf } from './access-tracking';
 import { Entry, HashValue, HASH_MAX_LISTPACK_ENTRIES, HASH_MAX_LISTPACK_VALUE, NO_EXPIRY } from './entry';
 import { MnemoError, OOM_MESSAGE } from './errors';
 import { Evictor } from './eviction';
@@ -24,27 +25,6 @@ export type KeyEventListener = (event: 'new' | 'keymiss', key: Bytes) => void;
 
 /** Pass as expiresAt to putString to keep the key's current TTL (KEEPTTL, INCR, APPEND...). */
 export const KEEP_TTL = -1;
-
-/**
- * LRU clock resolution. Design note: the LRU stamp is a hybrid logical clock,
- * max(previous + 1, msSinceStart * 4096): it orders accesses exactly (so sampled LRU is not
- * blinded when thousands of accesses share one millisecond, as in a benchmark) while still
- * reading as time for OBJECT IDLETIME (stamp / 4096 = ms) as long as fewer than 4096 accesses
- * happen per ms on average. Doubles hold it exactly for ~70 years of uptime; it passes the
- * small-integer range after ~524 s, which is why Entry.lru is kept in a double box (entry.ts).
- */
-export const LRU_TICKS_PER_MS = 4096;
-
-/** Which per-key access metadata the policy needs (Redis keeps only one of them too). */
-export const TRACK_LRU = 0;
-export const TRACK_LFU = 1;
-export const TRACK_LRM = 2;
-
-export function trackModeOf(policy: EvictionPolicy): number {
-  if (policy === 'allkeys-lfu' || policy === 'volatile-lfu') return TRACK_LFU;
-  if (policy === 'allkeys-lrm' || policy === 'volatile-lrm') return TRACK_LRM;
-  return TRACK_LRU;
-}
 
 export interface KeyspaceConfig {
   maxmemory: number;
