@@ -5,8 +5,8 @@ import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { ModelEngine } from '../test-support/model-engine';
-import { memoryLogger, tempDir } from '../test-support/temp-db';
-import { Persistence, type PersistenceOptions } from '../persistence';
+import { memoryLogger, useTempStore } from '../test-support/temp-db';
+import { Persistence } from '../persistence';
 import { repairLog } from './repair-log';
 import { decodeRecordList, encodeRecord } from '../codec/record-codec';
 import { ByteWriter, inflatePayload } from '../codec/byte-buffer';
@@ -38,17 +38,11 @@ function randomOps(engine: ModelEngine, n: number, rand: () => number, now: numb
 }
 
 describe('recovery', () => {
-  let tmp: ReturnType<typeof tempDir>;
-  beforeEach(() => {
-    tmp = tempDir();
-  });
-  afterEach(() => tmp.cleanup());
-
-  const open = (engine: ModelEngine, extra: Partial<PersistenceOptions> = {}): Promise<Persistence> =>
-    Persistence.open(engine, { dbPath: tmp.db, logger: memoryLogger(), save: [], ...extra });
+  const store = useTempStore();
+  const open = store.open;
 
   function batches(): Array<{ id: number; first_seq: number; last_seq: number; count: number; payload: Buffer }> {
-    const db = new Database(tmp.db);
+    const db = new Database(store.db);
     try {
       return db.prepare('SELECT id, first_seq, last_seq, count, payload FROM log_batch ORDER BY first_seq').all() as never;
     } finally {
@@ -57,7 +51,7 @@ describe('recovery', () => {
   }
 
   function exec(sql: string, ...params: unknown[]): void {
-    const db = new Database(tmp.db);
+    const db = new Database(store.db);
     try {
       db.prepare(sql).run(...params);
     } finally {
@@ -111,8 +105,7 @@ describe('recovery', () => {
       const q = await open(again, { now: () => now });
       expect(again.dump(now)).toEqual(engine.dump(now));
       await q.close();
-      tmp.cleanup();
-      tmp = tempDir();
+      store.renew();
     }
   });
 
@@ -201,7 +194,7 @@ describe('recovery', () => {
       code: 'LOG_CORRUPT',
       message: expect.stringMatching(new RegExp(`log batch #${bad.id} \\(seq 11..20\\) fails its checksum.*repair-log`)),
     });
-    const report = await repairLog({ dbPath: tmp.db, logger: memoryLogger() });
+    const report = await repairLog({ dbPath: store.db, logger: memoryLogger() });
     expect(existsSync(report.backupPath)).toBe(true);
     expect(report).toMatchObject({ keptBatches: 1, droppedBatches: 3, lastGoodSeq: 10 });
     expect(report.firstBad).toMatch(`batch #${bad.id}`);
@@ -236,7 +229,7 @@ describe('recovery', () => {
     await p.close();
     exec('DELETE FROM snapshot_chunk WHERE idx = 1');
     await expect(open(new ModelEngine())).rejects.toMatchObject({ code: 'SNAPSHOT_CORRUPT', message: expect.stringMatching(/snapshot #\d+ is damaged: chunk 1 of \d+ is missing/) });
-    const report = await repairLog({ dbPath: tmp.db, logger: memoryLogger(), dropSnapshot: true });
+    const report = await repairLog({ dbPath: store.db, logger: memoryLogger(), dropSnapshot: true });
     expect(report.snapshotDamage).toMatch(/chunk 1 is missing/);
     const again = new ModelEngine();
     const q = await open(again);

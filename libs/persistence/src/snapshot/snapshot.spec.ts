@@ -3,20 +3,13 @@
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { ModelEngine } from '../test-support/model-engine';
-import { memoryLogger, tempDir } from '../test-support/temp-db';
-import { Persistence, type PersistenceOptions } from '../persistence';
+import { useTempStore } from '../test-support/temp-db';
 
 jest.setTimeout(60_000);
 
 describe('snapshots', () => {
-  let tmp: ReturnType<typeof tempDir>;
-  beforeEach(() => {
-    tmp = tempDir();
-  });
-  afterEach(() => tmp.cleanup());
-
-  const open = (engine: ModelEngine, extra: Partial<PersistenceOptions> = {}): Promise<Persistence> =>
-    Persistence.open(engine, { dbPath: tmp.db, logger: memoryLogger(), save: [], ...extra });
+  const store = useTempStore();
+  const open = store.open;
 
   it('BGSAVE while writes go on: recovery is exact and the log it covers is dropped', async () => {
     const engine = new ModelEngine();
@@ -123,8 +116,8 @@ describe('snapshots', () => {
       for (let i = 0; i < 500; i++) engine.set(`key:${i % 300}`, randomBytes(100).toString('hex'));
       written += 500 * 215;
       await new Promise((resolve) => setTimeout(resolve, 10));
-      sizes.push(statSync(tmp.db).size);
-      walSizes.push(statSync(`${tmp.db}-wal`, { throwIfNoEntry: false })?.size ?? 0);
+      sizes.push(statSync(store.db).size);
+      walSizes.push(statSync(`${store.db}-wal`, { throwIfNoEntry: false })?.size ?? 0);
     }
     await p.idle();
     const info = p.info();

@@ -6,8 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 import { ModelEngine } from '../test-support/model-engine';
-import { memoryLogger, tempDir } from '../test-support/temp-db';
-import { Persistence, type PersistenceOptions } from '../persistence';
+import { memoryLogger, useTempStore } from '../test-support/temp-db';
 import { SCHEMA_VERSION } from './open-store';
 
 jest.setTimeout(30_000);
@@ -15,14 +14,8 @@ jest.setTimeout(30_000);
 type Row = { table: 'snapshot_chunk' | 'log_batch'; rowid: number; payload: Buffer; checksum: number };
 
 describe('payload format of the file', () => {
-  let tmp: ReturnType<typeof tempDir>;
-  beforeEach(() => {
-    tmp = tempDir();
-  });
-  afterEach(() => tmp.cleanup());
-
-  const open = (engine: ModelEngine, extra: Partial<PersistenceOptions> = {}): Promise<Persistence> =>
-    Persistence.open(engine, { dbPath: tmp.db, logger: memoryLogger(), save: [], ...extra });
+  const store = useTempStore();
+  const open = store.open;
 
   /** Many small keys, a few large incompressible values, a hash and an expiry; BGSAVE; then more log. */
   async function writeFile(): Promise<ModelEngine> {
@@ -49,7 +42,7 @@ describe('payload format of the file', () => {
   }
 
   function schemaVersion(): string {
-    const db = new Database(tmp.db, { readonly: true });
+    const db = new Database(store.db, { readonly: true });
     const row = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as { value: string };
     db.close();
     return row.value;
@@ -57,7 +50,7 @@ describe('payload format of the file', () => {
 
   it('a schema-1 file (payloads deflated, as every build wrote them) opens exact, rows untouched, restamped', async () => {
     const engine = await writeFile();
-    const db = new Database(tmp.db);
+    const db = new Database(store.db);
     db.prepare("UPDATE meta SET value = '1' WHERE key = 'schema_version'").run();
     const before = rows(db).map((row) => [row.table, row.rowid, row.checksum, row.payload.toString('hex')]);
     db.close();
@@ -69,32 +62,32 @@ describe('payload format of the file', () => {
     expect(q.recovery.batchesReplayed).toBeGreaterThan(0);
     expect(again.dump()).toEqual(engine.dump());
     await q.close();
-    const check = new Database(tmp.db, { readonly: true });
+    const check = new Database(store.db, { readonly: true });
     const after = rows(check).map((row) => [row.table, row.rowid, row.checksum, row.payload.toString('hex')]);
     check.close();
     // Recovery and shutdown may add or compact log rows; every row that was there is byte-identical.
     for (const row of before) if (after.some((other) => other[0] === row[0] && other[1] === row[1])) expect(after).toContainEqual(row);
     expect(schemaVersion()).toBe(String(SCHEMA_VERSION));
-    const reread = new Database(tmp.db, { readonly: true });
+    const reread = new Database(store.db, { readonly: true });
     for (const row of rows(reread)) expect(() => inflateRawSync(row.payload)).not.toThrow();
     reread.close();
   });
 
   it('a file stamped with a schema version no build wrote (0) is refused and left byte for byte', async () => {
     await writeFile();
-    const db = new Database(tmp.db);
+    const db = new Database(store.db);
     db.prepare("UPDATE meta SET value = '0' WHERE key = 'schema_version'").run();
     db.pragma('wal_checkpoint(TRUNCATE)');
     db.close();
-    const before = readFileSync(tmp.db);
+    const before = readFileSync(store.db);
     await expect(open(new ModelEngine())).rejects.toMatchObject({ code: 'NOT_MNEMO', message: expect.stringMatching(/schema version 0, which no Mnemo build wrote/) });
-    expect(readFileSync(tmp.db).equals(before)).toBe(true);
+    expect(readFileSync(store.db).equals(before)).toBe(true);
     expect(schemaVersion()).toBe('0');
   });
 
   it('a damaged row in a schema-1 file is left as it is and still refused by name', async () => {
     await writeFile();
-    const db = new Database(tmp.db);
+    const db = new Database(store.db);
     const chunk = rows(db).find((row) => row.table === 'snapshot_chunk') as Row;
     const raw = inflateRawSync(chunk.payload);
     raw[raw.length >> 1] ^= 0xff;
