@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MnemoError } from '@mnemo/engine';
 import type { Durability } from '../src/core/durability';
-import { bulk, error, freePort, integer, nil, RawClient, RespTestServer, simple, startRespServer } from './support/resp-support';
+import { bulk, error, freePort, integer, nil, RawClient, simple, useRespServer } from './support/resp-support';
 
 const MISCONF = new MnemoError(
   'MISCONF',
@@ -45,15 +45,9 @@ class ManualDurability implements Durability {
   }
 }
 
-let mnemo: RespTestServer;
+const shared = useRespServer(['--appendfsync', 'always']);
+const { connect } = shared;
 let durability: ManualDurability;
-const clients: RawClient[] = [];
-
-async function connect(): Promise<RawClient> {
-  const client = await RawClient.connect(mnemo.port);
-  clients.push(client);
-  return client;
-}
 
 /** A short pause for checks that something did NOT happen (a reply held back). */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
@@ -67,21 +61,9 @@ async function waitsReach(count: number): Promise<void> {
   }
 }
 
-beforeAll(async () => {
-  mnemo = await startRespServer(['--appendfsync', 'always']);
-});
-
 beforeEach(() => {
   durability = new ManualDurability();
-  mnemo.server.keyspace.durability = durability;
-});
-
-afterEach(() => {
-  for (const client of clients.splice(0)) client.close();
-});
-
-afterAll(async () => {
-  await mnemo.close();
+  shared.mnemo.server.keyspace.durability = durability;
 });
 
 describe('appendfsync always: replies after the commit', () => {

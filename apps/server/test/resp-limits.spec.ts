@@ -2,31 +2,10 @@
 // buffer limit, max clients, idle timeout, a million-element multibulk and random garbage.
 // Each misbehaving client gets an error and/or a disconnect; the others notice nothing.
 
-import { bulk, error, integer, RawClient, RespTestServer, simple, startRespServer } from './support/resp-support';
+import { bulk, error, integer, RawClient, simple, useRespServer } from './support/resp-support';
 
-let mnemo: RespTestServer;
-const clients: RawClient[] = [];
-
-async function connect(): Promise<RawClient> {
-  const client = await RawClient.connect(mnemo.port);
-  clients.push(client);
-  return client;
-}
-
-beforeAll(async () => {
-  mnemo = await startRespServer(['--maxclients', '20', '--client-query-buffer-limit', '1mb', '--proto-max-bulk-len', '100kb']);
-});
-
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.close();
-  // Wait until the server has seen them go, so maxclients counts only the next test's clients.
-  const deadline = Date.now() + 3000;
-  while (mnemo.resp.ctx.clients.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-});
-
-afterAll(async () => {
-  await mnemo.close();
-});
+const shared = useRespServer(['--maxclients', '20', '--client-query-buffer-limit', '1mb', '--proto-max-bulk-len', '100kb'], { awaitDisconnects: true });
+const { connect } = shared;
 
 /** A bystander that must keep working through every test. */
 async function expectHealthy(): Promise<void> {
@@ -124,14 +103,14 @@ describe('limits', () => {
     const subscriber = await connect();
     await subscriber.command('SUBSCRIBE', 'keepalive');
     expect(await idle.command('CONFIG', 'SET', 'timeout', '10')).toEqual(simple('OK'));
-    mnemo.resp.closeIdleClients(Date.now() + 5_000);
+    shared.mnemo.resp.closeIdleClients(Date.now() + 5_000);
     expect(await idle.command('PING')).toEqual(simple('PONG'));
-    mnemo.resp.closeIdleClients(Date.now() + 11_000);
+    shared.mnemo.resp.closeIdleClients(Date.now() + 11_000);
     await idle.waitClosed();
     expect(subscriber.closed).toBe(false);
     const admin = await connect();
     expect(await admin.command('CONFIG', 'SET', 'timeout', '0')).toEqual(simple('OK'));
-    mnemo.resp.closeIdleClients(Date.now() + 1_000_000);
+    shared.mnemo.resp.closeIdleClients(Date.now() + 1_000_000);
     expect(await admin.command('PING')).toEqual(simple('PONG'));
   });
 

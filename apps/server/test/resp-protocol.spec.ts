@@ -2,28 +2,10 @@
 // connection commands, transactions, pub/sub context rules and AUTH.
 
 import { RespValue } from '@mnemo/protocol';
-import { bulk, error, integer, nil, RawClient, RespTestServer, simple, startRespServer } from './support/resp-support';
+import { bulk, error, integer, nil, simple, useRespServer } from './support/resp-support';
 
-let mnemo: RespTestServer;
-const clients: RawClient[] = [];
-
-async function connect(): Promise<RawClient> {
-  const client = await RawClient.connect(mnemo.port);
-  clients.push(client);
-  return client;
-}
-
-beforeAll(async () => {
-  mnemo = await startRespServer();
-});
-
-afterEach(() => {
-  for (const client of clients.splice(0)) client.close();
-});
-
-afterAll(async () => {
-  await mnemo.close();
-});
+const shared = useRespServer();
+const { connect } = shared;
 
 describe('framing', () => {
   it('answers pipelined multibulk and inline commands in order, in one write', async () => {

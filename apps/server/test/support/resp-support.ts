@@ -42,6 +42,47 @@ export async function startRespServer(extraFlags: string[] = []): Promise<RespTe
   };
 }
 
+export interface SharedRespServer {
+  /** The file's server (set once beforeAll has run). */
+  readonly mnemo: RespTestServer;
+  /** A raw client to it, closed after the current test. */
+  connect(): Promise<RawClient>;
+}
+
+/**
+ * Call at a spec file's top level: one server for the whole file (started with `extraFlags`,
+ * closed after it), and raw clients that are closed after each test. With
+ * `awaitDisconnects`, each test also waits (up to 3 s) until the server has seen its clients
+ * go, for specs that count connections (maxclients).
+ */
+export function useRespServer(extraFlags: string[] = [], options: { awaitDisconnects?: boolean } = {}): SharedRespServer {
+  let mnemo: RespTestServer | undefined;
+  const clients: RawClient[] = [];
+  beforeAll(async () => {
+    mnemo = await startRespServer(extraFlags);
+  });
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.close();
+    if (!options.awaitDisconnects || !mnemo) return;
+    const deadline = Date.now() + 3000;
+    while (mnemo.resp.ctx.clients.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+  });
+  afterAll(async () => {
+    await mnemo?.close();
+  });
+  return {
+    get mnemo(): RespTestServer {
+      if (!mnemo) throw new Error('the RESP test server is not started yet (use it inside tests)');
+      return mnemo;
+    },
+    connect: async () => {
+      const client = await RawClient.connect((mnemo as RespTestServer).port);
+      clients.push(client);
+      return client;
+    },
+  };
+}
+
 export { freePort };
 
 export interface RedisPeer {
