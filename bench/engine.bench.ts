@@ -8,7 +8,9 @@ import path from 'node:path';
 import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { GCProfiler } from 'node:v8';
 import { LRUCache } from 'lru-cache';
-import { Engine, ManualClock, type EvictionPolicy, type MutationRecord } from '@mnemo/engine';
+import { Engine, ManualClock, type EvictionPolicy } from '@mnemo/engine';
+import { ByteWriter } from '../libs/persistence/src/codec/byte-buffer';
+import { encodeDel, encodeFlush, encodeHash, encodeHdel, encodeString, encodeTtl } from '../libs/persistence/src/codec/record-codec';
 import { seededRandom } from '../libs/engine/src/test-support';
 
 const quick = process.argv.includes('--quick');
@@ -342,16 +344,21 @@ function activeExpiry(): void {
   const expiry = new Float64Array(capacity);
   const gone = new Uint8Array(capacity);
   let next = 0;
-  // Like the server's event log, keep every record until the "turn" ends (the log's group
-  // commit takes the batch): records then really exist, as they do in production, instead of
-  // being optimised away by V8 when the listener only reads them.
-  const logBuffer: MutationRecord[] = [];
-  engine.onMutation((rec: MutationRecord) => {
-    logBuffer.push(rec);
-    if (rec.kind !== 'del') return;
-    let i = 0;
-    for (let c = 4; c < rec.key.length; c++) i = i * 10 + rec.key.charCodeAt(c) - 48;
-    gone[i] = 1;
+  // Like the server's event log, a mutation sink encodes every change with the log's codec into
+  // a byte buffer that the "turn" end empties (the log's group commit takes the batch).
+  const logBytes = new ByteWriter();
+  engine.addMutationSink({
+    onString: (_seq, key, value, expiresAt, reason) => encodeString(logBytes, key, value, expiresAt, reason),
+    onHash: (_seq, key, fields, replace, expiresAt, reason) => encodeHash(logBytes, key, fields, replace, expiresAt, reason),
+    onHdel: (_seq, key, fields) => encodeHdel(logBytes, key, fields),
+    onTtl: (_seq, key, expiresAt, reason) => encodeTtl(logBytes, key, expiresAt, reason),
+    onDel: (_seq, key, reason) => {
+      encodeDel(logBytes, key, reason);
+      let i = 0;
+      for (let c = 4; c < key.length; c++) i = i * 10 + key.charCodeAt(c) - 48;
+      gone[i] = 1;
+    },
+    onFlush: (_seq, reason) => encodeFlush(logBytes, reason),
   });
   const add = (): void => {
     const i = next++;
@@ -390,7 +397,7 @@ function activeExpiry(): void {
     const c1 = process.cpuUsage(c0);
     const gcs = gcProfiler.stop()?.statistics ?? [];
     mainThreadSched(sched1);
-    logBuffer.length = 0;
+    logBytes.finish();
     onCpu[t] = sched1[0] - sched0[0];
     preempted[t] = sched1[1] - sched0[1];
     for (const g of gcs) {

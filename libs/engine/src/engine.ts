@@ -20,7 +20,7 @@ import { MnemoError, notAnInteger, wrongArity } from './errors';
 import { trackModeOf } from './access-tracking';
 import { KEEP_TTL, Keyspace, type KeyEventListener } from './keyspace';
 import { lfuDecrAndReturn } from './lfu';
-import type { MutationListener, MutationRecord, SnapshotEntry } from './mutation';
+import { RecordBuilder, type MutationListener, type MutationRecord, type MutationSink, type SnapshotEntry } from './mutation';
 import { EVICTION_POLICIES, type CommandSpec, type EngineOptions, type EngineStats, type ExpireCycleResult, type KeyInfo, type ScanOptions } from './options';
 import type { Reply } from './reply';
 
@@ -143,12 +143,24 @@ export class Engine {
     return [...this.table.values()].map((d) => d.spec);
   }
 
-  /** Registers a listener for every record; returns a function that removes it. Listeners must not throw. */
-  onMutation(listener: MutationListener): () => void {
-    this.ks.records.listeners = [...this.ks.records.listeners, listener];
+  /**
+   * Registers a sink for every change (see MutationSink: plain arguments, no record objects);
+   * returns a function that removes it. Sinks must not throw.
+   */
+  addMutationSink(sink: MutationSink): () => void {
+    this.ks.records.sinks = [...this.ks.records.sinks, sink];
     return () => {
-      this.ks.records.listeners = this.ks.records.listeners.filter((l) => l !== listener);
+      this.ks.records.sinks = this.ks.records.sinks.filter((s) => s !== sink);
     };
+  }
+
+  /**
+   * Registers a listener that gets every change as a MutationRecord object; returns a function
+   * that removes it. Listeners must not throw. Convenient for tests and tools; hot-path
+   * consumers register a MutationSink instead.
+   */
+  onMutation(listener: MutationListener): () => void {
+    return this.addMutationSink(new RecordBuilder(listener));
   }
 
   /**

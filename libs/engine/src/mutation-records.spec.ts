@@ -1,6 +1,7 @@
 // Mutation records: shapes per command, gapless seq, replay into a fresh engine, persistence hooks.
 import { ManualClock } from './clock';
 import { Engine } from './engine';
+import type { MutationRecord } from './mutation';
 import { dump, harness, seededRandom } from './test-support';
 
 describe('mutation records', () => {
@@ -33,6 +34,41 @@ describe('mutation records', () => {
       { kind: 'flush', reason: 'flushall' },
     ]);
     expect(records.map((r) => r.seq)).toEqual(records.map((_, i) => i + 1));
+  });
+
+  test('sinks - every change arrives as arguments, in order, with the fields its record has; removal stops them', () => {
+    const clock = new ManualClock();
+    const engine = new Engine({ clock });
+    const records: MutationRecord[] = [];
+    engine.onMutation((r) => records.push(r));
+    const heard: MutationRecord[] = [];
+    const off = engine.addMutationSink({
+      onString: (seq, key, value, expiresAt, reason) => heard.push({ kind: 'string', seq, reason, key, value, expiresAt }),
+      onHash: (seq, key, fields, replace, expiresAt, reason) => heard.push({ kind: 'hash', seq, reason, key, fields, replace, expiresAt }),
+      onHdel: (seq, key, fields) => heard.push({ kind: 'hdel', seq, reason: 'hdel', key, fields }),
+      onTtl: (seq, key, expiresAt, reason) => heard.push({ kind: 'ttl', seq, reason, key, expiresAt }),
+      onDel: (seq, key, reason) => heard.push({ kind: 'del', seq, reason, key }),
+      onFlush: (seq, reason) => heard.push({ kind: 'flush', seq, reason }),
+    });
+    for (const command of [
+      ['SET', 'k', '41', 'PX', '500'],
+      ['INCR', 'k'],
+      ['EXPIRE', 'k', '20'],
+      ['PERSIST', 'k'],
+      ['HSET', 'h', 'f', '1', 'g', '2'],
+      ['HDEL', 'h', 'f'],
+      ['SET', 'short', 'v', 'PX', '10'],
+      ['FLUSHALL'],
+      ['SET', 'gone', 'v', 'PX', '10'],
+    ]) engine.execute(command);
+    clock.advance(20);
+    engine.execute(['GET', 'gone']);
+    expect(heard.map((r) => r.kind)).toEqual(['string', 'string', 'ttl', 'ttl', 'hash', 'hdel', 'string', 'flush', 'string', 'del']);
+    expect(heard).toEqual(records);
+    off();
+    engine.execute(['SET', 'after', '1']);
+    expect(heard).toHaveLength(10);
+    expect(records).toHaveLength(11);
   });
 
   test('records - failed commands and no-op writes emit nothing', () => {

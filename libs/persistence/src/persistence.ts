@@ -67,7 +67,7 @@ export class Persistence {
         aofBaseSize: recovery.logBytes,
       },
     );
-    this.unhook = engine.onMutation((record) => log.append(record));
+    this.unhook = engine.addMutationSink(log);
     this.cron = setInterval(() => this.snapshots.tick(), cronMs);
     this.cron.unref();
   }

@@ -3,7 +3,6 @@
 // persistence) every STATS_INTERVAL_MS, to the sockets the gateway registers.
 
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { MutationRecord } from '@mnemo/engine';
 import { AdminStream } from '@mnemo/contracts';
 import type { AdminStreamPayloads, StatsFrame } from '@mnemo/contracts';
 import type { Namespace, Socket } from 'socket.io';
@@ -11,6 +10,7 @@ import type { MnemoConfig } from '../config/options';
 import { KeyspaceService, systemClock } from '../core/keyspace.service';
 import { ServerCounters } from '../core/server-counters';
 import { MNEMO_CONFIG } from '../core/tokens';
+import { DashboardSink } from './dashboard-sink';
 import { KeyspaceFeed } from './keyspace-feed';
 import { persistenceStatus, PersistenceWatch } from './persistence-watch';
 import { RemovalFeed } from './removal-feed';
@@ -45,16 +45,11 @@ export class AdminStreamsService implements OnModuleInit, OnApplicationShutdown 
     @Inject(MNEMO_CONFIG) private readonly config: MnemoConfig,
   ) {
     this.keyspaceFeed = new KeyspaceFeed({ keyInfo: (key) => keyspace.engine.keyInfo(key) });
+    this.sink = new DashboardSink(this.removals, this.keyspaceFeed);
   }
 
-  /**
-   * The engine's mutation listener, registered only while a dashboard is connected (the engine
-   * builds no record objects when nobody listens): O(1), never awaits, nothing per socket.
-   */
-  private readonly onMutation = (record: MutationRecord): void => {
-    this.removals.record(record);
-    if (this.keyspaceFeed.active) this.keyspaceFeed.record(record);
-  };
+  /** The engine's mutation sink, registered only while a dashboard is connected: O(1), never awaits, nothing per socket. */
+  private readonly sink: DashboardSink;
 
   onModuleInit(): void {
     const engine = this.keyspace.engine;
@@ -90,7 +85,7 @@ export class AdminStreamsService implements OnModuleInit, OnApplicationShutdown 
   welcome(socket: Socket): void {
     const client: Client = { socket, undrained: 0 };
     this.clients.set(socket.id, client);
-    this.unlisten ??= this.keyspace.engine.onMutation(this.onMutation);
+    this.unlisten ??= this.keyspace.engine.addMutationSink(this.sink);
     socket.conn.on('drain', () => {
       client.undrained = 0;
     });

@@ -16,6 +16,12 @@ const set = (key: string, expiresAt: number | null = null): MutationRecord => ({
 });
 const del = (key: string, reason = 'del'): MutationRecord => ({ kind: 'del', key: bytesFromText(key), seq: ++seq, reason });
 
+/** Hands a record to the feed as the dashboards' engine sink does. */
+function put(feed: KeyspaceFeed, record: MutationRecord): void {
+  if (record.kind === 'flush') feed.flushed(record.seq, record.reason);
+  else feed.changed(record.seq, record.kind, record.key, record.reason);
+}
+
 function feedWith(live: Map<string, KeyInfo>, options: { windowCapacity?: number; maxChangesPerBatch?: number } = {}) {
   return new KeyspaceFeed({ keyInfo: (key) => live.get(key) ?? null, ...options });
 }
@@ -42,7 +48,7 @@ describe('KeyspaceFeed', () => {
     const live = new Map([['k', info('k', NOW + 5000)]]);
     const feed = feedWith(live);
     feed.subscribe('a', '*');
-    for (let i = 0; i < 1000; i++) feed.record(set('k', NOW + 5000));
+    for (let i = 0; i < 1000; i++) put(feed, set('k', NOW + 5000));
     const [{ ids, batch }] = feed.drain(NOW);
     expect(ids).toEqual(['a']);
     expect(batch.changes).toEqual([{ kind: 'set', event: 'set', key: 'k', type: 'string', ttlMs: 5000, size: 64, seq }]);
@@ -54,10 +60,10 @@ describe('KeyspaceFeed', () => {
     const feed = feedWith(new Map([['user:1', info('user:1')]]));
     feed.subscribe('users', 'user:*');
     feed.subscribe('carts', 'cart:?');
-    feed.record(set('user:1'));
-    feed.record(del('cart:1', 'expired'));
-    feed.record(del('cart:2', 'evicted'));
-    feed.record(del('cart:33'));
+    put(feed, set('user:1'));
+    put(feed, del('cart:1', 'expired'));
+    put(feed, del('cart:2', 'evicted'));
+    put(feed, del('cart:33'));
     const batches = new Map(feed.drain(NOW).flatMap(({ ids, batch }) => ids.map((id) => [id, batch] as const)));
     expect(batches.get('users')?.changes.map((c) => [c.kind, c.key])).toEqual([['set', 'user:1']]);
     expect(batches.get('carts')?.changes.map((c) => [c.kind, c.key])).toEqual([
@@ -70,7 +76,7 @@ describe('KeyspaceFeed', () => {
   it('caps each batch with an even sample across the window', () => {
     const feed = feedWith(new Map(), { maxChangesPerBatch: 10 });
     feed.subscribe('a', '*');
-    for (let i = 0; i < 100; i++) feed.record(del(`k${i}`));
+    for (let i = 0; i < 100; i++) put(feed, del(`k${i}`));
     const [{ batch }] = feed.drain(NOW);
     expect(batch.changes.map((c) => c.key)).toEqual(Array.from({ length: 10 }, (_, i) => `k${i * 10}`));
     expect(batch.dropped).toBe(90);
@@ -80,7 +86,7 @@ describe('KeyspaceFeed', () => {
     const feed = feedWith(new Map(), { windowCapacity: 50 }); // rounded up to 64
     feed.subscribe('a', 'x*');
     feed.subscribe('b', 'y*');
-    for (let i = 0; i < 80; i++) feed.record(del(`x${i}`));
+    for (let i = 0; i < 80; i++) put(feed, del(`x${i}`));
     const batches = new Map(feed.drain(NOW).flatMap(({ ids, batch }) => ids.map((id) => [id, batch] as const)));
     expect(batches.get('a')?.dropped).toBe(16);
     expect(batches.get('a')?.changes.map((c) => c.key)).toEqual(Array.from({ length: 64 }, (_, i) => `x${i + 16}`));
@@ -91,10 +97,10 @@ describe('KeyspaceFeed', () => {
     const live = new Map<string, KeyInfo>();
     const feed = feedWith(live);
     feed.subscribe('a', '*');
-    feed.record(set('gone'));
-    feed.record(del('gone', 'evicted'));
-    feed.record(del('back'));
-    feed.record(set('back', NOW + 50));
+    put(feed, set('gone'));
+    put(feed, del('gone', 'evicted'));
+    put(feed, del('back'));
+    put(feed, set('back', NOW + 50));
     live.set('back', info('back', NOW + 50));
     const [{ batch }] = feed.drain(NOW);
     expect(batch.changes.map((c) => [c.key, c.kind, c.event, c.ttlMs])).toEqual([
@@ -107,9 +113,9 @@ describe('KeyspaceFeed', () => {
   it('turns a FLUSHALL into one change and supersedes what came before it', () => {
     const feed = feedWith(new Map([['after', info('after')]]));
     feed.subscribe('a', 'after');
-    feed.record(del('before'));
-    feed.record({ kind: 'flush', seq: ++seq, reason: 'flushall' });
-    feed.record(set('after'));
+    put(feed, del('before'));
+    put(feed, { kind: 'flush', seq: ++seq, reason: 'flushall' });
+    put(feed, set('after'));
     const [{ batch }] = feed.drain(NOW);
     expect(batch.changes.map((c) => [c.kind, c.event, c.key])).toEqual([
       ['del', 'flushall', '*'],
@@ -124,8 +130,8 @@ describe('KeyspaceFeed', () => {
     expect(feed.subscribe('a', 'j*')).toEqual(['k*', 'j*']);
     feed.subscribe('b', 'j*');
     feed.subscribe('b', 'k*');
-    feed.record(del('k1'));
-    feed.record(del('j1'));
+    put(feed, del('k1'));
+    put(feed, del('j1'));
     const out = feed.drain(NOW);
     expect(out).toHaveLength(1);
     expect(out[0].ids.sort()).toEqual(['a', 'b']);
@@ -142,7 +148,7 @@ describe('KeyspaceFeed', () => {
     expect(feed.subscribe('a', 'one-too-many')).toEqual({ error: 'at most 16 patterns per connection' });
     feed.subscribe('b', 'p0');
     feed.carryDropped('a', 7);
-    feed.record(del('p0'));
+    put(feed, del('p0'));
     const out = feed.drain(NOW);
     expect(out).toContainEqual({ ids: ['a'], batch: { changes: [expect.objectContaining({ key: 'p0' })], dropped: 7 } });
     expect(out).toContainEqual({ ids: ['b'], batch: { changes: [expect.objectContaining({ key: 'p0' })], dropped: 0 } });

@@ -1,7 +1,7 @@
 // The live keyspace feed: records the engine's changes on the write path into a fixed ring, and
 // turns them every flush into one coalesced, sampled, pattern-filtered batch per subscriber.
 //
-// Design note. `record()` runs inside every engine write (millions a second on the fast path),
+// Design note. `changed()` runs inside every engine write (millions a second on the fast path),
 // so it only stores three references and a number into preallocated arrays: no allocation, no
 // hashing, nothing per subscriber, and it keeps no record object alive (keys and the constant
 // reason / kind strings only). The ring keeps the latest `windowCapacity` changes of the window;
@@ -54,6 +54,9 @@ interface KeyState {
   count: number;
 }
 
+/** The record kinds that change one key (a flush is kept apart). */
+export type ChangeKind = Exclude<MutationRecord['kind'], 'flush'>;
+
 export const DEFAULT_WINDOW_CAPACITY = 2048;
 export const DEFAULT_MAX_CHANGES_PER_BATCH = 200;
 export const MAX_PATTERNS_PER_SUBSCRIBER = 16;
@@ -61,7 +64,7 @@ export const MAX_PATTERNS_PER_SUBSCRIBER = 16;
 export class KeyspaceFeed {
   private readonly mask: number;
   private readonly keys: Bytes[];
-  private readonly kinds: MutationRecord['kind'][];
+  private readonly kinds: ChangeKind[];
   private readonly reasons: string[];
   private readonly seqs: Float64Array;
   /** Changes recorded in this window (may exceed the ring's capacity). */
@@ -76,29 +79,30 @@ export class KeyspaceFeed {
     while (capacity < (options.windowCapacity ?? DEFAULT_WINDOW_CAPACITY)) capacity *= 2;
     this.mask = capacity - 1;
     this.keys = new Array<Bytes>(capacity).fill('');
-    this.kinds = new Array<MutationRecord['kind']>(capacity).fill('del');
+    this.kinds = new Array<ChangeKind>(capacity).fill('del');
     this.reasons = new Array<string>(capacity).fill('');
     this.seqs = new Float64Array(capacity);
     this.maxChangesPerBatch = options.maxChangesPerBatch ?? DEFAULT_MAX_CHANGES_PER_BATCH;
   }
 
-  /** True while anyone is subscribed; the host skips `record` otherwise. */
+  /** True while anyone is subscribed; the host skips `changed` otherwise. */
   get active(): boolean {
     return this.subscriptions.size > 0;
   }
 
-  /** Hot path: O(1), never throws, never allocates. */
-  record(record: MutationRecord): void {
-    if (record.kind === 'flush') {
-      this.flush = { seq: record.seq, reason: record.reason, at: this.count };
-      return;
-    }
+  /** Hot path, a key changed: O(1), never throws, never allocates. */
+  changed(seq: number, kind: ChangeKind, key: Bytes, reason: string): void {
     const i = this.count & this.mask;
-    this.keys[i] = record.key;
-    this.kinds[i] = record.kind;
-    this.reasons[i] = record.reason;
-    this.seqs[i] = record.seq;
+    this.keys[i] = key;
+    this.kinds[i] = kind;
+    this.reasons[i] = reason;
+    this.seqs[i] = seq;
     this.count++;
+  }
+
+  /** Every key went (FLUSHALL): supersedes the window's earlier changes. */
+  flushed(seq: number, reason: string): void {
+    this.flush = { seq, reason, at: this.count };
   }
 
   /**

@@ -1,7 +1,7 @@
 // The evictions / expirations feed: removal records collected on the write path, sent in
 // batches with the key, the policy, the reason and the memory figures.
 //
-// Design note. `record()` runs inside engine writes, so it only appends the key and the time to
+// Design note. `removed()` runs inside engine writes, so it only appends the key and the time to
 // two preallocated-growth arrays per reason (no object per removal) and counts overflow beyond
 // `maxPerBatch`. `drain()` builds the RemovalEvent objects once per window for all dashboards,
 // reading memory and policy once from the engine: the memory shown is the figure when the batch
@@ -10,7 +10,7 @@
 //                                                   expirations { events: [c], dropped: 0 }
 
 import { bytesToText } from '@mnemo/engine';
-import type { Bytes, MutationRecord } from '@mnemo/engine';
+import type { Bytes } from '@mnemo/engine';
 import type { RemovalBatch, RemovalEvent } from '@mnemo/contracts';
 
 export const DEFAULT_MAX_REMOVALS_PER_BATCH = 200;
@@ -68,11 +68,10 @@ export class RemovalFeed {
     this.expirations = new RemovalBuffer(maxPerBatch);
   }
 
-  /** Hot path: O(1); ignores everything but deletes by eviction or expiry. */
-  record(record: MutationRecord): void {
-    if (record.kind !== 'del') return;
-    if (record.reason === 'evicted') this.evictions.add(record.key, this.now());
-    else if (record.reason === 'expired') this.expirations.add(record.key, this.now());
+  /** Hot path, a key was deleted: O(1); ignores every reason but eviction and expiry. */
+  removed(key: Bytes, reason: string): void {
+    if (reason === 'evicted') this.evictions.add(key, this.now());
+    else if (reason === 'expired') this.expirations.add(key, this.now());
   }
 
   /** True if a drain would return anything (saves the caller a memory read). */

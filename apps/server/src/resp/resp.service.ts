@@ -18,6 +18,7 @@ import { Dispatcher } from './dispatcher';
 import { PUBSUB_COMMANDS } from './pubsub/pubsub.commands';
 import { RespClient } from './resp-client';
 import { RespContext } from './resp-context';
+import { RespMutationSink } from './resp-mutation-sink';
 import { transactionCommands } from './transaction/transaction.commands';
 
 /** How often idle clients are looked for (Redis's clientsCron runs about once a second per client). */
@@ -59,10 +60,7 @@ export class RespService implements OnApplicationBootstrap, BeforeApplicationShu
 
   async onApplicationBootstrap(): Promise<void> {
     const ctx = this.ctx;
-    const stopMutations = ctx.engine.onMutation((record) => {
-      ctx.watches.onMutation(record);
-      ctx.notifier.onMutation(record);
-    });
+    const stopMutations = ctx.engine.addMutationSink(new RespMutationSink(ctx.watches, ctx.notifier));
     const stopKeyEvents = ctx.engine.onKeyEvent((event, key) => ctx.notifier.onKeyEvent(event, key));
     this.stopListening = () => {
       stopMutations();

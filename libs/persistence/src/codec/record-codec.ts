@@ -15,7 +15,7 @@
 // value or fields, expiry. Decoding checks every length against the payload, so a torn or
 // corrupted payload throws CodecError instead of yielding garbage.
 
-import type { MutationRecord, RestoreSink, SnapshotEntry } from '@mnemo/engine';
+import type { Bytes, MutationRecord, RestoreSink, SnapshotEntry } from '@mnemo/engine';
 import { ByteReader, ByteWriter, CodecError } from './byte-buffer';
 
 const KIND_CODES = { string: 0, hash: 1, hdel: 2, ttl: 3, del: 4, flush: 5 } as const;
@@ -38,37 +38,59 @@ function readFields(reader: ByteReader): string[] {
 export function encodeRecord(writer: ByteWriter, record: MutationRecord): void {
   switch (record.kind) {
     case 'string':
-      writer.stringRecord(KIND_CODES.string | (record.expiresAt === null ? 0 : HAS_EXPIRY), record.reason, record.key, record.value, record.expiresAt);
-      return;
+      return encodeString(writer, record.key, record.value, record.expiresAt, record.reason);
     case 'hash':
-      writer.u8(KIND_CODES.hash | (record.expiresAt === null ? 0 : HAS_EXPIRY) | (record.replace ? REPLACE : 0));
-      writer.shortText(record.reason);
-      writer.bytes(record.key);
-      writeFields(writer, record.fields);
-      if (record.expiresAt !== null) writer.f64(record.expiresAt);
-      return;
+      return encodeHash(writer, record.key, record.fields, record.replace, record.expiresAt, record.reason);
     case 'hdel':
-      writer.u8(KIND_CODES.hdel);
-      writer.shortText(record.reason);
-      writer.bytes(record.key);
-      writeFields(writer, record.fields);
-      return;
+      return encodeHdel(writer, record.key, record.fields);
     case 'ttl':
-      writer.u8(KIND_CODES.ttl | (record.expiresAt === null ? 0 : HAS_EXPIRY));
-      writer.shortText(record.reason);
-      writer.bytes(record.key);
-      if (record.expiresAt !== null) writer.f64(record.expiresAt);
-      return;
+      return encodeTtl(writer, record.key, record.expiresAt, record.reason);
     case 'del':
-      writer.u8(KIND_CODES.del);
-      writer.shortText(record.reason);
-      writer.bytes(record.key);
-      return;
+      return encodeDel(writer, record.key, record.reason);
     case 'flush':
-      writer.u8(KIND_CODES.flush);
-      writer.shortText(record.reason);
-      return;
+      return encodeFlush(writer, record.reason);
   }
+}
+
+// One encoder per record kind, taking the record's fields as arguments: the event log calls these
+// from its MutationSink methods, so a write builds no record object (see MutationSink).
+
+export function encodeString(writer: ByteWriter, key: Bytes, value: Bytes, expiresAt: number | null, reason: string): void {
+  writer.stringRecord(KIND_CODES.string | (expiresAt === null ? 0 : HAS_EXPIRY), reason, key, value, expiresAt);
+}
+
+export function encodeHash(writer: ByteWriter, key: Bytes, fields: Bytes[], replace: boolean, expiresAt: number | null, reason: string): void {
+  writer.u8(KIND_CODES.hash | (expiresAt === null ? 0 : HAS_EXPIRY) | (replace ? REPLACE : 0));
+  writer.shortText(reason);
+  writer.bytes(key);
+  writeFields(writer, fields);
+  if (expiresAt !== null) writer.f64(expiresAt);
+}
+
+/** A hash-field delete; its reason is always 'hdel'. */
+export function encodeHdel(writer: ByteWriter, key: Bytes, fields: Bytes[]): void {
+  writer.u8(KIND_CODES.hdel);
+  writer.shortText('hdel');
+  writer.bytes(key);
+  writeFields(writer, fields);
+}
+
+export function encodeTtl(writer: ByteWriter, key: Bytes, expiresAt: number | null, reason: string): void {
+  writer.u8(KIND_CODES.ttl | (expiresAt === null ? 0 : HAS_EXPIRY));
+  writer.shortText(reason);
+  writer.bytes(key);
+  if (expiresAt !== null) writer.f64(expiresAt);
+}
+
+export function encodeDel(writer: ByteWriter, key: Bytes, reason: string): void {
+  writer.u8(KIND_CODES.del);
+  writer.shortText(reason);
+  writer.bytes(key);
+}
+
+export function encodeFlush(writer: ByteWriter, reason: string): void {
+  writer.u8(KIND_CODES.flush);
+  writer.shortText(reason);
 }
 
 function decodeRecord(reader: ByteReader, seq: number): MutationRecord {

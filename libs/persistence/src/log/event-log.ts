@@ -1,7 +1,8 @@
 // The event log (AOF): buffers mutation records, group-commits them as one row per batch through
 // the writer thread, and tells writers when their record is durable under the fsync policy.
 //
-// Design note: group commit. Records are encoded into `current` as the engine emits them. A batch
+// Design note: group commit. Records are encoded into `current` as the engine emits them (the
+// log is the engine's MutationSink: arguments in, bytes out, no record object per write). A batch
 // is sealed and sent to the writer thread when
 //   always:    at the end of the event-loop turn that produced it (setImmediate) if no commit is
 //              in flight, else as soon as the previous commit returns. Only one commit is in
@@ -25,9 +26,9 @@
 // into the MISCONF state (writers refuse writes, readers go on) and retries every retryMs; the
 // first successful retry clears the error.
 
-import { MnemoError, type MutationRecord } from '@mnemo/engine';
+import { MnemoError, type Bytes, type MutationSink } from '@mnemo/engine';
 import { ByteWriter } from '../codec/byte-buffer';
-import { encodeRecord } from '../codec/record-codec';
+import { encodeDel, encodeFlush, encodeHash, encodeHdel, encodeString, encodeTtl } from '../codec/record-codec';
 import type { WriterClient } from '../writer/writer-client';
 import type { SyncMode } from '../writer/writer-protocol';
 
@@ -90,7 +91,7 @@ export interface EventLogStatus {
   lastError: string | null;
 }
 
-export class EventLog {
+export class EventLog implements MutationSink {
   private policy: FsyncPolicy;
   private enabled: boolean;
   private readonly now: () => number;
@@ -144,12 +145,55 @@ export class EventLog {
     this.fsyncTimer.unref();
   }
 
-  /** Engine listener: encodes one record into the open batch. Never throws, never blocks. */
-  append(record: MutationRecord): void {
-    if (!this.enabled || this.closed) return;
-    if (this.currentCount > 0 && record.seq !== this.currentFirst + this.currentCount) this.seal();
-    if (this.currentCount === 0) this.currentFirst = record.seq;
-    encodeRecord(this.writerBuf, record);
+  // The engine's MutationSink: each change is encoded into the open batch as it happens. Never
+  // throws, never blocks.
+
+  onString(seq: number, key: Bytes, value: Bytes, expiresAt: number | null, reason: string): void {
+    if (!this.admit(seq)) return;
+    encodeString(this.writerBuf, key, value, expiresAt, reason);
+    this.admitted();
+  }
+
+  onHash(seq: number, key: Bytes, fields: Bytes[], replace: boolean, expiresAt: number | null, reason: string): void {
+    if (!this.admit(seq)) return;
+    encodeHash(this.writerBuf, key, fields, replace, expiresAt, reason);
+    this.admitted();
+  }
+
+  onHdel(seq: number, key: Bytes, fields: Bytes[]): void {
+    if (!this.admit(seq)) return;
+    encodeHdel(this.writerBuf, key, fields);
+    this.admitted();
+  }
+
+  onTtl(seq: number, key: Bytes, expiresAt: number | null, reason: string): void {
+    if (!this.admit(seq)) return;
+    encodeTtl(this.writerBuf, key, expiresAt, reason);
+    this.admitted();
+  }
+
+  onDel(seq: number, key: Bytes, reason: string): void {
+    if (!this.admit(seq)) return;
+    encodeDel(this.writerBuf, key, reason);
+    this.admitted();
+  }
+
+  onFlush(seq: number, reason: string): void {
+    if (!this.admit(seq)) return;
+    encodeFlush(this.writerBuf, reason);
+    this.admitted();
+  }
+
+  /** Before encoding record `seq`: false if the log takes nothing; seals the open batch on a seq gap. */
+  private admit(seq: number): boolean {
+    if (!this.enabled || this.closed) return false;
+    if (this.currentCount > 0 && seq !== this.currentFirst + this.currentCount) this.seal();
+    if (this.currentCount === 0) this.currentFirst = seq;
+    return true;
+  }
+
+  /** After encoding a record: counts it, and seals or schedules the batch as the policy says. */
+  private admitted(): void {
     this.currentCount++;
     if (this.writerBuf.length >= this.maxBatchBytes) this.sealAndKick();
     else if (this.policy === 'always' && !this.kickScheduled) {

@@ -2,6 +2,7 @@
 // missing snapshot chunk, and the repair command for each.
 
 import Database from 'better-sqlite3';
+import { RecordBuilder } from '@mnemo/engine';
 import { existsSync } from 'node:fs';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { ModelEngine } from '../test-support/model-engine';
@@ -73,7 +74,7 @@ describe('recovery', () => {
       const rand = prng(seed);
       const engine = new ModelEngine(() => now);
       const records: Parameters<Replayer['apply']>[0][] = [];
-      engine.onMutation((record) => records.push(record));
+      engine.addMutationSink(new RecordBuilder((record) => records.push(record)));
       randomOps(engine, 150, rand, now);
       const cut = Math.floor(rand() * records.length);
       // A snapshot taken after `cut` records, then the whole log replayed from any earlier point, twice.

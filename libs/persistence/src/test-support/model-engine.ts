@@ -1,29 +1,29 @@
 // A small in-memory keyspace implementing PersistedEngine, used by the persistence tests as the
 // "simple model": it emits state-based records the way the real engine's contract describes.
 
-import type { Bytes, MutationListener, MutationRecord, RestoreSink, SnapshotEntry } from '@mnemo/engine';
+import { deliverRecord, type Bytes, type MutationRecord, type MutationSink, type RestoreSink, type SnapshotEntry } from '@mnemo/engine';
 
 type Value = { type: 'string'; value: Bytes; expiresAt: number | null } | { type: 'hash'; fields: Map<Bytes, Bytes>; expiresAt: number | null };
 
 export class ModelEngine {
   readonly data = new Map<Bytes, Value>();
-  private listeners: MutationListener[] = [];
+  private sinks: MutationSink[] = [];
   private nextSeq = 1;
   lastSeq = 0;
 
   constructor(readonly now: () => number = Date.now) {}
 
-  onMutation(listener: MutationListener): () => void {
-    this.listeners.push(listener);
+  addMutationSink(sink: MutationSink): () => void {
+    this.sinks.push(sink);
     return () => {
-      this.listeners = this.listeners.filter((l) => l !== listener);
+      this.sinks = this.sinks.filter((s) => s !== sink);
     };
   }
 
   private emit(record: Omit<MutationRecord, 'seq'>): number {
     const full = { ...record, seq: this.nextSeq++ } as MutationRecord;
     this.lastSeq = full.seq;
-    for (const listener of this.listeners) listener(full);
+    for (const sink of this.sinks) deliverRecord(sink, full);
     return full.seq;
   }
 

@@ -1,14 +1,18 @@
 // notify-keyspace-events parsing and the events published for mutation records.
-import { MnemoError, MutationRecord } from '@mnemo/engine';
+import { deliverRecord, MnemoError, MutationRecord, MutationSink } from '@mnemo/engine';
+import { RespMutationSink } from '../resp-mutation-sink';
+import { WatchRegistry } from '../transaction/watch-registry';
 import { formatKeyspaceEvents, KeyspaceNotifier, parseKeyspaceEvents } from './keyspace-events';
 import type { PubSubHub } from './pubsub-hub';
 
-function notifier(flags: string): { published: string[]; notifier: KeyspaceNotifier } {
+/** A notifier with these flags, fed records through the RESP listener's engine sink. */
+function notifier(flags: string): { published: string[]; notifier: { onMutation(record: MutationRecord): void } } {
   const published: string[] = [];
   const hub = { empty: false, publish: (channel: string, message: string) => published.push(`${channel} ${message}`) } as unknown as PubSubHub;
   const result = new KeyspaceNotifier(hub);
   result.configure(flags);
-  return { published, notifier: result };
+  const sink: MutationSink = new RespMutationSink(new WatchRegistry(), result);
+  return { published, notifier: { onMutation: (record) => deliverRecord(sink, record) } };
 }
 
 describe('notify-keyspace-events flags', () => {

@@ -85,11 +85,11 @@ const EVENT_CLASSES: Record<string, string> = {
   new: 'n',
 };
 
-function classOf(record: MutationRecord): number {
-  const known = EVENT_CLASSES[record.reason];
+function classOf(kind: MutationRecord['kind'], reason: string): number {
+  const known = EVENT_CLASSES[reason];
   if (known) return CLASS_BITS[known];
-  if (record.kind === 'string') return CLASS_BITS.$;
-  if (record.kind === 'hash' || record.kind === 'hdel') return CLASS_BITS.h;
+  if (kind === 'string') return CLASS_BITS.$;
+  if (kind === 'hash' || kind === 'hdel') return CLASS_BITS.h;
   return CLASS_BITS.g;
 }
 
@@ -103,12 +103,12 @@ export class KeyspaceNotifier {
     this.flags = parseKeyspaceEvents(text);
   }
 
-  /** Engine mutation listener. */
-  onMutation(record: MutationRecord): void {
-    if (this.flags === 0 || this.hub.empty || record.kind === 'flush') return;
-    this.notify(classOf(record), record.reason, record.key);
+  /** A key changed (every record kind but flush, which Redis does not notify). */
+  changed(kind: Exclude<MutationRecord['kind'], 'flush'>, reason: string, key: string): void {
+    if (this.flags === 0 || this.hub.empty) return;
+    this.notify(classOf(kind, reason), reason, key);
     // Redis follows the hdel of a hash's last field with a generic del.
-    if (record.kind === 'del' && record.reason === 'hdel') this.notify(CLASS_BITS.g, 'del', record.key);
+    if (kind === 'del' && reason === 'hdel') this.notify(CLASS_BITS.g, 'del', key);
   }
 
   /** Engine key-event listener: 'new' (class n) and 'keymiss' (class m), which 'A' leaves out. */

@@ -1,6 +1,5 @@
 // WATCH bookkeeping: which clients watch which keys, and marking them dirty when a key changes.
 
-import type { MutationRecord } from '@mnemo/engine';
 import type { RespClient } from '../resp-client';
 
 export class WatchRegistry {
@@ -30,14 +29,15 @@ export class WatchRegistry {
     client.watchDirty = false;
   }
 
-  /** Engine mutation listener: any change to a watched key (expiry and eviction included) dirties its watchers. */
-  onMutation(record: MutationRecord): void {
+  /** Any change to a watched key (expiry and eviction included) dirties its watchers. */
+  touched(key: string): void {
     if (this.byKey.size === 0) return;
-    if (record.kind === 'flush') {
-      for (const watchers of this.byKey.values()) for (const client of watchers) client.watchDirty = true;
-      return;
-    }
-    const watchers = this.byKey.get(record.key);
+    const watchers = this.byKey.get(key);
     if (watchers) for (const client of watchers) client.watchDirty = true;
+  }
+
+  /** FLUSHALL: every watcher is dirty. */
+  touchedAll(): void {
+    for (const watchers of this.byKey.values()) for (const client of watchers) client.watchDirty = true;
   }
 }
