@@ -93,6 +93,23 @@ describe('KeyspaceFeed', () => {
     expect(batches.get('b')).toEqual({ changes: [], dropped: 16 });
   });
 
+  it('under heavy load stores one change in a stride sized from the last window, and counts every change', () => {
+    const feed = feedWith(new Map(), { windowCapacity: 64, maxChangesPerBatch: 1000 });
+    feed.subscribe('a', '*');
+    const window = (name: string, n: number) => {
+      for (let i = 0; i < n; i++) put(feed, del(`${name}-${i}`));
+      const [{ batch }] = feed.drain(NOW);
+      return { keys: batch.changes.map((c) => c.key), dropped: batch.dropped };
+    };
+    // First window: every change stored, the ring keeps the last 64.
+    expect(window('w1', 640)).toEqual({ keys: Array.from({ length: 64 }, (_, i) => `w1-${576 + i}`), dropped: 576 });
+    // 640 changes a window would fill the 64-slot ring ten times: one in 640 / 32 = 20 is stored.
+    expect(window('w2', 640)).toEqual({ keys: Array.from({ length: 32 }, (_, i) => `w2-${i * 20}`), dropped: 608 });
+    // The stride follows the load down one window later.
+    expect(window('w3', 10)).toEqual({ keys: ['w3-0'], dropped: 9 });
+    expect(window('w4', 10)).toEqual({ keys: Array.from({ length: 10 }, (_, i) => `w4-${i}`), dropped: 0 });
+  });
+
   it('reports the latest kind and reason of a key with its state at drain time', () => {
     const live = new Map<string, KeyInfo>();
     const feed = feedWith(live);
