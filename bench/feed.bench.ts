@@ -138,8 +138,11 @@ interface SetupResult {
   medianSubscribed: number;
   /** Median over rounds of (none - subscribed) / none, in %, of SET per main-thread CPU-second. */
   costPct: number;
+  /** The cost between the fastest round of each state, in % (see bestOfCost). */
+  bestCostPct: number;
   /** Median cost of the gateway's listener and feed with `count` subscribers but no socket traffic, in %. */
   writePathCostPct: number;
+  writePathBestCostPct: number;
   writePathPairs: number;
   /** CPU time in the gateway's timers / main-thread CPU time, subscribed rounds, in %. */
   gatewayTimersPct: number;
@@ -152,6 +155,13 @@ interface SetupResult {
   changesPerDashboardPerSec: number;
   changesDroppedPerSec: number;
 }
+
+/**
+ * The cost between the fastest slice of each state, in %. Interference from other jobs only ever
+ * slows a slice, so the fastest of many is the closest to the undisturbed figure; this estimate
+ * is printed beside the median of pairs, which a few disturbed pairs move less but noise widens.
+ */
+const bestOfCost = (none: number, subscribed: number): number => ((none - subscribed) / none) * 100;
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -224,6 +234,9 @@ async function runSetup(setup: string, env: Record<string, string>, rounds: numb
     const wall: Record<string, number> = {};
     for (const state of order) {
       if (state === 'subscribed') await dashboards.ask('connect');
+      // One feed window of writes unmeasured in either state, as in writePathCost: dashboards
+      // stay open for minutes, and the first window after subscribing stores every change.
+      await measure(0.2);
       global.gc?.();
       const timerBefore = timerNs;
       const timerWallBefore = timerWallNs;
@@ -264,7 +277,9 @@ async function runSetup(setup: string, env: Record<string, string>, rounds: numb
     medianNone: median(none),
     medianSubscribed: median(subscribed),
     costPct: median(costs),
+    bestCostPct: bestOfCost(Math.max(...none), Math.max(...subscribed)),
     writePathCostPct: writePath.costPct,
+    writePathBestCostPct: writePath.bestCostPct,
     writePathPairs: writePath.pairs,
     gatewayTimersPct: (subscribedTimerNs / subscribedCpuNs) * 100,
     gatewayTimersWallPct: (subscribedTimerWallNs / subscribedCpuNs) * 100,
@@ -293,9 +308,10 @@ async function writePathCost(
   measure: (seconds: number) => Promise<{ cpu: number }>,
   count: number,
   pairs: number,
-): Promise<{ costPct: number; pairs: number }> {
+): Promise<{ costPct: number; bestCostPct: number; pairs: number }> {
   const sockets = Array.from({ length: count }, (_, i) => ({ id: `bench-${i}`, conn: { on: () => undefined }, emit: () => true }) as unknown as ServerSocket);
   const costs: number[] = [];
+  const best = { none: 0, subscribed: 0 };
   for (let pair = 0; pair < pairs; pair++) {
     const order = pair % 2 === 0 ? ['none', 'subscribed'] : ['subscribed', 'none'];
     const measured: Record<string, number> = {};
@@ -315,8 +331,10 @@ async function writePathCost(
       if (state === 'subscribed') for (const socket of sockets) streams.forget(socket);
     }
     costs.push(((measured['none'] - measured['subscribed']) / measured['none']) * 100);
+    best.none = Math.max(best.none, measured['none']);
+    best.subscribed = Math.max(best.subscribed, measured['subscribed']);
   }
-  return { costPct: median(costs), pairs };
+  return { costPct: median(costs), bestCostPct: bestOfCost(best.none, best.subscribed), pairs };
 }
 
 async function main(): Promise<void> {
@@ -334,7 +352,8 @@ async function main(): Promise<void> {
       'SET/CPU-s, none': Math.round(r.medianNone),
       [`SET/CPU-s, ${count} on "*"`]: Math.round(r.medianSubscribed),
       'cost (median of pairs)': `${r.costPct.toFixed(2)} %`,
-      'write path, no sockets': `${r.writePathCostPct.toFixed(2)} %`,
+      'cost (best of each)': `${r.bestCostPct.toFixed(2)} %`,
+      'write path, no sockets (median / best)': `${r.writePathCostPct.toFixed(2)} % / ${r.writePathBestCostPct.toFixed(2)} %`,
       'gateway timers, CPU (wall)': `${r.gatewayTimersPct.toFixed(2)} % (${r.gatewayTimersWallPct.toFixed(2)} %)`,
       'SET/wall-s, none / subscribed': `${Math.round(r.medianWallNone)} / ${Math.round(r.medianWallSubscribed)}`,
       'changes/s per dashboard': Math.round(r.changesPerDashboardPerSec),
