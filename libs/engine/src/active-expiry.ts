@@ -40,23 +40,24 @@ const COMPACT_CHUNK = 1024;
  *
  * Allocation note: the cycle allocates nothing of its own but its result object (no closure
  * per tick, no copies of buckets): measured ~2.5 KB per tick for ~500 expiries with no
- * listener. The rest is the 'del' records listeners ask for (~56 B each when a listener keeps
- * them, as the event log does). A V8 scavenge starts only on an allocation, so it lands inside
- * a tick in proportion to the tick's share of the process's allocation.
+ * listener. Deletes reach the event log and the feeds as MutationSink calls (arguments, no
+ * record object; until 2026-11-26 each was a ~56 B record). A V8 scavenge starts only on an
+ * allocation, so it lands inside a tick in proportion to the tick's share of the process's
+ * allocation: with record objects, 1 in ~10 of the bench's scavenges fell inside a tick; with
+ * sinks, 0 or 1 of the ~12 in a 600-tick run.
  *
  * What the long ticks are, measured in bench/engine.bench.ts (1M keys, 1,667 expiries per
  * 100 ms tick, 3 ms budget; v8.GCProfiler around each tick, main-thread schedstat, CPU
  * profile):
- * - with records kept, collections inside ticks: scavenges of up to ~27 ms with V8's default
+ * - collections inside ticks (with record objects kept, before sinks): scavenges of up to ~27 ms with V8's default
  *   young generation (they copy the host's newly created keys), 5-8 ms with
  *   --max-semi-space-size=2; and, rarely, a mark-compact of 220-400 ms (~450 MB heap);
  * - descheduling on the shared machine (the main thread waiting for a CPU): up to ~16 ms;
  * - rarely, one delete of 50-70 ms with no GC and the main thread on CPU: V8 resizing the
  *   keyspace's single Map (a Map rehashes all its entries when it shrinks below a quarter of
- *   its capacity or fills up; the same happens to a SET on the growing side). Splitting the
- *   Map into 256 shards removed those ticks, but hashing key bytes in JS to pick the shard
- *   cost ~100 ns per lookup (a random-access micro-benchmark: 175-195 -> 275-365 ns), so it was
- *   not kept. The budget bounds the cycle's own work, not these.
+ *   its capacity or fills up; the same happens to a SET on the growing side). The key table is
+ *   now split over 256 Maps chosen by the key's length and three of its bytes (key-table.ts),
+ *   so one resize moves 1/256 of the keys. The budget bounds the cycle's own work, not GC.
  */
 export function activeExpireCycle(ks: Keyspace, budgetMs: number, budgetClock: Clock, start: number): ExpireCycleResult {
   const now = ks.now;
