@@ -30,6 +30,7 @@ import { MnemoError, type Bytes, type MutationSink } from '@mnemo/engine';
 import { ByteWriter } from '../codec/byte-buffer';
 import { encodeDel, encodeFlush, encodeHash, encodeHdel, encodeString, encodeTtl } from '../codec/record-codec';
 import type { WriterClient } from '../writer/writer-client';
+import { SeqWaiters } from './seq-waiters';
 import type { SyncMode } from '../writer/writer-protocol';
 
 export type FsyncPolicy = 'always' | 'everysec' | 'no';
@@ -42,12 +43,6 @@ interface SealedBatch {
   count: number;
   payload: Buffer;
   createdAt: number;
-}
-
-interface Waiter {
-  seq: number;
-  resolve(): void;
-  reject(error: Error): void;
 }
 
 export type LogEvent = { type: 'write-error'; message: string; sqliteCode: string | null } | { type: 'write-resumed' };
@@ -101,8 +96,8 @@ export class EventLog implements MutationSink {
   private readonly queue: SealedBatch[] = [];
   private inFlight = false;
   private kickScheduled = false;
-  private waiters: Waiter[] = [];
-  private flushWaiters: Waiter[] = [];
+  private readonly waiters = new SeqWaiters();
+  private readonly flushWaiters = new SeqWaiters();
   private error: MnemoError | null = null;
   private lastErrorText: string | null = null;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -220,7 +215,7 @@ export class EventLog implements MutationSink {
   waitFor(seq: number): Promise<void> {
     if (this.isDurable(seq)) return Promise.resolve();
     if (this.error) return Promise.reject(this.error);
-    return new Promise((resolve, reject) => insertWaiter(this.waiters, { seq, resolve, reject }));
+    return this.waiters.wait(seq);
   }
 
   /** True when waitFor(seq) would resolve at once (no log, a policy that acks at once, or committed). */
@@ -234,7 +229,7 @@ export class EventLog implements MutationSink {
     this.seal();
     const target = this.queue.length > 0 ? this.queue[this.queue.length - 1].lastSeq : this.durableSeq;
     if (target <= this.durableSeq) return Promise.resolve();
-    const done = new Promise<void>((resolve, reject) => insertWaiter(this.flushWaiters, { seq: target, resolve, reject }));
+    const done = this.flushWaiters.wait(target);
     this.kick(true);
     return done;
   }
@@ -299,9 +294,8 @@ export class EventLog implements MutationSink {
     clearInterval(this.fsyncTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     const error = new MnemoError('MISCONF', 'the event log is closed');
-    for (const waiter of [...this.waiters, ...this.flushWaiters]) waiter.reject(error);
-    this.waiters = [];
-    this.flushWaiters = [];
+    this.waiters.rejectAll(error);
+    this.flushWaiters.rejectAll(error);
   }
 
   private seal(): void {
@@ -355,9 +349,9 @@ export class EventLog implements MutationSink {
       this.error = null;
       this.onEvent({ type: 'write-resumed' });
     }
-    this.waiters = settleUpTo(this.waiters, this.durableSeq);
-    this.flushWaiters = settleUpTo(this.flushWaiters, this.durableSeq);
-    if (this.policy === 'always' || this.queue.length > 0 || this.flushWaiters.length > 0) this.sealAndKick();
+    this.waiters.settleUpTo(this.durableSeq);
+    this.flushWaiters.settleUpTo(this.durableSeq);
+    if (this.policy === 'always' || this.queue.length > 0 || this.flushWaiters.size > 0) this.sealAndKick();
   }
 
   private failed(error: Error & { sqliteCode?: string | null }): void {
@@ -369,9 +363,8 @@ export class EventLog implements MutationSink {
       'MISCONF',
       `Mnemo cannot commit to its event log (${cause}). Commands that may modify the data set are disabled until a commit succeeds; reads go on.`,
     );
-    for (const waiter of [...this.waiters, ...this.flushWaiters]) waiter.reject(this.error);
-    this.waiters = [];
-    this.flushWaiters = [];
+    this.waiters.rejectAll(this.error);
+    this.flushWaiters.rejectAll(this.error);
     if (first) this.onEvent({ type: 'write-error', message: cause, sqliteCode: error.sqliteCode ?? null });
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
@@ -404,18 +397,4 @@ export class EventLog implements MutationSink {
     const clean = this.syncedSeq >= this.durableSeq && this.queue.length === 0 && this.currentCount === 0;
     this.unsyncedSince = clean ? 0 : at;
   }
-}
-
-/** Keeps waiters sorted by seq; records arrive in order, so this nearly always appends. */
-function insertWaiter(list: Waiter[], waiter: Waiter): void {
-  let i = list.length;
-  while (i > 0 && list[i - 1].seq > waiter.seq) i--;
-  list.splice(i, 0, waiter);
-}
-
-/** Resolves every waiter with seq <= durable; returns the rest. */
-function settleUpTo(list: Waiter[], durable: number): Waiter[] {
-  let i = 0;
-  while (i < list.length && list[i].seq <= durable) list[i++].resolve();
-  return i === 0 ? list : list.slice(i);
 }
