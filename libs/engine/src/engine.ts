@@ -143,22 +143,12 @@ export class Engine {
     return [...this.table.values()].map((d) => d.spec);
   }
 
-  /**
-   * Registers a sink for every change (see MutationSink: plain arguments, no record objects);
-   * returns a function that removes it. Sinks must not throw.
-   */
+  /** Registers a sink for every change (MutationSink: plain arguments, no record objects); returns its remover. Sinks must not throw. */
   addMutationSink(sink: MutationSink): () => void {
-    this.ks.records.sinks = [...this.ks.records.sinks, sink];
-    return () => {
-      this.ks.records.sinks = this.ks.records.sinks.filter((s) => s !== sink);
-    };
+    return this.ks.records.add(sink);
   }
 
-  /**
-   * Registers a listener that gets every change as a MutationRecord object; returns a function
-   * that removes it. Listeners must not throw. Convenient for tests and tools; hot-path
-   * consumers register a MutationSink instead.
-   */
+  /** The same, with each change as a MutationRecord object (tests, tools; hot paths use a sink). */
   onMutation(listener: MutationListener): () => void {
     return this.addMutationSink(new RecordBuilder(listener));
   }

@@ -17,6 +17,14 @@ export class RecordEmitter {
     this.lastSeq = firstSeq - 1;
   }
 
+  /** Adds a sink (a new array, so a dispatch in progress is not disturbed); returns its remover. */
+  add(sink: MutationSink): () => void {
+    this.sinks = [...this.sinks, sink];
+    return () => {
+      this.sinks = this.sinks.filter((s) => s !== sink);
+    };
+  }
+
   string(key: Bytes, value: Bytes, expiresAt: number, reason: string): void {
     const seq = ++this.lastSeq;
     const sinks = this.sinks;
