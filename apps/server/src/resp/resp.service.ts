@@ -60,10 +60,11 @@ export class RespService implements OnApplicationBootstrap, BeforeApplicationShu
 
   async onApplicationBootstrap(): Promise<void> {
     const ctx = this.ctx;
-    const stopMutations = ctx.engine.addMutationSink(new RespMutationSink(ctx.watches, ctx.notifier));
+    const mutations = new RespMutationSink(ctx.watches, ctx.notifier);
+    mutations.attach(ctx.engine);
     const stopKeyEvents = ctx.engine.onKeyEvent((event, key) => ctx.notifier.onKeyEvent(event, key));
     this.stopListening = () => {
-      stopMutations();
+      mutations.stop();
       stopKeyEvents();
     };
     const server = createServer((socket) => this.accept(socket));

@@ -95,12 +95,20 @@ function classOf(kind: MutationRecord['kind'], reason: string): number {
 
 export class KeyspaceNotifier {
   private flags = 0;
+  /** Called after every configure (notifications may have been switched on or off). */
+  onActiveChange: () => void = () => undefined;
 
   constructor(private readonly hub: PubSubHub) {}
 
   /** Applies a validated flag string (config value). */
   configure(text: string): void {
     this.flags = parseKeyspaceEvents(text);
+    this.onActiveChange();
+  }
+
+  /** True when some notification class is on (the listener then needs to hear every change). */
+  get enabled(): boolean {
+    return this.flags !== 0;
   }
 
   /** A key changed (every record kind but flush, which Redis does not notify). */

@@ -4,6 +4,8 @@ import type { RespClient } from '../resp-client';
 
 export class WatchRegistry {
   private readonly byKey = new Map<string, Set<RespClient>>();
+  /** Called when a first key is watched and when no key is watched any more (may repeat). */
+  onActiveChange: () => void = () => undefined;
 
   get size(): number {
     return this.byKey.size;
@@ -15,6 +17,7 @@ export class WatchRegistry {
     let watchers = this.byKey.get(key);
     if (!watchers) this.byKey.set(key, (watchers = new Set()));
     watchers.add(client);
+    if (this.byKey.size === 1) this.onActiveChange();
   }
 
   /** Forgets every key `client` watches and clears its dirty flag (UNWATCH, EXEC, DISCARD, RESET, close). */
@@ -27,6 +30,7 @@ export class WatchRegistry {
     }
     client.watched.clear();
     client.watchDirty = false;
+    if (this.byKey.size === 0) this.onActiveChange();
   }
 
   /** Any change to a watched key (expiry and eviction included) dirties its watchers. */
