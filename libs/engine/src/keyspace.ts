@@ -309,7 +309,7 @@ export class Keyspace {
     }
     if (this.trackMode === TRACK_LRM) e.lru = this.lruTick();
     this.account(e, hashMemory(key.length, h.map.size, h.dataBytes));
-    if (!this.silent) this.records.hash(key, from === 0 ? fields.slice() : fields.slice(from), false, e.expiresAt, reason);
+    if (!this.silent) this.records.hash(key, fields, from, false, e.expiresAt, reason);
     return added;
   }
 
@@ -329,7 +329,7 @@ export class Keyspace {
       this.deleteEntry(e, reason);
       return e;
     }
-    if (!this.silent) this.records.hash(key, fields.slice(), true, e.expiresAt, reason);
+    if (!this.silent) this.records.hash(key, fields, 0, true, e.expiresAt, reason);
     return e;
   }
 

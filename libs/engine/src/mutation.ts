@@ -86,6 +86,9 @@ export interface FlushRecord extends RecordBase {
 
 export type MutationListener = (record: MutationRecord) => void;
 
+/** The record kinds that change one key (every kind but flush). */
+export type KeyRecordKind = Exclude<MutationRecord['kind'], 'flush'>;
+
 /**
  * Receives every state change as plain arguments, one method per record kind, with the same
  * fields a MutationRecord would carry (expiresAt: absolute ms or null). What the event log, the

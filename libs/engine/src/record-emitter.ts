@@ -31,10 +31,13 @@ export class RecordEmitter {
     for (let i = 0; i < sinks.length; i++) sinks[i].onString(seq, key, value, expiresAt === NO_EXPIRY ? null : expiresAt, reason);
   }
 
-  hash(key: Bytes, fields: Bytes[], replace: boolean, expiresAt: number, reason: string): void {
+  /** A hash record of `fields` from index `from` on (the caller's array: copied only if someone listens). */
+  hash(key: Bytes, fields: Bytes[], from: number, replace: boolean, expiresAt: number, reason: string): void {
     const seq = ++this.lastSeq;
     const sinks = this.sinks;
-    for (let i = 0; i < sinks.length; i++) sinks[i].onHash(seq, key, fields, replace, expiresAt === NO_EXPIRY ? null : expiresAt, reason);
+    if (sinks.length === 0) return;
+    const copy = fields.slice(from);
+    for (let i = 0; i < sinks.length; i++) sinks[i].onHash(seq, key, copy, replace, expiresAt === NO_EXPIRY ? null : expiresAt, reason);
   }
 
   hdel(key: Bytes, fields: Bytes[]): void {

@@ -32,7 +32,7 @@
 //   a window with 600 changes             -> the next one has stride 1 again
 
 import { bytesFromText, bytesToText } from '@mnemo/engine';
-import type { Bytes, KeyInfo, MutationRecord } from '@mnemo/engine';
+import type { Bytes, KeyInfo, KeyRecordKind } from '@mnemo/engine';
 import type { KeyspaceBatch, KeyspaceChange } from '@mnemo/contracts';
 import { compileGlobs, KeyMatcher } from './glob';
 
@@ -65,9 +65,6 @@ interface KeyState {
   count: number;
 }
 
-/** The record kinds that change one key (a flush is kept apart). */
-export type ChangeKind = Exclude<MutationRecord['kind'], 'flush'>;
-
 export const DEFAULT_WINDOW_CAPACITY = 2048;
 export const DEFAULT_MAX_CHANGES_PER_BATCH = 200;
 export const MAX_PATTERNS_PER_SUBSCRIBER = 16;
@@ -75,7 +72,7 @@ export const MAX_PATTERNS_PER_SUBSCRIBER = 16;
 export class KeyspaceFeed {
   private readonly mask: number;
   private readonly keys: Bytes[];
-  private readonly kinds: ChangeKind[];
+  private readonly kinds: KeyRecordKind[];
   private readonly reasons: string[];
   private readonly seqs: Float64Array;
   /** Changes in this window, stored or not. */
@@ -97,7 +94,7 @@ export class KeyspaceFeed {
     while (capacity < (options.windowCapacity ?? DEFAULT_WINDOW_CAPACITY)) capacity *= 2;
     this.mask = capacity - 1;
     this.keys = new Array<Bytes>(capacity).fill('');
-    this.kinds = new Array<ChangeKind>(capacity).fill('del');
+    this.kinds = new Array<KeyRecordKind>(capacity).fill('del');
     this.reasons = new Array<string>(capacity).fill('');
     this.seqs = new Float64Array(capacity);
     this.maxChangesPerBatch = options.maxChangesPerBatch ?? DEFAULT_MAX_CHANGES_PER_BATCH;
@@ -109,7 +106,7 @@ export class KeyspaceFeed {
   }
 
   /** Hot path, a key changed: O(1), never throws, never allocates. */
-  changed(seq: number, kind: ChangeKind, key: Bytes, reason: string): void {
+  changed(seq: number, kind: KeyRecordKind, key: Bytes, reason: string): void {
     this.count++;
     if (--this.countdown > 0) return;
     this.countdown = this.stride;

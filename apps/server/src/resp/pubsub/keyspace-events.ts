@@ -17,7 +17,7 @@
 //
 // With no subscriber at all, or no flags, a record or key event costs one check.
 
-import { MnemoError, MutationRecord } from '@mnemo/engine';
+import { MnemoError, type KeyRecordKind } from '@mnemo/engine';
 import type { PubSubHub } from './pubsub-hub';
 
 const CLASS_BITS: Record<string, number> = {
@@ -85,7 +85,7 @@ const EVENT_CLASSES: Record<string, string> = {
   new: 'n',
 };
 
-function classOf(kind: MutationRecord['kind'], reason: string): number {
+function classOf(kind: KeyRecordKind, reason: string): number {
   const known = EVENT_CLASSES[reason];
   if (known) return CLASS_BITS[known];
   if (kind === 'string') return CLASS_BITS.$;
@@ -112,7 +112,7 @@ export class KeyspaceNotifier {
   }
 
   /** A key changed (every record kind but flush, which Redis does not notify). */
-  changed(kind: Exclude<MutationRecord['kind'], 'flush'>, reason: string, key: string): void {
+  changed(kind: KeyRecordKind, reason: string, key: string): void {
     if (this.flags === 0 || this.hub.empty) return;
     this.notify(classOf(kind, reason), reason, key);
     // Redis follows the hdel of a hash's last field with a generic del.
