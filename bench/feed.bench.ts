@@ -9,10 +9,10 @@
 // over 100,000 keys, so each 200 ms feed window sees far more changes than it keeps.
 //
 // Two server setups are measured:
-//   - default persistence (appendonly yes, everysec): the server as it runs; the event log
-//     already makes the engine build a record per write, the feed adds its listener and flushes;
-//   - no persistence (appendonly no, no save points): nothing else listens, so with dashboards
-//     the engine starts building record objects at all: the feed's worst case.
+//   - default persistence (appendonly yes, everysec): the server as it runs; the event log is
+//     already a sink of every write;
+//   - no persistence (appendonly no, no save points): the dashboards' sampled sink is the only
+//     thing the engine tells of its writes.
 // These machines are shared and oversubscribed (load average above 10 on 2 cores while others
 // test), so wall-clock throughput swings several-fold between identical rounds. Throughput is
 // therefore counted per second of CPU time of the server's main thread (the thread that runs the

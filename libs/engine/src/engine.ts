@@ -20,7 +20,7 @@ import { MnemoError, notAnInteger, wrongArity } from './errors';
 import { trackModeOf } from './access-tracking';
 import { KEEP_TTL, Keyspace, type KeyEventListener } from './keyspace';
 import { lfuDecrAndReturn } from './lfu';
-import { RecordBuilder, type MutationListener, type MutationRecord, type MutationSink, type SnapshotEntry } from './mutation';
+import { RecordBuilder, type MutationListener, type MutationRecord, type MutationSink, type SampledSinkHandle, type SnapshotEntry } from './mutation';
 import { EVICTION_POLICIES, type CommandSpec, type EngineOptions, type EngineStats, type ExpireCycleResult, type KeyInfo, type ScanOptions } from './options';
 import type { Reply } from './reply';
 
@@ -146,6 +146,14 @@ export class Engine {
   /** Registers a sink for every change (MutationSink: plain arguments, no record objects); returns its remover. Sinks must not throw. */
   addMutationSink(sink: MutationSink): () => void {
     return this.ks.records.add(sink);
+  }
+
+  /**
+   * Registers the one sampled sink: every removal and flush, and one value change in a stride the
+   * sink sets through the handle (see SampledSinkHandle). Throws if one is registered already.
+   */
+  addSampledMutationSink(sink: MutationSink): SampledSinkHandle {
+    return this.ks.records.addSampled(sink);
   }
 
   /** The same, with each change as a MutationRecord object (tests, tools; hot paths use a sink). */

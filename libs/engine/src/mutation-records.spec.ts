@@ -71,6 +71,46 @@ describe('mutation records', () => {
     expect(records).toHaveLength(11);
   });
 
+  test('sampled sink - one value change in a stride, every removal and flush, restart and removal', () => {
+    const engine = new Engine({ clock: new ManualClock() });
+    const heard: string[] = [];
+    const record = (what: string) => (seq: number, key: string) => heard.push(`${what} ${key} #${seq}`);
+    const handle = engine.addSampledMutationSink({
+      onString: record('string'),
+      onHash: record('hash'),
+      onHdel: record('hdel'),
+      onTtl: record('ttl'),
+      onDel: record('del'),
+      onFlush: (seq) => heard.push(`flush #${seq}`),
+    });
+    engine.execute(['SET', 'a', '1']); // #1, #2: a new sink hears every change until it sets a stride
+    engine.execute(['SET', 'b', '1']);
+    handle.restart(3);
+    for (const key of ['c', 'd', 'e', 'f', 'g']) engine.execute(['SET', key, '1']); // #3..#7
+    engine.execute(['DEL', 'a']); // #8: removals always
+    engine.execute(['HSET', 'h', 'f', 'v']);
+    engine.execute(['EXPIRE', 'h', '10']); // #10: the 3rd value change after f
+    engine.execute(['HDEL', 'h', 'f']); // #11: the last field, so a removal
+    engine.execute(['FLUSHALL']); // #12
+    expect(heard).toEqual(['string a #1', 'string b #2', 'string c #3', 'string f #6', 'del a #8', 'ttl h #10', 'del h #11', 'flush #12']);
+    const ignore = () => undefined;
+    const quiet = { onString: ignore, onHash: ignore, onHdel: ignore, onTtl: ignore, onDel: ignore, onFlush: ignore };
+    expect(() => engine.addSampledMutationSink(quiet)).toThrow(/already/);
+    heard.length = 0;
+    handle.restart(0); // no value changes, removals still
+    engine.execute(['SET', 'x', '1']);
+    engine.execute(['DEL', 'x']);
+    expect(heard).toEqual(['del x #14']);
+    handle.remove();
+    engine.execute(['SET', 'y', '1']);
+    engine.execute(['DEL', 'y']);
+    expect(heard).toEqual(['del x #14']);
+    const again: number[] = [];
+    engine.addSampledMutationSink({ ...quiet, onString: (seq) => again.push(seq) });
+    engine.execute(['SET', 'z', '1']);
+    expect(again).toEqual([17]);
+  });
+
   test('records - failed commands and no-op writes emit nothing', () => {
     const { run, err, records } = harness();
     run('SET', 'k', 'v');

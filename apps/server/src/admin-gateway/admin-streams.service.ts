@@ -4,6 +4,7 @@
 
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { AdminStream } from '@mnemo/contracts';
+import type { SampledSinkHandle } from '@mnemo/engine';
 import type { AdminStreamPayloads, StatsFrame } from '@mnemo/contracts';
 import type { Namespace, Socket } from 'socket.io';
 import type { MnemoConfig } from '../config/options';
@@ -37,14 +38,19 @@ export class AdminStreamsService implements OnModuleInit, OnApplicationShutdown 
   private sampler: StatsSampler | null = null;
   private lastFrame: StatsFrame | null = null;
   private timers: NodeJS.Timeout[] = [];
-  private unlisten: (() => void) | null = null;
+  /** The dashboards' sink registration while one is connected. */
+  private sampling: SampledSinkHandle | null = null;
 
   constructor(
     private readonly keyspace: KeyspaceService,
     private readonly counters: ServerCounters,
     @Inject(MNEMO_CONFIG) private readonly config: MnemoConfig,
   ) {
-    this.keyspaceFeed = new KeyspaceFeed({ keyInfo: (key) => keyspace.engine.keyInfo(key) });
+    this.keyspaceFeed = new KeyspaceFeed({
+      keyInfo: (key) => keyspace.engine.keyInfo(key),
+      lastSeq: () => keyspace.engine.lastSeq,
+      setStride: (stride) => this.sampling?.restart(stride),
+    });
     this.sink = new DashboardSink(this.removals, this.keyspaceFeed);
   }
 
@@ -71,8 +77,8 @@ export class AdminStreamsService implements OnModuleInit, OnApplicationShutdown 
   onApplicationShutdown(): void {
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
-    this.unlisten?.();
-    this.unlisten = null;
+    this.sampling?.remove();
+    this.sampling = null;
     this.watch.stop();
   }
 
@@ -85,7 +91,10 @@ export class AdminStreamsService implements OnModuleInit, OnApplicationShutdown 
   welcome(socket: Socket): void {
     const client: Client = { socket, undrained: 0 };
     this.clients.set(socket.id, client);
-    this.unlisten ??= this.keyspace.engine.addMutationSink(this.sink);
+    if (this.sampling === null) {
+      this.sampling = this.keyspace.engine.addSampledMutationSink(this.sink);
+      this.sampling.restart(this.keyspaceFeed.currentStride);
+    }
     socket.conn.on('drain', () => {
       client.undrained = 0;
     });
@@ -96,9 +105,9 @@ export class AdminStreamsService implements OnModuleInit, OnApplicationShutdown 
   forget(socket: Socket): void {
     this.clients.delete(socket.id);
     this.keyspaceFeed.unsubscribe(socket.id);
-    if (this.clients.size === 0 && this.unlisten) {
-      this.unlisten();
-      this.unlisten = null;
+    if (this.clients.size === 0 && this.sampling) {
+      this.sampling.remove();
+      this.sampling = null;
       this.removals.clear();
     }
   }

@@ -1,6 +1,7 @@
-// What the dashboards hear of every engine write, registered only while one is connected:
-// evictions and expirations always, key changes while some dashboard follows the keyspace.
-// A MutationSink (plain arguments, no record object per write; see the engine's mutation.ts).
+// What the dashboards hear of engine writes, registered only while one is connected: evictions
+// and expirations always, key changes while some dashboard follows the keyspace. The engine's
+// sampled sink: every removal, and one value change in the keyspace feed's stride (see
+// SampledSinkHandle in the engine's mutation.ts); plain arguments, no record object per write.
 
 import type { Bytes, MutationSink } from '@mnemo/engine';
 import type { KeyspaceFeed } from './keyspace-feed';

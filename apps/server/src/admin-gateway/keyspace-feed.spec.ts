@@ -1,8 +1,10 @@
 // The keyspace feed: coalescing per key, pattern groups, caps with stride sampling, dropped counts.
 
-import { bytesFromText } from '@mnemo/engine';
+import { bytesFromText, Engine, ManualClock } from '@mnemo/engine';
 import type { KeyInfo, MutationRecord } from '@mnemo/engine';
+import { DashboardSink } from './dashboard-sink';
 import { KeyspaceFeed, strideSample } from './keyspace-feed';
+import { RemovalFeed } from './removal-feed';
 
 const NOW = 1_700_000_000_000;
 let seq = 0;
@@ -16,14 +18,14 @@ const set = (key: string, expiresAt: number | null = null): MutationRecord => ({
 });
 const del = (key: string, reason = 'del'): MutationRecord => ({ kind: 'del', key: bytesFromText(key), seq: ++seq, reason });
 
-/** Hands a record to the feed as the dashboards' engine sink does. */
+/** Hands a record to the feed as the dashboards' engine sink does at stride 1 (the stride test uses an engine). */
 function put(feed: KeyspaceFeed, record: MutationRecord): void {
   if (record.kind === 'flush') feed.flushed(record.seq, record.reason);
   else feed.changed(record.seq, record.kind, record.key, record.reason);
 }
 
 function feedWith(live: Map<string, KeyInfo>, options: { windowCapacity?: number; maxChangesPerBatch?: number } = {}) {
-  return new KeyspaceFeed({ keyInfo: (key) => live.get(key) ?? null, ...options });
+  return new KeyspaceFeed({ keyInfo: (key) => live.get(key) ?? null, lastSeq: () => seq, setStride: () => undefined, ...options });
 }
 
 const info = (key: string, expiresAt: number | null = null): KeyInfo => ({
@@ -93,21 +95,39 @@ describe('KeyspaceFeed', () => {
     expect(batches.get('b')).toEqual({ changes: [], dropped: 16 });
   });
 
-  it('under heavy load stores one change in a stride sized from the last window, and counts every change', () => {
-    const feed = feedWith(new Map(), { windowCapacity: 64, maxChangesPerBatch: 1000 });
+  it('under heavy load has the engine sample one write in a stride sized from the last window, and counts every change', () => {
+    const engine = new Engine({ clock: new ManualClock() });
+    const strides: number[] = [];
+    let handle: ReturnType<Engine['addSampledMutationSink']> | null = null;
+    const feed = new KeyspaceFeed({
+      keyInfo: (key) => engine.keyInfo(key),
+      lastSeq: () => engine.lastSeq,
+      setStride: (stride) => {
+        strides.push(stride);
+        handle?.restart(stride);
+      },
+      windowCapacity: 64,
+      maxChangesPerBatch: 1000,
+    });
+    handle = engine.addSampledMutationSink(new DashboardSink(new RemovalFeed(() => 0), feed));
+    handle.restart(feed.currentStride);
     feed.subscribe('a', '*');
-    const window = (name: string, n: number) => {
-      for (let i = 0; i < n; i++) put(feed, del(`${name}-${i}`));
-      const [{ batch }] = feed.drain(NOW);
+    const window = (name: string, n: number, removals = 0) => {
+      for (let i = 0; i < n; i++) engine.execute(['SET', `${name}-${i}`, 'v']);
+      for (let i = 0; i < removals; i++) engine.execute(['DEL', `${name}-${i}`]);
+      const [{ batch }] = feed.drain(0);
       return { keys: batch.changes.map((c) => c.key), dropped: batch.dropped };
     };
     // First window: every change stored, the ring keeps the last 64.
     expect(window('w1', 640)).toEqual({ keys: Array.from({ length: 64 }, (_, i) => `w1-${576 + i}`), dropped: 576 });
-    // 640 changes a window would fill the 64-slot ring ten times: one in 640 / 32 = 20 is stored.
+    // 640 changes a window would fill the 64-slot ring ten times: the engine hands over one in 640 / 32 = 20.
     expect(window('w2', 640)).toEqual({ keys: Array.from({ length: 32 }, (_, i) => `w2-${i * 20}`), dropped: 608 });
-    // The stride follows the load down one window later.
-    expect(window('w3', 10)).toEqual({ keys: ['w3-0'], dropped: 9 });
+    // Removals always reach the feed (w3-0's delete coalesces with its sampled SET: 12 changes,
+    // 2 keys sent); the stride follows the load down one window later.
+    expect(window('w3', 10, 2)).toEqual({ keys: ['w3-0', 'w3-1'], dropped: 10 });
     expect(window('w4', 10)).toEqual({ keys: Array.from({ length: 10 }, (_, i) => `w4-${i}`), dropped: 0 });
+    feed.unsubscribe('a');
+    expect(strides).toEqual([1, 20, 20, 1, 1, 0]);
   });
 
   it('reports the latest kind and reason of a key with its state at drain time', () => {

@@ -21,12 +21,14 @@
 // changes before it count as dropped.
 //
 // Write-path sampling. Under heavy load nearly every ring entry is overwritten before the drain
-// reads it (1M writes/s is 200k changes a 200 ms window against 2,048 slots), and the four
-// stores per write were the feed's whole cost on the engine. So each window stores one change
-// in `stride`, where stride comes from the previous window's count so that a steady load fills
-// about half the ring; the others are only counted. Every change is still counted, and those not
-// stored count as dropped, exactly as overwritten ones do. Up to capacity/2 changes a window
-// (~5k writes/s) the stride is 1 and every change is stored. Example, capacity 2048:
+// reads it (1M writes/s is 200k changes a 200 ms window against 2,048 slots). So the engine hands
+// the feed one value change in `stride` (a sampled sink: the engine counts down and makes no call
+// for the others; see SampledSinkHandle in the engine's mutation.ts), and every removal. The
+// stride comes from the previous window's count so that a steady load fills about half the ring.
+// The window's count comes from the engine's seq (every change has one), so every change is still
+// counted, and those not stored count as dropped, exactly as overwritten ones do. Up to
+// capacity/2 changes a window (~5k writes/s) the stride is 1 and every change is stored. Example,
+// capacity 2048:
 //   window 1: 200,000 changes, stride 1   -> ring holds the last 2,048, dropped counts the rest
 //   window 2: stride 200,000 / 1,024 = 195 -> every 195th change is stored (~1,025 entries)
 //   a window with 600 changes             -> the next one has stride 1 again
@@ -39,6 +41,10 @@ import { compileGlobs, KeyMatcher } from './glob';
 export interface KeyspaceFeedOptions {
   /** Reads a key's current type, TTL and size without touching its LRU state. */
   keyInfo: (key: Bytes) => KeyInfo | null;
+  /** The engine's last seq: the window's change count is its advance (flushes aside). */
+  lastSeq: () => number;
+  /** Tells the engine the stride for the next window (0: no value changes, nobody subscribed). */
+  setStride: (stride: number) => void;
   /** Changes kept per window (rounded up to a power of two). Default 2048. */
   windowCapacity?: number;
   maxChangesPerBatch?: number;
@@ -75,14 +81,14 @@ export class KeyspaceFeed {
   private readonly kinds: KeyRecordKind[];
   private readonly reasons: string[];
   private readonly seqs: Float64Array;
-  /** Changes in this window, stored or not. */
-  private count = 0;
+  /** The engine's last seq when this window began. */
+  private windowStartSeq = 0;
+  /** FLUSHALLs of this window (records with a seq that are not key changes). */
+  private flushes = 0;
   /** Changes stored in the ring this window (may exceed its capacity: older entries are overwritten). */
   private stored = 0;
-  /** One change in `stride` is stored this window (see Write-path sampling). */
+  /** One value change in `stride` reaches the ring this window (see Write-path sampling). */
   private stride = 1;
-  /** Changes to count before the next one is stored. */
-  private countdown = 1;
   /** A FLUSHALL of this window; `at` is the ring position where what it supersedes ends. */
   private flush: { seq: number; reason: string; at: number } | null = null;
   private readonly subscriptions = new Map<string, Subscription>();
@@ -105,11 +111,13 @@ export class KeyspaceFeed {
     return this.subscriptions.size > 0;
   }
 
-  /** Hot path, a key changed: O(1), never throws, never allocates. */
+  /** The stride the engine should sample at now: 0 while nobody is subscribed. */
+  get currentStride(): number {
+    return this.active ? this.stride : 0;
+  }
+
+  /** Hot path, a key changed (one the engine sampled, or a removal): O(1), never throws, never allocates. */
   changed(seq: number, kind: KeyRecordKind, key: Bytes, reason: string): void {
-    this.count++;
-    if (--this.countdown > 0) return;
-    this.countdown = this.stride;
     const i = this.stored & this.mask;
     this.keys[i] = key;
     this.kinds[i] = kind;
@@ -120,6 +128,7 @@ export class KeyspaceFeed {
 
   /** Every key went (FLUSHALL): supersedes the window's earlier changes. */
   flushed(seq: number, reason: string): void {
+    this.flushes++;
     this.flush = { seq, reason, at: this.stored };
   }
 
@@ -161,14 +170,15 @@ export class KeyspaceFeed {
    */
   drain(now: number): Array<{ ids: string[]; batch: KeyspaceBatch }> {
     const out: Array<{ ids: string[]; batch: KeyspaceBatch }> = [];
-    if (this.subscriptions.size === 0 || (this.count === 0 && this.flush === null)) {
-      this.reset();
+    const count = this.windowCount();
+    if (this.subscriptions.size === 0 || (count === 0 && this.flush === null)) {
+      this.reset(count);
       return this.carriedOnly(out);
     }
     const capacity = this.mask + 1;
     const first = Math.max(this.stored - capacity, this.flush?.at ?? 0);
     // Changes not sampled, overwritten, or superseded by a flush: no one sees them.
-    const unseen = this.count - (this.stored - first);
+    const unseen = count - (this.stored - first);
     const states: KeyState[] = [];
     const byKey = new Map<Bytes, KeyState>();
     for (let position = first; position < this.stored; position++) {
@@ -221,8 +231,13 @@ export class KeyspaceFeed {
       }
       if (shared.length > 0 && (changes.length > 0 || dropped > 0)) out.push({ ids: shared, batch: { changes, dropped } });
     }
-    this.reset();
+    this.reset(count);
     return out;
+  }
+
+  /** Key changes in this window, stored or not. */
+  private windowCount(): number {
+    return Math.max(0, this.options.lastSeq() - this.windowStartSeq - this.flushes);
   }
 
   /** With an empty window, only subscribers carrying dropped counts hear something. */
@@ -269,8 +284,10 @@ export class KeyspaceFeed {
       group?.members.delete(id);
       if (group && group.members.size === 0) this.groups.delete(previous.signature);
     }
+    const wasActive = this.active;
     if (patterns.length === 0) {
       this.subscriptions.delete(id);
+      if (wasActive && !this.active) this.options.setStride(0);
       return;
     }
     const signature = [...patterns].sort().join('\n');
@@ -281,18 +298,24 @@ export class KeyspaceFeed {
     }
     group.members.add(id);
     this.subscriptions.set(id, { patterns, signature, carried: previous?.carried ?? 0 });
+    if (!wasActive) {
+      // The first subscriber: a fresh window that stores every change.
+      this.reset(0);
+    }
   }
 
-  private reset(): void {
+  /** Starts the next window after one of `count` changes. */
+  private reset(count: number): void {
     // Drop references to keys of the window so deleted keys are not kept alive.
     const used = Math.min(this.stored, this.mask + 1);
     for (let i = 0; i < used; i++) this.keys[i] = '';
     // A steady load at this window's rate fills about half the ring in the next one.
-    this.stride = Math.max(1, Math.floor(this.count / ((this.mask + 1) / 2)));
-    this.countdown = 1;
-    this.count = 0;
+    this.stride = Math.max(1, Math.floor(count / ((this.mask + 1) / 2)));
+    this.windowStartSeq = this.options.lastSeq();
+    this.flushes = 0;
     this.stored = 0;
     this.flush = null;
+    this.options.setStride(this.currentStride);
   }
 }
 
