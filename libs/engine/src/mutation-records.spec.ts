@@ -105,10 +105,23 @@ describe('mutation records', () => {
     engine.execute(['SET', 'y', '1']);
     engine.execute(['DEL', 'y']);
     expect(heard).toEqual(['del x #14']);
+    // A sampled hash write shares the field copy the other sinks get.
+    const fieldsSeen: string[][] = [];
+    const hashes = (_seq: number, _key: string, fields: string[]) => fieldsSeen.push(fields);
+    engine.addMutationSink({ ...quiet, onHash: hashes });
+    const second = engine.addSampledMutationSink({ ...quiet, onHash: hashes });
+    second.restart(1);
+    engine.execute(['HSET', 'h2', 'f', '1', 'g', '2']);
+    expect(fieldsSeen).toEqual([
+      ['f', '1', 'g', '2'],
+      ['f', '1', 'g', '2'],
+    ]);
+    expect(fieldsSeen[0]).toBe(fieldsSeen[1]);
+    second.remove();
     const again: number[] = [];
     engine.addSampledMutationSink({ ...quiet, onString: (seq) => again.push(seq) });
     engine.execute(['SET', 'z', '1']);
-    expect(again).toEqual([17]);
+    expect(again).toEqual([18]);
   });
 
   test('records - failed commands and no-op writes emit nothing', () => {

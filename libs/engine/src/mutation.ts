@@ -126,7 +126,7 @@ export interface MutationSink {
  *   SET a, SET b, SET c, DEL d, SET e, SET f, SET g  ->  the sink hears a, d (a removal), e
  */
 export interface SampledSinkHandle {
-  /** Delivers the next value change, then one in `stride` (0: none until the next restart). */
+  /** Delivers the next value change, then one in `stride` (0: one in 2^30, none in practice). */
   restart(stride: number): void;
   remove(): void;
 }

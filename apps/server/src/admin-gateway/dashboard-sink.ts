@@ -31,7 +31,7 @@ export class DashboardSink implements MutationSink {
 
   onDel(seq: number, key: Bytes, reason: string): void {
     this.removals.removed(key, reason);
-    if (this.keyspace.active) this.keyspace.changed(seq, 'del', key, reason);
+    if (this.keyspace.active) this.keyspace.removed(seq, key, reason);
   }
 
   onFlush(seq: number, reason: string): void {

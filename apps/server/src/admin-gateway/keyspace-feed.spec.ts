@@ -21,6 +21,7 @@ const del = (key: string, reason = 'del'): MutationRecord => ({ kind: 'del', key
 /** Hands a record to the feed as the dashboards' engine sink does at stride 1 (the stride test uses an engine). */
 function put(feed: KeyspaceFeed, record: MutationRecord): void {
   if (record.kind === 'flush') feed.flushed(record.seq, record.reason);
+  else if (record.kind === 'del') feed.removed(record.seq, record.key, record.reason);
   else feed.changed(record.seq, record.kind, record.key, record.reason);
 }
 
@@ -122,12 +123,17 @@ describe('KeyspaceFeed', () => {
     expect(window('w1', 640)).toEqual({ keys: Array.from({ length: 64 }, (_, i) => `w1-${576 + i}`), dropped: 576 });
     // 640 changes a window would fill the 64-slot ring ten times: the engine hands over one in 640 / 32 = 20.
     expect(window('w2', 640)).toEqual({ keys: Array.from({ length: 32 }, (_, i) => `w2-${i * 20}`), dropped: 608 });
-    // Removals always reach the feed (w3-0's delete coalesces with its sampled SET: 12 changes,
-    // 2 keys sent); the stride follows the load down one window later.
-    expect(window('w3', 10, 2)).toEqual({ keys: ['w3-0', 'w3-1'], dropped: 10 });
+    // Removals are sampled at the same stride by the feed (w3-0's delete coalesces with its SET:
+    // 12 changes, 1 key sent); the stride follows the load down one window later.
+    expect(window('w3', 10, 2)).toEqual({ keys: ['w3-0'], dropped: 11 });
     expect(window('w4', 10)).toEqual({ keys: Array.from({ length: 10 }, (_, i) => `w4-${i}`), dropped: 0 });
+    // A removal per write (as under eviction) does not flood the ring: at stride 20, 16 SETs and
+    // 16 deletes of 640 changes are stored (half the ring), coalescing into 16 keys.
+    window('w5', 320, 320);
+    const heavy = window('w6', 320, 320);
+    expect(heavy).toEqual({ keys: Array.from({ length: 16 }, (_, i) => `w6-${i * 20}`), dropped: 624 });
     feed.unsubscribe('a');
-    expect(strides).toEqual([1, 20, 20, 1, 1, 0]);
+    expect(strides).toEqual([1, 20, 20, 1, 1, 20, 20, 0]);
   });
 
   it('reports the latest kind and reason of a key with its state at drain time', () => {

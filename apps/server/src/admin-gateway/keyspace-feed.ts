@@ -1,8 +1,9 @@
 // The live keyspace feed: records the engine's changes on the write path into a fixed ring, and
 // turns them every flush into one coalesced, sampled, pattern-filtered batch per subscriber.
 //
-// Design note. `changed()` runs inside every engine write (millions a second on the fast path),
-// so it only stores three references and a number into preallocated arrays: no allocation, no
+// Design note. `changed()` runs inside engine writes (the ones the engine samples for the feed,
+// and removals: see Write-path sampling), so it only stores three references and a number into
+// preallocated arrays: no allocation, no
 // hashing, nothing per subscriber, and it keeps no record object alive (keys and the constant
 // reason / kind strings only). The ring keeps the latest `windowCapacity` changes of the window;
 // older ones are overwritten and counted as dropped. Everything else happens in `drain()`, on a
@@ -23,8 +24,10 @@
 // Write-path sampling. Under heavy load nearly every ring entry is overwritten before the drain
 // reads it (1M writes/s is 200k changes a 200 ms window against 2,048 slots). So the engine hands
 // the feed one value change in `stride` (a sampled sink: the engine counts down and makes no call
-// for the others; see SampledSinkHandle in the engine's mutation.ts), and every removal. The
-// stride comes from the previous window's count so that a steady load fills about half the ring.
+// for the others; see SampledSinkHandle in the engine's mutation.ts), and every removal, of which
+// `removed()` keeps one in `stride` by its own countdown (the removal feed wants each, the ring
+// does not: an eviction per SET would otherwise fill it with evictions). The stride comes from
+// the previous window's count so that a steady load fills about half the ring.
 // The window's count comes from the engine's seq (every change has one), so every change is still
 // counted, and those not stored count as dropped, exactly as overwritten ones do. Up to
 // capacity/2 changes a window (~5k writes/s) the stride is 1 and every change is stored. Example,
@@ -87,8 +90,10 @@ export class KeyspaceFeed {
   private flushes = 0;
   /** Changes stored in the ring this window (may exceed its capacity: older entries are overwritten). */
   private stored = 0;
-  /** One value change in `stride` reaches the ring this window (see Write-path sampling). */
+  /** One change in `stride` reaches the ring this window (see Write-path sampling). */
   private stride = 1;
+  /** Removals to let pass before the next one is stored. */
+  private removalCountdown = 1;
   /** A FLUSHALL of this window; `at` is the ring position where what it supersedes ends. */
   private flush: { seq: number; reason: string; at: number } | null = null;
   private readonly subscriptions = new Map<string, Subscription>();
@@ -124,6 +129,13 @@ export class KeyspaceFeed {
     this.reasons[i] = reason;
     this.seqs[i] = seq;
     this.stored++;
+  }
+
+  /** Hot path, a key was removed (the engine hands over every removal): stores one in `stride`. */
+  removed(seq: number, key: Bytes, reason: string): void {
+    if (--this.removalCountdown > 0) return;
+    this.removalCountdown = this.stride;
+    this.changed(seq, 'del', key, reason);
   }
 
   /** Every key went (FLUSHALL): supersedes the window's earlier changes. */
@@ -312,6 +324,7 @@ export class KeyspaceFeed {
     // A steady load at this window's rate fills about half the ring in the next one.
     this.stride = Math.max(1, Math.floor(count / ((this.mask + 1) / 2)));
     this.windowStartSeq = this.options.lastSeq();
+    this.removalCountdown = 1;
     this.flushes = 0;
     this.stored = 0;
     this.flush = null;
