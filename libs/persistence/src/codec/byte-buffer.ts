@@ -26,23 +26,32 @@ export function inflatePayload(stored: Uint8Array): Buffer {
   }
 }
 
-/**
- * Appends bytes to a buffer that doubles when full. `finish()` returns a copy of exactly the
- * written bytes and resets the writer, so one writer serves batch after batch without reallocating.
- */
 /** Strings up to this many chars are copied with a char loop (see ByteWriter.raw). */
 const RAW_LOOP_MAX = 64;
 
+/**
+ * Appends bytes to a buffer that doubles when full. `finish()` returns a copy of exactly the
+ * written bytes and resets the writer, so one writer serves batch after batch without reallocating;
+ * `handOff(next)` returns them without a copy and goes on in `next`. Buffers come from `allocate`.
+ */
 export class ByteWriter {
   private buf: Buffer;
   private pos = 0;
 
-  constructor(initialSize = 64 * 1024) {
-    this.buf = Buffer.allocUnsafe(initialSize);
+  constructor(
+    initialSize = 64 * 1024,
+    private readonly allocate: (size: number) => Buffer = Buffer.allocUnsafe,
+  ) {
+    this.buf = allocate(initialSize);
   }
 
   get length(): number {
     return this.pos;
+  }
+
+  /** Bytes the current buffer holds before it must grow. */
+  get capacity(): number {
+    return this.buf.length;
   }
 
   /** Makes room for `n` more bytes. */
@@ -50,7 +59,7 @@ export class ByteWriter {
     if (this.pos + n <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.pos + n) size *= 2;
-    const next = Buffer.allocUnsafe(size);
+    const next = this.allocate(size);
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
   }
@@ -150,6 +159,14 @@ export class ByteWriter {
   finish(): Buffer {
     const out = Buffer.allocUnsafe(this.pos);
     this.buf.copy(out, 0, 0, this.pos);
+    this.pos = 0;
+    return out;
+  }
+
+  /** Returns the written bytes as a view of the current buffer (no copy) and writes on in `next`. */
+  handOff(next: Buffer): Buffer {
+    const out = this.buf.subarray(0, this.pos);
+    this.buf = next;
     this.pos = 0;
     return out;
   }

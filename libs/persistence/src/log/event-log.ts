@@ -31,6 +31,7 @@ import { ByteWriter } from '../codec/byte-buffer';
 import { encodeDel, encodeFlush, encodeHash, encodeHdel, encodeString, encodeTtl } from '../codec/record-codec';
 import type { WriterClient } from '../writer/writer-client';
 import { SeqWaiters } from './seq-waiters';
+import { SharedBufferPool } from './shared-buffer-pool';
 import type { SyncMode } from '../writer/writer-protocol';
 
 export type FsyncPolicy = 'always' | 'everysec' | 'no';
@@ -90,7 +91,8 @@ export class EventLog implements MutationSink {
   private policy: FsyncPolicy;
   private enabled: boolean;
   private readonly now: () => number;
-  private readonly writerBuf = new ByteWriter();
+  private readonly pool = new SharedBufferPool();
+  private readonly writerBuf = new ByteWriter(64 * 1024, (size) => this.pool.take(size));
   private currentFirst = 0;
   private currentCount = 0;
   private readonly queue: SealedBatch[] = [];
@@ -301,7 +303,7 @@ export class EventLog implements MutationSink {
   private seal(): void {
     if (this.currentCount === 0) return;
     if (this.unsyncedSince === 0) this.unsyncedSince = this.now();
-    const payload = this.writerBuf.finish();
+    const payload = this.writerBuf.handOff(this.pool.take(this.writerBuf.capacity));
     this.queue.push({
       firstSeq: this.currentFirst,
       lastSeq: this.currentFirst + this.currentCount - 1,
@@ -336,6 +338,7 @@ export class EventLog implements MutationSink {
   private committed(batch: SealedBatch, bytes: number, at: number): void {
     this.inFlight = false;
     this.queue.shift();
+    this.pool.give(batch.payload);
     this.queuedBytes -= batch.payload.length;
     if (this.backlogged && this.queuedBytes < this.maxBacklogBytes / 2) this.backlogged = false;
     this.durableSeq = batch.lastSeq;

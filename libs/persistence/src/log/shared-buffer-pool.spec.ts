@@ -1,0 +1,32 @@
+// The event log's batch buffers: shared memory, reused once given back, a bounded number kept.
+import { SharedBufferPool } from './shared-buffer-pool';
+
+describe('SharedBufferPool', () => {
+  it('hands out Buffers over SharedArrayBuffers and reuses one given back through a view of it', () => {
+    const pool = new SharedBufferPool(2);
+    const a = pool.take(1024);
+    expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(a.length).toBe(1024);
+    pool.give(a.subarray(0, 10));
+    expect(pool.size).toBe(1);
+    const again = pool.take(512);
+    expect(again.buffer).toBe(a.buffer);
+    expect(again.length).toBe(1024);
+    expect(pool.size).toBe(0);
+  });
+
+  it('allocates when no free buffer is big enough, keeps at most `keep`, and ignores other memory', () => {
+    const pool = new SharedBufferPool(2);
+    const small = pool.take(16);
+    pool.give(small);
+    const big = pool.take(64);
+    expect(big.buffer).not.toBe(small.buffer);
+    expect(pool.size).toBe(1);
+    pool.give(big);
+    pool.give(big);
+    pool.give(pool.take(4096));
+    expect(pool.size).toBe(2);
+    pool.give(Buffer.alloc(32));
+    expect(pool.size).toBe(2);
+  });
+});
