@@ -31,7 +31,7 @@ import { ByteWriter } from '../codec/byte-buffer';
 import { encodeDel, encodeFlush, encodeHash, encodeHdel, encodeString, encodeTtl } from '../codec/record-codec';
 import type { WriterClient } from '../writer/writer-client';
 import { SeqWaiters } from './seq-waiters';
-import { SharedBufferPool } from './shared-buffer-pool';
+import { nextBufferSize, SharedBufferPool } from './shared-buffer-pool';
 import type { SyncMode } from '../writer/writer-protocol';
 
 export type FsyncPolicy = 'always' | 'everysec' | 'no';
@@ -303,7 +303,7 @@ export class EventLog implements MutationSink {
   private seal(): void {
     if (this.currentCount === 0) return;
     if (this.unsyncedSince === 0) this.unsyncedSince = this.now();
-    const payload = this.writerBuf.handOff(this.pool.take(this.writerBuf.capacity));
+    const payload = this.writerBuf.handOff(this.pool.take(nextBufferSize(this.writerBuf.length)));
     this.queue.push({
       firstSeq: this.currentFirst,
       lastSeq: this.currentFirst + this.currentCount - 1,

@@ -1,5 +1,5 @@
 // The event log's batch buffers: shared memory, reused once given back, a bounded number kept.
-import { SharedBufferPool } from './shared-buffer-pool';
+import { nextBufferSize, SharedBufferPool } from './shared-buffer-pool';
 
 describe('SharedBufferPool', () => {
   it('hands out Buffers over SharedArrayBuffers and reuses one given back through a view of it', () => {
@@ -28,5 +28,23 @@ describe('SharedBufferPool', () => {
     expect(pool.size).toBe(2);
     pool.give(Buffer.alloc(32));
     expect(pool.size).toBe(2);
+  });
+
+  it('takes the smallest free buffer that fits, so a small batch does not hold a big buffer', () => {
+    const pool = new SharedBufferPool(3);
+    const big = pool.take(1 << 20);
+    const medium = pool.take(1 << 16);
+    pool.give(big);
+    pool.give(medium);
+    expect(pool.take(1000).buffer).toBe(medium.buffer);
+    expect(pool.take(1 << 18).buffer).toBe(big.buffer);
+    expect(pool.size).toBe(0);
+  });
+
+  it('sizes the next batch buffer to the last batch: a power of two, at least 64 KB', () => {
+    expect(nextBufferSize(0)).toBe(65536);
+    expect(nextBufferSize(65536)).toBe(65536);
+    expect(nextBufferSize(65537)).toBe(131072);
+    expect(nextBufferSize(5_000_000)).toBe(8_388_608);
   });
 });

@@ -13,18 +13,24 @@
 // commits it.
 //   seal:    payload = view of buffer A; the ByteWriter goes on in buffer B (from the pool)
 //   commit:  buffer A back to the pool
-// The pool keeps a few buffers; more (a backlog of batches) are left to the GC.
+// The pool keeps a few buffers; more (a backlog of batches) are left to the GC. Buffers are sized
+// to the batch just sealed, not to the largest one: when the writer thread falls behind, every
+// commit seals a small batch, and a 16 MB buffer for each of them (SharedArrayBuffers are
+// zero-filled) once made the main thread allocate gigabytes a second.
 
 export class SharedBufferPool {
   private readonly free: SharedArrayBuffer[] = [];
 
-  constructor(private readonly keep = 2) {}
+  constructor(private readonly keep = 3) {}
 
-  /** A Buffer of at least `size` bytes, over a SharedArrayBuffer, reused if one is free. */
+  /** A Buffer of at least `size` bytes, over a SharedArrayBuffer: the smallest free one that fits, or a new one. */
   take(size: number): Buffer {
+    let best = -1;
     for (let i = 0; i < this.free.length; i++) {
-      if (this.free[i].byteLength >= size) return Buffer.from(this.free.splice(i, 1)[0]);
+      const length = this.free[i].byteLength;
+      if (length >= size && (best === -1 || length < this.free[best].byteLength)) best = i;
     }
+    if (best !== -1) return Buffer.from(this.free.splice(best, 1)[0]);
     return Buffer.from(new SharedArrayBuffer(size));
   }
 
@@ -38,4 +44,11 @@ export class SharedBufferPool {
   get size(): number {
     return this.free.length;
   }
+}
+
+/** The size of the buffer to write the next batch in, after one of `used` bytes: the next power of two, at least 64 KB. */
+export function nextBufferSize(used: number): number {
+  let size = 64 * 1024;
+  while (size < used) size *= 2;
+  return size;
 }
