@@ -163,6 +163,14 @@ export class ByteWriter {
     return out;
   }
 
+  /** Copies the written bytes to the start of `target`, returns that view, and writes on in the same buffer. */
+  copyOut(target: Buffer): Buffer {
+    this.buf.copy(target, 0, 0, this.pos);
+    const out = target.subarray(0, this.pos);
+    this.pos = 0;
+    return out;
+  }
+
   /** Returns the written bytes as a view of the current buffer (no copy) and writes on in `next`. */
   handOff(next: Buffer): Buffer {
     const out = this.buf.subarray(0, this.pos);

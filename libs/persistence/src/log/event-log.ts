@@ -303,7 +303,7 @@ export class EventLog implements MutationSink {
   private seal(): void {
     if (this.currentCount === 0) return;
     if (this.unsyncedSince === 0) this.unsyncedSince = this.now();
-    const payload = this.writerBuf.handOff(this.pool.take(nextBufferSize(this.writerBuf.length)));
+    const payload = this.takeBatchBytes();
     this.queue.push({
       firstSeq: this.currentFirst,
       lastSeq: this.currentFirst + this.currentCount - 1,
@@ -314,6 +314,18 @@ export class EventLog implements MutationSink {
     this.currentCount = 0;
     this.queuedBytes += payload.length;
     if (this.queuedBytes > this.maxBacklogBytes) this.backlogged = true;
+  }
+
+  /**
+   * The open batch's bytes, in a pooled shared buffer (see shared-buffer-pool.ts). A batch that
+   * fills a good part of the writer's buffer takes that buffer, and the writer goes on in one of
+   * the same size; a small one is copied into a small buffer, and the writer keeps its own.
+   */
+  private takeBatchBytes(): Buffer {
+    const used = this.writerBuf.length;
+    const capacity = this.writerBuf.capacity;
+    if (used * 4 < capacity) return this.writerBuf.copyOut(this.pool.take(nextBufferSize(used)));
+    return this.writerBuf.handOff(this.pool.take(capacity));
   }
 
   private sealAndKick(): void {

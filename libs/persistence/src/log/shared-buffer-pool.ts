@@ -13,10 +13,14 @@
 // commits it.
 //   seal:    payload = view of buffer A; the ByteWriter goes on in buffer B (from the pool)
 //   commit:  buffer A back to the pool
-// The pool keeps a few buffers; more (a backlog of batches) are left to the GC. Buffers are sized
-// to the batch just sealed, not to the largest one: when the writer thread falls behind, every
-// commit seals a small batch, and a 16 MB buffer for each of them (SharedArrayBuffers are
-// zero-filled) once made the main thread allocate gigabytes a second.
+// The pool keeps a few buffers; more (a backlog of batches) are left to the GC. A batch smaller
+// than a quarter of the writer's buffer is copied into a buffer of its own size instead: when
+// the writer thread falls behind, every commit seals a small batch, and handing each of them a
+// 16 MB buffer (SharedArrayBuffers are zero-filled) once made the main thread allocate gigabytes
+// a second; giving the writer a small buffer instead made it grow again, doubling by doubling,
+// on the next big batch.
+//   batch of 6 MB in a 8 MB writer buffer  ->  handed over; the writer takes another 8 MB buffer
+//   batch of 200 KB in a 8 MB writer buffer ->  copied into a 256 KB buffer; the writer keeps its 8 MB
 
 export class SharedBufferPool {
   private readonly free: SharedArrayBuffer[] = [];
@@ -46,7 +50,7 @@ export class SharedBufferPool {
   }
 }
 
-/** The size of the buffer to write the next batch in, after one of `used` bytes: the next power of two, at least 64 KB. */
+/** The buffer size for a batch of `used` bytes: the next power of two, at least 64 KB. */
 export function nextBufferSize(used: number): number {
   let size = 64 * 1024;
   while (size < used) size *= 2;
