@@ -3,9 +3,9 @@
 // Design note. A batch used to be copied out of the log's ByteWriter into a fresh Buffer when it
 // was sealed, then copied again by postMessage into the writer thread. A fresh Buffer is external
 // memory to V8, and V8 answers external allocations with collections: measured with
-// `--trace-gc` (a server with default persistence, 200k SETs per 200 ms window), the main thread
-// ran a mark-compact about every second and ~1 extra scavenge a window ("external memory
-// pressure"), against none without a log.
+// `npm run bench:log-gc` and `--trace-gc` (a server with default persistence, 200k SETs per
+// 200 ms window), the main thread ran a mark-compact about every second and ~1 extra scavenge a
+// window ("external memory pressure"): 91 collections in 100 windows, 8 without a log.
 // So batches are written into Buffers over SharedArrayBuffers taken from this pool: sealing hands
 // the written bytes over as a view (no copy), postMessage shares a SharedArrayBuffer instead of
 // copying it, and the buffer comes back to the pool once its batch is committed, when the writer
