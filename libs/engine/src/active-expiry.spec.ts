@@ -1,4 +1,5 @@
 // Active expiry (engine.tick): Redis's sampling cycle, its stale bound and its time budget.
+import { ACTIVE_EXPIRE_INTERVAL_MS, DEFAULT_ACTIVE_EXPIRE_BUDGET_MS } from './active-expiry';
 import { ManualClock } from './clock';
 import { Engine } from './engine';
 import { harness, seededRandom } from './test-support';
@@ -98,6 +99,39 @@ describe('active expiry', () => {
     let total = r.expired;
     for (let i = 0; i < 1000 && engine.stats().keys > 0; i++) total += engine.tick().expired;
     expect(total).toBe(10000);
+  });
+
+  test('tick - the default budget is DEFAULT_ACTIVE_EXPIRE_BUDGET_MS, and a tick every ACTIVE_EXPIRE_INTERVAL_MS keeps up', () => {
+    const clock = new ManualClock();
+    let budgetNow = 0;
+    // Each budget-clock read moves 0.05 ms: the default 1 ms budget allows ~20 reads a tick.
+    const engine = new Engine({ clock, random: seededRandom(2), budgetClock: { now: () => (budgetNow += 0.05) } });
+    expect(DEFAULT_ACTIVE_EXPIRE_BUDGET_MS).toBe(1);
+    for (let i = 0; i < 20000; i++) engine.execute(['SET', `t${i}`, 'v', 'PX', String(1 + (i % 1000))]);
+    clock.advance(2000);
+    const first = engine.tick();
+    expect(first.timedOut).toBe(true);
+    // Checked every 64 deletes: ~20 reads of the budget clock -> at most ~20 x 64 deletes.
+    expect(first.expired).toBeLessThanOrEqual(21 * 64);
+    let ticks = 1;
+    while (engine.stats().keys > 0 && ticks < 1000) {
+      clock.advance(ACTIVE_EXPIRE_INTERVAL_MS);
+      engine.tick();
+      ticks++;
+    }
+    expect(engine.stats().keys).toBe(0);
+    expect(ticks).toBeGreaterThan(10);
+  });
+
+  test('tick - returns one result object, overwritten by each tick (no allocation per tick)', () => {
+    const { run, clock, engine } = harness();
+    run('SET', 'a', 'v', 'PX', '10');
+    clock.advance(11);
+    const first = engine.tick();
+    expect(first.expired).toBe(1);
+    const second = engine.tick();
+    expect(second).toBe(first);
+    expect(first.expired).toBe(0);
   });
 
   test('tick - nothing to do on an engine without TTLs', () => {

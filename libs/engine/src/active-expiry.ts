@@ -26,6 +26,24 @@ import type { Clock } from './clock';
 import type { Keyspace } from './keyspace';
 import type { ExpireCycleResult } from './options';
 
+/*
+ * How often and how long. Redis runs a slow cycle 10 times a second that may take 25 ms, plus
+ * 1 ms fast cycles between event-loop turns when many keys are stale. A 25 ms cycle is a 25 ms
+ * stall for every client, so Mnemo only has short cycles: the host calls tick() every
+ * ACTIVE_EXPIRE_INTERVAL_MS and each call stops after DEFAULT_ACTIVE_EXPIRE_BUDGET_MS. That is
+ * at most 10 % of the thread, and ~50k expiries a second on this VM (a delete is ~1-2 us with
+ * 1M keys, mostly cache misses). Short slices also keep a preempted or GC-interrupted tick from
+ * costing much: it loses one hundredth of a second's expiry work, not one tenth.
+ *
+ * Measured in bench/engine.bench.ts (1M keys, TTLs over 60 s, 16.7k expiries/s): with 3 ms
+ * every 100 ms every tick ran to its budget and the stale fraction reached 31 %; see
+ * BENCHMARKS.md for the figures at 1 ms every 10 ms.
+ */
+/** How often a host should call engine.tick() (ms): hz 100. */
+export const ACTIVE_EXPIRE_INTERVAL_MS = 10;
+/** Default activeExpireBudgetMs: the longest a tick works (ms). */
+export const DEFAULT_ACTIVE_EXPIRE_BUDGET_MS = 1;
+
 export const ACTIVE_EXPIRE_KEYS_PER_LOOP = 20;
 export const ACTIVE_EXPIRE_ACCEPTABLE_STALE = 10;
 /** Scan-table entries a tick may move while compacting (~1 ms at worst here). */
@@ -38,9 +56,10 @@ const COMPACT_CHUNK = 1024;
  * cycle has run (ms); the cycle stops once it exceeds budgetMs (checked every 64 deletes, after
  * each sampling loop and between compaction chunks). Returns what it did.
  *
- * Allocation note: the cycle allocates nothing of its own but its result object (no closure
- * per tick, no copies of buckets): measured ~2.5 KB per tick for ~500 expiries with no
- * listener. Deletes reach the event log and the feeds as MutationSink calls (arguments, no
+ * Allocation note: the cycle allocates nothing of its own (no closure per tick, no copies of
+ * buckets, and its result goes into the engine's one `out` object); what remains is V8's own
+ * (a shard Map shrinking after many deletes). A scavenge starts only on an allocation, so a
+ * tick that allocates nothing cannot be the one to start it. Deletes reach the event log and the feeds as MutationSink calls (arguments, no
  * record object; until 2026-11-26 each was a ~56 B record). A V8 scavenge starts only on an
  * allocation, so it lands inside a tick in proportion to the tick's share of the process's
  * allocation: with record objects, 1 in ~10 of the bench's scavenges fell inside a tick; with
@@ -59,7 +78,7 @@ const COMPACT_CHUNK = 1024;
  *   now split over 256 Maps chosen by the key's length and three of its bytes (key-table.ts),
  *   so one resize moves 1/256 of the keys. The budget bounds the cycle's own work, not GC.
  */
-export function activeExpireCycle(ks: Keyspace, budgetMs: number, budgetClock: Clock, start: number): ExpireCycleResult {
+export function activeExpireCycle(ks: Keyspace, budgetMs: number, budgetClock: Clock, start: number, out: ExpireCycleResult): ExpireCycleResult {
   const now = ks.now;
   const deadline = start + budgetMs;
   let expired = 0;
@@ -114,5 +133,9 @@ export function activeExpireCycle(ks: Keyspace, budgetMs: number, budgetClock: C
       if (!ks.table.compactStep(COMPACT_CHUNK) || budgetClock.now() > deadline) break;
     }
   }
-  return { sampled, expired, elapsedMs: budgetClock.now() - start, timedOut };
+  out.sampled = sampled;
+  out.expired = expired;
+  out.elapsedMs = budgetClock.now() - start;
+  out.timedOut = timedOut;
+  return out;
 }

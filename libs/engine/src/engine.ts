@@ -3,7 +3,7 @@
 // Clock, randomness from options.random; no I/O, no timers.
 import type { Bytes } from './bytes';
 import type { Clock } from './clock';
-import { activeExpireCycle } from './active-expiry';
+import { activeExpireCycle, DEFAULT_ACTIVE_EXPIRE_BUDGET_MS } from './active-expiry';
 import { applyRecord } from './apply-record';
 import { BulkRestorer, LOAD_NONE, endLoad, type RestoreSink } from './bulk-restore';
 import type { CommandDef } from './command-table';
@@ -69,6 +69,8 @@ export class Engine {
   private readonly hgetallDef: CommandDef;
   private readonly scanDef: CommandDef;
   private readonly restorer: BulkRestorer;
+  /** tick()'s result, overwritten by each tick. elapsedMs starts as a double so it stays unboxed. */
+  private readonly cycleResult: ExpireCycleResult = { sampled: 0, expired: 0, elapsedMs: 0.5, timedOut: false };
 
   constructor(options: EngineOptions) {
     if (options === undefined || options.clock === undefined || typeof options.clock.now !== 'function') throw optionError('clock', 'a Clock is required');
@@ -80,7 +82,7 @@ export class Engine {
     checkInt('firstSeq', options.firstSeq, 1, Number.MAX_SAFE_INTEGER);
     const policy = options.maxmemoryPolicy ?? 'noeviction';
     if (!EVICTION_POLICIES.includes(policy)) throw optionError('maxmemoryPolicy', `must be one of ${EVICTION_POLICIES.join(', ')}, got ${String(policy)}`);
-    const budget = options.activeExpireBudgetMs ?? 1;
+    const budget = options.activeExpireBudgetMs ?? DEFAULT_ACTIVE_EXPIRE_BUDGET_MS;
     if (!(budget > 0) || !Number.isFinite(budget)) throw optionError('activeExpireBudgetMs', `must be a positive number, got ${String(budget)}`);
     this.clock = options.clock;
     this.budgetClock = options.budgetClock ?? options.clock;
@@ -177,10 +179,14 @@ export class Engine {
     return this.ks.records.lastSeq;
   }
 
-  /** Active expiry cycle: call about every 100 ms (Redis hz 10). Bounded by activeExpireBudgetMs. */
+  /**
+   * Active expiry cycle: call every ACTIVE_EXPIRE_INTERVAL_MS (see active-expiry.ts). Bounded by
+   * activeExpireBudgetMs. Returns the same object every call (no allocation per tick): read it
+   * before the next tick.
+   */
   tick(): ExpireCycleResult {
     this.ks.begin(this.clock.now());
-    return activeExpireCycle(this.ks, this.budgetMs, this.budgetClock, this.budgetClock.now());
+    return activeExpireCycle(this.ks, this.budgetMs, this.budgetClock, this.budgetClock.now(), this.cycleResult);
   }
 
   stats(): EngineStats {

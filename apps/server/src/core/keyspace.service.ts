@@ -2,15 +2,12 @@
 // and gives every adapter the same door to it (engine, durability, persistence control).
 
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { Engine, EvictionPolicy } from '@mnemo/engine';
+import { ACTIVE_EXPIRE_INTERVAL_MS, Engine, EvictionPolicy } from '@mnemo/engine';
 import type { MnemoConfig } from '../config/options';
 import { Durability, NO_DURABILITY } from './durability';
 import { NO_PERSISTENCE, PersistenceControl } from './persistence-control';
 import { MNEMO_CONFIG } from './tokens';
 import { budgetClock, TurnClock } from './turn-clock';
-
-/** Redis runs its active expire cycle 10 times a second (hz 10). */
-const ACTIVE_EXPIRE_INTERVAL_MS = 100;
 
 
 /** The process's one clock: the engine, rate limits and streams all see the same time. */

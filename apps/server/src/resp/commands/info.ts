@@ -1,6 +1,7 @@
 // INFO: the Redis sections (server, clients, memory, persistence, stats, replication, cpu,
 // keyspace) with Redis's field names, built from the engine, persistence and listener counters.
 
+import { ACTIVE_EXPIRE_INTERVAL_MS } from '@mnemo/engine';
 import type { RespContext } from '../resp-context';
 import { REDIS_COMPAT_VERSION } from './connection.commands';
 
@@ -36,7 +37,7 @@ function sectionsOf(ctx: RespContext): Record<string, () => Section> {
       ['server_time_usec', now * 1000],
       ['uptime_in_seconds', uptime],
       ['uptime_in_days', Math.floor(uptime / 86400)],
-      ['hz', 10],
+      ['hz', 1000 / ACTIVE_EXPIRE_INTERVAL_MS],
       ['executable', process.argv[1] ?? ''],
       ['config_file', ctx.config.config],
     ],
