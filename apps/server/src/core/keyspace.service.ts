@@ -16,6 +16,8 @@ export const systemClock = new TurnClock();
 @Injectable()
 export class KeyspaceService implements OnModuleInit, OnApplicationShutdown {
   readonly engine: Engine;
+  /** The engine's clock: command runs pin it to one reading (see turn-clock.ts). */
+  readonly clock = systemClock;
   durability: Durability = NO_DURABILITY;
   persistence: PersistenceControl = NO_PERSISTENCE;
   /** False while recovering from disk; /readyz and the listeners answer LOADING meanwhile. */
@@ -37,8 +39,18 @@ export class KeyspaceService implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     // No active expiry while recovering: its delete records would race the replayed log's seqs.
-    this.expireTimer = setInterval(() => this.ready && this.engine.tick(), ACTIVE_EXPIRE_INTERVAL_MS);
+    this.expireTimer = setInterval(() => this.expireTick(), ACTIVE_EXPIRE_INTERVAL_MS);
     this.expireTimer.unref();
+  }
+
+  private expireTick(): void {
+    if (!this.ready) return;
+    this.clock.enter();
+    try {
+      this.engine.tick();
+    } finally {
+      this.clock.exit();
+    }
   }
 
   onApplicationShutdown(): void {

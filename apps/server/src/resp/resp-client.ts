@@ -103,10 +103,11 @@ export class RespClient {
 
   private onData(chunk: Buffer): void {
     this.ctx.stats.netInputBytes += chunk.length;
-    this.lastInteraction = Date.now();
     if (this.closing) return;
     this.parser.feed(chunk);
+    // drain() notes the interaction with the time its commands run at.
     if (!this.busy) this.drain();
+    else this.lastInteraction = Date.now();
   }
 
   /** Runs every complete command buffered, then flushes their replies as one batch. */
@@ -122,6 +123,9 @@ export class RespClient {
     let durableSeq = 0;
     let writeRanges: number[] | null = null;
     let pending: Promise<Render> | null = null;
+    // One clock read for every command of this read (turn-clock.ts).
+    const clock = ctx.keyspace.clock;
+    this.lastInteraction = clock.enter();
     try {
       while (!this.closing) {
         this.parser.authRequired = this.authRequired;
@@ -150,6 +154,7 @@ export class RespClient {
       }
     } finally {
       ctx.current = null;
+      clock.exit();
     }
     this.flush(durableSeq, writeRanges);
     if (pending) this.waitForCommand(pending);
