@@ -56,14 +56,13 @@ const COMPACT_CHUNK = 1024;
  * cycle has run (ms); the cycle stops once it exceeds budgetMs (checked every 64 deletes, after
  * each sampling loop and between compaction chunks). Returns what it did.
  *
- * Allocation note: the cycle allocates nothing of its own (no closure per tick, no copies of
- * buckets, and its result goes into the engine's one `out` object); what remains is V8's own
- * (a shard Map shrinking after many deletes). A scavenge starts only on an allocation, so a
- * tick that allocates nothing cannot be the one to start it. Deletes reach the event log and the feeds as MutationSink calls (arguments, no
- * record object; until 2026-11-26 each was a ~56 B record). A V8 scavenge starts only on an
- * allocation, so it lands inside a tick in proportion to the tick's share of the process's
- * allocation: with record objects, 1 in ~10 of the bench's scavenges fell inside a tick; with
- * sinks, 0 or 1 of the ~12 in a 600-tick run.
+ * Allocation note: the cycle allocates almost nothing of its own (no closure per tick, no
+ * copies of buckets, its result goes into the engine's one `out` object): ~200 B an idle tick in
+ * a scratch measure, and a shard Map's new table when one shrinks. Deletes reach the event log
+ * and the feeds as MutationSink calls (arguments, no record object; until 2026-11-26 each was a
+ * ~56 B record). A V8 scavenge starts only on an allocation, so it lands inside a tick in
+ * proportion to the tick's share of the process's allocation: with record objects, 1 in ~10 of
+ * the bench's scavenges fell inside a tick; now about 1 tick in 6,000 has one.
  *
  * What the long ticks are, measured in bench/engine.bench.ts (1M keys, 1,667 expiries per
  * 100 ms tick, 3 ms budget; v8.GCProfiler around each tick, main-thread schedstat, CPU
