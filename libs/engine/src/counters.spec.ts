@@ -75,18 +75,32 @@ describe('counter commands', () => {
     expect(run('GET', 'f')).toBe('5.6');
   });
 
-  test('INCRBYFLOAT - no NaN or Infinity; invalid floats', () => {
+  test('INCRBYFLOAT - no NaN or Infinity; invalid floats; checks in Redis\'s order', () => {
     const { run, err } = harness();
     run('SET', 'f', '1');
     expect(err('INCRBYFLOAT', 'f', 'inf')).toBe('ERR increment would produce NaN or Infinity');
     expect(err('INCRBYFLOAT', 'f', 'nan')).toBe('ERR value is not a valid float');
     expect(err('INCRBYFLOAT', 'f', 'abc')).toBe('ERR value is not a valid float');
-    expect(err('INCRBYFLOAT', 'f', '1e400')).toBe('ERR value is not a valid float');
-    run('SET', 'f', '1.7e308');
-    expect(err('INCRBYFLOAT', 'f', '1.7e308')).toBe('ERR increment would produce NaN or Infinity');
+    expect(err('INCRBYFLOAT', 'f', '1e5000')).toBe('ERR value is not a valid float');
+    run('SET', 'f', '1.1e4932');
+    expect(err('INCRBYFLOAT', 'f', '1.1e4932')).toBe('ERR increment would produce NaN or Infinity');
     run('SET', 's', 'text');
     expect(err('INCRBYFLOAT', 's', '1')).toBe('ERR value is not a valid float');
-    expect(run('GET', 'f')).toBe('1.7e308');
+    expect(run('GET', 'f')).toBe('1.1e4932');
+    // As Redis: the type, then the stored value, then the increment.
+    run('HSET', 'h', 'a', '1');
+    expect(err('INCRBYFLOAT', 'h', 'abc')).toMatch(/^WRONGTYPE/);
+    expect(err('INCRBYFLOAT', 's', 'abc')).toBe('ERR value is not a valid float');
+  });
+
+  test('INCRBYFLOAT - 80-bit long double results, as Redis on x86-64', () => {
+    const { run } = harness();
+    run('SET', 'n', '-9223372036854775808');
+    expect(run('INCRBYFLOAT', 'n', '.5')).toBe('-9223372036854775807.5');
+    expect(run('INCRBYFLOAT', 'x', '0x10')).toBe('16');
+    expect(run('INCRBYFLOAT', 'x', '1e20')).toBe('100000000000000000016');
+    expect(run('INCRBYFLOAT', 'y', '0.1')).toBe('0.1');
+    expect(run('INCRBYFLOAT', 'y', '0.2')).toBe('0.3');
   });
 
   test('incrBy typed - same result and records as INCRBY', () => {

@@ -77,6 +77,15 @@ describe('hash commands', () => {
     expect(err('HINCRBYFLOAT', 'h', 's', '1')).toBe('ERR hash value is not a float');
     expect(err('HINCRBYFLOAT', 'h', 'f', 'x')).toBe('ERR value is not a valid float');
     expect(err('HINCRBYFLOAT', 'h', 'f', 'inf')).toBe('ERR value is NaN or Infinity');
+    // Long double results (Redis on x86-64), and the increment checked before the key's type.
+    expect(run('HINCRBYFLOAT', 'h', 'big', '9223372036854775807')).toBe('9223372036854775807');
+    expect(run('HINCRBYFLOAT', 'h', 'big', '10.5')).toBe('9223372036854775818');
+    expect(run('HINCRBYFLOAT', 'h', 'hex', '0x1p-2')).toBe('0.25');
+    run('SET', 'str', 'v');
+    expect(err('HINCRBYFLOAT', 'str', 'f', 'x')).toBe('ERR value is not a valid float');
+    expect(err('HINCRBYFLOAT', 'str', 'f', '1')).toMatch(/^WRONGTYPE/);
+    run('HSET', 'h', 'top', '1.1e4932');
+    expect(err('HINCRBYFLOAT', 'h', 'top', '1.1e4932')).toBe('ERR increment would produce NaN or Infinity');
   });
 
   test('hash commands on a string - WRONGTYPE', () => {

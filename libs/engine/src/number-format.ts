@@ -1,4 +1,4 @@
-// Number parsing and formatting with Redis's rules (string2ll, string2ld, ld2string LD_STR_HUMAN).
+// Integer parsing and formatting with Redis's rules (string2ll); floats are in long-double.ts.
 
 export const INT64_MAX = 9223372036854775807n;
 export const INT64_MIN = -9223372036854775808n;
@@ -57,51 +57,6 @@ export function addInt64(a: Int64, b: Int64): Int64 | null {
   const r = BigInt(a) + BigInt(b);
   if (r > INT64_MAX || r < INT64_MIN) return null;
   return normalizeInt(r);
-}
-
-const FLOAT_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const INF_RE = /^([+-]?)inf(?:inity)?$/i;
-
-/**
- * Redis's string2ld (long double parsing): decimal notation with optional exponent, or inf /
- * infinity. No spaces, no empty string, no NaN; overflow and underflow to zero are rejected
- * (strtold's ERANGE). Returns null when invalid. Hex floats are not accepted (Redis's strtold
- * would take them; nobody sends them).
- */
-export function parseLongDouble(s: string): number | null {
-  if (s.length === 0 || s.length > 5119) return null;
-  if (!FLOAT_RE.test(s)) {
-    const inf = INF_RE.exec(s);
-    if (inf === null) return null;
-    return inf[1] === '-' ? -Infinity : Infinity;
-  }
-  const v = Number(s);
-  if (!Number.isFinite(v)) return null;
-  if (v === 0 && /[1-9]/.test(s.split(/[eE]/)[0])) return null;
-  return v;
-}
-
-/**
- * Redis's ld2string(..., LD_STR_HUMAN): "%.17Lf" with trailing zeros (and a bare '.') removed,
- * "-0" printed as "0". Redis computes in 80-bit long double; we compute in double and print the
- * shortest decimal that round-trips, so 10.5 + 0.1 prints "10.6" as in Redis, while results
- * needing more than ~16 significant digits may differ in the last digits.
- */
-export function formatLongDouble(x: number): string {
-  if (x === 0) return '0';
-  const abs = Math.abs(x);
-  if (abs >= 1e21) return BigInt(x).toString();
-  let s = String(x);
-  const dot = s.indexOf('.');
-  if (s.includes('e') || (dot >= 0 && s.length - dot - 1 > 17)) {
-    s = x.toFixed(17);
-    let end = s.length;
-    while (s.charCodeAt(end - 1) === 48) end--;
-    if (s.charCodeAt(end - 1) === 46) end--;
-    s = s.slice(0, end);
-    if (s === '-0') s = '0';
-  }
-  return s;
 }
 
 /** Integer reply text: what Redis stores after INCR (a number or bigint printed in decimal). */

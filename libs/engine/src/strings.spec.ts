@@ -130,7 +130,15 @@ describe('string commands', () => {
     expect(run('GETEX', 'nokey', 'EX', '5')).toBeNull();
     expect(err('GETEX', 'k', 'EX', '5', 'PERSIST')).toBe('ERR syntax error');
     expect(err('GETEX', 'k', 'KEEPTTL')).toBe('ERR syntax error');
+    // As Redis: the key is looked up and type-checked before the expiry value.
+    expect(run('GETEX', 'k', 'EX', '0')).toBeNull();
+    run('HSET', 'h', 'f', 'v');
+    expect(err('GETEX', 'h', 'EX', '0')).toMatch(/^WRONGTYPE/);
+    run('SET', 'k', 'v');
     expect(err('GETEX', 'k', 'EX', '0')).toBe("ERR invalid expire time in 'getex' command");
+    expect(err('GETEX', 'k', 'PX', '9223372036854775807')).toBe("ERR invalid expire time in 'getex' command");
+    expect(run('GETEX', 'k', 'PXAT', '9223372036854775807')).toBe('v');
+    expect(run('PEXPIRETIME', 'k')).toBe(2n ** 63n); // LLONG_MAX to a double's precision
   });
 
   test('MGET - nil for missing keys and for hashes', () => {

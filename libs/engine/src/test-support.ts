@@ -7,18 +7,9 @@ import { MnemoError } from './errors';
 import type { MutationRecord } from './mutation';
 import type { EngineOptions } from './options';
 import type { Reply } from './reply';
+import { seededRandom } from './seeded-random';
 
-/** Mulberry32: a small seeded PRNG returning numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export interface Harness {
   engine: Engine;

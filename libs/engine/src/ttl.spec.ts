@@ -64,8 +64,20 @@ describe('TTL commands', () => {
     expect(err('EXPIRE', 'k', '10', 'FOO')).toBe('ERR Unsupported option FOO');
     expect(err('EXPIRE', 'k', 'ten')).toBe('ERR value is not an integer or out of range');
     expect(err('EXPIRE', 'k', '9223372036854775807')).toBe("ERR invalid expire time in 'expire' command");
-    expect(err('PEXPIREAT', 'k', '9223372036854775807')).toBe("ERR invalid expire time in 'pexpireat' command");
+    expect(err('PEXPIRE', 'k', '9223372036854775807')).toBe("ERR invalid expire time in 'pexpire' command");
+    expect(err('EXPIREAT', 'k', '9223372036854775808')).toBe('ERR value is not an integer or out of range');
+    expect(err('EXPIREAT', 'k', '-9223372036854776')).toBe("ERR invalid expire time in 'expireat' command");
     expect(run('TTL', 'k')).toBe(-1);
+  });
+
+  test('EXPIRE - Redis\'s 64-bit limits: up to LLONG_MAX ms, negative times delete', () => {
+    const { run } = harness();
+    run('SET', 'k', 'v');
+    expect(run('PEXPIREAT', 'k', '9223372036854775807')).toBe(1);
+    expect(run('EXPIREAT', 'k', '9223372036854775', 'LT')).toBe(1);
+    expect(run('EXPIRETIME', 'k')).toBe(9223372036854775n);
+    expect(run('PEXPIRE', 'k', '-9223372036854775808')).toBe(1);
+    expect(run('EXISTS', 'k')).toBe(0);
   });
 
   test('TTL - rounds to the nearest second like Redis', () => {

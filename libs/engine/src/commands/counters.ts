@@ -4,7 +4,8 @@ import { command, type CommandDef } from '../command-table';
 import { MnemoError, notAnInteger, wrongType } from '../errors';
 import { KEEP_TTL, type Keyspace } from '../keyspace';
 import { stringMemory } from '../memory';
-import { addInt64, formatInt, formatLongDouble, INT64_MIN, type Int64, parseInt64, parseLongDouble } from '../number-format';
+import { addLongDouble, formatLongDoubleExact, LONG_DOUBLE_ZERO } from '../long-double';
+import { addInt64, formatInt, INT64_MIN, type Int64, parseInt64 } from '../number-format';
 import type { Reply } from '../reply';
 import { floatArg } from './args';
 
@@ -46,21 +47,18 @@ function decrbyCommand(ks: Keyspace, argv: Bytes[]): Reply {
   return incrGeneric(ks, argv[1], -n);
 }
 
-/** Redis's incrbyfloatCommand: the stored result is formatted as Redis's ld2string does. */
+/**
+ * Redis's incrbyfloatCommand, in 80-bit long double arithmetic (long-double.ts). Its checks come in
+ * Redis's order: the key's type, the stored value, then the increment.
+ */
 function incrbyfloatCommand(ks: Keyspace, argv: Bytes[]): Reply {
   const key = argv[1];
-  const incr = floatArg(argv[2]);
   const e = ks.lookupWrite(key);
-  let current = 0;
-  if (e !== undefined) {
-    if (e.hash !== null) throw wrongType();
-    const parsed = parseLongDouble(e.value);
-    if (parsed === null) throw new MnemoError('ERR', 'value is not a valid float');
-    current = parsed;
-  }
-  const value = current + incr;
-  if (!Number.isFinite(value)) throw new MnemoError('ERR', 'increment would produce NaN or Infinity');
-  const text = formatLongDouble(value);
+  if (e !== undefined && e.hash !== null) throw wrongType();
+  const current = e === undefined ? LONG_DOUBLE_ZERO : floatArg(e.value);
+  const sum = addLongDouble(current, floatArg(argv[2]));
+  if (sum === null) throw new MnemoError('ERR', 'increment would produce NaN or Infinity');
+  const text = formatLongDoubleExact(sum);
   ks.reserve(stringMemory(key.length, text.length) - (e === undefined ? 0 : e.mem), e, null, true);
   ks.putString(e, key, text, KEEP_TTL, 'incrbyfloat');
   return text;

@@ -5,7 +5,8 @@ import type { Entry, HashValue } from '../entry';
 import { MnemoError, notAnInteger, wrongArity, wrongType } from '../errors';
 import type { Keyspace } from '../keyspace';
 import { HASH_ENTRY_OVERHEAD, HASH_FIELD_OVERHEAD } from '../memory';
-import { addInt64, formatInt, formatLongDouble, parseInt64, parseLongDouble } from '../number-format';
+import { addLongDouble, formatLongDoubleExact, LONG_DOUBLE_ZERO, parseLongDoubleExact } from '../long-double';
+import { addInt64, formatInt, parseInt64 } from '../number-format';
 import { MapReply, OK, type Reply } from '../reply';
 import { floatArg } from './args';
 import { overflowError } from './counters';
@@ -111,22 +112,19 @@ function hincrbyCommand(ks: Keyspace, argv: Bytes[]): Reply {
   return result;
 }
 
+/** Redis's hincrbyfloatCommand: the increment is checked first, then the key's type, then the field. */
 function hincrbyfloatCommand(ks: Keyspace, argv: Bytes[]): Reply {
   const key = argv[1];
   const field = argv[2];
   const incr = floatArg(argv[3]);
-  if (!Number.isFinite(incr)) throw new MnemoError('ERR', 'value is NaN or Infinity');
+  if (typeof incr === 'string') throw new MnemoError('ERR', 'value is NaN or Infinity');
   const e = hashForWrite(ks, key);
   const old = e === undefined ? undefined : (e.hash as HashValue).map.get(field);
-  let current = 0;
-  if (old !== undefined) {
-    const parsed = parseLongDouble(old);
-    if (parsed === null) throw new MnemoError('ERR', 'hash value is not a float');
-    current = parsed;
-  }
-  const value = current + incr;
-  if (!Number.isFinite(value)) throw new MnemoError('ERR', 'increment would produce NaN or Infinity');
-  const text = formatLongDouble(value);
+  const current = old === undefined ? LONG_DOUBLE_ZERO : parseLongDoubleExact(old);
+  if (current === null) throw new MnemoError('ERR', 'hash value is not a float');
+  const sum = addLongDouble(current, incr);
+  if (sum === null) throw new MnemoError('ERR', 'increment would produce NaN or Infinity');
+  const text = formatLongDoubleExact(sum);
   const pair = [field, text];
   ks.reserve(hashDelta(e, key, pair, 0), e, null, true);
   ks.hashPut(e, key, pair, 0, 'hincrbyfloat');

@@ -105,10 +105,11 @@ function getexCommand(ks: Keyspace, argv: Bytes[]): Reply {
       expire = argv[++j];
     } else throw syntaxError();
   }
-  const at = expire !== null ? expireArg(expire, unit, 'getex', ks.now) : NO_EXPIRY;
+  // As Redis: a missing key is nil and a hash WRONGTYPE before the expiry value is checked.
   const e = ks.lookupRead(argv[1]);
   if (e === undefined) return null;
   if (e.hash !== null) throw wrongType();
+  const at = expire !== null ? expireArg(expire, unit, 'getex', ks.now) : NO_EXPIRY;
   const value = e.value;
   if ((unit === UNIT_EXAT || unit === UNIT_PXAT) && at <= ks.now) {
     ks.deleteEntry(e, 'del');

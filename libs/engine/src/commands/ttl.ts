@@ -5,9 +5,9 @@ import { command, type CommandDef } from '../command-table';
 import { NO_EXPIRY } from '../entry';
 import { MnemoError, notAnInteger } from '../errors';
 import type { Keyspace } from '../keyspace';
-import { parseInt64 } from '../number-format';
+import { normalizeInt, parseInt64 } from '../number-format';
 import type { Reply } from '../reply';
-import { invalidExpire } from './args';
+import { absoluteMs, invalidExpire } from './args';
 
 const EXPIRE_NX = 1;
 const EXPIRE_XX = 2;
@@ -40,9 +40,8 @@ function expireGeneric(ks: Keyspace, argv: Bytes[], basetime: number, seconds: b
   const flags = parseExpireFlags(argv);
   const parsed = parseInt64(argv[2]);
   if (parsed === null) throw notAnInteger();
-  if (typeof parsed === 'bigint') throw invalidExpire(name);
-  const when = (seconds ? parsed * 1000 : parsed) + basetime;
-  if (!Number.isSafeInteger(when)) throw invalidExpire(name);
+  const when = absoluteMs(parsed, seconds, basetime);
+  if (when === null) throw invalidExpire(name);
   const e = ks.lookupWrite(argv[1]);
   if (e === undefined) return 0;
   if (flags !== 0) {
@@ -65,9 +64,16 @@ function ttlGeneric(ks: Keyspace, argv: Bytes[], ms: boolean, absolute: boolean)
   const e = ks.lookupRead(argv[1], false);
   if (e === undefined) return -2;
   if (e.expiresAt === NO_EXPIRY) return -1;
+  if (e.expiresAt > Number.MAX_SAFE_INTEGER) return hugeTtl(e.expiresAt, ks.now, ms, absolute);
   let ttl = absolute ? e.expiresAt : e.expiresAt - ks.now;
   if (ttl < 0) ttl = 0;
   return ms ? ttl : Math.floor((ttl + 500) / 1000);
+}
+
+/** ttlGeneric's arithmetic in 64-bit integers, for expiry times beyond 2^53 ms (see absoluteMs). */
+function hugeTtl(expiresAt: number, now: number, ms: boolean, absolute: boolean): Reply {
+  const ttl = absolute ? BigInt(expiresAt) : BigInt(expiresAt) - BigInt(now);
+  return normalizeInt(ms ? ttl : (ttl + 500n) / 1000n);
 }
 
 function persistCommand(ks: Keyspace, argv: Bytes[]): Reply {

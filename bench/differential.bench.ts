@@ -1,0 +1,69 @@
+// Differential run against Redis 7: many seeded streams of random data commands sent to Mnemo
+// (in process, default persistence in a temporary dir) and to /usr/bin/redis-server, every reply
+// and the keyspace after every block compared (apps/server/test/support/redis-differential.ts).
+// Run: npm run bench:differential [-- --seeds=50 --commands=20000 --first-seed=1000]. Prints the
+// differences grouped by command (first example of each) and writes
+// bench/results/differential.json. Every third seed runs over RESP3. `npm test` runs 5 short
+// seeds of the same streams.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { RawClient, startRedisPeer, startRespServer } from '../apps/server/test/support/resp-support';
+import { runDifferential, type Mismatch } from '../apps/server/test/support/redis-differential';
+
+function option(name: string, fallback: number): number {
+  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return arg ? Number(arg.slice(name.length + 3)) : fallback;
+}
+
+async function main(): Promise<void> {
+  const seeds = option('seeds', 50);
+  const commands = option('commands', 20_000);
+  const firstSeed = option('first-seed', 1000);
+  const blockSize = 250;
+  const [mnemo, redis] = await Promise.all([startRespServer(), startRedisPeer()]);
+  const byCommand = new Map<string, { count: number; first: Mismatch & { seed: number } }>();
+  const stateDiffs: string[] = [];
+  let total = 0;
+  const started = Date.now();
+  try {
+    for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
+      const [a, b] = await Promise.all([RawClient.connect(mnemo.port), RawClient.connect(redis.port)]);
+      // Every third seed speaks RESP3.
+      const run = await runDifferential(a, b, { seed, blocks: Math.ceil(commands / blockSize), blockSize, protocol: seed % 3 === 0 ? 3 : 2, maxMismatches: 1000 });
+      a.close();
+      b.close();
+      total += run.commands;
+      for (const m of run.mismatches) {
+        const name = m.argv[0].toUpperCase();
+        const entry = byCommand.get(name);
+        if (entry) entry.count++;
+        else byCommand.set(name, { count: 1, first: { ...m, seed } });
+      }
+      stateDiffs.push(...run.stateDiffs.map((d) => `seed ${seed}: ${d}`));
+      console.log(`seed ${seed}: ${run.commands} commands, ${run.mismatches.length} different replies, ${run.stateDiffs.length} keyspace differences`);
+    }
+  } finally {
+    await Promise.all([mnemo.close(), redis.stop()]);
+  }
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`\n${total} commands in ${seconds.toFixed(1)} s over ${seeds} seeds; different replies by command:`);
+  for (const [name, { count, first }] of byCommand) {
+    console.log(`  ${name}: ${count}; first: seed ${first.seed} #${first.index} ${JSON.stringify(first.argv)}\n    mnemo ${first.mnemo}\n    redis ${first.redis}\n    history ${JSON.stringify(first.history)}`);
+  }
+  for (const diff of stateDiffs.slice(0, 20)) console.log(`  keyspace: ${diff}`);
+  const results = {
+    date: new Date().toISOString(),
+    seeds,
+    firstSeed,
+    commands: total,
+    seconds,
+    differentReplies: Object.fromEntries([...byCommand].map(([name, { count, first }]) => [name, { count, first }])),
+    keyspaceDifferences: stateDiffs,
+  };
+  writeFileSync(path.join('bench', 'results', 'differential.json'), JSON.stringify(results, null, 2) + '\n');
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,14 @@
+// A seeded random source for EngineOptions.random (eviction and scan sampling): with one, a run
+// can be replayed exactly. Tests and differential runs use it for their own streams too.
+
+/** Mulberry32: a small seeded PRNG returning numbers in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
