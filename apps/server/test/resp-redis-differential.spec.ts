@@ -1,6 +1,6 @@
 // Mnemo against a real Redis 7, command by command: seeded streams of random data commands
-// (valid and invalid) must get the same replies from both and leave the same keyspace
-// (support/redis-differential.ts says what may differ). Longer runs: npm run bench:differential.
+// (valid and invalid, transactions, scans) must get the same replies from both and leave the same
+// keyspace (support/redis-differential.ts says what may differ). Longer runs: npm run bench:differential.
 
 import { RawClient, RedisPeer, RespTestServer, startRedisPeer, startRespServer } from './support/resp-support';
 import { runDifferential } from './support/redis-differential';
@@ -32,6 +32,7 @@ describe('random command streams: the same replies and keyspace as Redis 7', () 
     // The stream holds bad input and transactions, not only happy paths.
     expect(run.errors).toBeGreaterThan(200);
     expect(run.transactions).toBeGreaterThan(5);
+    expect(run.scans).toBeGreaterThanOrEqual(10);
   });
 
   it('seed 5 over RESP3 (maps, RESP3 nulls): 2,000 commands', async () => {

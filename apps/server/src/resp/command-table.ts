@@ -3,6 +3,7 @@
 
 import type { CommandSpec, Engine } from '@mnemo/engine';
 import type { CommandEntry, CommandHandler } from './resp-context';
+import { SUBCOMMAND_ARITY } from './subcommands';
 
 /** Engine command groups -> Redis COMMAND DOCS groups. */
 const ENGINE_GROUPS: Record<string, string> = {
@@ -36,6 +37,7 @@ export function defineCommand(
   return {
     name,
     arity,
+    container: name in SUBCOMMAND_ARITY,
     flags,
     firstKey: options.firstKey ?? 0,
     lastKey: options.lastKey ?? 0,
@@ -57,6 +59,7 @@ function fromEngineSpec(spec: CommandSpec): CommandEntry {
   return {
     name: spec.name,
     arity: spec.arity,
+    container: spec.name in SUBCOMMAND_ARITY,
     flags: [...spec.flags],
     firstKey: spec.firstKey,
     lastKey: spec.lastKey,

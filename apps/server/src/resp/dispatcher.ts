@@ -1,9 +1,10 @@
 // Runs one command for one client: the checks Redis's processCommand makes, in Redis's order
-// (exists, arity, auth, MISCONF, pub/sub context, loading, MULTI queueing), then the listener's
+// (exists, arity and subcommand, auth, MISCONF, pub/sub context, loading, MULTI queueing), then the listener's
 // handler or the engine. Replies go to ctx.writer.
 
 import { MnemoError } from '@mnemo/engine';
 import { arityOk, CommandTable } from './command-table';
+import { subcommandError } from './subcommands';
 import type { RespClient } from './resp-client';
 import { errorText } from './resp-client';
 import type { CommandEntry, Render, RespContext } from './resp-context';
@@ -35,6 +36,10 @@ export class Dispatcher {
     if (entry === undefined) return this.reject(client, unknownCommandText(argv));
     client.lastCommand = entry.name;
     if (!arityOk(entry, argv.length)) return this.reject(client, `ERR wrong number of arguments for '${entry.name}' command`);
+    if (entry.container) {
+      const refusal = subcommandError(entry.name, argv);
+      if (refusal !== null) return this.reject(client, refusal);
+    }
     if (!entry.noAuth && client.authRequired) return this.reject(client, 'NOAUTH Authentication required.');
     if (entry.write) {
       const writeError = this.ctx.keyspace.durability.writeError();

@@ -27,6 +27,8 @@ export interface CommandEntry {
   name: string;
   /** Redis arity: positive = exact argc (name included), negative = at least -arity. */
   arity: number;
+  /** Has subcommands with their own arities (OBJECT, CONFIG, CLIENT, ...: see subcommands.ts). */
+  container: boolean;
   /** Redis COMMAND flags: write, readonly, denyoom, fast, admin, noscript, loading, stale, no_auth, ... */
   flags: string[];
   firstKey: number;

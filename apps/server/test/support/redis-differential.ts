@@ -6,11 +6,21 @@
 //
 // Design note: what may differ. The two servers run the stream at slightly different instants,
 // so replies that carry the current time may differ by the gap: TTL and EXPIRETIME by 1 s, PTTL and
-// PEXPIRETIME by `clockToleranceMs`. Every other reply is compared exactly. Relative TTLs in the
-// stream are long (>= 100 s) or not positive (the key goes at once), and absolute ones are far in
-// the future or in the past, so no key expires between the two runs of a command. KEYS replies are
-// compared as sets (Redis's order is its hash table's). After each block of commands the whole
-// keyspace of both servers is compared too (type, value, TTL of every key).
+// PEXPIRETIME by `clockToleranceMs`. Every other reply is compared exactly, with these exceptions:
+//   - KEYS, HKEYS, HVALS and HGETALL are compared as sets: their order is Redis's hash table
+//     order (a hash keeps insertion order only while it fits a listpack; Mnemo's always does);
+//   - a SCAN or HSCAN page is compared only when one server refuses it: pages and cursors are
+//     each server's own. Whole scans are compared instead (below);
+//   - times beyond 2^53 ms (PXAT 9223372036854775807) are compared to a double's precision
+//     (absoluteMs in the engine);
+//   - OBJECT ENCODING is compared by type (encodingFamily; docs/resp.md, Differences);
+//   - COMMAND COUNT (a mutated bad invocation can become one): Mnemo has fewer commands;
+//   - DBSIZE may differ by a few keys: both servers count a key whose time has passed (SET ...
+//     PXAT <past>) until their own active expiry removes it (KEYS, compared exactly, skips it).
+// Relative TTLs in the stream are long (>= 100 s) or not positive (the key goes at once), and
+// absolute ones far in the future or in the past, so no key expires between the two runs of a
+// command. After each block of commands both keyspaces are compared (type, value, TTL of every
+// key), and one whole SCAN (random MATCH / TYPE / COUNT) and one whole HSCAN, as sets.
 //
 //   seed 7, block 3, command 412: HINCRBYFLOAT d:4 f1 1e400
 //     mnemo: -ERR value is not a valid float
@@ -127,6 +137,41 @@ function someKeys(rnd: Rnd): string[] {
   return Array.from({ length: 1 + Math.floor(rnd() * 3) }, () => key(rnd));
 }
 
+/**
+ * SCAN arguments Redis refuses (a bad cursor, COUNT < 1, an option without its value, an unknown
+ * option) or accepts at cursor 0; valid scans are compared whole, after each block (scanAll).
+ */
+const BAD_SCAN_ARGS: string[][] = [
+  ['abc'],
+  [' 1'],
+  ['1x'],
+  ['99999999999999999999999'],
+  ['0', 'COUNT', '0'],
+  ['0', 'COUNT', '-1'],
+  ['0', 'COUNT', 'x'],
+  ['0', 'MATCH'],
+  ['0', 'TYPE'],
+  ['0', 'FOO', '1'],
+  ['0', 'COUNT'],
+];
+
+/** Container commands with an unknown subcommand or the wrong number of arguments (checked before queuing in MULTI). */
+const BAD_SUBCOMMANDS: string[][] = [
+  ['OBJECT', 'NOPE', 'd:1'],
+  ['OBJECT', 'ENCODING'],
+  ['OBJECT', 'FREQ', 'd:1', 'd:2'],
+  ['CONFIG', 'GET'],
+  ['CONFIG', 'SET', 'maxmemory'],
+  ['CONFIG', 'NOPE'],
+  ['MEMORY', 'USAGE'],
+  ['MEMORY', 'NOPE'],
+  ['CLIENT', 'GETNAME', 'x'],
+  ['CLIENT', 'NOPE'],
+  ['COMMAND', 'COUNT', 'x'],
+  ['PUBSUB', 'NUMPAT', 'x'],
+  ['OBJECT'],
+];
+
 type Builder = (rnd: Rnd, clock: StreamClock) => string[];
 
 /** Each command of the stream, with a weight (how often it is drawn). */
@@ -187,6 +232,10 @@ const COMMANDS: Array<[number, Builder]> = [
   [1, (r) => ['EXPIRETIME', key(r)]],
   [1, (r) => ['PEXPIRETIME', key(r)]],
   [2, (r) => ['PERSIST', key(r)]],
+  [1, (r) => ['OBJECT', pick(r, ['ENCODING', 'FREQ', 'encoding']), key(r)]],
+  [1, (r) => [...pick(r, BAD_SUBCOMMANDS)]],
+  [1, (r) => ['SCAN', ...pick(r, BAD_SCAN_ARGS)]],
+  [1, (r) => ['HSCAN', key(r), ...pick(r, BAD_SCAN_ARGS)]],
 ];
 
 const TOTAL_WEIGHT = COMMANDS.reduce((sum, [weight]) => sum + weight, 0);
@@ -205,7 +254,9 @@ export function randomCommand(rnd: Rnd, clock: StreamClock): string[] {
   const argv = build(rnd, clock);
   const r = rnd();
   if (r < 0.02 && argv.length > 1) argv.pop();
-  else if (r < 0.04) argv.push(pick(rnd, ['extra', '1', 'NX']));
+  // No number among the extras: after a bare PX it would make a 1 ms TTL, which each server may
+  // or may not see run out before the next command.
+  else if (r < 0.04) argv.push(pick(rnd, ['extra', 'NX', '-']));
   return argv;
 }
 
@@ -233,6 +284,9 @@ function timeTolerance(command: string, clockToleranceMs: number): number | null
     case 'PTTL':
     case 'PEXPIRETIME':
       return clockToleranceMs;
+    case 'DBSIZE':
+      // Counts keys whose time has passed until active expiry removes them, at each server's pace.
+      return 5;
     default:
       return null;
   }
@@ -251,6 +305,11 @@ export function sameReply(argv: string[], a: RespValue, b: RespValue, clockToler
     return closeTimes(Number(a.value), Number(b.value), tolerance);
   }
   if (a.type === b.type && UNORDERED.has(command)) return unordered(command, a) === unordered(command, b);
+  // COMMAND COUNT: Mnemo has fewer commands than Redis (docs/resp.md).
+  if (command === 'COMMAND' && a.type === 'integer' && b.type === 'integer') return true;
+  if (command === 'OBJECT' && argv[1]?.toLowerCase() === 'encoding' && a.type === 'bulk' && b.type === 'bulk') return encodingFamily(a.value) === encodingFamily(b.value);
+  // A scan page's cursor and keys are the server's own; whole scans are compared by scanAll.
+  if ((command === 'SCAN' || command === 'HSCAN') && a.type === 'array' && b.type === 'array') return true;
   return formatReply(a) === formatReply(b);
 }
 
@@ -258,6 +317,15 @@ export function sameReply(argv: string[], a: RespValue, b: RespValue, clockToler
 function sameExecReply(queued: string[][], a: RespValue, b: RespValue, clockToleranceMs: number): boolean {
   if (a.type !== 'array' || b.type !== 'array' || a.value.length !== queued.length || b.value.length !== queued.length) return formatReply(a) === formatReply(b);
   return queued.every((argv, i) => sameReply(argv, a.value[i], b.value[i], clockToleranceMs));
+}
+
+/**
+ * OBJECT ENCODING's answers are compared by type: Mnemo answers what a value of this content
+ * would get from SET (int, embstr, raw), Redis what the value's history gave it (raw after APPEND
+ * or SETRANGE, embstr after INCRBYFLOAT, listpack or hashtable by the path of the writes).
+ */
+function encodingFamily(encoding: string): string {
+  return encoding === 'int' || encoding === 'embstr' || encoding === 'raw' ? 'string' : encoding === 'listpack' || encoding === 'hashtable' ? 'hash' : encoding;
 }
 
 /** Replies whose order is Redis's hash table order (KEYS; a hash once it outgrows its listpack). */
@@ -292,6 +360,8 @@ export interface DifferentialRun {
   /** Commands Redis answered with an error (the stream's bad input), and EXECs it ran. */
   errors: number;
   transactions: number;
+  /** Whole SCAN and HSCAN iterations compared. */
+  scans: number;
   mismatches: Mismatch[];
   /** Differences in the keyspaces compared after each block (key, what differs). */
   stateDiffs: string[];
@@ -322,6 +392,30 @@ async function keyspace(client: RawClient): Promise<Map<string, { body: string; 
   return out;
 }
 
+/** The options of the whole scans compared after each block. */
+const SCAN_OPTIONS: string[][] = [[], ['COUNT', '3'], ['MATCH', 'd:1*'], ['MATCH', '*', 'COUNT', '1000'], ['TYPE', 'hash'], ['TYPE', 'string'], ['TYPE', 'list'], ['MATCH', 'd:?', 'TYPE', 'string', 'COUNT', '2']];
+
+/**
+ * Runs `command` (SCAN, or HSCAN with its key in `prefix`) from cursor 0 until the server says 0,
+ * and returns everything it returned, sorted (HSCAN: field=value pairs), one string.
+ */
+async function scanAll(client: RawClient, command: string, prefix: string[], options: string[]): Promise<string> {
+  const seen = new Set<string>();
+  let cursor = '0';
+  for (let pages = 0; pages < 10_000; pages++) {
+    const [reply] = await pipeline(client, [[command, ...prefix, cursor, ...options]]);
+    if (reply.type !== 'array') return formatReply(reply);
+    const [next, items] = reply.value;
+    if (next?.type !== 'bulk' || items?.type !== 'array') throw new Error(`${command} replied ${formatReply(reply)}`);
+    const texts = items.value.map(formatReply);
+    if (command === 'HSCAN') for (let j = 0; j + 1 < texts.length; j += 2) seen.add(`${texts[j]}=${texts[j + 1]}`);
+    else for (const text of texts) seen.add(text);
+    cursor = next.value;
+    if (cursor === '0') return [...seen].sort().join('\n');
+  }
+  throw new Error(`${command} did not finish in 10,000 pages`);
+}
+
 /** What differs between one key's two states (null: nothing; TTLs may differ by 1 s). */
 function keyDiff(a: { body: string; ttl: number } | undefined, b: { body: string; ttl: number } | undefined): string | null {
   const show = (s: typeof a): string => (s ? `${s.body} ttl ${s.ttl}` : '(none)');
@@ -346,7 +440,7 @@ export async function runDifferential(
   const history: string[][] = [];
   /** Inside MULTI: the commands Redis answered QUEUED, whose replies EXEC returns. */
   let queued: string[][] | null = null;
-  const run: DifferentialRun = { commands: 0, errors: 0, transactions: 0, mismatches: [], stateDiffs: [] };
+  const run: DifferentialRun = { commands: 0, errors: 0, transactions: 0, scans: 0, mismatches: [], stateDiffs: [] };
   const setup = [['HELLO', String(options.protocol ?? 2)], ['FLUSHALL']];
   await Promise.all([pipeline(mnemo, setup), pipeline(redis, setup)]);
   for (let block = 0; block < options.blocks; block++) {
@@ -379,6 +473,15 @@ export async function runDifferential(
     for (const k of new Set([...stateMnemo.keys(), ...stateRedis.keys()])) {
       const diff = keyDiff(stateMnemo.get(k), stateRedis.get(k));
       if (diff !== null) run.stateDiffs.push(`after block ${block}, ${k}: ${diff}`);
+    }
+    const scanOptions = pick(rnd, SCAN_OPTIONS);
+    const hashKey = [...stateRedis].find(([, state]) => state.body.startsWith('hash'))?.[0];
+    const scans: Array<[string, string[], string[]]> = [['SCAN', [], scanOptions]];
+    if (hashKey !== undefined) scans.push(['HSCAN', [hashKey], pick(rnd, [[], ['MATCH', 'f[0-2]'], ['COUNT', '1']])]);
+    for (const [command, prefix, scanArgs] of scans) {
+      const [fromMnemoScan, fromRedisScan] = await Promise.all([scanAll(mnemo, command, prefix, scanArgs), scanAll(redis, command, prefix, scanArgs)]);
+      run.scans++;
+      if (fromMnemoScan !== fromRedisScan) run.stateDiffs.push(`after block ${block}, ${[command, ...prefix, '<cursor>', ...scanArgs].join(' ')}: mnemo [${fromMnemoScan}] / redis [${fromRedisScan}]`);
     }
     if (run.mismatches.length >= maxMismatches || run.stateDiffs.length > 0) break;
   }
