@@ -3,7 +3,8 @@
 // and the keyspace after every block compared (apps/server/test/support/redis-differential.ts).
 // Run: npm run bench:differential [-- --seeds=50 --commands=20000 --first-seed=1000]. Prints the
 // differences grouped by command (first example of each) and writes
-// bench/results/differential.json. Every third seed runs over RESP3. `npm test` runs 5 short
+// bench/results/differential.json. Every third seed runs over RESP3; every other one compares
+// the keyevent notifications too. `npm test` runs 5 short
 // seeds of the same streams.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -24,14 +25,23 @@ async function main(): Promise<void> {
   const byCommand = new Map<string, { count: number; first: Mismatch & { seed: number } }>();
   const stateDiffs: string[] = [];
   let total = 0;
+  let events = 0;
   const started = Date.now();
   try {
     for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
-      const [a, b] = await Promise.all([RawClient.connect(mnemo.port), RawClient.connect(redis.port)]);
-      // Every third seed speaks RESP3.
-      const run = await runDifferential(a, b, { seed, blocks: Math.ceil(commands / blockSize), blockSize, protocol: seed % 3 === 0 ? 3 : 2, maxMismatches: 1000 });
-      a.close();
-      b.close();
+      const connections = await Promise.all([mnemo.port, redis.port, mnemo.port, redis.port].map((port) => RawClient.connect(port)));
+      const [a, b, subMnemo, subRedis] = connections;
+      // Every third seed speaks RESP3; every other seed compares keyspace notifications too.
+      const run = await runDifferential(a, b, {
+        seed,
+        blocks: Math.ceil(commands / blockSize),
+        blockSize,
+        protocol: seed % 3 === 0 ? 3 : 2,
+        subscribers: seed % 2 === 0 ? [subMnemo, subRedis] : undefined,
+        maxMismatches: 1000,
+      });
+      for (const connection of connections) connection.close();
+      events += run.events;
       total += run.commands;
       for (const m of run.mismatches) {
         const name = m.argv[0].toUpperCase();
@@ -46,7 +56,7 @@ async function main(): Promise<void> {
     await Promise.all([mnemo.close(), redis.stop()]);
   }
   const seconds = (Date.now() - started) / 1000;
-  console.log(`\n${total} commands in ${seconds.toFixed(1)} s over ${seeds} seeds; different replies by command:`);
+  console.log(`\n${total} commands and ${events} keyevent notifications in ${seconds.toFixed(1)} s over ${seeds} seeds; different replies by command:`);
   for (const [name, { count, first }] of byCommand) {
     console.log(`  ${name}: ${count}; first: seed ${first.seed} #${first.index} ${JSON.stringify(first.argv)}\n    mnemo ${first.mnemo}\n    redis ${first.redis}\n    history ${JSON.stringify(first.history)}`);
   }
@@ -56,6 +66,7 @@ async function main(): Promise<void> {
     seeds,
     firstSeed,
     commands: total,
+    notifications: events,
     seconds,
     differentReplies: Object.fromEntries([...byCommand].map(([name, { count, first }]) => [name, { count, first }])),
     keyspaceDifferences: stateDiffs,

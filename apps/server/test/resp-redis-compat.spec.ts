@@ -214,7 +214,7 @@ describe('same replies as Redis 7', () => {
       const subscriber = await RawClient.connect(port);
       await admin.command('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');
       await subscriber.command('PSUBSCRIBE', '__key*__:nk*');
-      for (const argv of [['SET', 'nk1', 'a'], ['EXPIRE', 'nk1', '100'], ['PERSIST', 'nk1'], ['INCRBY', 'nk2', '3'], ['HSET', 'nkh', 'f', 'v'], ['HDEL', 'nkh', 'f'], ['DEL', 'nk1', 'nk2']]) {
+      for (const argv of [['SET', 'nk1', 'a'], ['SET', 'nk3', 'b', 'EX', '100'], ['SET', 'nk3', 'c', 'KEEPTTL'], ['SETEX', 'nk4', '100', 'd'], ['EXPIRE', 'nk1', '100'], ['PERSIST', 'nk1'], ['INCRBY', 'nk2', '3'], ['HSET', 'nkh', 'f', 'v'], ['HDEL', 'nkh', 'f'], ['DEL', 'nk1', 'nk2', 'nk3', 'nk4']]) {
         await admin.command(...argv);
       }
       await admin.command('PUBLISH', '__keyspace@0__:nk-end', 'end');

@@ -35,6 +35,14 @@ describe('random command streams: the same replies and keyspace as Redis 7', () 
     expect(run.scans).toBeGreaterThanOrEqual(10);
   });
 
+  it('seed 6 with keyspace notifications: the same keyevent messages in the same order', async () => {
+    clients = await Promise.all([mnemo.port, redis.port, mnemo.port, redis.port].map((port) => RawClient.connect(port)));
+    const run = await runDifferential(clients[0], clients[1], { seed: 6, blocks: 10, blockSize: 200, subscribers: [clients[2], clients[3]] });
+    expect(run.mismatches).toEqual([]);
+    expect(run.stateDiffs).toEqual([]);
+    expect(run.events).toBeGreaterThan(500);
+  });
+
   it('seed 5 over RESP3 (maps, RESP3 nulls): 2,000 commands', async () => {
     clients = await Promise.all([RawClient.connect(mnemo.port), RawClient.connect(redis.port)]);
     const run = await runDifferential(clients[0], clients[1], { seed: 5, blocks: 10, blockSize: 200, protocol: 3 });

@@ -20,8 +20,8 @@ import { RecordEmitter } from './record-emitter';
 import { LOAD_FRESH, LOAD_NONE, LOAD_STALE, endLoad } from './bulk-restore';
 import { ScanTable } from './scan-table';
 
-/** Redis's 'n' and 'm' keyspace events (see Keyspace.keyEvents). */
-export type KeyEventListener = (event: 'new' | 'keymiss', key: Bytes) => void;
+/** Keyspace events that are not records of their own (see Keyspace.keyEvents). */
+export type KeyEventListener = (event: 'new' | 'keymiss' | 'expire', key: Bytes) => void;
 
 /** Pass as expiresAt to putString to keep the key's current TTL (KEEPTTL, INCR, APPEND...). */
 export const KEEP_TTL = -1;
@@ -64,9 +64,11 @@ export class Keyspace {
   /** True while applying/restoring: no records, no stats. */
   silent = false;
   /**
-   * The host's listener for Redis's two keyspace events that are not state changes: 'new' (a
-   * key is created, before the write's own record) and 'keymiss' (a read finds no key). One
-   * slot, null when nobody listens: each costs a null check on its path.
+   * The host's listener for the keyspace events Redis sends that are not records of their own:
+   * 'new' (a key is created, before the write's own record), 'keymiss' (a read finds no key) and
+   * 'expire' after the 'set' of a SET, SETEX or PSETEX that gives the key a TTL (one record says
+   * both: the value and its expiry). One slot, null when nobody listens: each costs a null check
+   * on its path.
    */
   keyEvents: KeyEventListener | null = null;
   /** Lookup-free snapshot loading state (bulk-restore.ts): LOAD_NONE, LOAD_FRESH or LOAD_STALE. */

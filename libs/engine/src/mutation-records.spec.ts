@@ -219,8 +219,8 @@ describe('mutation records', () => {
   });
 });
 
-describe('key events (Redis notification classes n and m)', () => {
-  it("reports 'new' when a key is created and 'keymiss' when a read finds none, expired keys included", () => {
+describe('key events (Redis notification classes n and m, and the expire of a SET with a TTL)', () => {
+  it("reports 'new' when a key is created, 'keymiss' when a read finds none (expired keys included), 'expire' after a SET that sets a TTL", () => {
     const clock = new ManualClock(1_000);
     const engine = new Engine({ clock });
     const events: string[] = [];
@@ -233,9 +233,14 @@ describe('key events (Redis notification classes n and m)', () => {
     engine.execute(['SET', 'short', 'x', 'PX', '10']);
     clock.advance(20);
     engine.execute(['GET', 'short']);
-    expect(events).toEqual(['new a', 'new h', 'keymiss nothere', 'new short', 'keymiss short']);
+    expect(events).toEqual(['new a', 'new h', 'keymiss nothere', 'new short', 'expire short', 'keymiss short']);
+    engine.execute(['SET', 'a', '3', 'EX', '100']);
+    engine.execute(['SET', 'a', '4', 'KEEPTTL']);
+    engine.execute(['SETEX', 'b', '100', 'v']);
+    engine.execute(['SET', 'a', '5']);
+    expect(events.slice(6)).toEqual(['expire a', 'new b', 'expire b']);
     stop();
     engine.execute(['GET', 'gone']);
-    expect(events).toHaveLength(5);
+    expect(events).toHaveLength(9);
   });
 });

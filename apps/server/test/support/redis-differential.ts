@@ -20,7 +20,8 @@
 // Relative TTLs in the stream are long (>= 100 s) or not positive (the key goes at once), and
 // absolute ones far in the future or in the past, so no key expires between the two runs of a
 // command. After each block of commands both keyspaces are compared (type, value, TTL of every
-// key), and one whole SCAN (random MATCH / TYPE / COUNT) and one whole HSCAN, as sets.
+// key), and one whole SCAN (random MATCH / TYPE / COUNT) and one whole HSCAN, as sets; with
+// subscribers, the keyevent notifications of the block too, in order ('expired' left out).
 //
 //   seed 7, block 3, command 412: HINCRBYFLOAT d:4 f1 1e400
 //     mnemo: -ERR value is not a valid float
@@ -362,6 +363,8 @@ export interface DifferentialRun {
   transactions: number;
   /** Whole SCAN and HSCAN iterations compared. */
   scans: number;
+  /** Keyevent notifications compared (with `subscribers`). */
+  events: number;
   mismatches: Mismatch[];
   /** Differences in the keyspaces compared after each block (key, what differs). */
   stateDiffs: string[];
@@ -424,6 +427,24 @@ function keyDiff(a: { body: string; ttl: number } | undefined, b: { body: string
 }
 
 /**
+ * The keyevent notifications a subscriber got up to `marker` (a PUBLISH after the block), as
+ * "event key" lines. 'expired' events are left out: each server expires a key whose time has
+ * passed at its own moment (lazily on access, or in its active expiry cycle).
+ */
+async function blockEvents(subscriber: RawClient, marker: string): Promise<string[]> {
+  const events: string[] = [];
+  for (;;) {
+    const [message] = await subscriber.read(1, 10_000);
+    if (message.type !== 'array' && message.type !== 'push') throw new Error(`subscriber got ${formatReply(message)}`);
+    const [kind, , channel, payload] = message.value.map((item) => (item.type === 'bulk' ? item.value : ''));
+    if (kind !== 'pmessage') throw new Error(`subscriber got ${formatReply(message)}`);
+    if (payload === marker) return events;
+    const event = channel.slice('__keyevent@0__:'.length);
+    if (event !== 'expired') events.push(`${event} ${payload}`);
+  }
+}
+
+/**
  * Runs `blocks` blocks of `blockSize` random commands (seed `seed`) on both servers, pipelined a
  * block at a time, and compares every reply and, after each block, both keyspaces. Starts with
  * HELLO `protocol` (2 by default) and FLUSHALL on both. Stops early after `maxMismatches`.
@@ -431,7 +452,16 @@ function keyDiff(a: { body: string; ttl: number } | undefined, b: { body: string
 export async function runDifferential(
   mnemo: RawClient,
   redis: RawClient,
-  options: { seed: number; blocks: number; blockSize: number; protocol?: 2 | 3; clockToleranceMs?: number; maxMismatches?: number },
+  options: {
+    seed: number;
+    blocks: number;
+    blockSize: number;
+    protocol?: 2 | 3;
+    /** Connections to Mnemo and to Redis that compare the keyevent notifications of each block. */
+    subscribers?: [RawClient, RawClient];
+    clockToleranceMs?: number;
+    maxMismatches?: number;
+  },
 ): Promise<DifferentialRun> {
   const rnd = seededRandom(options.seed);
   const clock: StreamClock = { nowMs: Date.now() };
@@ -440,9 +470,10 @@ export async function runDifferential(
   const history: string[][] = [];
   /** Inside MULTI: the commands Redis answered QUEUED, whose replies EXEC returns. */
   let queued: string[][] | null = null;
-  const run: DifferentialRun = { commands: 0, errors: 0, transactions: 0, scans: 0, mismatches: [], stateDiffs: [] };
-  const setup = [['HELLO', String(options.protocol ?? 2)], ['FLUSHALL']];
+  const run: DifferentialRun = { commands: 0, errors: 0, transactions: 0, scans: 0, events: 0, mismatches: [], stateDiffs: [] };
+  const setup = [['HELLO', String(options.protocol ?? 2)], ['FLUSHALL'], ['CONFIG', 'SET', 'notify-keyspace-events', options.subscribers ? 'KEA' : '']];
   await Promise.all([pipeline(mnemo, setup), pipeline(redis, setup)]);
+  if (options.subscribers) await Promise.all(options.subscribers.map((sub) => pipeline(sub, [['PSUBSCRIBE', '__keyevent@0__:*']])));
   for (let block = 0; block < options.blocks; block++) {
     const commands: string[][] = [];
     while (commands.length < options.blockSize) commands.push(...randomStep(rnd, clock));
@@ -473,6 +504,17 @@ export async function runDifferential(
     for (const k of new Set([...stateMnemo.keys(), ...stateRedis.keys()])) {
       const diff = keyDiff(stateMnemo.get(k), stateRedis.get(k));
       if (diff !== null) run.stateDiffs.push(`after block ${block}, ${k}: ${diff}`);
+    }
+    if (options.subscribers) {
+      const marker = `end of block ${block}`;
+      await Promise.all([pipeline(mnemo, [['PUBLISH', '__keyevent@0__:marker', marker]]), pipeline(redis, [['PUBLISH', '__keyevent@0__:marker', marker]])]);
+      const [eventsMnemo, eventsRedis] = await Promise.all(options.subscribers.map((sub) => blockEvents(sub, marker)));
+      run.events += eventsRedis.length;
+      const at = eventsMnemo.findIndex((event, i) => event !== eventsRedis[i]);
+      if (at !== -1 || eventsMnemo.length !== eventsRedis.length) {
+        const from = Math.max(0, (at === -1 ? Math.min(eventsMnemo.length, eventsRedis.length) : at) - 3);
+        run.stateDiffs.push(`block ${block} notifications from #${from}: mnemo ${JSON.stringify(eventsMnemo.slice(from, from + 6))} / redis ${JSON.stringify(eventsRedis.slice(from, from + 6))}`);
+      }
     }
     const scanOptions = pick(rnd, SCAN_OPTIONS);
     const hashKey = [...stateRedis].find(([, state]) => state.body.startsWith('hash'))?.[0];

@@ -33,6 +33,8 @@ export function setGeneric(ks: Keyspace, key: Bytes, value: Bytes, nx: boolean, 
   if ((nx && e !== undefined) || (xx && e === undefined)) return false;
   if (ks.config.maxmemory !== 0) ks.reserve(stringMemory(key.length, value.length) - (e === undefined ? 0 : e.mem), e, null, true);
   ks.putString(e, key, value, expiresAt, 'set');
+  // Redis notifies 'set' then 'expire' for a SET with EX/PX/EXAT/PXAT (not KEEPTTL).
+  if (ks.keyEvents !== null && expiresAt !== NO_EXPIRY && expiresAt !== KEEP_TTL && !ks.silent) ks.keyEvents('expire', key);
   return true;
 }
 

@@ -14,6 +14,7 @@
 //
 //   a key created      engine key event 'new'     -> class 'n' (before the write's own event)
 //   GET of a missing key  engine key event 'keymiss' -> class 'm'
+//   SET k v EX 10      record 'set', then engine key event 'expire' -> class 'g', as Redis
 //
 // With no subscriber at all, or no flags, a record or key event costs one check.
 
@@ -119,10 +120,10 @@ export class KeyspaceNotifier {
     if (kind === 'del' && reason === 'hdel') this.notify(CLASS_BITS.g, 'del', key);
   }
 
-  /** Engine key-event listener: 'new' (class n) and 'keymiss' (class m), which 'A' leaves out. */
-  onKeyEvent(event: 'new' | 'keymiss', key: string): void {
+  /** Engine key-event listener: 'new' (class n) and 'keymiss' (class m), which 'A' leaves out, and a SET's 'expire' (class g). */
+  onKeyEvent(event: 'new' | 'keymiss' | 'expire', key: string): void {
     if (this.flags === 0 || this.hub.empty) return;
-    this.notify(event === 'new' ? CLASS_BITS.n : CLASS_BITS.m, event, key);
+    this.notify(event === 'new' ? CLASS_BITS.n : event === 'keymiss' ? CLASS_BITS.m : CLASS_BITS.g, event, key);
   }
 
   private notify(eventClass: number, event: string, key: string): void {
