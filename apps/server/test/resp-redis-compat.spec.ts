@@ -115,6 +115,8 @@ const SEQUENCES: Record<string, Step[]> = {
     ['OBJECT', 'NOPE', 'x'],
     ['CONFIG', 'GET'],
     ['CONFIG', 'SET', 'maxmemory'],
+    ['CONFIG', 'SET', 'maxmemory', '0', 'x'],
+    ['COMMAND', 'INFO', 'nosuchcommand'],
     ['CLIENT', 'GETNAME', 'x'],
     ['MEMORY', 'USAGE'],
     ['PUBSUB', 'NUMPAT', 'x'],

@@ -3,7 +3,7 @@
 // keyspace (support/redis-differential.ts says what may differ). Longer runs: npm run bench:differential.
 
 import { RawClient, RedisPeer, RespTestServer, startRedisPeer, startRespServer } from './support/resp-support';
-import { runDifferential } from './support/redis-differential';
+import { keyspaceDiffs, runDifferential } from './support/redis-differential';
 
 let mnemo: RespTestServer;
 let redis: RedisPeer;
@@ -41,6 +41,36 @@ describe('random command streams: the same replies and keyspace as Redis 7', () 
     expect(run.mismatches).toEqual([]);
     expect(run.stateDiffs).toEqual([]);
     expect(run.events).toBeGreaterThan(500);
+  });
+
+  it('seed 7: a restart gives back the same keyspace (a snapshot mid-stream, the rest from the log)', async () => {
+    // No save points: the shutdown takes no snapshot, so the second half comes back from the log.
+    const first = await startRespServer(['--save', '']);
+    let firstRunning = true;
+    try {
+      clients = await Promise.all([RawClient.connect(first.port), RawClient.connect(redis.port)]);
+      const before = await runDifferential(clients[0], clients[1], { seed: 7, blocks: 4, blockSize: 200 });
+      expect(before.stateDiffs).toEqual([]);
+      expect((await clients[0].command('SAVE')).type).toBe('simple');
+      const after = await runDifferential(clients[0], clients[1], { seed: 8, blocks: 4, blockSize: 200, keepKeys: true });
+      expect(after.mismatches).toEqual([]);
+      expect(after.stateDiffs).toEqual([]);
+      clients[0].close();
+      firstRunning = false;
+      await first.close({ keepDir: true });
+      const second = await startRespServer([], first.dir);
+      try {
+        clients[0] = await RawClient.connect(second.port);
+        const { diffs, stateRedis } = await keyspaceDiffs(clients[0], clients[1]);
+        expect(diffs).toEqual([]);
+        expect(stateRedis.size).toBeGreaterThan(5);
+      } finally {
+        clients[0].close();
+        await second.close();
+      }
+    } finally {
+      if (firstRunning) await first.close();
+    }
   });
 
   it('seed 5 over RESP3 (maps, RESP3 nulls): 2,000 commands', async () => {

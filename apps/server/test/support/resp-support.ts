@@ -16,12 +16,13 @@ export interface RespTestServer {
   server: RunningServer;
   resp: RespService;
   port: number;
-  close(): Promise<void>;
+  dir: string;
+  /** Stops the server (a graceful shutdown: the log is flushed); the directory is removed unless keepDir. */
+  close(options?: { keepDir?: boolean }): Promise<void>;
 }
 
-/** Starts Mnemo silent on free ports (HTTP and RESP) with its database in a fresh temporary dir. */
-export async function startRespServer(extraFlags: string[] = []): Promise<RespTestServer> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'mnemo-resp-'));
+/** Starts Mnemo silent on free ports (HTTP and RESP) with its database in `dir` (a fresh temporary one by default). */
+export async function startRespServer(extraFlags: string[] = [], dir = mkdtempSync(path.join(tmpdir(), 'mnemo-resp-'))): Promise<RespTestServer> {
   const config = loadConfig({
     argv: [
       ...['--http-port', '0', '--resp-port', '0', '--log-level', 'silent'],
@@ -35,9 +36,10 @@ export async function startRespServer(extraFlags: string[] = []): Promise<RespTe
     server,
     resp,
     port: resp.port,
-    close: async () => {
+    dir,
+    close: async (options = {}) => {
       await server.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (!options.keepDir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -7,10 +7,11 @@ import path from 'node:path';
 import { notFound } from '../common/http-error';
 import { buildOpenApi } from './openapi';
 
-const ASSETS: Record<string, string> = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
-};
+/** A Map, not an object literal: /docs/assets/__proto__ must not find Object.prototype (it did: a 500). */
+const ASSETS = new Map<string, string>([
+  ['swagger-ui.css', 'text/css; charset=utf-8'],
+  ['swagger-ui-bundle.js', 'application/javascript; charset=utf-8'],
+]);
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -40,7 +41,7 @@ export class DocsController {
   /** Swagger UI's own files, read once from the swagger-ui-dist package. */
   @Get('assets/:file')
   asset(@Param('file') file: string, @Res() reply: FastifyReply): void {
-    const type = ASSETS[file];
+    const type = ASSETS.get(file);
     if (!type) throw notFound(`asset '${file}'`);
     let content = this.assetCache.get(file);
     if (!content) {

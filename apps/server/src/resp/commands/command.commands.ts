@@ -81,8 +81,9 @@ function commandCommand(dispatcher: () => Dispatcher) {
       const entries = argv.length === 2 ? all : argv.slice(2).map((name) => table.lookup(name));
       writer.arrayHeader(entries.length);
       for (const entry of entries) {
+        // An unknown name gets a null bulk ($-1), as Redis 7.0 answers it.
         if (entry) writeInfo(writer, entry);
-        else writer.nullArray();
+        else writer.nullBulk();
       }
     } else if (sub === 'docs') {
       const entries = argv.length === 2 ? all : argv.slice(2).flatMap((name) => table.lookup(name) ?? []);

@@ -142,7 +142,9 @@ async function applyPersistence(ctx: RespContext, name: string, value: string): 
  *   CONFIG SET maxmemory 10mb maxmemory-policy bogus  ->  -ERR ... 'maxmemory-policy' ..., maxmemory unchanged
  */
 function configSet(ctx: RespContext, argv: string[]): void | Promise<Render> {
-  if (argv.length < 4 || (argv.length - 2) % 2 !== 0) throw new MnemoError('ERR', "wrong number of arguments for 'config|set' command");
+  if (argv.length < 4) throw new MnemoError('ERR', "wrong number of arguments for 'config|set' command");
+  // An incomplete name-value pair is a syntax error in Redis 7.0 (the arity check lets it through).
+  if (argv.length % 2 !== 0) throw new MnemoError('ERR', 'syntax error');
   const pairs: Array<{ name: string; value: string; previous: string }> = [];
   for (let i = 2; i < argv.length; i += 2) {
     const name = argv[i].toLowerCase();
