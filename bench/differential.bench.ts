@@ -1,15 +1,18 @@
 // Differential run against Redis 7: many seeded streams of random data commands sent to Mnemo
 // (in process, default persistence in a temporary dir) and to /usr/bin/redis-server, every reply
-// and the keyspace after every block compared (apps/server/test/support/redis-differential.ts).
-// Run: npm run bench:differential [-- --seeds=50 --commands=20000 --first-seed=1000]. Prints the
-// differences grouped by command (first example of each) and writes
-// bench/results/differential.json. Every third seed runs over RESP3; every other one compares
-// the keyevent notifications too. `npm test` runs 5 short
-// seeds of the same streams.
+// and the keyspace after every block compared (apps/server/test/support/redis-differential.ts);
+// every third seed runs over RESP3, every other one compares the keyevent notifications too.
+// Then malformed frames (support/frame-differential.ts): random mutations of valid requests on
+// fresh connections, the same bytes back and the same close expected.
+// Run: npm run bench:differential [-- --seeds=50 --commands=20000 --first-seed=1000 --frames=20000].
+// Prints the differences grouped by command (first example of each) and writes
+// bench/results/differential.json. `npm test` runs short versions of both
+// (resp-redis-differential.spec.ts, resp-frame-differential.spec.ts).
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { RawClient, startRedisPeer, startRespServer } from '../apps/server/test/support/resp-support';
 import { runDifferential, type Mismatch } from '../apps/server/test/support/redis-differential';
+import { runFrameDifferential } from '../apps/server/test/support/frame-differential';
 
 function option(name: string, fallback: number): number {
   const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
@@ -20,12 +23,14 @@ async function main(): Promise<void> {
   const seeds = option('seeds', 50);
   const commands = option('commands', 20_000);
   const firstSeed = option('first-seed', 1000);
+  const frames = option('frames', 20_000);
   const blockSize = 250;
   const [mnemo, redis] = await Promise.all([startRespServer(), startRedisPeer()]);
   const byCommand = new Map<string, { count: number; first: Mismatch & { seed: number } }>();
   const stateDiffs: string[] = [];
   let total = 0;
   let events = 0;
+  let frameResults: unknown = null;
   const started = Date.now();
   try {
     for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
@@ -52,6 +57,10 @@ async function main(): Promise<void> {
       stateDiffs.push(...run.stateDiffs.map((d) => `seed ${seed}: ${d}`));
       console.log(`seed ${seed}: ${run.commands} commands, ${run.mismatches.length} different replies, ${run.stateDiffs.length} keyspace differences`);
     }
+    const frameRun = await runFrameDifferential(mnemo.port, redis.port, { seed: firstSeed, count: frames });
+    frameResults = { cases: frameRun.cases, closed: frameRun.closed, differences: frameRun.differences.slice(0, 50) };
+    console.log(`malformed frames: ${frameRun.cases} cases (${frameRun.closed} closed by Redis), ${frameRun.differences.length} different`);
+    for (const d of frameRun.differences.slice(0, 10)) console.log(`  ${JSON.stringify(d)}`);
   } finally {
     await Promise.all([mnemo.close(), redis.stop()]);
   }
@@ -70,6 +79,7 @@ async function main(): Promise<void> {
     seconds,
     differentReplies: Object.fromEntries([...byCommand].map(([name, { count, first }]) => [name, { count, first }])),
     keyspaceDifferences: stateDiffs,
+    malformedFrames: frameResults,
   };
   writeFileSync(path.join('bench', 'results', 'differential.json'), JSON.stringify(results, null, 2) + '\n');
 }

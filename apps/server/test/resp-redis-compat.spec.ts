@@ -3,18 +3,9 @@
 // same reply types where values legitimately differ (ids, times, memory figures).
 
 import { RespValue } from '@mnemo/protocol';
-import { RawClient, RedisPeer, RespTestServer, startRedisPeer, startRespServer } from './support/resp-support';
+import { RawClient, useMnemoAndRedis } from './support/resp-support';
 
-let mnemo: RespTestServer;
-let redis: RedisPeer;
-
-beforeAll(async () => {
-  [mnemo, redis] = await Promise.all([startRespServer(), startRedisPeer()]);
-});
-
-afterAll(async () => {
-  await Promise.all([mnemo?.close(), redis?.stop()]);
-});
+const servers = useMnemoAndRedis();
 
 /** The reply with values erased: only types and nesting. */
 function shape(value: RespValue): unknown {
@@ -38,7 +29,7 @@ type Step = string[] | { argv: string[]; compare: 'type' };
 /** Runs the steps on a fresh connection to each server; returns [mnemo replies, redis replies]. */
 async function both(steps: Step[]): Promise<[unknown[], unknown[]]> {
   const out: unknown[][] = [];
-  for (const port of [mnemo.port, redis.port]) {
+  for (const port of [servers.mnemo.port, servers.redis.port]) {
     const client = await RawClient.connect(port);
     const replies: unknown[] = [];
     for (const step of steps) {
@@ -200,7 +191,7 @@ describe('same replies as Redis 7', () => {
     ["SET k 'a'b\r\n"],
   ])('protocol error for %j, then close', async (input) => {
     const replies: unknown[] = [];
-    for (const port of [mnemo.port, redis.port]) {
+    for (const port of [servers.mnemo.port, servers.redis.port]) {
       const client = await RawClient.connect(port);
       client.write(`PING\r\n${input}`);
       replies.push(await client.read(2));
@@ -211,7 +202,7 @@ describe('same replies as Redis 7', () => {
 
   it('keyspace notifications carry the same channels and payloads', async () => {
     const received: string[][] = [];
-    for (const port of [mnemo.port, redis.port]) {
+    for (const port of [servers.mnemo.port, servers.redis.port]) {
       const admin = await RawClient.connect(port);
       const subscriber = await RawClient.connect(port);
       await admin.command('CONFIG', 'SET', 'notify-keyspace-events', 'KEA');

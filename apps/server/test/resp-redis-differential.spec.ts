@@ -2,29 +2,20 @@
 // (valid and invalid, transactions, scans) must get the same replies from both and leave the same
 // keyspace (support/redis-differential.ts says what may differ). Longer runs: npm run bench:differential.
 
-import { RawClient, RedisPeer, RespTestServer, startRedisPeer, startRespServer } from './support/resp-support';
+import { RawClient, startRespServer, useMnemoAndRedis } from './support/resp-support';
 import { keyspaceDiffs, runDifferential } from './support/redis-differential';
 
-let mnemo: RespTestServer;
-let redis: RedisPeer;
+const servers = useMnemoAndRedis();
 let clients: RawClient[] = [];
-
-beforeAll(async () => {
-  [mnemo, redis] = await Promise.all([startRespServer(), startRedisPeer()]);
-});
 
 afterEach(() => {
   for (const client of clients) client.close();
   clients = [];
 });
 
-afterAll(async () => {
-  await Promise.all([mnemo?.close(), redis?.stop()]);
-});
-
 describe('random command streams: the same replies and keyspace as Redis 7', () => {
   it.each([1, 2, 3, 4])('seed %i: 2,000 commands', async (seed) => {
-    clients = await Promise.all([RawClient.connect(mnemo.port), RawClient.connect(redis.port)]);
+    clients = await Promise.all([RawClient.connect(servers.mnemo.port), RawClient.connect(servers.redis.port)]);
     const run = await runDifferential(clients[0], clients[1], { seed, blocks: 10, blockSize: 200 });
     expect(run.mismatches).toEqual([]);
     expect(run.stateDiffs).toEqual([]);
@@ -36,7 +27,7 @@ describe('random command streams: the same replies and keyspace as Redis 7', () 
   });
 
   it('seed 6 with keyspace notifications: the same keyevent messages in the same order', async () => {
-    clients = await Promise.all([mnemo.port, redis.port, mnemo.port, redis.port].map((port) => RawClient.connect(port)));
+    clients = await Promise.all([servers.mnemo.port, servers.redis.port, servers.mnemo.port, servers.redis.port].map((port) => RawClient.connect(port)));
     const run = await runDifferential(clients[0], clients[1], { seed: 6, blocks: 10, blockSize: 200, subscribers: [clients[2], clients[3]] });
     expect(run.mismatches).toEqual([]);
     expect(run.stateDiffs).toEqual([]);
@@ -48,7 +39,7 @@ describe('random command streams: the same replies and keyspace as Redis 7', () 
     const first = await startRespServer(['--save', '']);
     let firstRunning = true;
     try {
-      clients = await Promise.all([RawClient.connect(first.port), RawClient.connect(redis.port)]);
+      clients = await Promise.all([RawClient.connect(first.port), RawClient.connect(servers.redis.port)]);
       const before = await runDifferential(clients[0], clients[1], { seed: 7, blocks: 4, blockSize: 200 });
       expect(before.stateDiffs).toEqual([]);
       expect((await clients[0].command('SAVE')).type).toBe('simple');
@@ -74,7 +65,7 @@ describe('random command streams: the same replies and keyspace as Redis 7', () 
   });
 
   it('seed 5 over RESP3 (maps, RESP3 nulls): 2,000 commands', async () => {
-    clients = await Promise.all([RawClient.connect(mnemo.port), RawClient.connect(redis.port)]);
+    clients = await Promise.all([RawClient.connect(servers.mnemo.port), RawClient.connect(servers.redis.port)]);
     const run = await runDifferential(clients[0], clients[1], { seed: 5, blocks: 10, blockSize: 200, protocol: 3 });
     expect(run.mismatches).toEqual([]);
     expect(run.stateDiffs).toEqual([]);

@@ -14,6 +14,16 @@ export type ErrorCode =
   | 'NOPROTO'
   | 'LOADING';
 
+/**
+ * An argument as Redis quotes it in an error text: up to its first NUL byte. Redis formats these
+ * texts with printf's %s, which stops there:
+ *   unknown command 'PIN\0G'  ->  "ERR unknown command 'PIN', with args beginning with: "
+ */
+export function quoted(arg: string): string {
+  const nul = arg.indexOf('\0');
+  return nul === -1 ? arg : arg.slice(0, nul);
+}
+
 export class MnemoError extends Error {
   constructor(
     readonly code: ErrorCode,

@@ -2,7 +2,7 @@
 // (exists, arity and subcommand, auth, MISCONF, pub/sub context, loading, MULTI queueing), then the listener's
 // handler or the engine. Replies go to ctx.writer.
 
-import { MnemoError } from '@mnemo/engine';
+import { MnemoError, quoted } from '@mnemo/engine';
 import { arityOk, CommandTable } from './command-table';
 import { subcommandError } from './subcommands';
 import type { RespClient } from './resp-client';
@@ -17,8 +17,8 @@ import { writeReply } from './reply-render';
  */
 export function unknownCommandText(argv: string[]): string {
   let args = '';
-  for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${argv[i].slice(0, 128 - args.length)}' `;
-  return `ERR unknown command '${argv[0].slice(0, 128)}', with args beginning with: ${args}`;
+  for (let i = 1; i < argv.length && args.length < 128; i++) args += `'${quoted(argv[i]).slice(0, 128 - args.length)}' `;
+  return `ERR unknown command '${quoted(argv[0]).slice(0, 128)}', with args beginning with: ${args}`;
 }
 
 export class Dispatcher {

@@ -7,6 +7,8 @@
 // Subcommands Mnemo does not implement (CLIENT TRACKING, MEMORY DOCTOR, ...) pass this check and
 // get their handler's error.
 
+import { quoted } from '@mnemo/engine';
+
 export const SUBCOMMAND_ARITY: Readonly<Record<string, Readonly<Record<string, number>>>> = {
   object: { help: 2, encoding: 3, idletime: 3, freq: 3, refcount: 3 },
   config: { resetstat: 2, help: 2, rewrite: 2, get: -3, set: -4 },
@@ -39,7 +41,7 @@ export function subcommandError(command: string, argv: string[]): string | null 
   if (subcommands === undefined || argv.length < 2) return null;
   const sub = argv[1].toLowerCase();
   const arity = Object.prototype.hasOwnProperty.call(subcommands, sub) ? subcommands[sub] : undefined;
-  if (arity === undefined) return `ERR unknown subcommand '${argv[1].slice(0, 128)}'. Try ${command.toUpperCase()} HELP.`;
+  if (arity === undefined) return `ERR unknown subcommand '${quoted(argv[1]).slice(0, 128)}'. Try ${command.toUpperCase()} HELP.`;
   if (arity >= 0 ? argv.length !== arity : argv.length < -arity) return `ERR wrong number of arguments for '${command}|${sub}' command`;
   return null;
 }

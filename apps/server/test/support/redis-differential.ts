@@ -182,6 +182,9 @@ const BAD_SUBCOMMANDS: string[][] = [
   ['__proto__'],
   ['hasOwnProperty', 'd:1'],
   ['COMMAND', 'INFO', '__proto__'],
+  ['PIN\x00G', 'a\x00b'],
+  ['OBJECT', 'NO\x00PE', 'd:1'],
+  ['EXPIRE', 'd:1', '100', 'N\x00X'],
 ];
 
 type Builder = (rnd: Rnd, clock: StreamClock) => string[];

@@ -131,6 +131,32 @@ export async function startRedisPeer(extraArgs: string[] = []): Promise<RedisPee
   };
 }
 
+/**
+ * Call at a spec file's top level: Mnemo and a Redis peer, started together before the file's
+ * tests and stopped after them (for the specs that compare the two).
+ */
+export function useMnemoAndRedis(): { readonly mnemo: RespTestServer; readonly redis: RedisPeer } {
+  let servers: [RespTestServer, RedisPeer] | undefined;
+  beforeAll(async () => {
+    servers = await Promise.all([startRespServer(), startRedisPeer()]);
+  });
+  afterAll(async () => {
+    if (servers) await Promise.all([servers[0].close(), servers[1].stop()]);
+  });
+  const started = (): [RespTestServer, RedisPeer] => {
+    if (!servers) throw new Error('the servers are not started yet (use them inside tests)');
+    return servers;
+  };
+  return {
+    get mnemo(): RespTestServer {
+      return started()[0];
+    },
+    get redis(): RedisPeer {
+      return started()[1];
+    },
+  };
+}
+
 export function encodeCommand(argv: Array<string | Buffer>): Buffer {
   const parts: Buffer[] = [Buffer.from(`*${argv.length}\r\n`)];
   for (const arg of argv) {

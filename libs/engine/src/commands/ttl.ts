@@ -3,7 +3,7 @@
 import type { Bytes } from '../bytes';
 import { command, type CommandDef } from '../command-table';
 import { NO_EXPIRY } from '../entry';
-import { MnemoError, notAnInteger } from '../errors';
+import { MnemoError, notAnInteger, quoted } from '../errors';
 import type { Keyspace } from '../keyspace';
 import { normalizeInt, parseInt64 } from '../number-format';
 import type { Reply } from '../reply';
@@ -22,7 +22,7 @@ function parseExpireFlags(argv: Bytes[]): number {
     else if (opt === 'xx') flags |= EXPIRE_XX;
     else if (opt === 'gt') flags |= EXPIRE_GT;
     else if (opt === 'lt') flags |= EXPIRE_LT;
-    else throw new MnemoError('ERR', `Unsupported option ${argv[j]}`);
+    else throw new MnemoError('ERR', `Unsupported option ${quoted(argv[j])}`);
   }
   if (flags & EXPIRE_NX && flags & (EXPIRE_XX | EXPIRE_GT | EXPIRE_LT)) {
     throw new MnemoError('ERR', 'NX and XX, GT or LT options at the same time are not compatible');

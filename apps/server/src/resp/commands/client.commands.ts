@@ -1,6 +1,6 @@
 // CLIENT subcommands: ID, GETNAME, SETNAME, LIST, INFO, KILL, SETINFO, NO-EVICT, NO-TOUCH, HELP.
 
-import { MnemoError, syntaxError } from '@mnemo/engine';
+import { MnemoError, syntaxError, quoted } from '@mnemo/engine';
 import { defineCommand } from '../command-table';
 import type { RespClient } from '../resp-client';
 import type { CommandEntry, RespContext } from '../resp-context';
@@ -50,7 +50,7 @@ function list(ctx: RespContext, argv: string[]): void {
       if (type === 'normal') clients = clients.filter((c) => c.subscriptionCount === 0);
       else if (type === 'pubsub') clients = clients.filter((c) => c.subscriptionCount > 0);
       else if (type === 'master' || type === 'replica' || type === 'slave') clients = [];
-      else throw new MnemoError('ERR', `Unknown client type '${argv[i]}'`);
+      else throw new MnemoError('ERR', `Unknown client type '${quoted(argv[i])}'`);
     } else if (option === 'id' && i + 1 < argv.length) {
       const ids = new Set<number>();
       for (i++; i < argv.length; i++) {
@@ -156,7 +156,7 @@ function client(ctx: RespContext, self: RespClient, argv: string[]): void {
     case 'setinfo': {
       if (argv.length !== 4) throw subcommandArity(sub);
       const attribute = argv[2].toLowerCase();
-      if (attribute !== 'lib-name' && attribute !== 'lib-ver') throw new MnemoError('ERR', `Unrecognized option '${argv[2]}'`);
+      if (attribute !== 'lib-name' && attribute !== 'lib-ver') throw new MnemoError('ERR', `Unrecognized option '${quoted(argv[2])}'`);
       if (/[\s]/.test(argv[3])) throw new MnemoError('ERR', `${argv[2]} cannot contain spaces, newlines or special characters.`);
       if (attribute === 'lib-name') self.libName = argv[3];
       else self.libVersion = argv[3];
@@ -174,7 +174,7 @@ function client(ctx: RespContext, self: RespClient, argv: string[]): void {
       for (const line of HELP) writer.status(line);
       return;
     default:
-      throw new MnemoError('ERR', `unknown subcommand '${argv[1]}'. Try CLIENT HELP.`);
+      throw new MnemoError('ERR', `unknown subcommand '${quoted(argv[1])}'. Try CLIENT HELP.`);
   }
 }
 

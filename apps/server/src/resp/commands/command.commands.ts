@@ -1,7 +1,7 @@
 // COMMAND, COMMAND COUNT / INFO / DOCS / LIST: the command table in Redis 7's reply shapes,
 // enough for redis-cli's hints and for client libraries that introspect the server.
 
-import { MnemoError } from '@mnemo/engine';
+import { MnemoError, quoted } from '@mnemo/engine';
 import type { ReplyWriter } from '@mnemo/protocol';
 import { defineCommand } from '../command-table';
 import type { Dispatcher } from '../dispatcher';
@@ -92,7 +92,7 @@ function commandCommand(dispatcher: () => Dispatcher) {
     } else if (sub === 'count') {
       throw new MnemoError('ERR', "wrong number of arguments for 'command|count' command");
     } else {
-      throw new MnemoError('ERR', `unknown subcommand '${argv[1]}'. Try COMMAND HELP.`);
+      throw new MnemoError('ERR', `unknown subcommand '${quoted(argv[1])}'. Try COMMAND HELP.`);
     }
   };
 }

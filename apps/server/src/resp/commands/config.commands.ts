@@ -2,7 +2,7 @@
 // maxmemory-policy, ...), persistence (appendonly, appendfsync, save, ...) and the listener
 // itself (requirepass, notify-keyspace-events, timeout, maxclients, ...).
 
-import { MnemoError } from '@mnemo/engine';
+import { MnemoError, quoted } from '@mnemo/engine';
 import { compileGlob } from '../../admin-gateway/glob';
 import { parseBytes } from '../../config/options';
 import { defineCommand } from '../command-table';
@@ -149,7 +149,7 @@ function configSet(ctx: RespContext, argv: string[]): void | Promise<Render> {
   for (let i = 2; i < argv.length; i += 2) {
     const name = argv[i].toLowerCase();
     const previous = currentValue(ctx, name);
-    if (previous === null) throw new MnemoError('ERR', `Unknown option or number of arguments for CONFIG SET - '${argv[i]}'`);
+    if (previous === null) throw new MnemoError('ERR', `Unknown option or number of arguments for CONFIG SET - '${quoted(argv[i])}'`);
     if (SERVER_OPTIONS[name] && !SERVER_OPTIONS[name].set) throw setFailed(name, "can't set immutable config");
     if (pairs.some((pair) => pair.name === name)) throw setFailed(name, 'duplicate parameter');
     pairs.push({ name, value: argv[i + 1], previous });
@@ -238,7 +238,7 @@ function config(ctx: RespContext, _client: RespClient, argv: string[]): void | P
       for (const line of HELP) writer.status(line);
       return;
     default:
-      throw new MnemoError('ERR', `unknown subcommand '${argv[1]}'. Try CONFIG HELP.`);
+      throw new MnemoError('ERR', `unknown subcommand '${quoted(argv[1])}'. Try CONFIG HELP.`);
   }
 }
 

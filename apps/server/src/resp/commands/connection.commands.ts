@@ -1,7 +1,7 @@
 // Connection commands: PING, ECHO, HELLO, AUTH, SELECT, QUIT, RESET.
 
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { MnemoError, syntaxError } from '@mnemo/engine';
+import { MnemoError, syntaxError, quoted } from '@mnemo/engine';
 import type { ReplyWriter } from '@mnemo/protocol';
 import { defineCommand } from '../command-table';
 import type { RespClient } from '../resp-client';
@@ -85,7 +85,7 @@ function hello(ctx: RespContext, client: RespClient, argv: string[]): void {
       name = argv[j + 1];
       j++;
     } else {
-      throw new MnemoError('ERR', `Syntax error in HELLO option '${argv[j]}'`);
+      throw new MnemoError('ERR', `Syntax error in HELLO option '${quoted(argv[j])}'`);
     }
   }
   if (credentials) authenticate(ctx, client, credentials[0], credentials[1]);

@@ -1,7 +1,7 @@
 // Server commands the listener answers: INFO, DBSIZE, TIME, SAVE, BGSAVE, BGREWRITEAOF,
 // LASTSAVE, and fallbacks for MEMORY, OBJECT, FLUSHDB, FLUSHALL when the engine lacks them.
 
-import { MnemoError, syntaxError } from '@mnemo/engine';
+import { MnemoError, syntaxError, quoted } from '@mnemo/engine';
 import { defineCommand } from '../command-table';
 import type { RespClient } from '../resp-client';
 import type { CommandEntry, Render, RespContext } from '../resp-context';
@@ -56,7 +56,7 @@ function memory(ctx: RespContext, _client: RespClient, argv: string[]): void {
     ctx.writer.verbatim('Hi Sam, I can\'t find any memory issue in your instance. I can only account for what occurs on this base.');
     return;
   }
-  throw new MnemoError('ERR', `unknown subcommand '${argv[1]}'. Try MEMORY HELP.`);
+  throw new MnemoError('ERR', `unknown subcommand '${quoted(argv[1])}'. Try MEMORY HELP.`);
 }
 
 const LFU_POLICIES = new Set(['allkeys-lfu', 'volatile-lfu']);
@@ -64,7 +64,7 @@ const LFU_POLICIES = new Set(['allkeys-lfu', 'volatile-lfu']);
 function object(ctx: RespContext, _client: RespClient, argv: string[]): void {
   const sub = argv[1].toLowerCase();
   if (!['freq', 'idletime', 'encoding', 'refcount'].includes(sub)) {
-    throw new MnemoError('ERR', `unknown subcommand '${argv[1]}'. Try OBJECT HELP.`);
+    throw new MnemoError('ERR', `unknown subcommand '${quoted(argv[1])}'. Try OBJECT HELP.`);
   }
   if (argv.length !== 3) throw new MnemoError('ERR', `wrong number of arguments for 'object|${sub}' command`);
   const info = ctx.engine.keyInfo(argv[2]);

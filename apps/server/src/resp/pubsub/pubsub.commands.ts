@@ -1,6 +1,6 @@
 // Pub/sub commands: SUBSCRIBE, PSUBSCRIBE, UNSUBSCRIBE, PUNSUBSCRIBE, PUBLISH, PUBSUB.
 
-import { MnemoError } from '@mnemo/engine';
+import { MnemoError, quoted } from '@mnemo/engine';
 import { defineCommand } from '../command-table';
 import type { RespClient } from '../resp-client';
 import type { CommandEntry, RespContext } from '../resp-context';
@@ -69,7 +69,7 @@ function pubsub(ctx: RespContext, _client: RespClient, argv: string[]): void {
   } else if (['channels', 'numpat'].includes(sub)) {
     throw new MnemoError('ERR', `wrong number of arguments for 'pubsub|${sub}' command`);
   } else {
-    throw new MnemoError('ERR', `unknown subcommand '${argv[1]}'. Try PUBSUB HELP.`);
+    throw new MnemoError('ERR', `unknown subcommand '${quoted(argv[1])}'. Try PUBSUB HELP.`);
   }
 }
 
