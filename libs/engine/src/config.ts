@@ -1,5 +1,6 @@
 // Engine-owned CONFIG parameters: validation with Redis's wording, glob lookup for CONFIG GET.
 import { MnemoError } from './errors';
+import { INT64_MAX, INT64_MIN } from './number-format';
 import { globMatch } from './glob';
 import type { KeyspaceConfig } from './keyspace';
 import { EVICTION_POLICIES, type EvictionPolicy } from './options';
@@ -9,31 +10,55 @@ type ConfigName = (typeof CONFIG_NAMES)[number];
 
 const INT_MAX = 2147483647;
 
+/** Redis 7.0's order (its maxmemory_policy_enum), which its error text lists; then Redis 8.6's lrm policies. */
+const POLICIES_IN_REDIS_ORDER: readonly EvictionPolicy[] = ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction', 'volatile-lrm', 'allkeys-lrm'];
+
 function failed(name: string, why: string): MnemoError {
   return new MnemoError('ERR', `CONFIG SET failed (possibly related to argument '${name}') - ${why}`);
 }
 
-/** Redis's memtoull: "100", "1k" (1000), "1kb" (1024), m/mb, g/gb, case-insensitive; null if invalid. */
-export function parseMemory(text: string): number | null {
-  const m = /^(\d+)(b|k|kb|m|mb|g|gb)?$/i.exec(text);
-  if (m === null) return null;
-  const unit = (m[2] ?? 'b').toLowerCase();
-  const mult: Record<string, number> = { b: 1, k: 1000, kb: 1024, m: 1000 ** 2, mb: 1024 ** 2, g: 1000 ** 3, gb: 1024 ** 3 };
-  const v = Number(m[1]) * mult[unit];
-  return Number.isSafeInteger(v) ? v : null;
+const ULLONG_MAX = 2n ** 64n - 1n;
+
+const MEMORY_UNITS: Record<string, bigint> = { b: 1n, k: 1000n, kb: 1024n, m: 1000n ** 2n, mb: 1024n ** 2n, g: 1000n ** 3n, gb: 1024n ** 3n };
+
+/** Redis's memtoull, exactly: the bytes `text` stands for, or null if it is not a memory value. */
+function memoryBytes(text: string): bigint | null {
+  const m = /^(\d*)(b|k|kb|m|mb|g|gb)?$/i.exec(text);
+  if (m === null || (m[1] === '' && m[2] !== undefined)) return null;
+  return BigInt(m[1] || '0') * MEMORY_UNITS[(m[2] ?? 'b').toLowerCase()];
 }
 
-function parseBounded(name: string, text: string, min: number, max: number): number {
-  if (!/^-?\d+$/.test(text)) throw failed(name, "argument couldn't be parsed into an integer");
+/**
+ * Redis's memtoull: "100", "1k" (1000), "1kb" (1024), m/mb, g/gb, case-insensitive, nothing
+ * around them; null if invalid. As in Redis, "" is 0. Beyond 2^53 the number is approximate.
+ */
+export function parseMemory(text: string): number | null {
+  const bytes = memoryBytes(text);
+  return bytes === null ? null : Number(bytes);
+}
+
+/** An integer option, with Redis's two errors: not a 64-bit integer, or outside [min, max]. */
+export function parseIntegerConfig(name: string, text: string, min: number, max: number): number {
+  if (!/^-?\d+$/.test(text) || BigInt(text) > INT64_MAX || BigInt(text) < INT64_MIN) {
+    throw failed(name, "argument couldn't be parsed into an integer");
+  }
   const v = Number(text);
-  if (!Number.isSafeInteger(v) || v < min || v > max) throw failed(name, `argument must be between ${min} and ${max} inclusive`);
+  if (v < min || v > max) throw failed(name, `argument must be between ${min} and ${max} inclusive`);
   return v;
+}
+
+/** A memory option: Redis's memtoull, then [min, 2^63 - 1]. */
+export function parseMemoryConfig(name: string, text: string, min: number): number {
+  const bytes = memoryBytes(text);
+  if (bytes === null) throw failed(name, 'argument must be a memory value');
+  if (bytes < BigInt(min) || bytes > INT64_MAX) throw failed(name, `argument must be between ${min} and ${INT64_MAX} inclusive`);
+  return Number(bytes);
 }
 
 /** Current value of every engine parameter whose name matches the glob (case-insensitive). */
 export function configGet(config: KeyspaceConfig, pattern: string): Array<[string, string]> {
   const values: Record<ConfigName, string> = {
-    maxmemory: String(config.maxmemory),
+    maxmemory: config.maxmemory >= 2 ** 64 ? String(ULLONG_MAX) : String(config.maxmemory),
     'maxmemory-policy': config.policy,
     'maxmemory-samples': String(config.samples),
     'lfu-log-factor': String(config.lfuLogFactor),
@@ -51,35 +76,32 @@ export function configSet(config: KeyspaceConfig, rawName: string, value: string
   const name = rawName.toLowerCase();
   switch (name) {
     case 'maxmemory': {
-      const v = parseMemory(value);
-      if (v === null) throw failed(name, 'argument must be a memory value');
-      config.maxmemory = v;
+      const bytes = memoryBytes(value);
+      if (bytes === null) throw failed(name, 'argument must be a memory value');
+      // Redis saturates at 2^64 - 1 (and CONFIG GET then shows 18446744073709551615).
+      config.maxmemory = bytes >= ULLONG_MAX ? 2 ** 64 : Number(bytes);
       return true;
     }
     case 'maxmemory-policy': {
       const v = value.toLowerCase();
       if (!(EVICTION_POLICIES as readonly string[]).includes(v)) {
-        throw failed(name, `argument(s) must be one of the following: ${EVICTION_POLICIES.join(', ')}`);
+        throw failed(name, `argument(s) must be one of the following: ${POLICIES_IN_REDIS_ORDER.join(', ')}`);
       }
       config.policy = v as EvictionPolicy;
       return true;
     }
     case 'maxmemory-samples':
-      config.samples = parseBounded(name, value, 1, 64);
+      config.samples = parseIntegerConfig(name, value, 1, INT_MAX);
       return true;
     case 'lfu-log-factor':
-      config.lfuLogFactor = parseBounded(name, value, 0, INT_MAX);
+      config.lfuLogFactor = parseIntegerConfig(name, value, 0, INT_MAX);
       return true;
     case 'lfu-decay-time':
-      config.lfuDecayTime = parseBounded(name, value, 0, INT_MAX);
+      config.lfuDecayTime = parseIntegerConfig(name, value, 0, INT_MAX);
       return true;
-    case 'proto-max-bulk-len': {
-      const v = parseMemory(value);
-      if (v === null) throw failed(name, 'argument must be a memory value');
-      if (v < 1024 * 1024) throw failed(name, `argument must be between ${1024 * 1024} and 9223372036854775807 inclusive`);
-      config.protoMaxBulkLen = v;
+    case 'proto-max-bulk-len':
+      config.protoMaxBulkLen = parseMemoryConfig(name, value, 1024 * 1024);
       return true;
-    }
     default:
       return false;
   }

@@ -174,12 +174,21 @@ describe('eviction', () => {
 
   test('configSet - invalid values use Redis wording', () => {
     const { engine } = harness();
+    // Redis 7.0's enum order, then Redis 8.6's lrm policies.
     expect(() => engine.configSet('maxmemory-policy', 'lru')).toThrow(
-      "CONFIG SET failed (possibly related to argument 'maxmemory-policy') - argument(s) must be one of the following: noeviction, allkeys-lru",
+      "CONFIG SET failed (possibly related to argument 'maxmemory-policy') - argument(s) must be one of the following: volatile-lru, volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction, volatile-lrm, allkeys-lrm",
     );
-    expect(() => engine.configSet('maxmemory-samples', '0')).toThrow("CONFIG SET failed (possibly related to argument 'maxmemory-samples') - argument must be between 1 and 64 inclusive");
+    expect(() => engine.configSet('maxmemory-samples', '0')).toThrow("CONFIG SET failed (possibly related to argument 'maxmemory-samples') - argument must be between 1 and 2147483647 inclusive");
     expect(() => engine.configSet('lfu-log-factor', 'x')).toThrow("argument couldn't be parsed into an integer");
+    expect(() => engine.configSet('lfu-log-factor', '99999999999999999999')).toThrow("argument couldn't be parsed into an integer");
     expect(() => engine.configSet('maxmemory', '-1')).toThrow('argument must be a memory value');
+    expect(() => engine.configSet('proto-max-bulk-len', '')).toThrow('argument must be between 1048576 and 9223372036854775807 inclusive');
+    // As Redis: "" is 0, and a value past 2^64 - 1 saturates there.
+    engine.configSet('maxmemory', '');
+    expect(engine.configGet('maxmemory')).toEqual([['maxmemory', '0']]);
+    engine.configSet('maxmemory', '99999999999999999999');
+    expect(engine.configGet('maxmemory')).toEqual([['maxmemory', '18446744073709551615']]);
+    engine.configSet('maxmemory', '0');
   });
 
   test('MEMORY USAGE - the entry estimate; usedMemory is the sum over keys', () => {

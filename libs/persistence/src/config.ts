@@ -1,6 +1,6 @@
 // Persistence options: their typed form, CONFIG GET/SET text form and validation with Redis's wording.
 
-import { MnemoError } from '@mnemo/engine';
+import { MnemoError, parseMemoryConfig } from '@mnemo/engine';
 import type { FsyncPolicy } from './log/event-log';
 
 export interface SavePoint {
@@ -30,27 +30,37 @@ export const DEFAULT_SETTINGS: PersistenceSettings = {
   aofLoadTruncated: true,
 };
 
+const INT_MAX = 2147483647;
+
 export const PERSISTENCE_OPTIONS = ['appendonly', 'appendfsync', 'save', 'auto-aof-rewrite-percentage', 'auto-aof-rewrite-min-size', 'aof-load-truncated'] as const;
 export type PersistenceOptionName = (typeof PERSISTENCE_OPTIONS)[number];
 
-function invalid(name: string, allowed: string): MnemoError {
-  return new MnemoError('ERR', `CONFIG SET failed (possibly related to argument '${name}') - argument must be ${allowed}`);
+/** Redis 7.0's CONFIG SET error: "CONFIG SET failed (possibly related to argument '<name>') - <why>". */
+function invalid(name: string, why: string): MnemoError {
+  return new MnemoError('ERR', `CONFIG SET failed (possibly related to argument '${name}') - ${why}`);
 }
 
+/** Redis's yesnotoi: 'yes' or 'no' in any case, nothing around them. */
 function yesNo(name: string, value: string): boolean {
-  const v = value.trim().toLowerCase();
-  if (v !== 'yes' && v !== 'no') throw invalid(name, "one of 'yes', 'no'");
+  const v = value.toLowerCase();
+  if (v !== 'yes' && v !== 'no') throw invalid(name, "argument must be 'yes' or 'no'");
   return v === 'yes';
 }
 
-const SIZE_UNITS: Record<string, number> = { b: 1, k: 1000, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 };
-
-/** Parses "3600 1 300 100" into save points ("" disables); throws MnemoError ERR naming 'save'. */
+/**
+ * Parses "3600 1 300 100" into save points ("" disables); throws MnemoError ERR naming 'save'.
+ * Redis 7.0's rules: the text is split at each single space, an even number of parts, each a
+ * whole integer (an empty part is 0), seconds >= 1 and changes >= 0. So "10 " is "10 0", and
+ * "  " (three empty parts) is invalid.
+ */
 export function parseSave(value: string): SavePoint[] {
-  const words = value.trim().split(/\s+/).filter(Boolean);
-  if (words.length % 2 !== 0 || words.some((word) => !/^\d+$/.test(word))) throw invalid('save', 'pairs of "<seconds> <changes>", or "" to disable');
+  if (value === '') return [];
+  const parts = value.split(' ');
+  const numbers = parts.map((part) => (part === '' ? 0 : /^[+-]?\d+$/.test(part) ? Number(part) : NaN));
+  const valid = parts.length % 2 === 0 && numbers.every((n, i) => Number.isSafeInteger(n) && n >= (i % 2 === 0 ? 1 : 0));
+  if (!valid) throw invalid('save', 'Invalid save parameters');
   const points: SavePoint[] = [];
-  for (let i = 0; i < words.length; i += 2) points.push({ seconds: Number(words[i]), changes: Number(words[i + 1]) });
+  for (let i = 0; i < numbers.length; i += 2) points.push({ seconds: numbers[i], changes: numbers[i + 1] });
   return points;
 }
 
@@ -79,22 +89,21 @@ export function applySetting(settings: PersistenceSettings, name: PersistenceOpt
     case 'appendonly':
       return { ...settings, appendonly: yesNo(name, value) };
     case 'appendfsync': {
-      const v = value.trim().toLowerCase();
-      if (v !== 'always' && v !== 'everysec' && v !== 'no') throw invalid(name, "one of 'always', 'everysec', 'no'");
+      // Listed in Redis's order (its aof_fsync_enum), as its error text lists them.
+      const v = value.toLowerCase();
+      if (v !== 'always' && v !== 'everysec' && v !== 'no') throw invalid(name, 'argument(s) must be one of the following: everysec, always, no');
       return { ...settings, appendfsync: v };
     }
     case 'save':
       return { ...settings, save: parseSave(value) };
     case 'auto-aof-rewrite-percentage': {
-      if (!/^\d+$/.test(value.trim())) throw invalid(name, 'an integer >= 0');
-      return { ...settings, autoAofRewritePercentage: Number(value) };
+      if (!/^-?\d+$/.test(value)) throw invalid(name, "argument couldn't be parsed into an integer");
+      const percentage = Number(value);
+      if (percentage < 0 || percentage > INT_MAX) throw invalid(name, `argument must be between 0 and ${INT_MAX} inclusive`);
+      return { ...settings, autoAofRewritePercentage: percentage };
     }
-    case 'auto-aof-rewrite-min-size': {
-      const match = /^(\d+)([a-z]*)$/i.exec(value.trim());
-      const unit = match ? SIZE_UNITS[(match[2] || 'b').toLowerCase()] : undefined;
-      if (!match || unit === undefined) throw invalid(name, 'a size like 0, 1048576, 64mb');
-      return { ...settings, autoAofRewriteMinSize: Number(match[1]) * unit };
-    }
+    case 'auto-aof-rewrite-min-size':
+      return { ...settings, autoAofRewriteMinSize: parseMemoryConfig(name, value, 0) };
     case 'aof-load-truncated':
       return { ...settings, aofLoadTruncated: yesNo(name, value) };
   }

@@ -129,7 +129,7 @@ describe('event log', () => {
       ['auto-aof-rewrite-min-size', String(64 * 1024 * 1024)],
       ['aof-load-truncated', 'yes'],
     ]);
-    await expect(p.configSet('appendfsync', 'sometimes')).rejects.toThrow("argument must be one of 'always', 'everysec', 'no'");
+    await expect(p.configSet('appendfsync', 'sometimes')).rejects.toThrow('argument(s) must be one of the following: everysec, always, no');
     await expect(p.configSet('save', '10')).rejects.toThrow(/save/);
     expect(await p.configSet('maxmemory', '1')).toBe(false);
     expect(await p.configSet('appendfsync', 'always')).toBe(true);

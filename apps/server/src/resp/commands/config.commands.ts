@@ -2,9 +2,8 @@
 // maxmemory-policy, ...), persistence (appendonly, appendfsync, save, ...) and the listener
 // itself (requirepass, notify-keyspace-events, timeout, maxclients, ...).
 
-import { MnemoError, quoted } from '@mnemo/engine';
+import { MnemoError, parseIntegerConfig, parseMemoryConfig, quoted } from '@mnemo/engine';
 import { compileGlob } from '../../admin-gateway/glob';
-import { parseBytes } from '../../config/options';
 import { defineCommand } from '../command-table';
 import type { RespClient } from '../resp-client';
 import type { CommandEntry, Render, RespContext } from '../resp-context';
@@ -16,13 +15,6 @@ const PERSISTENCE_OPTIONS = ['appendonly', 'appendfsync', 'save', 'auto-aof-rewr
 
 function setFailed(name: string, reason: string): MnemoError {
   return new MnemoError('ERR', `CONFIG SET failed (possibly related to argument '${name}') - ${reason}`);
-}
-
-function integerIn(name: string, value: string, min: number, max: number): number {
-  if (!/^-?\d+$/.test(value)) throw setFailed(name, "argument couldn't be parsed into an integer");
-  const n = Number(value);
-  if (n < min || n > max) throw setFailed(name, `argument must be between ${min} and ${max} inclusive`);
-  return n;
 }
 
 interface ServerOption {
@@ -53,26 +45,19 @@ const SERVER_OPTIONS: Record<string, ServerOption> = {
   timeout: {
     get: (ctx) => String(ctx.config.timeout),
     set: (ctx, value) => {
-      ctx.config.timeout = integerIn('timeout', value, 0, 100_000_000);
+      ctx.config.timeout = parseIntegerConfig('timeout', value, 0, 2_147_483_647);
     },
   },
   maxclients: {
     get: (ctx) => String(ctx.config.maxclients),
     set: (ctx, value) => {
-      ctx.config.maxclients = integerIn('maxclients', value, 1, 1_000_000);
+      ctx.config.maxclients = parseIntegerConfig('maxclients', value, 1, 4_294_967_295);
     },
   },
   'client-query-buffer-limit': {
     get: (ctx) => String(ctx.config['client-query-buffer-limit']),
     set: (ctx, value) => {
-      let bytes: number;
-      try {
-        bytes = parseBytes(value, 'client-query-buffer-limit');
-      } catch {
-        throw setFailed('client-query-buffer-limit', 'argument must be a memory value');
-      }
-      if (bytes < 1024 * 1024) throw setFailed('client-query-buffer-limit', 'argument must be between 1048576 and 9223372036854775807 inclusive');
-      ctx.config['client-query-buffer-limit'] = bytes;
+      ctx.config['client-query-buffer-limit'] = parseMemoryConfig('client-query-buffer-limit', value, 1024 * 1024);
     },
   },
   port: { get: (ctx) => String(ctx.port) },
@@ -89,10 +74,13 @@ function configGet(ctx: RespContext, patterns: string[]): Array<[string, string]
   for (const raw of patterns) {
     const pattern = raw.toLowerCase();
     const matcher = compileGlob(pattern);
-    add(ctx.engine.configGet(pattern));
-    add(ctx.keyspace.persistence.configGet(pattern));
-    for (const name of PERSISTENCE_OPTIONS) if (matcher(name)) add([[name, startupValue(ctx, name)]]);
-    for (const [name, option] of Object.entries(SERVER_OPTIONS)) if (matcher(name)) add([[name, option.get(ctx)]]);
+    const pairs: Array<[string, string]> = [...ctx.engine.configGet(pattern), ...ctx.keyspace.persistence.configGet(pattern)];
+    for (const name of PERSISTENCE_OPTIONS) if (matcher(name)) pairs.push([name, startupValue(ctx, name)]);
+    for (const [name, option] of Object.entries(SERVER_OPTIONS)) if (matcher(name)) pairs.push([name, option.get(ctx)]);
+    // A name without glob characters is answered as the client spelled it (CONFIG GET MAXMEMORY
+    // -> "MAXMEMORY"), as Redis 7.0 does.
+    const exact = !/[*?[]/.test(raw);
+    add(exact ? pairs.map(([, value]) => [raw, value]) : pairs);
   }
   return [...found];
 }
@@ -120,7 +108,8 @@ function currentValue(ctx: RespContext, name: string): string | null {
 
 /** Applies one option owned by the listener or the engine; false if persistence owns it. */
 function applyNow(ctx: RespContext, name: string, value: string): boolean {
-  const own = SERVER_OPTIONS[name];
+  // hasOwn: a name such as 'constructor' must not find Object.prototype's members.
+  const own = Object.hasOwn(SERVER_OPTIONS, name) ? SERVER_OPTIONS[name] : undefined;
   if (own?.set) own.set(ctx, value);
   else if (ctx.engine.configSet(name, value)) mirrorEngineOption(ctx, name);
   else return false;
