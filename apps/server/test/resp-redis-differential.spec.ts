@@ -2,7 +2,9 @@
 // (valid and invalid, transactions, scans) must get the same replies from both and leave the same
 // keyspace (support/redis-differential.ts says what may differ). Longer runs: npm run bench:differential.
 
-import { RawClient, startRespServer, useMnemoAndRedis } from './support/resp-support';
+import { seededRandom } from '@mnemo/engine';
+import { RawClient, startRedisPeer, startRespServer, useMnemoAndRedis } from './support/resp-support';
+import { formatReply } from './support/reply-compare';
 import { keyspaceDiffs, runDifferential } from './support/redis-differential';
 
 const servers = useMnemoAndRedis();
@@ -70,5 +72,38 @@ describe('random command streams: the same replies and keyspace as Redis 7', () 
     expect(run.mismatches).toEqual([]);
     expect(run.stateDiffs).toEqual([]);
     expect(run.commands).toBeGreaterThanOrEqual(2000);
+  });
+});
+
+describe('CONFIG SET and GET with random values: the same answers as Redis 7', () => {
+  const NAMES = ['maxmemory', 'maxmemory-policy', 'maxmemory-samples', 'appendonly', 'appendfsync', 'save', 'notify-keyspace-events', 'timeout', 'proto-max-bulk-len', 'client-query-buffer-limit', 'lfu-log-factor', 'lfu-decay-time', 'auto-aof-rewrite-percentage', 'auto-aof-rewrite-min-size', 'MAXMEMORY', 'Appendfsync'];
+  const VALUES = ['0', '1', '-1', '100mb', '1gb', '1GB', '10k', 'abc', '', 'yes', 'no', 'YES', ' yes', 'always', 'everysec', 'allkeys-lru', 'volatile-lfu', 'noeviction', '3600 1', '3600', '10 ', '0 1', 'KEA', 'Ex', 'xyz', '100', '99999999999999999999', '5', '1mb', '512mb', '2147483648', '-5mb', '1.5', ' 10'];
+
+  /** Equal, except that Mnemo's maxmemory-policy list also names Redis 8.6's lrm policies (docs/resp.md). */
+  function same(a: string, b: string): boolean {
+    return a === b || a === b.replace('allkeys-random, noeviction"', 'allkeys-random, noeviction, volatile-lrm, allkeys-lrm"');
+  }
+
+  it('300 random CONFIG SET, each followed by CONFIG GET', async () => {
+    // Servers of its own: the settings it leaves (a tiny maxmemory, a 1 s timeout) must not reach other tests.
+    const [mnemo, redis] = await Promise.all([startRespServer(['--save', '', '--appendonly', 'no']), startRedisPeer()]);
+    const [a, b] = await Promise.all([RawClient.connect(mnemo.port), RawClient.connect(redis.port)]);
+    try {
+      const rnd = seededRandom(11);
+      const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)];
+      const differences: string[] = [];
+      for (let i = 0; i < 300; i++) {
+        const name = pick(NAMES);
+        for (const argv of [['CONFIG', 'SET', name, pick(VALUES)], ['CONFIG', 'GET', name]]) {
+          const [fromMnemo, fromRedis] = [formatReply(await a.command(...argv)), formatReply(await b.command(...argv))];
+          if (!same(fromMnemo, fromRedis)) differences.push(`${JSON.stringify(argv)}: mnemo ${fromMnemo} / redis ${fromRedis}`);
+        }
+      }
+      expect(differences).toEqual([]);
+    } finally {
+      a.close();
+      b.close();
+      await Promise.all([mnemo.close(), redis.stop()]);
+    }
   });
 });

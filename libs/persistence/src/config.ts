@@ -1,6 +1,6 @@
 // Persistence options: their typed form, CONFIG GET/SET text form and validation with Redis's wording.
 
-import { MnemoError, parseMemoryConfig } from '@mnemo/engine';
+import { MnemoError, parseIntegerConfig, parseMemoryConfig } from '@mnemo/engine';
 import type { FsyncPolicy } from './log/event-log';
 
 export interface SavePoint {
@@ -96,12 +96,8 @@ export function applySetting(settings: PersistenceSettings, name: PersistenceOpt
     }
     case 'save':
       return { ...settings, save: parseSave(value) };
-    case 'auto-aof-rewrite-percentage': {
-      if (!/^-?\d+$/.test(value)) throw invalid(name, "argument couldn't be parsed into an integer");
-      const percentage = Number(value);
-      if (percentage < 0 || percentage > INT_MAX) throw invalid(name, `argument must be between 0 and ${INT_MAX} inclusive`);
-      return { ...settings, autoAofRewritePercentage: percentage };
-    }
+    case 'auto-aof-rewrite-percentage':
+      return { ...settings, autoAofRewritePercentage: parseIntegerConfig(name, value, 0, INT_MAX) };
     case 'auto-aof-rewrite-min-size':
       return { ...settings, autoAofRewriteMinSize: parseMemoryConfig(name, value, 0) };
     case 'aof-load-truncated':
