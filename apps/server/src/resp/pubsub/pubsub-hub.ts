@@ -30,6 +30,16 @@ interface PatternSubscription {
   clients: Set<RespClient>;
 }
 
+/**
+ * A pattern matcher for channel names with Redis's stringmatchlen quirk: an empty name matches
+ * only the empty pattern, so PSUBSCRIBE * does not hear PUBLISH "" and PUBSUB CHANNELS * does
+ * not list "" (KEYS * and SCAN, which Redis special-cases, do list the empty key).
+ */
+function channelMatcher(pattern: string): KeyMatcher {
+  const matcher = compileGlob(pattern);
+  return pattern === '' ? matcher : (channel) => channel !== '' && matcher(channel);
+}
+
 export class PubSubHub {
   private readonly channels = new Map<string, Set<RespClient>>();
   private readonly patterns = new Map<string, PatternSubscription>();
@@ -51,7 +61,7 @@ export class PubSubHub {
   channelNames(pattern?: string): string[] {
     const names = [...this.channels.keys()];
     if (pattern === undefined) return names;
-    const matcher = compileGlob(pattern);
+    const matcher = channelMatcher(pattern);
     return names.filter((name) => matcher(name));
   }
 
@@ -83,7 +93,7 @@ export class PubSubHub {
     if (client.patterns.has(pattern)) return false;
     client.patterns.add(pattern);
     let subscription = this.patterns.get(pattern);
-    if (!subscription) this.patterns.set(pattern, (subscription = { matcher: compileGlob(pattern), clients: new Set() }));
+    if (!subscription) this.patterns.set(pattern, (subscription = { matcher: channelMatcher(pattern), clients: new Set() }));
     subscription.clients.add(client);
     return true;
   }

@@ -59,7 +59,8 @@ function pubsub(ctx: RespContext, _client: RespClient, argv: string[]): void {
     writer.arrayHeader(names.length);
     for (const name of names) writer.bulk(name);
   } else if (sub === 'numsub') {
-    writer.mapHeader(argv.length - 2);
+    // A flat array in RESP3 too, as Redis 7.0 answers it.
+    writer.arrayHeader((argv.length - 2) * 2);
     for (let i = 2; i < argv.length; i++) {
       writer.bulk(argv[i]);
       writer.integer(ctx.pubsub.subscriberCount(argv[i]));
