@@ -138,6 +138,24 @@ describe('connection commands', () => {
     expect(stats).not.toContain('# Server');
   });
 
+  it('INFO reports the fields monitoring tools read: run_id, instantaneous rates, fragmentation', async () => {
+    const client = await connect();
+    const field = (text: string, name: string): string => new RegExp(`^${name}:(.*)$`, 'm').exec(text)?.[1]?.trim() ?? '(missing)';
+    // A burst of commands, then the 100 ms samples that see it (the mean of 16 counts them).
+    for (let i = 0; i < 5; i++) {
+      for (let j = 0; j < 200; j++) client.send('SET', `rate:${j}`, 'v');
+      await client.read(200);
+      await new Promise((resolve) => setTimeout(resolve, 110));
+    }
+    const info = ((await client.command('INFO')) as { value: string }).value;
+    expect(field(info, 'run_id')).toMatch(/^[0-9a-f]{40}$/);
+    expect(field(info, 'configured_hz')).toBe('100');
+    expect(Number(field(info, 'instantaneous_ops_per_sec'))).toBeGreaterThan(0);
+    expect(Number(field(info, 'instantaneous_input_kbps'))).toBeGreaterThan(0);
+    expect(Number(field(info, 'mem_fragmentation_ratio'))).toBeGreaterThan(0);
+    expect(Number(field(info, 'total_system_memory'))).toBeGreaterThan(0);
+  });
+
   it('CONFIG GET/SET/RESETSTAT, DBSIZE, MEMORY USAGE, OBJECT', async () => {
     const client = await connect();
     expect(await client.command('CONFIG', 'SET', 'maxmemory', '10mb')).toEqual(simple('OK'));

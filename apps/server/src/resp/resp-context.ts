@@ -1,11 +1,13 @@
 // Shared state of the RESP listener: the keyspace door, config, the one reply writer, the
 // client registry, pub/sub, WATCH bookkeeping and counters. Command handlers receive it.
 
+import { randomBytes } from 'node:crypto';
 import type { Engine } from '@mnemo/engine';
 import { ReplyWriter } from '@mnemo/protocol';
 import type { MnemoConfig } from '../config/options';
 import type { KeyspaceService } from '../core/keyspace.service';
 import type { ServerCounters } from '../core/server-counters';
+import { InstantaneousMetrics } from './instantaneous-metrics';
 import type { RespClient } from './resp-client';
 import { KeyspaceNotifier } from './pubsub/keyspace-events';
 import { PubSubHub } from './pubsub/pubsub-hub';
@@ -74,7 +76,11 @@ export class RespContext {
   readonly notifier = new KeyspaceNotifier(this.pubsub);
   readonly watches = new WatchRegistry();
   readonly stats: RespStats = emptyStats();
+  /** INFO's instantaneous_* rates, sampled every METRICS_SAMPLE_MS by the listener. */
+  readonly metrics = new InstantaneousMetrics();
   readonly startedAt = Date.now();
+  /** INFO's run_id: 40 random hex characters, new at every start. */
+  readonly runId = randomBytes(20).toString('hex');
   /** The client whose commands are being run right now (its replies are in `writer`). */
   current: RespClient | null = null;
   /** TCP port actually bound (differs from config['resp-port'] when that is 0). */
@@ -93,5 +99,11 @@ export class RespContext {
 
   nextClientId(): number {
     return ++this.lastClientId;
+  }
+
+  /** Feeds the instantaneous metrics (every METRICS_SAMPLE_MS). */
+  sampleMetrics(at = Date.now()): void {
+    const commands = this.engine.stats().totalCommands + this.stats.serverCommands;
+    this.metrics.sample(at, commands, this.stats.netInputBytes, this.stats.netOutputBytes);
   }
 }

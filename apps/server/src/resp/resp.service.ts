@@ -9,6 +9,7 @@ import { KeyspaceService } from '../core/keyspace.service';
 import { ServerCounters } from '../core/server-counters';
 import { MNEMO_CONFIG } from '../core/tokens';
 import { CommandTable } from './command-table';
+import { METRICS_SAMPLE_MS } from './instantaneous-metrics';
 import { CLIENT_COMMANDS } from './commands/client.commands';
 import { commandCommands } from './commands/command.commands';
 import { CONFIG_COMMANDS } from './commands/config.commands';
@@ -31,6 +32,7 @@ export class RespService implements OnApplicationBootstrap, BeforeApplicationShu
   readonly dispatcher: Dispatcher;
   private server: Server | null = null;
   private idleTimer: NodeJS.Timeout | undefined;
+  private metricsTimer: NodeJS.Timeout | undefined;
   private stopListening: (() => void) | undefined;
 
   constructor(
@@ -81,6 +83,8 @@ export class RespService implements OnApplicationBootstrap, BeforeApplicationShu
     ctx.port = typeof address === 'object' && address ? address.port : this.config['resp-port'];
     this.idleTimer = setInterval(() => this.closeIdleClients(), IDLE_SWEEP_MS);
     this.idleTimer.unref();
+    this.metricsTimer = setInterval(() => ctx.sampleMetrics(), METRICS_SAMPLE_MS);
+    this.metricsTimer.unref();
     if (this.config['log-level'] !== 'silent') this.logger.log(`Redis protocol listening on ${this.config.host}:${ctx.port}`);
   }
 
@@ -90,6 +94,7 @@ export class RespService implements OnApplicationBootstrap, BeforeApplicationShu
    */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.idleTimer) clearInterval(this.idleTimer);
+    if (this.metricsTimer) clearInterval(this.metricsTimer);
     this.stopListening?.();
     const server = this.server;
     this.server = null;

@@ -1,6 +1,7 @@
 // INFO: the Redis sections (server, clients, memory, persistence, stats, replication, cpu,
 // keyspace) with Redis's field names, built from the engine, persistence and listener counters.
 
+import { totalmem } from 'node:os';
 import { ACTIVE_EXPIRE_INTERVAL_MS } from '@mnemo/engine';
 import type { RespContext } from '../resp-context';
 import { REDIS_COMPAT_VERSION } from './connection.commands';
@@ -32,14 +33,20 @@ function sectionsOf(ctx: RespContext): Record<string, () => Section> {
       ['redis_mode', 'standalone'],
       ['os', `${process.platform} ${process.arch}`],
       ['arch_bits', 64],
+      // libuv's poller: what Redis's ae reports as its multiplexing API.
+      ['multiplexing_api', process.platform === 'linux' ? 'epoll' : process.platform === 'win32' ? 'iocp' : 'kqueue'],
       ['process_id', process.pid],
+      ['process_supervised', 'no'],
+      ['run_id', ctx.runId],
       ['tcp_port', ctx.port],
       ['server_time_usec', now * 1000],
       ['uptime_in_seconds', uptime],
       ['uptime_in_days', Math.floor(uptime / 86400)],
       ['hz', 1000 / ACTIVE_EXPIRE_INTERVAL_MS],
+      ['configured_hz', 1000 / ACTIVE_EXPIRE_INTERVAL_MS],
       ['executable', process.argv[1] ?? ''],
       ['config_file', ctx.config.config],
+      ['io_threads_active', 0],
     ],
     clients: () => {
       let pubsub = 0;
@@ -72,9 +79,15 @@ function sectionsOf(ctx: RespContext): Record<string, () => Section> {
         ['used_memory_peak', stats.peakMemory],
         ['used_memory_peak_human', bytesToHuman(stats.peakMemory)],
         ['used_memory_heap', process_.heapUsed],
+        ['total_system_memory', totalmem()],
+        ['total_system_memory_human', bytesToHuman(totalmem())],
         ['maxmemory', stats.maxmemory],
         ['maxmemory_human', bytesToHuman(stats.maxmemory)],
         ['maxmemory_policy', stats.maxmemoryPolicy],
+        // The process's resident memory over the keyspace's estimate: as in Redis, high for a
+        // small dataset (the runtime's own memory dominates), near 1 for a large one.
+        ['mem_fragmentation_ratio', stats.usedMemory > 0 ? (process_.rss / stats.usedMemory).toFixed(2) : '0.00'],
+        ['mem_fragmentation_bytes', process_.rss - stats.usedMemory],
         ['mem_allocator', 'v8'],
       ];
     },
@@ -86,6 +99,9 @@ function sectionsOf(ctx: RespContext): Record<string, () => Section> {
         ['total_commands_processed', stats.totalCommands + ctx.stats.serverCommands],
         ['total_net_input_bytes', ctx.stats.netInputBytes],
         ['total_net_output_bytes', ctx.stats.netOutputBytes],
+        ['instantaneous_ops_per_sec', ctx.metrics.opsPerSec],
+        ['instantaneous_input_kbps', ctx.metrics.inputKbps],
+        ['instantaneous_output_kbps', ctx.metrics.outputKbps],
         ['rejected_connections', ctx.stats.rejectedConnections],
         ['expired_keys', stats.expiredKeys],
         ['expired_stale_perc', (stats.expiredStaleFraction * 100).toFixed(2)],
