@@ -13,7 +13,8 @@ const INT_MAX = 2147483647;
 /** Redis 7.0's order (its maxmemory_policy_enum), which its error text lists; then Redis 8.6's lrm policies. */
 const POLICIES_IN_REDIS_ORDER: readonly EvictionPolicy[] = ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction', 'volatile-lrm', 'allkeys-lrm'];
 
-function failed(name: string, why: string): MnemoError {
+/** Redis 7.0's CONFIG SET error; persistence and the listener use it for their options too. */
+export function configSetFailed(name: string, why: string): MnemoError {
   return new MnemoError('ERR', `CONFIG SET failed (possibly related to argument '${name}') - ${why}`);
 }
 
@@ -21,37 +22,31 @@ const ULLONG_MAX = 2n ** 64n - 1n;
 
 const MEMORY_UNITS: Record<string, bigint> = { b: 1n, k: 1000n, kb: 1024n, m: 1000n ** 2n, mb: 1024n ** 2n, g: 1000n ** 3n, gb: 1024n ** 3n };
 
-/** Redis's memtoull, exactly: the bytes `text` stands for, or null if it is not a memory value. */
+/**
+ * Redis's memtoull, exactly: the bytes `text` stands for ("100", "1k" = 1000, "1kb" = 1024, m/mb,
+ * g/gb, any case, nothing around them; "" is 0, as in Redis), or null if it is not a memory value.
+ */
 function memoryBytes(text: string): bigint | null {
   const m = /^(\d*)(b|k|kb|m|mb|g|gb)?$/i.exec(text);
   if (m === null || (m[1] === '' && m[2] !== undefined)) return null;
   return BigInt(m[1] || '0') * MEMORY_UNITS[(m[2] ?? 'b').toLowerCase()];
 }
 
-/**
- * Redis's memtoull: "100", "1k" (1000), "1kb" (1024), m/mb, g/gb, case-insensitive, nothing
- * around them; null if invalid. As in Redis, "" is 0. Beyond 2^53 the number is approximate.
- */
-export function parseMemory(text: string): number | null {
-  const bytes = memoryBytes(text);
-  return bytes === null ? null : Number(bytes);
-}
-
 /** An integer option, with Redis's two errors: not a 64-bit integer, or outside [min, max]. */
 export function parseIntegerConfig(name: string, text: string, min: number, max: number): number {
   if (!/^-?\d+$/.test(text) || BigInt(text) > INT64_MAX || BigInt(text) < INT64_MIN) {
-    throw failed(name, "argument couldn't be parsed into an integer");
+    throw configSetFailed(name, "argument couldn't be parsed into an integer");
   }
   const v = Number(text);
-  if (v < min || v > max) throw failed(name, `argument must be between ${min} and ${max} inclusive`);
+  if (v < min || v > max) throw configSetFailed(name, `argument must be between ${min} and ${max} inclusive`);
   return v;
 }
 
 /** A memory option: Redis's memtoull, then [min, 2^63 - 1]. */
 export function parseMemoryConfig(name: string, text: string, min: number): number {
   const bytes = memoryBytes(text);
-  if (bytes === null) throw failed(name, 'argument must be a memory value');
-  if (bytes < BigInt(min) || bytes > INT64_MAX) throw failed(name, `argument must be between ${min} and ${INT64_MAX} inclusive`);
+  if (bytes === null) throw configSetFailed(name, 'argument must be a memory value');
+  if (bytes < BigInt(min) || bytes > INT64_MAX) throw configSetFailed(name, `argument must be between ${min} and ${INT64_MAX} inclusive`);
   return Number(bytes);
 }
 
@@ -77,7 +72,7 @@ export function configSet(config: KeyspaceConfig, rawName: string, value: string
   switch (name) {
     case 'maxmemory': {
       const bytes = memoryBytes(value);
-      if (bytes === null) throw failed(name, 'argument must be a memory value');
+      if (bytes === null) throw configSetFailed(name, 'argument must be a memory value');
       // Redis saturates at 2^64 - 1 (and CONFIG GET then shows 18446744073709551615).
       config.maxmemory = bytes >= ULLONG_MAX ? 2 ** 64 : Number(bytes);
       return true;
@@ -85,7 +80,7 @@ export function configSet(config: KeyspaceConfig, rawName: string, value: string
     case 'maxmemory-policy': {
       const v = value.toLowerCase();
       if (!(EVICTION_POLICIES as readonly string[]).includes(v)) {
-        throw failed(name, `argument(s) must be one of the following: ${POLICIES_IN_REDIS_ORDER.join(', ')}`);
+        throw configSetFailed(name, `argument(s) must be one of the following: ${POLICIES_IN_REDIS_ORDER.join(', ')}`);
       }
       config.policy = v as EvictionPolicy;
       return true;

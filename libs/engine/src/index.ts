@@ -9,4 +9,4 @@ export type { RestoreSink } from './bulk-restore';
 export type { KeyEventListener } from './keyspace';
 export { ACTIVE_EXPIRE_INTERVAL_MS, DEFAULT_ACTIVE_EXPIRE_BUDGET_MS } from './active-expiry';
 export { seededRandom } from './seeded-random';
-export { parseIntegerConfig, parseMemory, parseMemoryConfig } from './config';
+export { configSetFailed, parseIntegerConfig, parseMemoryConfig } from './config';

@@ -1,6 +1,6 @@
 // Persistence options: their typed form, CONFIG GET/SET text form and validation with Redis's wording.
 
-import { MnemoError, parseIntegerConfig, parseMemoryConfig } from '@mnemo/engine';
+import { configSetFailed, parseIntegerConfig, parseMemoryConfig } from '@mnemo/engine';
 import type { FsyncPolicy } from './log/event-log';
 
 export interface SavePoint {
@@ -35,15 +35,10 @@ const INT_MAX = 2147483647;
 export const PERSISTENCE_OPTIONS = ['appendonly', 'appendfsync', 'save', 'auto-aof-rewrite-percentage', 'auto-aof-rewrite-min-size', 'aof-load-truncated'] as const;
 export type PersistenceOptionName = (typeof PERSISTENCE_OPTIONS)[number];
 
-/** Redis 7.0's CONFIG SET error: "CONFIG SET failed (possibly related to argument '<name>') - <why>". */
-function invalid(name: string, why: string): MnemoError {
-  return new MnemoError('ERR', `CONFIG SET failed (possibly related to argument '${name}') - ${why}`);
-}
-
 /** Redis's yesnotoi: 'yes' or 'no' in any case, nothing around them. */
 function yesNo(name: string, value: string): boolean {
   const v = value.toLowerCase();
-  if (v !== 'yes' && v !== 'no') throw invalid(name, "argument must be 'yes' or 'no'");
+  if (v !== 'yes' && v !== 'no') throw configSetFailed(name, "argument must be 'yes' or 'no'");
   return v === 'yes';
 }
 
@@ -58,7 +53,7 @@ export function parseSave(value: string): SavePoint[] {
   const parts = value.split(' ');
   const numbers = parts.map((part) => (part === '' ? 0 : /^[+-]?\d+$/.test(part) ? Number(part) : NaN));
   const valid = parts.length % 2 === 0 && numbers.every((n, i) => Number.isSafeInteger(n) && n >= (i % 2 === 0 ? 1 : 0));
-  if (!valid) throw invalid('save', 'Invalid save parameters');
+  if (!valid) throw configSetFailed('save', 'Invalid save parameters');
   const points: SavePoint[] = [];
   for (let i = 0; i < numbers.length; i += 2) points.push({ seconds: numbers[i], changes: numbers[i + 1] });
   return points;
@@ -91,7 +86,7 @@ export function applySetting(settings: PersistenceSettings, name: PersistenceOpt
     case 'appendfsync': {
       // Listed in Redis's order (its aof_fsync_enum), as its error text lists them.
       const v = value.toLowerCase();
-      if (v !== 'always' && v !== 'everysec' && v !== 'no') throw invalid(name, 'argument(s) must be one of the following: everysec, always, no');
+      if (v !== 'always' && v !== 'everysec' && v !== 'no') throw configSetFailed(name, 'argument(s) must be one of the following: everysec, always, no');
       return { ...settings, appendfsync: v };
     }
     case 'save':

@@ -2,7 +2,7 @@
 // maxmemory-policy, ...), persistence (appendonly, appendfsync, save, ...) and the listener
 // itself (requirepass, notify-keyspace-events, timeout, maxclients, ...).
 
-import { MnemoError, parseIntegerConfig, parseMemoryConfig, quoted } from '@mnemo/engine';
+import { configSetFailed, MnemoError, parseIntegerConfig, parseMemoryConfig, quoted } from '@mnemo/engine';
 import { compileGlob } from '../../admin-gateway/glob';
 import { defineCommand } from '../command-table';
 import type { RespClient } from '../resp-client';
@@ -12,10 +12,6 @@ import { formatKeyspaceEvents, parseKeyspaceEvents } from '../pubsub/keyspace-ev
 
 /** Options persistence owns: shown from the startup config if no persistence service answers. */
 const PERSISTENCE_OPTIONS = ['appendonly', 'appendfsync', 'save', 'auto-aof-rewrite-percentage', 'auto-aof-rewrite-min-size', 'aof-load-truncated'];
-
-function setFailed(name: string, reason: string): MnemoError {
-  return new MnemoError('ERR', `CONFIG SET failed (possibly related to argument '${name}') - ${reason}`);
-}
 
 interface ServerOption {
   get(ctx: RespContext): string;
@@ -36,7 +32,7 @@ const SERVER_OPTIONS: Record<string, ServerOption> = {
       try {
         parseKeyspaceEvents(value);
       } catch (error) {
-        throw setFailed('notify-keyspace-events', (error as Error).message);
+        throw configSetFailed('notify-keyspace-events', (error as Error).message);
       }
       ctx.config['notify-keyspace-events'] = value;
       ctx.notifier.configure(value);
@@ -118,7 +114,7 @@ function applyNow(ctx: RespContext, name: string, value: string): boolean {
 
 async function applyPersistence(ctx: RespContext, name: string, value: string): Promise<void> {
   if (await ctx.keyspace.persistence.configSet(name, value)) return;
-  throw setFailed(name, 'persistence is not configured in this server');
+  throw configSetFailed(name, 'persistence is not configured in this server');
 }
 
 /**
@@ -139,8 +135,8 @@ function configSet(ctx: RespContext, argv: string[]): void | Promise<Render> {
     const name = argv[i].toLowerCase();
     const previous = currentValue(ctx, name);
     if (previous === null) throw new MnemoError('ERR', `Unknown option or number of arguments for CONFIG SET - '${quoted(argv[i])}'`);
-    if (SERVER_OPTIONS[name] && !SERVER_OPTIONS[name].set) throw setFailed(name, "can't set immutable config");
-    if (pairs.some((pair) => pair.name === name)) throw setFailed(name, 'duplicate parameter');
+    if (SERVER_OPTIONS[name] && !SERVER_OPTIONS[name].set) throw configSetFailed(name, "can't set immutable config");
+    if (pairs.some((pair) => pair.name === name)) throw configSetFailed(name, 'duplicate parameter');
     pairs.push({ name, value: argv[i + 1], previous });
   }
   const applied: typeof pairs = [];
