@@ -2,8 +2,11 @@
 // Mnemo and against Redis 7 started here, both with appendonly + appendfsync everysec, then both
 // with appendfsync always; `redis-cli --lru-test` hit ratios at the same maxmemory; and a long
 // fuzz run of the request parser; and the event log's cost at the server (Mnemo everysec vs Mnemo
-// with appendonly no, phase logcost). Neither server takes snapshots (save ""). Runs alternate
-// between the two servers so machine noise hits both. Usage: npm run bench:resp [-- --n 500000 --rounds 2 --lru-seconds 10 --fuzz-seconds 20]
+// with appendonly no, phase logcost). Neither server takes snapshots (save ""). The everysec phase
+// also measures the Node floor (bench/peers/node-floor.mjs: one canned reply per request, no
+// parsing, no data), the least any Node server costs per request here, as a reference. Runs
+// alternate between the servers so machine noise hits all of them.
+// Usage: npm run bench:resp [-- --n 500000 --rounds 2 --lru-seconds 10 --fuzz-seconds 20 --floor 0|1]
 // Prints a table and writes bench/results/resp.json.
 
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -23,13 +26,15 @@ interface Options {
   'lru-seconds': number;
   'lru-keys': number;
   'fuzz-seconds': number;
+  /** 1: the everysec phase also measures the Node floor (bench/peers/node-floor.mjs); 0: it does not. */
+  floor: number;
   maxmemory: string;
   /** Comma-separated phases to run: everysec, always, logcost, lru, fuzz. */
   phases: string;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { n: 500_000, 'always-n': 20_000, rounds: 2, clients: 50, 'lru-seconds': 10, 'lru-keys': 200_000, 'fuzz-seconds': 20, maxmemory: '16mb', phases: 'everysec,always,logcost,lru,fuzz' };
+  const options: Options = { n: 500_000, 'always-n': 20_000, rounds: 2, clients: 50, 'lru-seconds': 10, 'lru-keys': 200_000, 'fuzz-seconds': 20, floor: 1, maxmemory: '16mb', phases: 'everysec,always,logcost,lru,fuzz' };
   for (let i = 0; i < argv.length; i += 2) {
     const name = argv[i].replace(/^--/, '') as keyof Options;
     if (!(name in options)) throw new Error(`unknown option ${argv[i]} (use ${Object.keys(options).map((o) => `--${o}`).join(', ')})`);
@@ -136,43 +141,54 @@ function median(values: number[]): number {
 interface Comparison {
   scenario: string;
   test: string;
-  /** The server measured against Mnemo: Redis 7, or Mnemo without its event log (log-cost phase). */
+  /** The server measured: Mnemo, or the Node floor (bench/peers/node-floor.mjs) for reference. */
+  name: string;
+  /** The server it is measured against: Redis 7, or Mnemo without its event log (log-cost phase). */
   peerName: string;
   mnemo: number;
   redis: number;
   ratio: number;
-  target: number;
-  met: boolean;
+  /** null: a reference row with no target of its own. */
+  target: number | null;
+  met: boolean | null;
 }
 
 /**
- * Alternates Mnemo and its peer `rounds` times at each pipeline depth; median rates per test.
- * The peer is Redis 7, or (log-cost phase) Mnemo with appendonly no; the `redis` column holds the peer.
+ * Runs Mnemo, its peer and any `references` in turn (the order reversed every other round)
+ * `rounds` times at each pipeline depth; median rates per test. The peer is Redis 7, or
+ * (log-cost phase) Mnemo with appendonly no; the `redis` column holds the peer. Each reference
+ * gets rows against the peer and Mnemo gets rows against each reference, without targets.
  */
-function compare(scenario: string, mnemo: Server, peer: Server, options: Options, pipelines: Array<[number, number]>, requests: number): Comparison[] {
+function compare(scenario: string, mnemo: Server, peer: Server, options: Options, pipelines: Array<[number, number]>, requests: number, references: Server[] = []): Comparison[] {
   const rows: Comparison[] = [];
   for (const [pipeline, target] of pipelines) {
-    const samples = new Map<Server, Record<string, number[]>>([
-      [mnemo, {}],
-      [peer, {}],
-    ]);
+    const servers = [mnemo, peer, ...references];
+    const samples = new Map<Server, Record<string, number[]>>(servers.map((server) => [server, {}]));
     for (let round = 0; round < options.rounds; round++) {
-      for (const server of round % 2 === 0 ? [mnemo, peer] : [peer, mnemo]) {
+      for (const server of round % 2 === 0 ? servers : [...servers].reverse()) {
         const rates = redisBenchmark(server.port, options, pipeline, requests);
         const mine = samples.get(server) as Record<string, number[]>;
         for (const [test, rate] of Object.entries(rates)) (mine[test] ??= []).push(rate);
         console.log(`  ${scenario} -P ${pipeline} ${server.name} round ${round + 1}: ${JSON.stringify(rates)}`);
       }
     }
-    const peerSamples = samples.get(peer) as Record<string, number[]>;
-    for (const test of Object.keys(peerSamples)) {
-      const m = median((samples.get(mnemo) as Record<string, number[]>)[test] ?? [0]);
-      const r = median(peerSamples[test]);
-      const ratio = m / r;
-      rows.push({ scenario: `${scenario} -P ${pipeline}`, test, peerName: peer.name, mnemo: Math.round(m), redis: Math.round(r), ratio: Number(ratio.toFixed(3)), target, met: ratio >= target });
+    const rate = (server: Server, test: string): number => median((samples.get(server) as Record<string, number[]>)[test] ?? [0]);
+    const row = (measured: Server, against: Server, test: string, goal: number | null): Comparison => {
+      const ratio = rate(measured, test) / rate(against, test);
+      const met = goal === null ? null : ratio >= goal;
+      return { scenario: `${scenario} -P ${pipeline}`, test, name: measured.name, peerName: against.name, mnemo: Math.round(rate(measured, test)), redis: Math.round(rate(against, test)), ratio: Number(ratio.toFixed(3)), target: goal, met };
+    };
+    for (const test of Object.keys(samples.get(peer) as Record<string, number[]>)) {
+      rows.push(row(mnemo, peer, test, target));
+      for (const reference of references) rows.push(row(reference, peer, test, null), row(mnemo, reference, test, null));
     }
   }
   return rows;
+}
+
+/** The Node floor (bench/peers/node-floor.mjs): Node's own per-request cost, for reference. */
+function startNodeFloor(): Promise<Server> {
+  return startServer('node-floor', process.execPath, (port) => ['bench/peers/node-floor.mjs', String(port)]);
 }
 
 /** Runs `redis-cli --lru-test` for `seconds` and returns the mean hit ratio of its per-second lines. */
@@ -244,8 +260,10 @@ async function main(): Promise<void> {
     if (!phases.has(policy)) continue;
     const mnemo = await startMnemo(policy);
     const redis = await startRedis(policy);
-    rows.push(...compare(policy, mnemo, redis, options, targets, policy === 'always' ? options['always-n'] : options.n));
-    await Promise.all([mnemo.stop(), redis.stop()]);
+    // The floor writes no log, so it is a reference where Mnemo's replies do not wait for one.
+    const references = policy === 'everysec' && options.floor !== 0 ? [await startNodeFloor()] : [];
+    rows.push(...compare(policy, mnemo, redis, options, targets, policy === 'always' ? options['always-n'] : options.n, references));
+    await Promise.all([mnemo.stop(), redis.stop(), ...references.map((server) => server.stop())]);
   }
   if (phases.has('logcost')) {
     // The event log's cost where users meet it: the same server with and without it.
@@ -270,8 +288,10 @@ async function main(): Promise<void> {
     results.fuzz = fuzz(options['fuzz-seconds']);
   }
 
-  console.log('\nRESP throughput (requests/s, median of rounds; ratio = Mnemo / Redis 7)');
-  console.table(rows.map((r) => ({ scenario: r.scenario, test: r.test, mnemo: r.mnemo, peer: r.peerName, 'peer rate': r.redis, ratio: r.ratio, target: `>= ${r.target}`, met: r.met })));
+  console.log('\nRESP throughput (requests/s, median of rounds; ratio = server / peer)');
+  console.table(
+    rows.map((r) => ({ scenario: r.scenario, test: r.test, server: r.name, rate: r.mnemo, peer: r.peerName, 'peer rate': r.redis, ratio: r.ratio, target: r.target === null ? '(reference)' : `>= ${r.target}`, met: r.met ?? '' })),
+  );
   if (results.lruTest) console.log('redis-cli --lru-test hit ratio (%):', results.lruTest);
   if (results.fuzz) console.log('parser fuzz:', results.fuzz);
   const out = path.join(root, 'bench', 'results', 'resp.json');
