@@ -44,6 +44,14 @@ describe('RequestParser - multibulk', () => {
     expect(parseChunks([Buffer.concat(commands.map(encode))])).toEqual(commands);
   });
 
+  it('gives each command its own name when names repeat, differ in one byte or case, or are binary', () => {
+    // The parser reuses the last decoded name when the bytes match (commandName).
+    const names = ['GET', 'GET', 'SET', 'get', 'GEt', 'GETEX', 'GETE\xff', 'GETE\xfe', '', 'x'.repeat(40), 'x'.repeat(40), 'x'.repeat(39) + 'y', 'GET'];
+    const commands = names.map((name) => [name, 'key']);
+    expect(parseChunks([Buffer.concat(commands.map(encode))])).toEqual(commands);
+    expect(parseChunks(commands.map(encode))).toEqual(commands);
+  });
+
   it('keeps bulk strings binary-safe (every byte value, CRLF inside, empty)', () => {
     const argv = ['SET', ALL_BYTES, 'a\r\nb\r\n', ''];
     expect(parseChunks([encode(argv)])).toEqual([argv]);

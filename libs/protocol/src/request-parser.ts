@@ -85,6 +85,8 @@ export class RequestParser {
   private bulkLength = -1;
   private argv: string[] = [];
   private argvBytes = 0;
+  /** The last command name decoded (see commandName). */
+  private lastName = '';
 
   constructor(options: RequestParserOptions = {}) {
     this.maxBulkLength = options.maxBulkLength ?? 512 * 1024 * 1024;
@@ -151,7 +153,7 @@ export class RequestParser {
           this.needed = length + 2;
           return null;
         }
-        this.argv.push(latin1(this.buf, this.pos, this.pos + length));
+        this.argv.push(this.argv.length === 0 ? this.commandName(this.pos, length) : latin1(this.buf, this.pos, this.pos + length));
         this.argvBytes += length + ARG_OVERHEAD;
         this.pos += length + 2;
         this.bulkLength = -1;
@@ -163,6 +165,23 @@ export class RequestParser {
       if (this.pos >= this.buf.length) this.release();
       return argv;
     }
+  }
+
+  /**
+   * The command name: the first argument of a multibulk. A client mostly repeats a few commands,
+   * so the last name is kept and returned again when the bytes match. Comparing a few bytes costs
+   * less than decoding them, and the dispatcher's lookup then meets the same string every time.
+   */
+  private commandName(start: number, length: number): string {
+    const last = this.lastName;
+    if (last.length === length) {
+      let i = 0;
+      while (i < length && last.charCodeAt(i) === this.buf[start + i]) i++;
+      if (i === length) return last;
+    }
+    const name = latin1(this.buf, start, start + length);
+    if (length <= 32) this.lastName = name;
+    return name;
   }
 
   /** Joins the current buffer's tail and the queued chunks into one buffer. */
