@@ -29,12 +29,12 @@ interface Options {
   /** 1: the everysec phase also measures the Node floor (bench/peers/node-floor.mjs); 0: it does not. */
   floor: number;
   maxmemory: string;
-  /** Comma-separated phases to run: everysec, always, logcost, lru, fuzz. */
+  /** Comma-separated phases to run: everysec, always, logcost, lru, fuzz, parser. */
   phases: string;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { n: 500_000, 'always-n': 20_000, rounds: 2, clients: 50, 'lru-seconds': 10, 'lru-keys': 200_000, 'fuzz-seconds': 20, floor: 1, maxmemory: '16mb', phases: 'everysec,always,logcost,lru,fuzz' };
+  const options: Options = { n: 500_000, 'always-n': 20_000, rounds: 2, clients: 50, 'lru-seconds': 10, 'lru-keys': 200_000, 'fuzz-seconds': 20, floor: 1, maxmemory: '16mb', phases: 'everysec,always,logcost,lru,fuzz,parser' };
   for (let i = 0; i < argv.length; i += 2) {
     const name = argv[i].replace(/^--/, '') as keyof Options;
     if (!(name in options)) throw new Error(`unknown option ${argv[i]} (use ${Object.keys(options).map((o) => `--${o}`).join(', ')})`);
@@ -244,6 +244,24 @@ function fuzz(seconds: number): { inputs: number; commands: number; protocolErro
   return stats;
 }
 
+/** The request parser alone: ns per command over reads of 16 pipelined `INCR key` frames, 5 runs. */
+function parseSpeed(): { runs: number[]; best: number; median: number } {
+  const frame = (i: number): string => `*2\r\n$4\r\nINCR\r\n$16\r\nkey:__rand_${String(i).padStart(5, '0')}\r\n`;
+  const reads = Array.from({ length: 64 }, (_, r) => Buffer.from(Array.from({ length: 16 }, (_, i) => frame(r * 16 + i)).join('')));
+  const runs: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    const parser = new RequestParser();
+    let commands = 0;
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < 200_000; i++) {
+      parser.feed(reads[i & 63]);
+      while (parser.next() !== null) commands++;
+    }
+    runs.push(Number((Number(process.hrtime.bigint() - t0) / commands).toFixed(1)));
+  }
+  return { runs, best: Math.min(...runs), median: median(runs) };
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2));
   const results: Record<string, unknown> = { node: process.version, date: new Date().toISOString(), options };
@@ -287,6 +305,7 @@ async function main(): Promise<void> {
     console.log(`parser fuzz for ${options['fuzz-seconds']} s...`);
     results.fuzz = fuzz(options['fuzz-seconds']);
   }
+  if (phases.has('parser')) results.parser = parseSpeed();
 
   console.log('\nRESP throughput (requests/s, median of rounds; ratio = server / peer)');
   console.table(
@@ -294,6 +313,7 @@ async function main(): Promise<void> {
   );
   if (results.lruTest) console.log('redis-cli --lru-test hit ratio (%):', results.lruTest);
   if (results.fuzz) console.log('parser fuzz:', results.fuzz);
+  if (results.parser) console.log('request parser, pipelined INCR frames (ns per command):', results.parser);
   const out = path.join(root, 'bench', 'results', 'resp.json');
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`wrote ${path.relative(root, out)}`);
