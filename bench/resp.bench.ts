@@ -145,8 +145,9 @@ interface Comparison {
   name: string;
   /** The server it is measured against: Redis 7, or Mnemo without its event log (log-cost phase). */
   peerName: string;
-  mnemo: number;
-  redis: number;
+  /** Median requests/s of the measured server and of its peer. */
+  rate: number;
+  peerRate: number;
   ratio: number;
   /** null: a reference row with no target of its own. */
   target: number | null;
@@ -156,7 +157,7 @@ interface Comparison {
 /**
  * Runs Mnemo, its peer and any `references` in turn (the order reversed every other round)
  * `rounds` times at each pipeline depth; median rates per test. The peer is Redis 7, or
- * (log-cost phase) Mnemo with appendonly no; the `redis` column holds the peer. Each reference
+ * (log-cost phase) Mnemo with appendonly no. Each reference
  * gets rows against the peer and Mnemo gets rows against each reference, without targets.
  */
 function compare(scenario: string, mnemo: Server, peer: Server, options: Options, pipelines: Array<[number, number]>, requests: number, references: Server[] = []): Comparison[] {
@@ -176,7 +177,7 @@ function compare(scenario: string, mnemo: Server, peer: Server, options: Options
     const row = (measured: Server, against: Server, test: string, goal: number | null): Comparison => {
       const ratio = rate(measured, test) / rate(against, test);
       const met = goal === null ? null : ratio >= goal;
-      return { scenario: `${scenario} -P ${pipeline}`, test, name: measured.name, peerName: against.name, mnemo: Math.round(rate(measured, test)), redis: Math.round(rate(against, test)), ratio: Number(ratio.toFixed(3)), target: goal, met };
+      return { scenario: `${scenario} -P ${pipeline}`, test, name: measured.name, peerName: against.name, rate: Math.round(rate(measured, test)), peerRate: Math.round(rate(against, test)), ratio: Number(ratio.toFixed(3)), target: goal, met };
     };
     for (const test of Object.keys(samples.get(peer) as Record<string, number[]>)) {
       rows.push(row(mnemo, peer, test, target));
@@ -309,7 +310,7 @@ async function main(): Promise<void> {
 
   console.log('\nRESP throughput (requests/s, median of rounds; ratio = server / peer)');
   console.table(
-    rows.map((r) => ({ scenario: r.scenario, test: r.test, server: r.name, rate: r.mnemo, peer: r.peerName, 'peer rate': r.redis, ratio: r.ratio, target: r.target === null ? '(reference)' : `>= ${r.target}`, met: r.met ?? '' })),
+    rows.map((r) => ({ scenario: r.scenario, test: r.test, server: r.name, rate: r.rate, peer: r.peerName, 'peer rate': r.peerRate, ratio: r.ratio, target: r.target === null ? '(reference)' : `>= ${r.target}`, met: r.met ?? '' })),
   );
   if (results.lruTest) console.log('redis-cli --lru-test hit ratio (%):', results.lruTest);
   if (results.fuzz) console.log('parser fuzz:', results.fuzz);
