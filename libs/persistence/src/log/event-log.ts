@@ -11,6 +11,10 @@
 //                turn 1: w1..w50 SET  -> batch A (50 records) sent, commit + fsync in the worker
 //                turn 2..k: w51..w90  -> accumulate in `current`
 //                ack A: resolve waiters <= A.lastSeq (w1..w50 reply), send batch B (40 records)
+//              Measured alternatives (BENCHMARKS.md, 2026-11-27 10:19): two or four commits in
+//              flight, every batch sent at once with the writer committing all waiting ones in one
+//              INSERT, and holding B until A's clients have written again. None was a reliable
+//              gain: ~200-260 us of the ~400-570 us cycle is SQLite's commit itself.
 //   everysec:  every flushIntervalMs (100 ms) with PRAGMA synchronous=NORMAL (the WAL is written,
 //              so a killed process loses nothing committed) and a WAL checkpoint every second,
 //              which is what fsyncs the WAL in SQLite's WAL+NORMAL mode: an OS crash loses ~1 s.
