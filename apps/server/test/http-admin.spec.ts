@@ -1,6 +1,9 @@
 // /v1/admin, /metrics, /docs and the probes over real HTTP: every admin route with its token
 // (401 missing, 403 wrong), config get/set, persistence actions, flush, policy editing.
 
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { NO_PERSISTENCE } from '../src/core/persistence-control';
 import { ADMIN_TOKEN, call, expectError, HttpTestServer, startHttpServer } from './support/http-client';
 
@@ -116,6 +119,64 @@ describe('rate-limit policies at run time', () => {
     expectError(await admin('PUT', '/v1/admin/ratelimit/policies/p', { algorithm: 'gcra', limit: 0, windowMs: 1000 }), 400, 'VALIDATION_ERROR', 'body.limit');
     expectError(await admin('PUT', '/v1/admin/ratelimit/policies/p', { algorithm: 'gcra', limit: 1 }), 400, 'VALIDATION_ERROR', 'body.windowMs');
     expectError(await admin('PUT', '/v1/admin/ratelimit/policies/bad%20name', { algorithm: 'gcra', limit: 1, windowMs: 1000 }), 400, 'VALIDATION_ERROR', 'params.name');
+  });
+});
+
+describe('policy edits are written to the policy file', () => {
+  const putPolicy = (server: HttpTestServer, name: string, body: unknown) => call(server, 'PUT', `/v1/admin/ratelimit/policies/${name}`, { body, token: ADMIN_TOKEN });
+  const deletePolicy = (server: HttpTestServer, name: string) => call(server, 'DELETE', `/v1/admin/ratelimit/policies/${name}`, { token: ADMIN_TOKEN });
+  const policyNames = async (server: HttpTestServer) => (await call(server, 'GET', '/v1/admin/ratelimit/policies', { token: ADMIN_TOKEN })).body.policies.map((p: { name: string }) => p.name);
+  const namesInFile = (file: string) => JSON.parse(readFileSync(file, 'utf8')).policies.map((p: { name: string }) => p.name);
+
+  it('by default beside the database: created by the first edit, read again at the next start', async () => {
+    const first = await startHttpServer();
+    const file = path.join(first.dir, 'mnemo.ratelimit-policies.json');
+    expect(existsSync(file)).toBe(false);
+    expect((await putPolicy(first, 'login', { algorithm: 'gcra', limit: 5, windowMs: 60_000, burst: 2 })).status).toBe(200);
+    expect((await putPolicy(first, 'api', { algorithm: 'fixed-window', limit: 100, windowMs: 1000 })).status).toBe(200);
+    expect((await deletePolicy(first, 'api')).status).toBe(204);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
+      policies: [{ name: 'login', domain: 'default', descriptors: [], algorithm: 'gcra', limit: 5, windowMs: 60_000, burst: 2, shadow: false }],
+    });
+    await first.close({ keepDir: true });
+    const second = await startHttpServer([], first.dir);
+    try {
+      expect(await policyNames(second)).toEqual(['login']);
+      const checked = await call(second, 'GET', '/v1/ratelimit/login/u1');
+      expect(checked.status).toBe(200);
+      expect(checked.headers.get('ratelimit-policy')).toBe('"login";q=3;w=60');
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('a file that cannot be written: 503 MISCONF naming it, the policies unchanged, edits work again once it can', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mnemo-policies-'));
+    const confDir = path.join(dir, 'conf');
+    const file = path.join(confDir, 'policies.json');
+    mkdirSync(confDir);
+    writeFileSync(file, JSON.stringify({ policies: [{ name: 'keep', algorithm: 'fixed-window', limit: 1, windowMs: 1000 }] }));
+    const server = await startHttpServer(['--ratelimit-policies', file], dir);
+    try {
+      // A file where the directory was: nothing, not even root, can create a file below it.
+      rmSync(confDir, { recursive: true });
+      writeFileSync(confDir, 'not a directory');
+      const refused = await putPolicy(server, 'added', { algorithm: 'gcra', limit: 1, windowMs: 1000 });
+      expectError(refused, 503, 'MISCONF');
+      expect(refused.body.error.message).toContain(file);
+      expectError(await putPolicy(server, 'keep', { algorithm: 'gcra', limit: 9, windowMs: 1000 }), 503, 'MISCONF');
+      expectError(await deletePolicy(server, 'keep'), 503, 'MISCONF');
+      const list = (await call(server, 'GET', '/v1/admin/ratelimit/policies', { token: ADMIN_TOKEN })).body.policies;
+      expect(list).toEqual([expect.objectContaining({ name: 'keep', algorithm: 'fixed-window', limit: 1 })]);
+
+      rmSync(confDir);
+      mkdirSync(confDir);
+      expect((await putPolicy(server, 'added', { algorithm: 'gcra', limit: 1, windowMs: 1000 })).status).toBe(200);
+      expect(namesInFile(file)).toEqual(['keep', 'added']);
+      expect(readdirSync(confDir)).toEqual(['policies.json']); // no temporary file left behind
+    } finally {
+      await server.close();
+    }
   });
 });
 

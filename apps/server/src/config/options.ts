@@ -107,7 +107,11 @@ export const OPTION_DEFINITIONS = {
   'body-limit': { default: 1024 * 1024, parse: parseBytes, help: 'largest HTTP request body' },
   'max-key-length': { default: 1024, parse: parseInteger(1, 1024 * 1024), help: 'longest key accepted over HTTP, in bytes' },
   'max-value-size': { default: 1024 * 1024, parse: parseBytes, help: 'largest value accepted over HTTP' },
-  'ratelimit-policies': { default: '', parse: parseText, help: 'JSON file of named rate-limit policies' },
+  'ratelimit-policies': {
+    default: '',
+    parse: parseText,
+    help: 'JSON file of named rate-limit policies, rewritten on every admin edit (default: <db name>.ratelimit-policies.json beside the db)',
+  },
   'session-default-ttl': { default: 24 * 60 * 60 * 1000, parse: parseInteger(1, 365 * 24 * 60 * 60 * 1000), help: 'TTL of a session created without ttlMs, in ms' },
   'sessions-max-per-user': { default: 0, parse: parseInteger(0, 100_000), help: 'most live sessions per user, oldest destroyed first (0: no limit)' },
   'http-fast-lane': { default: true, parse: parseYesNo, help: 'serve the rate-limit check routes ahead of the Nest pipeline (yes|no)' },

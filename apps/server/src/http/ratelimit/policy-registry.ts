@@ -1,7 +1,17 @@
 // Named rate-limit policies, envoy-style: a domain and descriptor keys (optionally with fixed
-// values) map to a limit. Loaded from the ratelimit-policies JSON file at start-up, editable at
-// run time through the admin API (edits live in memory: the file is the boot-time truth).
-// Per-policy counters (allowed, denied, near limit, shadow denied) live here too.
+// values) map to a limit. Loaded from the policy file at start-up and editable at run time
+// through the admin API (and so the dashboard); every edit is written back to the file before it
+// is acknowledged, so the file always holds the policies in force and a restart keeps them.
+// Per-policy counters (allowed, denied, near limit, shadow denied) live here too, in memory.
+//
+// The file is the ratelimit-policies option, or by default `<database name>.ratelimit-policies.json`
+// beside the database (./data/mnemo.ratelimit-policies.json for ./data/mnemo.db). A named file
+// must exist at start (a typo should not start a server without its policies); the default one
+// is created by the first edit. Writes go to a temporary file, fsynced, then renamed over the
+// file, so a crash leaves the old or the new policies, never a mix:
+//
+//   PUT /v1/admin/ratelimit/policies/api  ->  policies.set('api')  ->  write tmp, fsync, rename
+//                                             (write fails: policies back as they were, 503)
 //
 // Matching example. Policies
 //   { name: 'login-ip', domain: 'auth', descriptors: [{ key: 'route', value: 'login' }, { key: 'ip' }] }
@@ -10,7 +20,8 @@
 // both match (same keys, fixed values equal); the one with more fixed values wins -> login-ip,
 // whose state key is `ratelimit-policy:login-ip:route=login|ip=1.2.3.4`.
 
-import { readFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
 import { RateLimitPolicyFileSchema, RateLimitPolicySchema } from '@mnemo/contracts';
 import type { DescriptorEntry, RateLimitPolicy, RateLimitPolicyCounters, RateLimitPolicyView } from '@mnemo/contracts';
 import { ConfigError } from '../../config/options';
@@ -43,41 +54,111 @@ export function parsePolicyFile(text: string, fileName: string): RateLimitPolicy
   return parsed.data.policies;
 }
 
+/** The policy file could not be written; the edit was undone. */
+export class PolicyFileError extends Error {
+  constructor(
+    readonly file: string,
+    cause: Error,
+  ) {
+    super(`cannot write the rate-limit policy file ${file} (${cause.message}); the policies were not changed`);
+    this.name = 'PolicyFileError';
+  }
+}
+
+/** The default policy file: `<database name>.ratelimit-policies.json` beside the database. */
+export function defaultPolicyFile(dbPath: string): string {
+  return path.join(path.dirname(dbPath), `${path.basename(dbPath, path.extname(dbPath))}.ratelimit-policies.json`);
+}
+
 export class PolicyRegistry {
   private readonly policies = new Map<string, RateLimitPolicy>();
   private readonly counters = new Map<string, RateLimitPolicyCounters>();
 
-  constructor(initial: RateLimitPolicy[] = []) {
-    for (const policy of initial) this.put(policy);
+  /** `file`: where edits are written back; null keeps them in memory (unit tests). */
+  constructor(
+    initial: RateLimitPolicy[] = [],
+    private readonly file: string | null = null,
+  ) {
+    for (const policy of initial) this.add(RateLimitPolicySchema.parse(policy));
   }
 
-  /** Reads the policy file named by the ratelimit-policies option ('' = none). */
-  static fromFile(file: string): PolicyRegistry {
-    if (!file) return new PolicyRegistry();
+  /**
+   * Loads the policies: from the ratelimit-policies option's file if it names one (which must
+   * exist), else from the default file beside the database `dbPath` if it exists.
+   */
+  static open(option: string, dbPath: string): PolicyRegistry {
+    const file = option || defaultPolicyFile(dbPath);
+    if (!option && !existsSync(file)) return new PolicyRegistry([], file);
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
       throw new ConfigError(`option 'ratelimit-policies': cannot read '${file}': ${(error as Error).message}`);
     }
-    return new PolicyRegistry(parsePolicyFile(text, file));
+    return new PolicyRegistry(parsePolicyFile(text, file), file);
   }
 
   get(name: string): RateLimitPolicy | undefined {
     return this.policies.get(name);
   }
 
-  /** Adds or replaces a policy (its counters survive a replacement). Input must be schema-valid. */
+  /**
+   * Adds or replaces a policy (its counters survive a replacement) and writes the file. Input
+   * must be schema-valid. Throws PolicyFileError, with nothing changed, if the file cannot be written.
+   */
   put(policy: RateLimitPolicy): RateLimitPolicy {
     const valid = RateLimitPolicySchema.parse(policy);
-    this.policies.set(valid.name, valid);
-    if (!this.counters.has(valid.name)) this.counters.set(valid.name, emptyCounters());
+    const before = this.policies.get(valid.name);
+    this.add(valid);
+    this.saveOrUndo(() => {
+      if (before) {
+        this.policies.set(valid.name, before);
+      } else {
+        this.policies.delete(valid.name);
+        this.counters.delete(valid.name);
+      }
+    });
     return valid;
   }
 
+  /** Removes a policy and writes the file; false if there was none. Throws PolicyFileError as put does. */
   delete(name: string): boolean {
+    const before = this.policies.get(name);
+    if (!before) return false;
+    this.policies.delete(name);
+    this.saveOrUndo(() => this.policies.set(name, before));
     this.counters.delete(name);
-    return this.policies.delete(name);
+    return true;
+  }
+
+  private add(policy: RateLimitPolicy): void {
+    this.policies.set(policy.name, policy);
+    if (!this.counters.has(policy.name)) this.counters.set(policy.name, emptyCounters());
+  }
+
+  /** Writes the policies to the file (see the design note); on failure runs `undo` and throws PolicyFileError. */
+  private saveOrUndo(undo: () => void): void {
+    if (this.file === null) return;
+    const temp = `${this.file}.${process.pid}.tmp`;
+    try {
+      mkdirSync(path.dirname(this.file), { recursive: true });
+      const fd = openSync(temp, 'w');
+      try {
+        writeSync(fd, `${JSON.stringify({ policies: [...this.policies.values()] }, null, 2)}\n`);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temp, this.file);
+    } catch (error) {
+      undo();
+      try {
+        rmSync(temp, { force: true });
+      } catch {
+        // the temporary file could not even be created
+      }
+      throw new PolicyFileError(this.file, error as Error);
+    }
   }
 
   list(): RateLimitPolicyView[] {

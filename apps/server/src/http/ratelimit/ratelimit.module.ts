@@ -12,7 +12,7 @@ import { RateLimitService } from './ratelimit.service';
 @Module({
   controllers: [RateLimitController],
   providers: [
-    { provide: PolicyRegistry, inject: [MNEMO_CONFIG], useFactory: (config: MnemoConfig) => PolicyRegistry.fromFile(config['ratelimit-policies']) },
+    { provide: PolicyRegistry, inject: [MNEMO_CONFIG], useFactory: (config: MnemoConfig) => PolicyRegistry.open(config['ratelimit-policies'], config.db) },
     RateLimitService,
     RateLimitFastRoutes,
   ],
