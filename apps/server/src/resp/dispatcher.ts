@@ -4,6 +4,7 @@
 
 import { MnemoError, quoted } from '@mnemo/engine';
 import { arityOk, CommandTable } from './command-table';
+import { feedMonitors, monitorRefusal } from './commands/monitor.commands';
 import { subcommandError } from './subcommands';
 import type { RespClient } from './resp-client';
 import { errorText } from './resp-client';
@@ -45,6 +46,10 @@ export class Dispatcher {
       const writeError = this.ctx.keyspace.durability.writeError();
       if (writeError) return this.reject(client, writeError.toRedisText());
     }
+    if (client.monitoring) {
+      const refusal = monitorRefusal(entry);
+      if (refusal !== null) return this.reject(client, refusal);
+    }
     if (client.inPubSubMode && !entry.pubsubContext) {
       return this.reject(
         client,
@@ -61,8 +66,14 @@ export class Dispatcher {
     return this.run(client, entry, argv);
   }
 
-  /** Runs a command past all checks (EXEC uses it for queued commands). */
+  /** Runs a command past all checks (EXEC uses it for queued commands), then feeds it to any MONITOR. */
   run(client: RespClient, entry: CommandEntry, argv: string[]): void | Promise<Render> {
+    const result = this.runCommand(client, entry, argv);
+    if (this.ctx.monitors.size !== 0) feedMonitors(this.ctx, client, entry, argv);
+    return result;
+  }
+
+  private runCommand(client: RespClient, entry: CommandEntry, argv: string[]): void | Promise<Render> {
     const writer = this.ctx.writer;
     const mark = writer.size;
     try {

@@ -45,6 +45,8 @@ export class RespClient {
   multi: string[][] | null = null;
   /** A command was rejected while queuing: EXEC answers EXECABORT. */
   multiFailed = false;
+  /** True while EXEC runs this client's queued commands (MONITOR is refused there, as in Redis). */
+  inExec = false;
   readonly watched = new Set<string>();
   /** A watched key changed since WATCH: EXEC answers nil. */
   watchDirty = false;
@@ -85,6 +87,11 @@ export class RespClient {
   /** True while commands must be refused with NOAUTH (requirepass set and no successful AUTH). */
   get authRequired(): boolean {
     return !this.authenticated && this.ctx.config.requirepass !== '';
+  }
+
+  /** In MONITOR mode: sees every command run (commands/monitor.commands.ts). */
+  get monitoring(): boolean {
+    return this.ctx.monitors.has(this);
   }
 
   /** RESP2 clients with subscriptions may only run (P)SUBSCRIBE, (P)UNSUBSCRIBE, PING, QUIT, RESET. */
@@ -260,7 +267,7 @@ export class RespClient {
     if (this.closed) return;
     this.ctx.stats.netOutputBytes += bytes.length;
     const flushed = this.socket.write(bytes);
-    if (this.subscriptionCount > 0 && this.socket.writableLength > PUBSUB_OUTPUT_LIMIT) {
+    if ((this.subscriptionCount > 0 || this.monitoring) && this.socket.writableLength > PUBSUB_OUTPUT_LIMIT) {
       this.destroy();
       return;
     }

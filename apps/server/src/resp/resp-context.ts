@@ -75,6 +75,8 @@ export class RespContext {
   readonly pubsub = new PubSubHub();
   readonly notifier = new KeyspaceNotifier(this.pubsub);
   readonly watches = new WatchRegistry();
+  /** Clients in MONITOR mode (commands/monitor.commands.ts). */
+  readonly monitors = new Set<RespClient>();
   readonly stats: RespStats = emptyStats();
   /** INFO's instantaneous_* rates, sampled every METRICS_SAMPLE_MS by the listener. */
   readonly metrics = new InstantaneousMetrics();

@@ -14,6 +14,7 @@ import { CLIENT_COMMANDS } from './commands/client.commands';
 import { commandCommands } from './commands/command.commands';
 import { CONFIG_COMMANDS } from './commands/config.commands';
 import { CONNECTION_COMMANDS } from './commands/connection.commands';
+import { MONITOR_COMMANDS } from './commands/monitor.commands';
 import { FALLBACK_COMMANDS, SERVER_COMMANDS } from './commands/server.commands';
 import { Dispatcher } from './dispatcher';
 import { PUBSUB_COMMANDS } from './pubsub/pubsub.commands';
@@ -49,6 +50,7 @@ export class RespService implements OnApplicationBootstrap, BeforeApplicationShu
       ...SERVER_COMMANDS,
       ...CONFIG_COMMANDS,
       ...PUBSUB_COMMANDS,
+      ...MONITOR_COMMANDS,
       ...transactionCommands(dispatcher),
       ...commandCommands(dispatcher),
     ];
@@ -123,17 +125,18 @@ export class RespService implements OnApplicationBootstrap, BeforeApplicationShu
       ctx.clients.delete(client.id);
       ctx.watches.unwatchAll(client);
       ctx.pubsub.removeClient(client);
+      ctx.monitors.delete(client);
       if (ctx.counters) ctx.counters.respClients--;
     });
   }
 
-  /** Closes clients idle longer than `timeout` seconds (0: never), except subscribers, as Redis. */
+  /** Closes clients idle longer than `timeout` seconds (0: never), except subscribers and monitors, as Redis. */
   closeIdleClients(now = Date.now()): void {
     const timeout = this.config.timeout;
     if (timeout <= 0) return;
     const cutoff = now - timeout * 1000;
     for (const client of this.ctx.clients.values()) {
-      if (client.subscriptionCount === 0 && client.lastInteraction < cutoff) client.destroy();
+      if (client.subscriptionCount === 0 && !client.monitoring && client.lastInteraction < cutoff) client.destroy();
     }
   }
 }

@@ -20,6 +20,7 @@ function subcommandArity(sub: string): MnemoError {
 
 function flagsOf(client: RespClient): string {
   let flags = '';
+  if (client.monitoring) flags += 'O';
   if (client.subscriptionCount > 0) flags += 'P';
   if (client.multi !== null) flags += 'x';
   if (client.watchDirty) flags += 'd';

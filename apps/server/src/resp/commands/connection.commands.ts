@@ -126,12 +126,13 @@ function quit(ctx: RespContext, client: RespClient): void {
   client.closeAfterReply();
 }
 
-/** RESET: back to a fresh connection (no MULTI, WATCH, subscriptions, name; RESP2; re-auth if required). */
+/** RESET: back to a fresh connection (no MULTI, WATCH, subscriptions, MONITOR, name; RESP2; re-auth if required). */
 function reset(ctx: RespContext, client: RespClient): void {
   client.multi = null;
   client.multiFailed = false;
   ctx.watches.unwatchAll(client);
   ctx.pubsub.removeClient(client);
+  ctx.monitors.delete(client);
   client.name = '';
   client.protocol = 2;
   ctx.writer.protocol = 2;

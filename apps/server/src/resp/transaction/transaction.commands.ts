@@ -55,26 +55,37 @@ function execCommand(dispatcher: () => Dispatcher) {
     }
     writer.arrayHeader(queued.length);
     const run = dispatcher();
-    for (const argv of queued) {
-      const entry = run.table.lookup(argv[0]);
-      if (!entry) {
-        writer.error(`ERR unknown command '${argv[0]}'`);
-        continue;
-      }
-      const writeError = entry.write ? ctx.keyspace.durability.writeError() : null;
-      if (writeError) {
-        writer.error(writeError.toRedisText());
-        continue;
-      }
-      const pending = run.run(client, entry, argv);
-      if (pending) {
-        // Only an asynchronous command (CONFIG SET of a persistence option) gets here; it cannot
-        // keep the transaction's atomicity, so its outcome is reported as an error element.
-        writer.error(`ERR '${entry.name}' with these arguments cannot run inside a transaction`);
-        pending.catch((error: unknown) => console.error('RESP asynchronous command in EXEC failed:', error));
-      }
+    client.inExec = true;
+    try {
+      runQueued(ctx, client, run, queued);
+    } finally {
+      client.inExec = false;
     }
   };
+}
+
+/** Runs EXEC's queued commands, one reply element each. */
+function runQueued(ctx: RespContext, client: RespClient, run: Dispatcher, queued: string[][]): void {
+  const writer = ctx.writer;
+  for (const argv of queued) {
+    const entry = run.table.lookup(argv[0]);
+    if (!entry) {
+      writer.error(`ERR unknown command '${argv[0]}'`);
+      continue;
+    }
+    const writeError = entry.write ? ctx.keyspace.durability.writeError() : null;
+    if (writeError) {
+      writer.error(writeError.toRedisText());
+      continue;
+    }
+    const pending = run.run(client, entry, argv);
+    if (pending) {
+      // Only an asynchronous command (CONFIG SET of a persistence option) gets here; it cannot
+      // keep the transaction's atomicity, so its outcome is reported as an error element.
+      writer.error(`ERR '${entry.name}' with these arguments cannot run inside a transaction`);
+      pending.catch((error: unknown) => console.error('RESP asynchronous command in EXEC failed:', error));
+    }
+  }
 }
 
 export function transactionCommands(dispatcher: () => Dispatcher): CommandEntry[] {
