@@ -1,7 +1,7 @@
 // /v1/admin, /metrics, /docs and the probes over real HTTP: every admin route with its token
 // (401 missing, 403 wrong), config get/set, persistence actions, flush, policy editing.
 
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { NO_PERSISTENCE } from '../src/core/persistence-control';
@@ -147,6 +147,22 @@ describe('policy edits are written to the policy file', () => {
       expect(checked.headers.get('ratelimit-policy')).toBe('"login";q=3;w=60');
     } finally {
       await second.close();
+    }
+  });
+
+  it('a named file that is a symlink: the file it points to is rewritten, the link stays', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'mnemo-policies-'));
+    const real = path.join(dir, 'real-policies.json');
+    const link = path.join(dir, 'policies.json');
+    writeFileSync(real, JSON.stringify({ policies: [] }));
+    symlinkSync(real, link);
+    const server = await startHttpServer(['--ratelimit-policies', link], dir);
+    try {
+      expect((await putPolicy(server, 'api', { algorithm: 'gcra', limit: 1, windowMs: 1000 })).status).toBe(200);
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(namesInFile(real)).toEqual(['api']);
+    } finally {
+      await server.close();
     }
   });
 

@@ -8,7 +8,8 @@
 // beside the database (./data/mnemo.ratelimit-policies.json for ./data/mnemo.db). A named file
 // must exist at start (a typo should not start a server without its policies); the default one
 // is created by the first edit. Writes go to a temporary file, fsynced, then renamed over the
-// file, so a crash leaves the old or the new policies, never a mix:
+// file (the file a symlink points to, if it is one), so a crash leaves the old or the new
+// policies, never a mix:
 //
 //   PUT /v1/admin/ratelimit/policies/api  ->  policies.set('api')  ->  write tmp, fsync, rename
 //                                             (write fails: policies back as they were, 503)
@@ -20,7 +21,7 @@
 // both match (same keys, fixed values equal); the one with more fixed values wins -> login-ip,
 // whose state key is `ratelimit-policy:login-ip:route=login|ip=1.2.3.4`.
 
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { RateLimitPolicyFileSchema, RateLimitPolicySchema } from '@mnemo/contracts';
 import type { DescriptorEntry, RateLimitPolicy, RateLimitPolicyCounters, RateLimitPolicyView } from '@mnemo/contracts';
@@ -90,12 +91,15 @@ export class PolicyRegistry {
     const file = option || defaultPolicyFile(dbPath);
     if (!option && !existsSync(file)) return new PolicyRegistry([], file);
     let text: string;
+    let target: string;
     try {
       text = readFileSync(file, 'utf8');
+      // Edits replace the file a symlink points to, not the link (config directories often link).
+      target = realpathSync(file);
     } catch (error) {
       throw new ConfigError(`option 'ratelimit-policies': cannot read '${file}': ${(error as Error).message}`);
     }
-    return new PolicyRegistry(parsePolicyFile(text, file), file);
+    return new PolicyRegistry(parsePolicyFile(text, file), target);
   }
 
   get(name: string): RateLimitPolicy | undefined {
