@@ -49,6 +49,7 @@ const SCRIPT: string[][] = [
   ['INCR', 'k'], // an error reply: still fed
   ['NOSUCH', 'a'], // unknown: not fed
   ['GET'], // wrong arity: not fed
+  ['MONITOR', 'extra'], // wrong arity: not fed (and this client does not become a monitor)
   ['HSET', 'h', 'f', 'a b"c\\d'],
   ['SET', 'bin', '\x00\x01\n\r\t\x07\x08\x7f\xff ~'],
   ['CONFIG', 'GET', 'maxmemory'], // admin: not fed
