@@ -89,9 +89,9 @@ export class RespClient {
     return !this.authenticated && this.ctx.config.requirepass !== '';
   }
 
-  /** In MONITOR mode: sees every command run (commands/monitor.commands.ts). */
+  /** In MONITOR mode: sees every command run (commands/monitor.commands.ts). Cheap when nobody monitors. */
   get monitoring(): boolean {
-    return this.ctx.monitors.has(this);
+    return this.ctx.monitors.size !== 0 && this.ctx.monitors.has(this);
   }
 
   /** RESP2 clients with subscriptions may only run (P)SUBSCRIBE, (P)UNSUBSCRIBE, PING, QUIT, RESET. */

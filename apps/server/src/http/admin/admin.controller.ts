@@ -6,9 +6,9 @@ import { z } from 'zod';
 import { ConfigSetSchema, FlushSchema, RateLimitPolicySchema } from '@mnemo/contracts';
 import type { AdminInfo, RateLimitPolicyView } from '@mnemo/contracts';
 import { AdminTokenGuard } from '../common/auth.guard';
-import { HttpApiError, notFound, validationError } from '../common/http-error';
+import { notFound, validationError } from '../common/http-error';
 import { ZodPipe } from '../common/zod-validation.pipe';
-import { PolicyFileError, PolicyRegistry } from '../ratelimit/policy-registry';
+import { PolicyRegistry } from '../ratelimit/policy-registry';
 import { AdminService } from './admin.service';
 
 const ConfigQuery = z.object({ pattern: z.string().min(1).max(256).default('*') }).strict();
@@ -80,24 +80,14 @@ export class AdminController {
     const parsed = RateLimitPolicySchema.safeParse({ ...body, name });
     if (!parsed.success) throw validationError('params.name', parsed.error.issues[0].message);
     if (parsed.data.algorithm === 'token-bucket' && parsed.data.burst === 0) throw validationError('body.burst', 'a token bucket needs a capacity of at least 1');
-    const policy = withPolicyFile(() => this.policies.put(parsed.data));
+    const policy = this.policies.put(parsed.data);
     return { ...policy, counters: { ...this.policies.countersOf(policy.name) } };
   }
 
   @Delete('ratelimit/policies/:name')
   @HttpCode(204)
   deletePolicy(@Param('name') name: string): void {
-    if (!withPolicyFile(() => this.policies.delete(name))) throw notFound(`policy '${name}'`);
-  }
-}
-
-/** Runs a policy edit; a policy file that cannot be written is a 503 MISCONF, as a log that cannot commit. */
-function withPolicyFile<T>(edit: () => T): T {
-  try {
-    return edit();
-  } catch (error) {
-    if (error instanceof PolicyFileError) throw new HttpApiError(503, 'MISCONF', error.message);
-    throw error;
+    if (!this.policies.delete(name)) throw notFound(`policy '${name}'`);
   }
 }
 

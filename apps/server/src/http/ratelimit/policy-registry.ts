@@ -25,6 +25,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import path from 'node:path';
 import { RateLimitPolicyFileSchema, RateLimitPolicySchema } from '@mnemo/contracts';
 import type { DescriptorEntry, RateLimitPolicy, RateLimitPolicyCounters, RateLimitPolicyView } from '@mnemo/contracts';
+import { MnemoError } from '@mnemo/engine';
 import { ConfigError } from '../../config/options';
 
 /** Envoy's default near_limit ratio: a decision is "near limit" once 80% of the limit is used. */
@@ -53,17 +54,6 @@ export function parsePolicyFile(text: string, fileName: string): RateLimitPolicy
     names.add(policy.name);
   }
   return parsed.data.policies;
-}
-
-/** The policy file could not be written; the edit was undone. */
-export class PolicyFileError extends Error {
-  constructor(
-    readonly file: string,
-    cause: Error,
-  ) {
-    super(`cannot write the rate-limit policy file ${file} (${cause.message}); the policies were not changed`);
-    this.name = 'PolicyFileError';
-  }
 }
 
 /** The default policy file: `<database name>.ratelimit-policies.json` beside the database. */
@@ -108,7 +98,7 @@ export class PolicyRegistry {
 
   /**
    * Adds or replaces a policy (its counters survive a replacement) and writes the file. Input
-   * must be schema-valid. Throws PolicyFileError, with nothing changed, if the file cannot be written.
+   * must be schema-valid. Throws MISCONF (the HTTP API's 503), with nothing changed, if the file cannot be written.
    */
   put(policy: RateLimitPolicy): RateLimitPolicy {
     const valid = RateLimitPolicySchema.parse(policy);
@@ -125,7 +115,7 @@ export class PolicyRegistry {
     return valid;
   }
 
-  /** Removes a policy and writes the file; false if there was none. Throws PolicyFileError as put does. */
+  /** Removes a policy and writes the file; false if there was none. Throws MISCONF as put does. */
   delete(name: string): boolean {
     const before = this.policies.get(name);
     if (!before) return false;
@@ -140,7 +130,7 @@ export class PolicyRegistry {
     if (!this.counters.has(policy.name)) this.counters.set(policy.name, emptyCounters());
   }
 
-  /** Writes the policies to the file (see the design note); on failure runs `undo` and throws PolicyFileError. */
+  /** Writes the policies to the file (see the design note); on failure runs `undo` and throws MISCONF. */
   private saveOrUndo(undo: () => void): void {
     if (this.file === null) return;
     const temp = `${this.file}.${process.pid}.tmp`;
@@ -161,7 +151,7 @@ export class PolicyRegistry {
       } catch {
         // the temporary file could not even be created
       }
-      throw new PolicyFileError(this.file, error as Error);
+      throw new MnemoError('MISCONF', `cannot write the rate-limit policy file ${this.file} (${(error as Error).message}); the policies were not changed`);
     }
   }
 
