@@ -118,6 +118,47 @@ describe('connection commands', () => {
     await client.waitClosed();
   });
 
+  it('CLIENT SETINFO (sent by client libraries) shows in CLIENT INFO; odd values refused as Redis 7.2 does', async () => {
+    const client = await connect();
+    expect(await client.command('CLIENT', 'SETINFO', 'LIB-NAME', 'ioredis')).toEqual(simple('OK'));
+    expect(await client.command('CLIENT', 'SETINFO', 'lib-ver', '5.4.1')).toEqual(simple('OK'));
+    expect(((await client.command('CLIENT', 'INFO')) as { value: string }).value).toMatch(/ lib-name=ioredis lib-ver=5\.4\.1\n$/);
+    expect(await client.command('CLIENT', 'SETINFO', 'lib-name', 'a b')).toEqual(error('ERR lib-name cannot contain spaces, newlines or special characters.'));
+    expect(await client.command('CLIENT', 'SETINFO', 'lib-ver', 'v\u00e9')).toEqual(error('ERR lib-ver cannot contain spaces, newlines or special characters.'));
+    expect(await client.command('CLIENT', 'SETINFO', 'lib-os', 'x')).toEqual(error("ERR Unrecognized option 'lib-os'"));
+    expect(await client.command('CLIENT', 'SETINFO', 'lib-name')).toEqual(error("ERR wrong number of arguments for 'client|setinfo' command"));
+  });
+
+  it('CLIENT NO-TOUCH: that client leaves LRU/LFU alone except through TOUCH; CLIENT LIST flags T and e; RESET clears them', async () => {
+    const admin = await connect();
+    const quiet = await connect();
+    expect(await admin.command('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu')).toEqual(simple('OK'));
+    expect(await admin.command('CONFIG', 'SET', 'lfu-log-factor', '0')).toEqual(simple('OK'));
+    try {
+      await admin.command('SET', 'nt:k', '1');
+      const freq = async (): Promise<number> => ((await admin.command('OBJECT', 'FREQ', 'nt:k')) as { value: number }).value;
+      const initial = await freq();
+      expect(await quiet.command('CLIENT', 'NO-TOUCH', 'ON')).toEqual(simple('OK'));
+      expect(await quiet.command('CLIENT', 'NO-EVICT', 'on')).toEqual(simple('OK'));
+      expect(await quiet.command('GET', 'nt:k')).toEqual(bulk('1'));
+      expect(await quiet.command('INCR', 'nt:k')).toEqual(integer(2));
+      quiet.write('MULTI\r\nGET nt:k\r\nEXEC\r\n');
+      await quiet.read(3);
+      expect(await freq()).toBe(initial);
+      expect(await quiet.command('TOUCH', 'nt:k')).toEqual(integer(1));
+      expect(await freq()).toBe(initial + 1);
+      expect(((await quiet.command('CLIENT', 'INFO')) as { value: string }).value).toMatch(/ flags=eT /);
+      expect(await quiet.command('CLIENT', 'NO-TOUCH', 'maybe')).toEqual(error('ERR syntax error'));
+      expect(await quiet.command('RESET')).toEqual(simple('RESET'));
+      expect(((await quiet.command('CLIENT', 'INFO')) as { value: string }).value).toMatch(/ flags=N /);
+      await quiet.command('GET', 'nt:k');
+      expect(await freq()).toBe(initial + 2);
+    } finally {
+      await admin.command('CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
+      await admin.command('CONFIG', 'SET', 'lfu-log-factor', '10');
+    }
+  });
+
   it('answers unknown commands and wrong arity with Redis texts', async () => {
     const client = await connect();
     expect(await client.command('FOO', 'a', 'b')).toEqual(error("ERR unknown command 'FOO', with args beginning with: 'a' 'b' "));

@@ -174,6 +174,15 @@ export class Engine {
     };
   }
 
+  /**
+   * Redis's CLIENT NO-TOUCH: while true, key lookups leave the LRU stamp and LFU counter as they
+   * were (a new key is still stamped when created). The host sets it around the commands of a
+   * client that asked for it, TOUCH excepted.
+   */
+  set noTouch(on: boolean) {
+    this.ks.noTouch = on;
+  }
+
   /** Seq of the last record emitted or applied. */
   get lastSeq(): number {
     return this.ks.records.lastSeq;

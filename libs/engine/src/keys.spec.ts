@@ -67,6 +67,30 @@ describe('key commands', () => {
     expect(run('OBJECT', 'IDLETIME', 'a')).toBe(0);
   });
 
+  test('noTouch (CLIENT NO-TOUCH) - reads and writes leave idle time and LFU counter alone', () => {
+    const { engine, run, clock } = harness();
+    run('SET', 'a', '1');
+    clock.advance(30_000);
+    engine.noTouch = true;
+    expect(run('GET', 'a')).toBe('1');
+    expect(run('INCR', 'a')).toBe(2);
+    expect(run('OBJECT', 'IDLETIME', 'a')).toBe(30);
+    engine.noTouch = false;
+    expect(run('GET', 'a')).toBe('2');
+    expect(run('OBJECT', 'IDLETIME', 'a')).toBe(0);
+
+    engine.configSet('maxmemory-policy', 'allkeys-lfu');
+    engine.configSet('lfu-log-factor', '0');
+    run('SET', 'f', '1');
+    const initial = run('OBJECT', 'FREQ', 'f');
+    engine.noTouch = true;
+    for (let i = 0; i < 5; i++) run('GET', 'f');
+    expect(run('OBJECT', 'FREQ', 'f')).toBe(initial);
+    engine.noTouch = false;
+    run('GET', 'f');
+    expect(run('OBJECT', 'FREQ', 'f')).toBe((initial as number) + 1);
+  });
+
   test('RANDOMKEY - nil when empty, a live key otherwise, never an expired one', () => {
     const { run, clock } = harness();
     expect(run('RANDOMKEY')).toBeNull();

@@ -71,6 +71,8 @@ export class Keyspace {
    * on its path.
    */
   keyEvents: KeyEventListener | null = null;
+  /** CLIENT NO-TOUCH for the command running now (Engine.noTouch): access() does nothing. */
+  noTouch = false;
   /** Lookup-free snapshot loading state (bulk-restore.ts): LOAD_NONE, LOAD_FRESH or LOAD_STALE. */
   loadState = LOAD_NONE;
 
@@ -124,6 +126,7 @@ export class Keyspace {
 
   /** Records an access (read or write lookup) in the policy's metadata. */
   access(e: Entry): void {
+    if (this.noTouch) return;
     const mode = this.trackMode;
     if (mode === TRACK_LRU) e.lru = this.lruTick();
     else if (mode === TRACK_LFU) e.lfu = lfuAccess(e.lfu, this.now, this.config.lfuDecayTime, this.config.lfuLogFactor, this.random);

@@ -68,9 +68,20 @@ export class Dispatcher {
 
   /** Runs a command past all checks (EXEC uses it for queued commands), then feeds it to any MONITOR. */
   run(client: RespClient, entry: CommandEntry, argv: string[]): void | Promise<Render> {
-    const result = this.runCommand(client, entry, argv);
+    const result = client.noTouch ? this.runWithoutTouching(client, entry, argv) : this.runCommand(client, entry, argv);
     if (this.ctx.monitors.size !== 0) feedMonitors(this.ctx, client, entry, argv);
     return result;
+  }
+
+  /** CLIENT NO-TOUCH: the engine leaves access metadata alone for this command, unless it is TOUCH. */
+  private runWithoutTouching(client: RespClient, entry: CommandEntry, argv: string[]): void | Promise<Render> {
+    const engine = this.ctx.engine;
+    engine.noTouch = entry.name !== 'touch';
+    try {
+      return this.runCommand(client, entry, argv);
+    } finally {
+      engine.noTouch = false;
+    }
   }
 
   private runCommand(client: RespClient, entry: CommandEntry, argv: string[]): void | Promise<Render> {

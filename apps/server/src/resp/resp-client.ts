@@ -38,6 +38,10 @@ export class RespClient {
   name = '';
   libName = '';
   libVersion = '';
+  /** CLIENT NO-TOUCH: this client's commands leave LRU/LFU metadata alone (TOUCH excepted). */
+  noTouch = false;
+  /** CLIENT NO-EVICT: shown in CLIENT LIST only (Mnemo never evicts clients). */
+  noEvict = false;
   protocol: ProtocolVersion = 2;
   authenticated: boolean;
   lastCommand = 'NULL';

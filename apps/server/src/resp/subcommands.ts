@@ -1,5 +1,6 @@
 // Subcommands of Redis's container commands and their arities (name and subcommand included), as
-// redis-server 7.0.15 reports them in COMMAND INFO. The dispatcher checks them before a command
+// redis-server 7.0.15 reports them in COMMAND INFO, plus CLIENT SETINFO and NO-TOUCH from Redis 7.2
+// (client libraries send SETINFO when they connect). The dispatcher checks them before a command
 // runs or is queued in MULTI, as Redis's processCommand does:
 //   OBJECT NOPE k        -> -ERR unknown subcommand 'NOPE'. Try OBJECT HELP.
 //   OBJECT ENCODING      -> -ERR wrong number of arguments for 'object|encoding' command
@@ -29,6 +30,8 @@ export const SUBCOMMAND_ARITY: Readonly<Record<string, Readonly<Record<string, n
     list: -2,
     caching: 3,
     trackinginfo: 2,
+    setinfo: 4,
+    'no-touch': 3,
   },
   memory: { help: 2, purge: 2, doctor: 2, 'malloc-stats': 2, usage: -3, stats: 2 },
   command: { getkeys: -4, info: -2, getkeysandflags: -4, list: -2, docs: -2, help: 2, count: 2 },

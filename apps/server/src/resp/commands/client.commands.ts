@@ -6,11 +6,17 @@ import type { RespClient } from '../resp-client';
 import type { CommandEntry, RespContext } from '../resp-context';
 
 /** Returns `name` if Redis would accept it as a client name (printable ASCII, no spaces), else throws. */
-export function validateClientName(name: string): string {
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c < 0x21 || c > 0x7e) throw new MnemoError('ERR', 'Client names cannot contain spaces, newlines or special characters.');
+/** Redis's validateClientAttr: printable ASCII without spaces, so CLIENT LIST splits on spaces. */
+function isClientAttribute(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e) return false;
   }
+  return true;
+}
+
+export function validateClientName(name: string): string {
+  if (!isClientAttribute(name)) throw new MnemoError('ERR', 'Client names cannot contain spaces, newlines or special characters.');
   return name;
 }
 
@@ -24,6 +30,8 @@ function flagsOf(client: RespClient): string {
   if (client.subscriptionCount > 0) flags += 'P';
   if (client.multi !== null) flags += 'x';
   if (client.watchDirty) flags += 'd';
+  if (client.noEvict) flags += 'e';
+  if (client.noTouch) flags += 'T';
   return flags || 'N';
 }
 
@@ -158,18 +166,23 @@ function client(ctx: RespContext, self: RespClient, argv: string[]): void {
       if (argv.length !== 4) throw subcommandArity(sub);
       const attribute = argv[2].toLowerCase();
       if (attribute !== 'lib-name' && attribute !== 'lib-ver') throw new MnemoError('ERR', `Unrecognized option '${quoted(argv[2])}'`);
-      if (/[\s]/.test(argv[3])) throw new MnemoError('ERR', `${argv[2]} cannot contain spaces, newlines or special characters.`);
+      if (!isClientAttribute(argv[3])) throw new MnemoError('ERR', `${argv[2]} cannot contain spaces, newlines or special characters.`);
       if (attribute === 'lib-name') self.libName = argv[3];
       else self.libVersion = argv[3];
       writer.status('OK');
       return;
     }
     case 'no-evict':
-    case 'no-touch':
+    case 'no-touch': {
       if (argv.length !== 3) throw subcommandArity(sub);
-      if (!['on', 'off'].includes(argv[2].toLowerCase())) throw syntaxError();
+      const mode = argv[2].toLowerCase();
+      if (mode !== 'on' && mode !== 'off') throw syntaxError();
+      // NO-EVICT only shows in CLIENT LIST: Mnemo never evicts clients (no maxmemory-clients).
+      if (sub === 'no-evict') self.noEvict = mode === 'on';
+      else self.noTouch = mode === 'on';
       writer.status('OK');
       return;
+    }
     case 'help':
       writer.arrayHeader(HELP.length);
       for (const line of HELP) writer.status(line);

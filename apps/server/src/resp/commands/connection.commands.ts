@@ -126,7 +126,7 @@ function quit(ctx: RespContext, client: RespClient): void {
   client.closeAfterReply();
 }
 
-/** RESET: back to a fresh connection (no MULTI, WATCH, subscriptions, MONITOR, name; RESP2; re-auth if required). */
+/** RESET: back to a fresh connection (no MULTI, WATCH, subscriptions, MONITOR, name, NO-TOUCH, NO-EVICT; RESP2; re-auth if required). */
 function reset(ctx: RespContext, client: RespClient): void {
   client.multi = null;
   client.multiFailed = false;
@@ -134,6 +134,8 @@ function reset(ctx: RespContext, client: RespClient): void {
   ctx.pubsub.removeClient(client);
   ctx.monitors.delete(client);
   client.name = '';
+  client.noTouch = false;
+  client.noEvict = false;
   client.protocol = 2;
   ctx.writer.protocol = 2;
   client.authenticated = ctx.config.requirepass === '';
