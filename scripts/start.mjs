@@ -38,6 +38,10 @@ const host = serverOption('host', '127.0.0.1');
 
 const built = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', 'server,admin', '--outputStyle=static'], { cwd: root, env, stdio: 'inherit' });
 if (built.status !== 0) process.exit(built.status ?? 1);
+if (serverArgs.includes('--help') || serverArgs.includes('-h')) {
+  const help = spawnSync(process.execPath, ['dist/apps/server/main.js', '--help'], { cwd: root, stdio: 'inherit' });
+  process.exit(help.status ?? 1);
+}
 
 const children = new Set();
 let stopping = false;

@@ -1,10 +1,14 @@
 // Entry point: reads the config (file, MNEMO_* env, flags), starts Mnemo, stops on SIGTERM/SIGINT.
 
 import { loadConfig } from './config/load-config';
-import { ConfigError } from './config/options';
+import { ConfigError, optionsHelp } from './config/options';
 import { startServer } from './bootstrap';
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    console.log(optionsHelp());
+    return;
+  }
   let config;
   try {
     config = loadConfig({ argv: process.argv.slice(2), env: process.env });

@@ -69,6 +69,20 @@ describe('server start-up with persistence', () => {
     expect(() => loadConfig({ argv: flags(path.join(dir, 'x.db'), ['--auto-aof-rewrite-min-size', 'lots']) })).toThrow(/option 'auto-aof-rewrite-min-size'.*not a size/);
   });
 
+  it('MNEMO_MIGRATIONS_DIR (migrations-dir) names the migrations; a missing one fails start-up naming the option, creating nothing', async () => {
+    const migrations = path.resolve(__dirname, '..', '..', '..', 'prisma', 'migrations');
+    const db = path.join(dir, 'mnemo.db');
+    const server = await startServer(loadConfig({ argv: flags(db), env: { MNEMO_MIGRATIONS_DIR: migrations } }), { announce: false });
+    expect(server.keyspace.ready).toBe(true);
+    await server.close();
+    const missing = path.join(dir, 'nowhere');
+    const other = path.join(dir, 'other.db');
+    await expect(startServer(loadConfig({ argv: flags(other, ['--migrations-dir', missing]) }), { announce: false })).rejects.toThrow(
+      `migrations directory '${missing}' does not exist (option migrations-dir)`,
+    );
+    expect(existsSync(other)).toBe(false);
+  });
+
   it('npm run mnemo -- repair-log: backs up, truncates at the last good batch, the server starts again', async () => {
     const db = path.join(dir, 'mnemo.db');
     const server = await startServer(loadConfig({ argv: flags(db, ['--appendfsync', 'always']) }), { announce: false });

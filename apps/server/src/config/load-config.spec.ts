@@ -6,7 +6,7 @@ import path from 'node:path';
 import { loadConfig, parseConfigFile } from './load-config';
 import { EVICTION_POLICIES } from '@mnemo/engine';
 import { MAXMEMORY_POLICIES } from '@mnemo/contracts';
-import { ConfigError, parseBytes } from './options';
+import { ConfigError, OPTION_DEFINITIONS, optionsHelp, parseBytes } from './options';
 
 describe('loadConfig', () => {
   it('gives the documented defaults with no sources', () => {
@@ -62,6 +62,18 @@ describe('loadConfig', () => {
 
   it('reports an unreadable config file', () => {
     expect(() => loadConfig({ argv: ['--config', '/nonexistent/mnemo.conf'] })).toThrow("option 'config': cannot read");
+  });
+});
+
+describe('--help', () => {
+  it('lists every option with its environment variable and its default as a config value', () => {
+    const help = optionsHelp();
+    for (const name of Object.keys(OPTION_DEFINITIONS)) expect(help).toContain(`  --${name} `);
+    expect(help).toMatch(/--appendfsync +log fsync policy\n +default: everysec; env: MNEMO_APPENDFSYNC/);
+    expect(help).toContain('default: "3600 1 300 100 60 10000"; env: MNEMO_SAVE');
+    expect(help).toContain('default: yes; env: MNEMO_APPENDONLY');
+    expect(help).toContain('default: none; env: MNEMO_REQUIREPASS');
+    expect(help).toContain('env: MNEMO_MIGRATIONS_DIR');
   });
 });
 

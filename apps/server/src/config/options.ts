@@ -85,6 +85,7 @@ export const OPTION_DEFINITIONS = {
   'resp-port': { default: 6380, parse: parsePort, help: 'Redis-protocol port (0 picks a free one)' },
   'admin-port': { default: 3000, parse: parsePort, help: 'admin dashboard port' },
   db: { default: './data/mnemo.db', parse: parseText, help: 'SQLite database file' },
+  'migrations-dir': { default: '', parse: parseText, help: "the project's prisma/migrations directory (empty: found from the server's own location)" },
   'admin-token': { default: '', parse: parseText, help: 'bearer token for /v1/admin and the dashboard; random if empty' },
   'api-keys': { default: '', parse: parseText, help: 'comma-separated API keys required on data endpoints; none if empty' },
   requirepass: { default: '', parse: parseText, help: 'password for AUTH on the Redis protocol; none if empty' },
@@ -130,4 +131,20 @@ export function isOptionName(name: string): name is OptionName {
 
 export function envName(option: OptionName): string {
   return `MNEMO_${option.toUpperCase().replace(/-/g, '_')}`;
+}
+
+function defaultText(value: unknown): string {
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (Array.isArray(value)) return `"${value.map((point: { seconds: number; changes: number }) => `${point.seconds} ${point.changes}`).join(' ')}"`;
+  return value === '' ? 'none' : String(value);
+}
+
+/** `--help`: every option with its help text, default and environment variable. */
+export function optionsHelp(): string {
+  const lines = ['usage: mnemo [--name value | --name=value]...  (npm start -- --name value)', '', 'options (flags win over MNEMO_* variables, which win over the --config file):'];
+  for (const [name, definition] of Object.entries(OPTION_DEFINITIONS) as Array<[OptionName, { default: unknown; help: string }]>) {
+    lines.push(`  --${name}`.padEnd(32) + `${definition.help}`);
+    lines.push(''.padEnd(32) + `default: ${defaultText(definition.default)}; env: ${envName(name)}`);
+  }
+  return lines.join('\n');
 }

@@ -34,6 +34,7 @@ export class PersistenceService implements OnModuleInit, OnApplicationShutdown {
     const quiet = config['log-level'] === 'silent';
     this.persistence = await Persistence.open(this.keyspace.engine, {
       dbPath: config.db,
+      migrationsDir: config['migrations-dir'] || undefined,
       appendonly: config.appendonly,
       appendfsync: config.appendfsync,
       save: config.save,

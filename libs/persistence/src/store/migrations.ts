@@ -30,27 +30,28 @@ const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 )`;
 
 /**
- * Finds prisma/migrations: `explicit` if given, else MNEMO_MIGRATIONS_DIR, else the first
- * prisma/migrations found walking up from this file's directory and from the working directory
- * (the source tree, dist/apps/server and a Docker image's /app all reach the repository root).
+ * Finds prisma/migrations: `explicit` if given (the server's migrations-dir option), else the
+ * first prisma/migrations found walking up from this file's directory and from the working
+ * directory (the source tree, dist/apps/server and a Docker image's /app all reach the
+ * repository root).
  */
 export function findMigrationsDir(explicit?: string): string {
+  if (explicit) {
+    if (existsSync(explicit)) return explicit;
+    throw new StoreError('MIGRATIONS_MISSING', `migrations directory '${explicit}' does not exist (option migrations-dir)`);
+  }
   const candidates: string[] = [];
-  if (explicit) candidates.push(explicit);
-  else {
-    if (process.env.MNEMO_MIGRATIONS_DIR) candidates.push(process.env.MNEMO_MIGRATIONS_DIR);
-    for (const start of [__dirname, process.cwd()]) {
-      let dir = path.resolve(start);
-      for (;;) {
-        candidates.push(path.join(dir, 'prisma', 'migrations'));
-        const parent = path.dirname(dir);
-        if (parent === dir) break;
-        dir = parent;
-      }
+  for (const start of [__dirname, process.cwd()]) {
+    for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+      candidates.push(path.join(dir, 'prisma', 'migrations'));
+      if (path.dirname(dir) === dir) break;
     }
   }
   const found = candidates.find((dir) => existsSync(dir));
-  if (!found) throw new StoreError('MIGRATIONS_MISSING', `cannot find prisma/migrations (looked in ${candidates.slice(0, 4).join(', ')}, ...); set MNEMO_MIGRATIONS_DIR`);
+  if (!found) {
+    const looked = candidates.slice(0, 4).join(', ');
+    throw new StoreError('MIGRATIONS_MISSING', `cannot find prisma/migrations (looked in ${looked}, ...); point the server's migrations-dir option (MNEMO_MIGRATIONS_DIR) at the project's prisma/migrations`);
+  }
   return found;
 }
 
