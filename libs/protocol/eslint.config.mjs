@@ -1,4 +1,4 @@
-// The RESP codec imports nothing: it works on Buffers only (ARCHITECTURE.md layout).
+// The RESP codec imports nothing: it works on Buffers only (docs/architecture.md).
 import baseConfig from '../../eslint.config.mjs';
 
 export default [

@@ -229,6 +229,8 @@ describe('probes, metrics and docs', () => {
     }
     expect(metrics.text).toMatch(/^mnemo_ratelimit_decisions_total\{policy="",decision="allowed"\} [1-9]/m);
     expect(metrics.text).toMatch(/^mnemo_ratelimit_decisions_total\{policy="",decision="denied"\} [1-9]/m);
+    // The first check used 1 of 1: allowed and near the limit.
+    expect(metrics.text).toMatch(/^mnemo_ratelimit_near_limit_total\{policy=""\} [1-9]/m);
     // Persistence is on by default: its INFO fields are exported.
     expect(metrics.text).toMatch(/^mnemo_persistence_info\{field="aof_enabled"\} 1$/m);
   });

@@ -7,7 +7,7 @@
 // `silent`, take an object the decoder had to build), and restoreEntry looks every key up before
 // inserting it, although a snapshot loaded into an empty keyspace rarely holds a key twice.
 //
-// Rarely is not never: a snapshot is fuzzy (ARCHITECTURE.md invariant 3), and a key deleted and
+// Rarely is not never: a snapshot is fuzzy (docs/architecture.md, invariant 3), and a key deleted and
 // created again while it was written comes back with a new scan id, so the snapshot can hold
 // it twice (the later one is newer). So a lookup-free insert is not assumed to be new, it is
 // checked: KeyTable.set says whether the key was already there, at no extra hash lookup. If it

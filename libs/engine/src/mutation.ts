@@ -1,7 +1,7 @@
 // Mutation records: what every state change of the keyspace emits, for the event log and the live
 // feed. The engine does not know who listens.
 //
-// Design note (ARCHITECTURE.md invariant 1). A record says what the key IS after the write, not
+// Design note (docs/architecture.md, invariant 1). A record says what the key IS after the write, not
 // what was done to it, so replaying any suffix of the log over a state that already contains part
 // of it gives the same state:
 //

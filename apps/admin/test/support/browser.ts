@@ -9,7 +9,10 @@ import { ROOT } from './processes';
 const ARTIFACTS = path.join(ROOT, 'test-artifacts/admin');
 const DOCS = path.join(ROOT, 'docs/screenshots');
 
-/** Flags that let Chromium run headless as root on a machine without network (STACK.md). */
+/**
+ * Flags that let Chromium run headless as root on a machine without network: no sandbox (root),
+ * and no background connections (update checks, sync, QUIC), which a closed network refuses.
+ */
 const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',

@@ -9,7 +9,7 @@
 //   string: value (varint length + bytes)   hash/hdel: varint n, then n byte strings
 //   expiry: float64 LE, absolute ms (only when the 0x10 bit is set)
 //
-//   SET k v EX 5 at seq 7 (now 1000)  ->  11 03 's' 'e' 't' 01 'k' 01 'v' <f64 6000>   (20 bytes)
+//   SET k v EX 5 at seq 7 (now 1000)  ->  11 03 's' 'e' 't' 01 'k' 01 'v' <f64 6000>   (17 bytes)
 //
 // A snapshot entry uses the same layout without the reason: tag (0 string, 1 hash | 0x10), key,
 // value or fields, expiry. Decoding checks every length against the payload, so a torn or

@@ -1,6 +1,6 @@
 // Start-up recovery: newest complete snapshot, then every logged record after its start.
 //
-// Design note. Snapshots are fuzzy (ARCHITECTURE.md invariant 3): a snapshot started at seq S
+// Design note. Snapshots are fuzzy (docs/architecture.md, invariant 3): a snapshot started at seq S
 // holds each key as it was at some moment after S. Replaying every record with seq > S over it
 // gives the exact state, because records are state-based (invariant 1). Batches are read in
 // first_seq order and must chain with no gap:

@@ -76,6 +76,16 @@ export class MetricsService {
         }
       },
     });
+    new Counter({
+      name: 'mnemo_ratelimit_near_limit_total',
+      help: 'Allowed rate-limit decisions with at least 80% of the limit used (part of decision="allowed"), per policy.',
+      labelNames: ['policy'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [policy, totals] of rateLimits.totals) this.inc({ policy }, totals.nearLimit);
+      },
+    });
     gauge('mnemo_persistence_lag_seconds', 'How far the fsynced event log lags behind acknowledged writes (0 when unknown or off).', () => {
       const lag = keyspace.persistence.info()[LAG_FIELD];
       return typeof lag === 'number' && lag > 0 ? lag / 1000 : 0;

@@ -31,7 +31,12 @@ import { ConfigError } from '../../config/options';
 /** Envoy's default near_limit ratio: a decision is "near limit" once 80% of the limit is used. */
 export const NEAR_LIMIT_RATIO = 0.8;
 
-function emptyCounters(): RateLimitPolicyCounters {
+/** True for an allowed decision that used at least NEAR_LIMIT_RATIO of the limit. */
+export function isNearLimit(remaining: number, limit: number): boolean {
+  return limit - remaining >= NEAR_LIMIT_RATIO * limit;
+}
+
+export function emptyCounters(): RateLimitPolicyCounters {
   return { allowed: 0, denied: 0, nearLimit: 0, shadowDenied: 0 };
 }
 
@@ -175,7 +180,7 @@ export class PolicyRegistry {
     else if (!allowed) counters.denied++;
     else {
       counters.allowed++;
-      if (limit - remaining >= NEAR_LIMIT_RATIO * limit) counters.nearLimit++;
+      if (isNearLimit(remaining, limit)) counters.nearLimit++;
     }
   }
 

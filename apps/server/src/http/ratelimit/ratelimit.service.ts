@@ -9,7 +9,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Clock } from '@mnemo/engine';
 import { HttpErrorCode } from '@mnemo/contracts';
-import type { RateLimitBatchResult, RateLimitCheckResult, RateLimitParams, RateLimitPolicy, RateLimitTarget } from '@mnemo/contracts';
+import type { RateLimitBatchResult, RateLimitCheckResult, RateLimitParams, RateLimitPolicy, RateLimitPolicyCounters, RateLimitTarget } from '@mnemo/contracts';
 import type { MnemoConfig } from '../../config/options';
 import { KeyspaceService } from '../../core/keyspace.service';
 import { ServerCounters } from '../../core/server-counters';
@@ -18,7 +18,7 @@ import { HttpApiError, validationError } from '../common/http-error';
 import { keyBytes } from '../common/keys';
 import { commitWrite } from '../common/write-gate';
 import { HTTP_CLOCK } from '../common/tokens';
-import { PolicyRegistry } from './policy-registry';
+import { emptyCounters, isNearLimit, PolicyRegistry } from './policy-registry';
 import { RateLimiter } from './rate-limiter';
 import type { CheckOutcome, LimitCheck } from './rate-limiter';
 
@@ -26,7 +26,7 @@ export const AD_HOC_PREFIX = 'ratelimit:';
 export const POLICY_PREFIX = 'ratelimit-policy:';
 
 /** Totals since start, for /metrics: decisions per policy ('' for ad-hoc checks). */
-export type DecisionTotals = Map<string, { allowed: number; denied: number; shadowDenied: number }>;
+export type DecisionTotals = Map<string, RateLimitPolicyCounters>;
 
 interface Resolved extends LimitCheck {
   policy?: RateLimitPolicy;
@@ -146,12 +146,14 @@ export class RateLimitService {
     const name = check.policy?.name ?? '';
     let totals = this.totals.get(name);
     if (!totals) {
-      totals = { allowed: 0, denied: 0, shadowDenied: 0 };
+      totals = emptyCounters();
       this.totals.set(name, totals);
     }
     if (outcome.shadowDenied) totals.shadowDenied++;
-    else if (outcome.decision.allowed) totals.allowed++;
-    else totals.denied++;
+    else if (outcome.decision.allowed) {
+      totals.allowed++;
+      if (isNearLimit(outcome.decision.remaining, outcome.decision.limit)) totals.nearLimit++;
+    } else totals.denied++;
     // The dashboard's allowed/denied rates count what happened to the request (shadow: let through).
     if (outcome.decision.allowed) this.serverCounters.rateLimitAllowed++;
     else this.serverCounters.rateLimitDenied++;
