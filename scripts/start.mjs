@@ -25,7 +25,13 @@ function serverOption(name, fallback) {
   if (fromEnv) return fromEnv;
   const configFile = name === 'config' ? undefined : serverOption('config', '');
   if (configFile) {
-    for (const line of readFileSync(path.resolve(configFile), 'utf8').split('\n')) {
+    let text = '';
+    try {
+      text = readFileSync(path.resolve(configFile), 'utf8');
+    } catch {
+      return fallback; // the server names the unreadable file and stops
+    }
+    for (const line of text.split('\n')) {
       const match = /^\s*([a-z0-9-]+)\s+(.*?)\s*$/i.exec(line);
       if (match && match[1].toLowerCase() === name) return match[2].replace(/^"(.*)"$/, '$1');
     }

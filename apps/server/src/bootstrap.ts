@@ -10,6 +10,7 @@ import type { MnemoConfig } from './config/options';
 import { KeyspaceService } from './core/keyspace.service';
 import { frameworkErrorHandler } from './http/common/http-exception.filter';
 import type { FrameworkErrorReply } from './http/common/http-exception.filter';
+import { useBodyParsers } from './http/common/json-body';
 
 export interface RunningServer {
   app: NestFastifyApplication;
@@ -40,14 +41,19 @@ export async function startServer(config: MnemoConfig, options: StartOptions = {
   const adapter = new FastifyAdapter({
     bodyLimit: config['body-limit'],
     trustProxy: false,
+    // A key of max-key-length bytes fits in a path parameter even with every byte percent-encoded
+    // (Fastify's default is 100 characters), so the routes answer a too-long key themselves.
+    maxParamLength: Math.max(100, 3 * config['max-key-length']),
     // Errors Fastify answers before routing (bad URL encoding) get the API's error envelope.
     frameworkErrors: (error: Error & { statusCode?: number; code?: string }, _request: unknown, reply: unknown) =>
       frameworkErrorHandler(error, reply as FrameworkErrorReply),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    bodyParser: false, // useBodyParsers below
     logger: config['log-level'] === 'silent' ? false : ['error', 'warn', 'log'],
     abortOnError: false,
   });
+  useBodyParsers(app.getHttpAdapter().getInstance());
   app.enableShutdownHooks();
   app.useWebSocketAdapter(new AdminIoAdapter(app, config));
   await app.listen(config['http-port'], config.host);

@@ -66,9 +66,19 @@ describe('config', () => {
   it('rejects unknown parameters, bad values and bad bodies naming the field', async () => {
     expectError(await admin('PUT', '/v1/admin/config/no-such-thing', { value: '1' }), 400, 'VALIDATION_ERROR', 'params.name');
     expectError(await admin('PUT', '/v1/admin/config/maxmemory-policy', { value: 'sometimes' }), 400, 'ERR');
-    expectError(await admin('PUT', '/v1/admin/config/maxmemory', { value: 5 }), 400, 'VALIDATION_ERROR', 'body.value');
+    expectError(await admin('PUT', '/v1/admin/config/maxmemory', { value: [5] }), 400, 'VALIDATION_ERROR', 'body.value');
+    expectError(await admin('PUT', '/v1/admin/config/maxmemory', { value: -5 }), 400, 'ERR');
     expectError(await admin('PUT', '/v1/admin/config/max%20memory', { value: '1' }), 400, 'VALIDATION_ERROR', 'params.name');
-    expectError(await admin('GET', '/v1/admin/config?pattern='), 400, 'VALIDATION_ERROR', 'query.pattern');
+    expectError(await admin('GET', `/v1/admin/config?pattern=${'x'.repeat(300)}`), 400, 'VALIDATION_ERROR', 'query.pattern');
+  });
+
+  it('takes JSON numbers and booleans as their config text; an empty pattern counts as none', async () => {
+    expect((await admin('PUT', '/v1/admin/config/maxmemory-samples', { value: 7 })).status).toBe(200);
+    expect((await admin('GET', '/v1/admin/config?pattern=maxmemory-samples')).body).toEqual({ 'maxmemory-samples': '7' });
+    expect((await admin('PUT', '/v1/admin/config/maxmemory-samples', { value: 5 })).status).toBe(200);
+    const all = await admin('GET', '/v1/admin/config?pattern=');
+    expect(all.status).toBe(200);
+    expect(all.body).toEqual((await admin('GET', '/v1/admin/config')).body);
   });
 });
 

@@ -123,9 +123,49 @@ describe('/v1/keys', () => {
     expect((await call(s, 'GET', '/healthz')).status).toBe(200);
   });
 
-  it('answers 415 for a body that is not JSON', async () => {
+  it('answers 415 for a body that is not JSON, text/plain included', async () => {
     const result = await call(s, 'PUT', '/v1/keys/x', { rawBody: '<value>1</value>', headers: { 'content-type': 'application/xml' } });
     expectError(result, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectError(await call(s, 'PUT', '/v1/keys/x', { rawBody: 'hello', headers: { 'content-type': 'text/plain' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectError(await call(s, 'POST', '/v1/counters/x/incr', { rawBody: '5', headers: { 'content-type': 'text/plain' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    // An HTML form is taken, its values as text.
+    const form = await call(s, 'PUT', '/v1/keys/from-form', { rawBody: 'value=caf%C3%A9+au+lait', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(form.status).toBe(200);
+    expect((await call(s, 'GET', '/v1/keys/from-form')).body).toMatchObject({ value: 'café au lait' });
+    expectError(await call(s, 'PUT', '/v1/keys/from-form', { rawBody: 'value=v&ttlMs=5', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 400, 'VALIDATION_ERROR', 'body.ttlMs');
+  });
+
+  it('takes keys up to max-key-length bytes however they are percent-encoded; longer paths get 414 URI_TOO_LONG', async () => {
+    // 64 bytes, each percent-encoded: 192 characters in the path (Fastify's default limit is 100).
+    const encoded = '%41'.repeat(64);
+    expect((await call(s, 'PUT', `/v1/keys/${encoded}`, { body: { value: 'long' } })).status).toBe(200);
+    expect((await call(s, 'GET', `/v1/keys/${'A'.repeat(64)}`)).body).toMatchObject({ value: 'long' });
+    expect((await call(s, 'GET', `/v1/keys/${encoded}/info`)).status).toBe(200);
+    expectError(await call(s, 'GET', `/v1/keys/${'%41'.repeat(65)}`), 400, 'VALIDATION_ERROR', 'params.key');
+    const tooLong = await call(s, 'GET', `/v1/keys/${'a'.repeat(3 * 64 + 1)}`);
+    expectError(tooLong, 414, 'URI_TOO_LONG', 'params');
+    expect(tooLong.body.error.message).not.toContain('aaaa');
+  });
+
+  it('refuses bad JSON, a poisoned body and one over body-limit with the same texts on every route, naming the body', async () => {
+    const cases: Array<[string, number, string]> = [
+      ['{"value": ', 400, 'body: not valid JSON'],
+      ['{"__proto__": {"admin": true}, "value": "v"}', 400, 'body: contains a forbidden __proto__ or constructor property'],
+      [JSON.stringify({ value: 'v'.repeat(10_000) }), 413, 'body: larger than body-limit'],
+    ];
+    for (const [rawBody, status, message] of cases) {
+      for (const [method, route] of [['PUT', '/v1/keys/x'], ['POST', '/v1/sessions'], ['POST', '/v1/ratelimit/check']]) {
+        const result = await call(s, method, route, { rawBody });
+        expect({ route, status: result.status, message: result.body.error.message, field: result.body.error.field }).toEqual({ route, status, message, field: 'body' });
+      }
+    }
+  });
+
+  it('treats an empty query parameter as not given (?pattern=&type=)', async () => {
+    await call(s, 'PUT', '/v1/keys/empty-query', { body: { value: '1' } });
+    const page = await call(s, 'GET', '/v1/keys?pattern=&cursor=0&count=1000&type=');
+    expect(page.status).toBe(200);
+    expect(page.body.keys).toContain('empty-query');
   });
 });
 

@@ -20,6 +20,7 @@ export const HttpErrorCode = {
   invalidJson: 'INVALID_JSON',
   tooLarge: 'PAYLOAD_TOO_LARGE',
   unsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
+  uriTooLong: 'URI_TOO_LONG',
   unauthorized: 'UNAUTHORIZED',
   forbidden: 'FORBIDDEN',
   notFound: 'NOT_FOUND',

@@ -4,7 +4,8 @@ import { CreateSessionSchema, KeyText, RateLimitTargetSchema, SessionIdParam } f
 
 function firstIssue(result: { success: boolean; error?: { issues: Array<{ path: Array<string | number>; message: string }> } }) {
   expect(result.success).toBe(false);
-  return result.error!.issues[0];
+  if (result.error === undefined) throw new Error('expected a refusal');
+  return result.error.issues[0];
 }
 
 describe('RateLimitTargetSchema', () => {

@@ -13,7 +13,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Injectable } from
 import { HttpErrorCode } from '@mnemo/contracts';
 import { MnemoError } from '@mnemo/engine';
 import type { ErrorBody } from '@mnemo/contracts';
-import { HttpApiError } from './http-error';
+import { bodyErrors, HttpApiError } from './http-error';
 import { HttpLogger } from './http-logger';
 
 interface Reply {
@@ -55,6 +55,11 @@ function isErrorBody(value: unknown): value is ErrorBody {
   return typeof error === 'object' && error !== null && typeof error.code === 'string';
 }
 
+/** A body the JSON parser refused: prototype poisoning is named as such, anything else is "not JSON". */
+function bodyError(parserMessage: string): HttpApiError {
+  return /prototype|constructor/i.test(parserMessage) ? bodyErrors.poisoned() : bodyErrors.notJson();
+}
+
 /** Turns any thrown value into a status and an error body (see the table above). */
 export function mapError(exception: unknown): Mapped {
   if (exception instanceof HttpApiError) return { status: exception.status, body: exception.body(), headers: exception.headers };
@@ -67,17 +72,17 @@ export function mapError(exception: unknown): Mapped {
     if (isErrorBody(response)) return { status, body: response };
     const message = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
     // Nest turns Fastify's JSON SyntaxError into a bare 400.
-    const code = status === 400 && /JSON|prototype|Unexpected|token/i.test(message) ? HttpErrorCode.invalidJson : (STATUS_CODES[status] ?? `HTTP_${status}`);
-    const aboutBody = code === HttpErrorCode.invalidJson || status === 413;
-    return { status, body: { error: { code, message, ...(aboutBody ? { field: 'body' } : {}) } } };
+    if (status === 400 && /JSON|prototype|Unexpected|token/i.test(message)) return mapError(bodyError(message));
+    if (status === 413) return mapError(bodyErrors.tooLarge());
+    return { status, body: { error: { code: STATUS_CODES[status] ?? `HTTP_${status}`, message } } };
   }
   const fastifyError = exception as { code?: unknown; statusCode?: unknown; message?: unknown };
   if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     const status = fastifyError.statusCode;
-    const fstCode = String(fastifyError.code ?? '');
-    const code = /JSON/.test(fstCode) ? HttpErrorCode.invalidJson : (STATUS_CODES[status] ?? `HTTP_${status}`);
-    const field = status === 413 || code === HttpErrorCode.invalidJson ? 'body' : undefined;
-    return { status, body: { error: { code, message: String(fastifyError.message), ...(field ? { field } : {}) } } };
+    const message = String(fastifyError.message);
+    if (/JSON/.test(String(fastifyError.code ?? ''))) return mapError(bodyError(message));
+    if (status === 413) return mapError(bodyErrors.tooLarge());
+    return { status, body: { error: { code: STATUS_CODES[status] ?? `HTTP_${status}`, message } } };
   }
   return { status: 500, body: { error: { code: HttpErrorCode.internal, message: 'internal error' } } };
 }
@@ -112,6 +117,12 @@ export interface FrameworkErrorReply {
 }
 
 export function frameworkErrorHandler(error: { message: string; statusCode?: number; code?: string }, reply: FrameworkErrorReply): void {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    // Fastify's message repeats the whole URL; the limit is 3 x max-key-length characters.
+    const message = 'params: a path parameter is longer than the server accepts (3 x max-key-length characters, percent-encoded)';
+    reply.code(414).send({ error: { code: HttpErrorCode.uriTooLong, message, field: 'params' } });
+    return;
+  }
   const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
   const field = error.code === 'FST_ERR_BAD_URL' ? 'url' : 'headers';
   const code = status === 400 ? HttpErrorCode.validation : (STATUS_CODES[status] ?? `HTTP_${status}`);

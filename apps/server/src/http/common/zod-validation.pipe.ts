@@ -18,6 +18,12 @@ export function describeIssue(part: RequestPart, issue: ZodIssue): { field: stri
   return { field, message };
 }
 
+/** `?pattern=&type=` means "not given", as an HTML form sends its empty fields. */
+function withoutEmptyValues(query: unknown): unknown {
+  if (typeof query !== 'object' || query === null) return query;
+  return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== ''));
+}
+
 export class ZodPipe<Out, In = unknown> implements PipeTransform<unknown, Out> {
   constructor(
     private readonly schema: ZodType<Out, ZodTypeDef, In>,
@@ -27,7 +33,7 @@ export class ZodPipe<Out, In = unknown> implements PipeTransform<unknown, Out> {
   /** Returns the parsed value (defaults applied, unknown fields rejected by .strict() schemas) or throws 400. */
   transform(value: unknown): Out {
     // Fastify leaves the body undefined when a request has none.
-    const input = this.part === 'body' && value === undefined ? {} : value;
+    const input = this.part === 'body' && value === undefined ? {} : this.part === 'query' ? withoutEmptyValues(value) : value;
     const result = this.schema.safeParse(input);
     if (result.success) return result.data;
     const { field, message } = describeIssue(this.part, result.error.issues[0]);

@@ -24,7 +24,8 @@ import { HttpErrorCode, RateLimitGatewayQuerySchema, RateLimitTargetSchema } fro
 import { adHocTarget } from './fast-validate';
 import type { MnemoConfig } from '../../config/options';
 import type { ApiKeyGuard } from '../common/auth.guard';
-import { HttpApiError } from '../common/http-error';
+import { bodyErrors, HttpApiError } from '../common/http-error';
+import { parseJsonBody } from '../common/json-body';
 import { mapError } from '../common/http-exception.filter';
 import type { HttpLogger } from '../common/http-logger';
 import { ZodPipe } from '../common/zod-validation.pipe';
@@ -33,7 +34,6 @@ import type { RateLimitService } from './ratelimit.service';
 
 const CHECK_PATH = '/v1/ratelimit/check';
 const GATEWAY_PATH = /^\/v1\/ratelimit\/([^/?]+)\/([^/?]+)(?:\?(.*))?$/;
-const POISON = /"(?:__proto__|constructor)"\s*:/;
 
 type Emit = (event: string | symbol, ...args: unknown[]) => boolean;
 
@@ -168,7 +168,7 @@ export class RateLimitFastLane {
     const limit = this.config['body-limit'];
     const declared = Number(request.headers['content-length'] ?? 0);
     const type = request.headers['content-type'] ?? '';
-    if (declared > limit) return Promise.reject(tooLarge());
+    if (declared > limit) return Promise.reject(bodyErrors.tooLarge());
     if (declared > 0 && !/^application\/json\s*(;|$)/i.test(type)) {
       return Promise.reject(new HttpApiError(415, HttpErrorCode.unsupportedMediaType, `Unsupported Media Type: ${type || '(none)'}`));
     }
@@ -179,7 +179,7 @@ export class RateLimitFastLane {
         size += chunk.length;
         if (size > limit) {
           request.removeAllListeners('data');
-          reject(tooLarge());
+          reject(bodyErrors.tooLarge());
           return;
         }
         chunks.push(chunk);
@@ -192,23 +192,13 @@ export class RateLimitFastLane {
           return reject(new HttpApiError(415, HttpErrorCode.unsupportedMediaType, `Unsupported Media Type: ${type || '(none)'}`));
         }
         const text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)).toString('utf8');
-        if ((text.includes('__proto__') || text.includes('constructor')) && POISON.test(text)) {
-          return reject(invalidJson('Body contains a forbidden __proto__ or constructor property'));
-        }
         try {
-          resolve(JSON.parse(text));
-        } catch {
-          reject(invalidJson("Body is not valid JSON but content-type is set to 'application/json'"));
+          resolve(parseJsonBody(text));
+        } catch (error) {
+          reject(error);
         }
       });
     });
   }
 }
 
-function tooLarge(): HttpApiError {
-  return new HttpApiError(413, HttpErrorCode.tooLarge, 'Request body is too large', 'body');
-}
-
-function invalidJson(message: string): HttpApiError {
-  return new HttpApiError(400, HttpErrorCode.invalidJson, message, 'body');
-}
