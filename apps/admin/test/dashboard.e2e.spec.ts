@@ -2,6 +2,7 @@
 // processes on free ports): sign in, watch the overview move under writes, find and delete a key,
 // lower maxmemory and see evictions arrive, change the policy, visit every page.
 
+import { connect } from 'node:net';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, screenshot } from './support/browser';
 import { ensureBuilt, Stack, startStack, startWriter } from './support/processes';
@@ -28,6 +29,20 @@ async function tileNumber(testId: string): Promise<number> {
   return Number(text.replace(/[^\d.]/g, ''));
 }
 
+/** One command over the Redis protocol (a raw socket, as redis-cli would send it); resolves with the reply's first line. */
+function resp(...argv: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(stack.respPort, '127.0.0.1', () => {
+      socket.write(`*${argv.length}\r\n` + argv.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join(''));
+    });
+    socket.once('data', (reply) => {
+      socket.end();
+      resolve(reply.toString('latin1').split('\r\n')[0]);
+    });
+    socket.once('error', reject);
+  });
+}
+
 /** Client-side navigation through the sidebar keeps the live connection and its buffers. */
 async function navigate(label: string, path: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
@@ -49,6 +64,14 @@ afterAll(async () => {
 });
 
 describe('dashboard in Chromium', () => {
+  it('a saved token the server refuses (it restarted with a new one) leads to the login page, which says why', async () => {
+    await context.addCookies([{ name: 'mnemo_admin_token', value: 'token-of-an-earlier-run', url: stack.adminUrl }]);
+    await page.goto(stack.adminUrl + '/');
+    await page.waitForURL((url) => url.pathname === '/login' && url.searchParams.get('reason') === 'token-refused');
+    await expectText(page.getByTestId('token-refused'), /refused the saved token/);
+    await context.clearCookies();
+  });
+
   it('refuses a wrong token on the login form, then signs in and shows live tiles', async () => {
     await page.goto(stack.adminUrl + '/');
     await page.waitForURL('**/login');
@@ -92,12 +115,19 @@ describe('dashboard in Chromium', () => {
 
   it('finds a key by pattern, shows its value and deletes it', async () => {
     expect((await api('PUT', '/v1/keys/' + encodeURIComponent('user:e2e:target'), { value: 'hello from e2e', ttlMs: 600_000 })).status).toBe(200);
+    // A 300-character key (over Fastify's default 100-character path parameter), and one over
+    // max-key-length (1024 bytes) written through the Redis protocol, which the HTTP API cannot show.
+    const longKey = 'user:e2e:' + 'l'.repeat(291);
+    expect((await api('PUT', '/v1/keys/' + encodeURIComponent(longKey), { value: 'long' })).status).toBe(200);
+    expect(await resp('SET', 'user:e2e:' + 'x'.repeat(1100), 'too long for HTTP')).toBe('+OK');
     await navigate('Keyspace', '/keys');
     await page.getByLabel('Key pattern').fill('user:e2e:*');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.waitForURL(/pattern=user%3Ae2e%3A\*/);
     const row = page.locator('tr[data-key="user:e2e:target"]');
     await row.waitFor();
+    await page.locator(`tr[data-key="${longKey}"]`).waitFor();
+    await expectText(page.getByTestId('unlisted-keys'), /1 matching key is longer than the server's max-key-length/);
     await expectText(row, /string/);
     await expectText(row, /9m|10m/);
 

@@ -30,6 +30,8 @@ export interface KeySummary {
 export interface ScanPage {
   cursor: string;
   keys: KeySummary[];
+  /** Keys the scan found but the key routes refuse (longer than the server's max-key-length). */
+  unlisted: number;
 }
 
 export interface KeyValue extends KeySummary {
@@ -88,10 +90,16 @@ export class MnemoClient {
       cursor = String(page.cursor);
       if (cursor === '0' || names.length >= params.want) break;
     }
+    let unlisted = 0;
     const infos = await Promise.all(
       [...new Set(names)].map((key) =>
         this.keyInfo(key).catch((error: unknown) => {
-          if (error instanceof MnemoHttpError && error.status === 404) return null;
+          if (error instanceof MnemoHttpError && error.status === 404) return null; // gone since the scan
+          // A key written over the Redis protocol may be longer than the HTTP API takes.
+          if (error instanceof MnemoHttpError && (error.status === 400 || error.status === 414)) {
+            unlisted++;
+            return null;
+          }
           throw error;
         }),
       ),
@@ -99,6 +107,7 @@ export class MnemoClient {
     return {
       cursor,
       keys: infos.filter((info): info is KeyInfoView => info !== null).map((info) => ({ key: info.key, type: info.type, ttlMs: info.ttlMs, size: info.memory })),
+      unlisted,
     };
   }
 

@@ -93,6 +93,8 @@ export interface Stack {
   serverUrl: string;
   adminUrl: string;
   token: string;
+  /** The server's Redis-protocol port on 127.0.0.1. */
+  respPort: number;
   admin: Child;
   /** Stops the server (SIGTERM, as an operator would). */
   stopServer(): Promise<void>;
@@ -109,6 +111,7 @@ export interface Stack {
 export async function startStack(token: string): Promise<Stack> {
   const dir = mkdtempSync(path.join(tmpdir(), 'mnemo-admin-e2e-'));
   const adminPort = await freePort();
+  const respPort = await freePort();
   const serverEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('MNEMO_')));
   const launchServer = async (httpPort: number): Promise<{ child: Child; url: string }> => {
     const child = startChild(
@@ -116,7 +119,7 @@ export async function startStack(token: string): Promise<Stack> {
       [
         '--enable-source-maps',
         SERVER_BUNDLE,
-        ...['--http-port', String(httpPort), '--resp-port', '0', '--admin-port', String(adminPort)],
+        ...['--http-port', String(httpPort), '--resp-port', String(respPort), '--admin-port', String(adminPort)],
         ...['--db', path.join(dir, 'mnemo.db'), '--admin-token', token, '--log-level', 'silent'],
       ],
       { ...serverEnv, ...QUIET_ENV },
@@ -148,6 +151,7 @@ export async function startStack(token: string): Promise<Stack> {
       serverUrl,
       adminUrl: `http://127.0.0.1:${adminPort}`,
       token,
+      respPort,
       admin: started,
       stopServer: async () => {
         await server?.stop();

@@ -16,6 +16,7 @@ import {
   RemovalBatch,
   StatsFrame,
 } from '@mnemo/contracts';
+import { TOKEN_REFUSED } from '../login-reason';
 import { MnemoClient } from '../mnemo-client';
 import { LiveSnapshot, LiveStore } from './live-store';
 
@@ -67,7 +68,12 @@ function createLive(serverUrl: string, token: string): LiveApi & { start(): () =
       for (const pattern of patterns.keys()) s.emit(AdminCommand.subscribeKeyspace, { pattern }, noop);
     });
     s.on('connect_error', (error: Error) => {
-      if (error.message === ADMIN_UNAUTHORIZED || !s.active) {
+      if (error.message === ADMIN_UNAUTHORIZED) {
+        // The saved token is refused (a restarted server generates a new one unless
+        // MNEMO_ADMIN_TOKEN is set): back to the login page, which says why.
+        store.setConnection('unauthorized', error.message);
+        window.location.assign(`/login?reason=${TOKEN_REFUSED}`);
+      } else if (!s.active) {
         store.setConnection('unauthorized', error.message);
       } else {
         store.setConnection('reconnecting', error.message);

@@ -10,7 +10,9 @@ export async function KeysTable({ pattern, cursor, selected }: { pattern: string
   const client = await serverClient();
   try {
     const page = await client.scanKeys({ pattern, cursor, want: PAGE_SIZE });
-    return <LiveKeyRows initial={page.keys} pattern={pattern} cursor={cursor} nextCursor={page.cursor} selected={selected} loadedAt={Date.now()} />;
+    return (
+      <LiveKeyRows initial={page.keys} unlisted={page.unlisted} pattern={pattern} cursor={cursor} nextCursor={page.cursor} selected={selected} loadedAt={Date.now()} />
+    );
   } catch (error) {
     const message = error instanceof MnemoHttpError ? `${error.code}: ${error.message}` : String(error);
     return <p className="notice error panel">Could not scan keys ({message}).</p>;

@@ -15,6 +15,8 @@ import type { KeySummary } from '../../lib/mnemo-client';
 
 interface LiveKeyRowsProps {
   initial: KeySummary[];
+  /** Matching keys of this page the HTTP API cannot show (longer than max-key-length). */
+  unlisted: number;
   pattern: string;
   cursor: string;
   nextCursor: string;
@@ -22,7 +24,7 @@ interface LiveKeyRowsProps {
   loadedAt: number;
 }
 
-export function LiveKeyRows({ initial, pattern, cursor, nextCursor, selected, loadedAt }: LiveKeyRowsProps) {
+export function LiveKeyRows({ initial, unlisted, pattern, cursor, nextCursor, selected, loadedAt }: LiveKeyRowsProps) {
   const live = useLive();
   const searchParams = useSearchParams();
   const [rows, setRows] = useState<KeyRow[]>(() =>
@@ -105,6 +107,12 @@ export function LiveKeyRows({ initial, pattern, cursor, nextCursor, selected, lo
         </table>
       </div>
       {rows.length === 0 ? <p className="muted">No keys match {pattern} on this page.</p> : null}
+      {unlisted > 0 ? (
+        <p className="muted" data-testid="unlisted-keys">
+          {unlisted} matching {unlisted === 1 ? 'key is' : 'keys are'} longer than the server&apos;s max-key-length and not listed here (redis-cli can read
+          {unlisted === 1 ? ' it' : ' them'}).
+        </p>
+      ) : null}
       <div className="pager">
         {cursor !== '0' ? <Link href={href({ cursor: null, key: null })}>First page</Link> : null}
         {nextCursor !== '0' ? <Link href={href({ cursor: nextCursor, key: null })}>Next page</Link> : <span className="muted">End of scan</span>}
