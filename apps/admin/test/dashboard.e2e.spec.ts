@@ -15,6 +15,7 @@ let stack: Stack;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
+const hydrationErrors: string[] = [];
 
 async function api(method: string, path: string, body?: unknown): Promise<Response> {
   return fetch(stack.serverUrl + path, {
@@ -53,8 +54,16 @@ beforeAll(async () => {
   ensureBuilt();
   stack = await startStack(TOKEN);
   browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1366, height: 860 } });
+  // Another time zone than the server's (UTC here): a time rendered on both sides must not differ.
+  context = await browser.newContext({ viewport: { width: 1366, height: 860 }, timezoneId: 'Asia/Tokyo' });
   page = await context.newPage();
+  // React's hydration errors (production builds log minified #418/#423/#425) on any page.
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Hydration|Minified React error #4(18|23|25)/.test(message.text())) hydrationErrors.push(`${page.url()}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => {
+    if (/Hydration|#4(18|23|25)/.test(error.message)) hydrationErrors.push(`${page.url()}: ${error.message}`);
+  });
 });
 
 afterAll(async () => {
@@ -260,6 +269,30 @@ describe('dashboard in Chromium', () => {
     // Frames flow again on the same page, without a reload.
     const frames = await page.getByTestId('persistence-tiles').innerText();
     expect(frames).toMatch(/appendfsync/i);
+  });
+
+  it('loads every page in full (server render, then hydration in another time zone) without a mismatch', async () => {
+    expect((await api('PUT', '/v1/keys/hyd:k', { value: 'v', ttlMs: 3_600_000 })).status).toBe(200);
+    const created = await api('POST', '/v1/sessions', { data: { a: 1 }, userId: 'user-hydration', ttlMs: 3_600_000 });
+    expect(created.status).toBe(201);
+    const pages: Array<[string, string | null]> = [
+      ['/', null],
+      ['/keys?pattern=hyd:*', 'tr[data-key="hyd:k"]'],
+      ['/keys?pattern=hyd:*&key=hyd:k', '[data-testid="detail-ttl"]'],
+      ['/sessions?user=user-hydration', '[data-testid="user-sessions"] tbody tr'],
+      ['/events', null],
+      ['/rate-limits', null],
+      ['/persistence', null],
+      ['/config', null],
+    ];
+    for (const [path, shown] of pages) {
+      await page.goto(stack.adminUrl + path, { waitUntil: 'load' });
+      if (shown !== null) await page.locator(shown).first().waitFor();
+      await page.getByTestId('connection').and(page.locator('[data-state="connected"]')).waitFor();
+      // Times tick every second: give a mismatch the time to be reported.
+      await page.waitForTimeout(1200);
+    }
+    expect(hydrationErrors).toEqual([]);
   });
 });
 

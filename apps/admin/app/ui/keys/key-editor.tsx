@@ -30,7 +30,8 @@ export function parseTtlSeconds(text: string): number | null | { error: string }
 export function KeyEditor({ name, ttlMs, loadedAt, type, size }: KeyEditorProps) {
   const live = useLive();
   const router = useRouter();
-  const [now, setNow] = useState(() => Date.now());
+  // As of loadedAt at first, as the server rendered it (no hydration mismatch); then every second.
+  const [now, setNow] = useState(loadedAt);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const expiresAt = ttlMs === null ? null : loadedAt + ttlMs;

@@ -30,7 +30,9 @@ export function LiveKeyRows({ initial, unlisted, pattern, cursor, nextCursor, se
   const [rows, setRows] = useState<KeyRow[]>(() =>
     initial.map((k) => ({ key: k.key, type: k.type, expiresAt: k.ttlMs === null ? null : loadedAt + k.ttlMs, size: k.size, gone: false, version: 0 })),
   );
-  const [now, setNow] = useState(() => Date.now());
+  // The first render shows TTLs as of loadedAt, as the server rendered them (a clock read here
+  // would differ from the server's by the time the page took to load: a hydration mismatch).
+  const [now, setNow] = useState(loadedAt);
   const [error, setError] = useState<string | null>(null);
   const [dropped, setDropped] = useState(0);
   const matcher = useMemo(() => globToRegExp(pattern), [pattern]);

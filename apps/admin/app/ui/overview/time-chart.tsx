@@ -44,7 +44,8 @@ export function TimeChart({ title, series, data, format, yRange, minTop = 1, tes
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true }, y: yRange ? { range: yRange } : { range: (_u, min, max) => [Math.min(0, min), Math.max(max, minTop)] } },
       axes: [
-        { stroke: '#6b7280', grid: { stroke: '#eef0f3' } },
+        // Whole seconds at least: frames come a few times a second, ticks at :24.000 / :24.500 helped nobody.
+        { stroke: '#6b7280', grid: { stroke: '#eef0f3' }, incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600] },
         { stroke: '#6b7280', grid: { stroke: '#eef0f3' }, size: 84, values: (_u, ticks) => ticks.map(fmt) },
       ],
       series: [

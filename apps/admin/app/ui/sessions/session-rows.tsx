@@ -1,7 +1,7 @@
 'use client';
 // A user's sessions with per-session destroy and "log out everywhere".
 
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { SessionView } from '@mnemo/contracts';
 import { formatClock, formatTtl } from '../../lib/format';
 import { useLive } from '../../lib/live/live-provider';
@@ -9,6 +9,14 @@ import { useLive } from '../../lib/live/live-provider';
 export function SessionRows({ user, initial }: { user: string; initial: SessionView[] }) {
   const live = useLive();
   const [sessions, setSessions] = useState(initial);
+  // Times depend on the browser's clock and time zone, so they are shown once mounted: the
+  // server's render (another clock, often UTC) must not differ from the browser's first render.
+  const [now, setNow] = useState<number | null>(null);
+  useEffect(() => {
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
 
   const destroy = async (id: string) => {
@@ -58,8 +66,8 @@ export function SessionRows({ user, initial }: { user: string; initial: SessionV
             {sessions.map((session) => (
               <tr key={session.id}>
                 <td className="mono">{session.id}</td>
-                <td className="mono">{formatClock(session.createdAt)}</td>
-                <td>{formatTtl(session.expiresAt - Date.now())}</td>
+                <td className="mono">{now === null ? '…' : formatClock(session.createdAt)}</td>
+                <td>{now === null ? '…' : formatTtl(session.expiresAt - now)}</td>
                 <td className="num">{session.version}</td>
                 <td className="mono">{JSON.stringify(session.data).slice(0, 80)}</td>
                 <td>
