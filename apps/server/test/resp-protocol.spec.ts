@@ -159,6 +159,35 @@ describe('connection commands', () => {
     }
   });
 
+  it('INFO commandstats: calls, rejected_calls and failed_calls per command (not in the default INFO, as Redis)', async () => {
+    const client = await connect();
+    const stats = async (): Promise<Map<string, Record<string, number>>> => {
+      const text = ((await client.command('INFO', 'commandstats')) as { value: string }).value;
+      const out = new Map<string, Record<string, number>>();
+      for (const match of text.matchAll(/^cmdstat_([a-z|-]+):(.*)\r$/gm)) {
+        out.set(match[1], Object.fromEntries(match[2].split(',').map((pair) => [pair.split('=')[0], Number(pair.split('=')[1])])));
+      }
+      return out;
+    };
+    const before = await stats();
+    const of = (map: Map<string, Record<string, number>>, name: string, field: string): number => map.get(name)?.[field] ?? 0;
+    await client.command('SET', 'cs:s', '1');
+    await client.command('GET', 'cs:s');
+    await client.command('GET', 'cs:s');
+    await client.command('HSET', 'cs:h', 'f', 'v');
+    expect((await client.command('GET', 'cs:h')).type).toBe('error'); // WRONGTYPE: failed
+    expect((await client.command('GET')).type).toBe('error'); // arity: rejected
+    await client.command('PING');
+    const after = await stats();
+    expect(of(after, 'get', 'calls') - of(before, 'get', 'calls')).toBe(3);
+    expect(of(after, 'get', 'failed_calls') - of(before, 'get', 'failed_calls')).toBe(1);
+    expect(of(after, 'get', 'rejected_calls') - of(before, 'get', 'rejected_calls')).toBe(1);
+    expect(of(after, 'ping', 'calls') - of(before, 'ping', 'calls')).toBe(1);
+    expect(of(after, 'info', 'calls') - of(before, 'info', 'calls')).toBe(1);
+    expect(((await client.command('INFO')) as { value: string }).value).not.toContain('# Commandstats');
+    expect(((await client.command('INFO', 'all')) as { value: string }).value).toMatch(/# Commandstats\r\n(cmdstat_[a-z|-]+:calls=\d+,rejected_calls=\d+,failed_calls=\d+\r\n)+\r\n# Keyspace/);
+  });
+
   it('answers unknown commands and wrong arity with Redis texts', async () => {
     const client = await connect();
     expect(await client.command('FOO', 'a', 'b')).toEqual(error("ERR unknown command 'FOO', with args beginning with: 'a' 'b' "));

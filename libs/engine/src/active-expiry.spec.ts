@@ -35,6 +35,30 @@ describe('active expiry', () => {
     expect(engine.stats().keys).toBe(1100 - r.expired);
   });
 
+  test('avgTtlMs - the moving average of sampled TTLs (INFO avg_ttl); 0 without keys with a TTL', () => {
+    const { run, clock, engine } = harness();
+    expect(engine.stats().avgTtlMs).toBe(0);
+    for (let i = 0; i < 500; i++) run('SET', `a${i}`, 'v', 'PX', '60000');
+    for (let i = 0; i < 500; i++) run('SET', `b${i}`, 'v', 'PX', '20000');
+    engine.tick();
+    // One cycle: the average of its sampled keys, all 20 s or 60 s away.
+    const first = engine.stats().avgTtlMs;
+    expect(first).toBeGreaterThanOrEqual(20_000);
+    expect(first).toBeLessThanOrEqual(60_000);
+    for (let t = 0; t < 400; t++) {
+      clock.advance(10);
+      engine.tick();
+    }
+    // Many cycles later (4 s on): near the true mean, (56 + 16) / 2 = 36 s.
+    expect(engine.stats().avgTtlMs).toBeGreaterThan(30_000);
+    expect(engine.stats().avgTtlMs).toBeLessThan(42_000);
+    run('FLUSHALL');
+    expect(engine.stats().avgTtlMs).toBe(0);
+    run('SET', 'forever', 'v');
+    engine.tick();
+    expect(engine.stats().avgTtlMs).toBe(0);
+  });
+
   test('tick - samples 20 keys per loop and stops when at most 10% of a loop was expired', () => {
     const { run, clock, engine } = harness();
     for (let i = 0; i < 2000; i++) run('SET', `t${i}`, 'v', 'PX', i % 50 === 0 ? '10' : '100000');

@@ -100,6 +100,8 @@ export function activeExpireCycle(ks: Keyspace, budgetMs: number, budgetClock: C
   const vol = ks.vol;
   let sampled = 0;
   let sampledExpired = 0;
+  let ttlSum = 0;
+  let ttlSamples = 0;
   // At least one loop even after a timeout: 20 checks are cheap and keep the estimate honest.
   while (vol.length > 0) {
     const num = vol.length < ACTIVE_EXPIRE_KEYS_PER_LOOP ? vol.length : ACTIVE_EXPIRE_KEYS_PER_LOOP;
@@ -111,6 +113,9 @@ export function activeExpireCycle(ks: Keyspace, budgetMs: number, budgetClock: C
       if (e.expiresAt < now) {
         ks.deleteEntry(e, 'expired');
         loopExpired++;
+      } else {
+        ttlSum += e.expiresAt - now;
+        ttlSamples++;
       }
     }
     sampled += loopSampled;
@@ -124,6 +129,13 @@ export function activeExpireCycle(ks: Keyspace, budgetMs: number, budgetClock: C
   expired += sampledExpired;
 
   if (sampled > 0) ks.staleEstimate = (sampledExpired / sampled) * 0.05 + ks.staleEstimate * 0.95;
+  // Redis's avg_ttl: the first cycle's average, then 1/50 of each new one (expire.c); 0 again
+  // once no key has a TTL.
+  if (vol.length === 0) ks.avgTtlEstimate = 0;
+  else if (ttlSamples > 0) {
+    const average = ttlSum / ttlSamples;
+    ks.avgTtlEstimate = ks.avgTtlEstimate === 0 ? average : (ks.avgTtlEstimate / 50) * 49 + average / 50;
+  }
   // Housekeeping with what is left of the budget: a step of the scan table's compaction, in
   // chunks so that it stops with the budget too (the budget is not a timeout for it: it just
   // resumes next tick).

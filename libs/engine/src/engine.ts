@@ -219,6 +219,7 @@ export class Engine {
       expiredKeys: ks.expiredKeys,
       evictedKeys: ks.evictedKeys,
       expiredStaleFraction: ks.staleEstimate,
+      avgTtlMs: ks.vol.length === 0 ? 0 : Math.round(ks.avgTtlEstimate),
       totalCommands,
       commandCalls,
       lastSeq: ks.records.lastSeq,

@@ -59,6 +59,8 @@ export class Keyspace {
   expiredKeys = 0;
   evictedKeys = 0;
   staleEstimate = 0;
+  /** Redis's db->avg_ttl: moving average of sampled live TTLs (active-expiry.ts). */
+  avgTtlEstimate = 0;
 
   readonly records: RecordEmitter;
   /** True while applying/restoring: no records, no stats. */
@@ -397,6 +399,7 @@ export class Keyspace {
     this.vol.length = 0;
     this.expiries.clear();
     this.usedMemory = 0;
+    this.avgTtlEstimate = 0;
     this.evictor.reset();
     if (this.loadState === LOAD_STALE) this.loadState = LOAD_FRESH;
     if (!this.silent) this.records.flush(reason);

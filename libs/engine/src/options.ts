@@ -63,6 +63,11 @@ export interface EngineStats {
   evictedKeys: number;
   /** Estimated fraction of keys with a TTL that are expired but still present (0..1). */
   expiredStaleFraction: number;
+  /**
+   * Estimated average TTL in ms of the keys with one (Redis's avg_ttl in INFO keyspace): a
+   * moving average over the keys active expiry samples; 0 with no key with a TTL.
+   */
+  avgTtlMs: number;
   totalCommands: number;
   /** Calls per command, lower-case name -> count. */
   commandCalls: Record<string, number>;

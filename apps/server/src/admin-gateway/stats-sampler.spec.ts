@@ -27,6 +27,7 @@ function engineStats(overrides: Partial<EngineStats>): EngineStats {
     expiredKeys: 0,
     evictedKeys: 0,
     expiredStaleFraction: 0,
+    avgTtlMs: 0,
     totalCommands: 0,
     commandCalls: {},
     lastSeq: 0,

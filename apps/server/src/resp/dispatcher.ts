@@ -8,6 +8,7 @@ import { feedMonitors, monitorRefusal } from './commands/monitor.commands';
 import { subcommandError } from './subcommands';
 import type { RespClient } from './resp-client';
 import { errorText } from './resp-client';
+import { countCall } from './resp-context';
 import type { CommandEntry, Render, RespContext } from './resp-context';
 import { writeReply } from './reply-render';
 
@@ -36,29 +37,30 @@ export class Dispatcher {
     const entry = this.table.lookup(argv[0]);
     if (entry === undefined) return this.reject(client, unknownCommandText(argv));
     client.lastCommand = entry.name;
-    if (!arityOk(entry, argv.length)) return this.reject(client, `ERR wrong number of arguments for '${entry.name}' command`);
+    if (!arityOk(entry, argv.length)) return this.reject(client, `ERR wrong number of arguments for '${entry.name}' command`, entry);
     if (entry.container) {
       const refusal = subcommandError(entry.name, argv);
-      if (refusal !== null) return this.reject(client, refusal);
+      if (refusal !== null) return this.reject(client, refusal, entry);
     }
-    if (!entry.noAuth && client.authRequired) return this.reject(client, 'NOAUTH Authentication required.');
+    if (!entry.noAuth && client.authRequired) return this.reject(client, 'NOAUTH Authentication required.', entry);
     if (entry.write) {
       const writeError = this.ctx.keyspace.durability.writeError();
-      if (writeError) return this.reject(client, writeError.toRedisText());
+      if (writeError) return this.reject(client, writeError.toRedisText(), entry);
     }
     if (client.monitoring) {
       const refusal = monitorRefusal(entry);
-      if (refusal !== null) return this.reject(client, refusal);
+      if (refusal !== null) return this.reject(client, refusal, entry);
     }
     if (client.inPubSubMode && !entry.pubsubContext) {
       return this.reject(
         client,
         `ERR Can't execute '${entry.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+        entry,
       );
     }
-    if (!this.ctx.keyspace.ready && !entry.loading) return this.reject(client, 'LOADING Redis is loading the dataset in memory');
+    if (!this.ctx.keyspace.ready && !entry.loading) return this.reject(client, 'LOADING Redis is loading the dataset in memory', entry);
     if (client.multi !== null && !entry.transactionControl) {
-      if (entry.noMulti) return this.reject(client, 'ERR Command not allowed inside a transaction');
+      if (entry.noMulti) return this.reject(client, 'ERR Command not allowed inside a transaction', entry);
       client.multi.push(argv);
       this.ctx.writer.status('QUEUED');
       return;
@@ -90,6 +92,7 @@ export class Dispatcher {
     try {
       if (entry.handler) {
         this.ctx.stats.serverCommands++;
+        countCall(this.ctx.stats.listenerCalls, entry.name);
         return entry.handler(this.ctx, client, argv);
       }
       writeReply(writer, this.ctx.engine.execute(argv));
@@ -98,14 +101,16 @@ export class Dispatcher {
       writer.truncate(mark);
       if (!(error instanceof MnemoError)) console.error(`RESP command '${entry.name}' failed:`, error);
       this.ctx.stats.errorReplies++;
+      countCall(this.ctx.stats.failedCalls, entry.name);
       writer.error(error instanceof MnemoError ? error.toRedisText() : errorText(error));
     }
   }
 
   /** Refuses a command before it runs; inside MULTI this also dooms the transaction (EXECABORT). */
-  private reject(client: RespClient, text: string): void {
+  private reject(client: RespClient, text: string, entry?: CommandEntry): void {
     if (client.multi !== null) client.multiFailed = true;
     this.ctx.stats.errorReplies++;
+    if (entry !== undefined) countCall(this.ctx.stats.rejectedCalls, entry.name);
     this.ctx.writer.error(text);
   }
 }

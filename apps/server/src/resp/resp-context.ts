@@ -63,10 +63,31 @@ export interface RespStats {
   /** Commands answered by the listener itself (the engine counts its own). */
   serverCommands: number;
   errorReplies: number;
+  /** INFO commandstats, by command name: calls of listener commands (the engine counts its own). */
+  listenerCalls: Map<string, number>;
+  /** Refused before running (arity, NOAUTH, MISCONF, ...): Redis's rejected_calls. */
+  rejectedCalls: Map<string, number>;
+  /** Ran and failed with an error reply: Redis's failed_calls. */
+  failedCalls: Map<string, number>;
 }
 
 export function emptyStats(): RespStats {
-  return { connectionsReceived: 0, rejectedConnections: 0, netInputBytes: 0, netOutputBytes: 0, serverCommands: 0, errorReplies: 0 };
+  return {
+    connectionsReceived: 0,
+    rejectedConnections: 0,
+    netInputBytes: 0,
+    netOutputBytes: 0,
+    serverCommands: 0,
+    errorReplies: 0,
+    listenerCalls: new Map(),
+    rejectedCalls: new Map(),
+    failedCalls: new Map(),
+  };
+}
+
+/** Adds one to `name`'s count. */
+export function countCall(counts: Map<string, number>, name: string): void {
+  counts.set(name, (counts.get(name) ?? 0) + 1);
 }
 
 export class RespContext {

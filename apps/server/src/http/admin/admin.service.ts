@@ -62,7 +62,7 @@ export class AdminService {
         expired_stale_perc: stats.expiredStaleFraction * 100,
         last_seq: stats.lastSeq,
       },
-      keyspace: { keys: stats.keys, expires: stats.keysWithTtl },
+      keyspace: { keys: stats.keys, expires: stats.keysWithTtl, avg_ttl: stats.avgTtlMs },
       commandstats: Object.fromEntries(Object.entries(stats.commandCalls).map(([name, calls]) => [`cmdstat_${name}`, calls])),
       persistence: { ...this.keyspace.persistence.info(), write_error: this.keyspace.durability.writeError()?.message ?? null },
       ratelimit: rateLimit,
