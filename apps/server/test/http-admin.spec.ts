@@ -129,6 +129,18 @@ describe('rate-limit policies at run time', () => {
     expectError(await admin('PUT', '/v1/admin/ratelimit/policies/p', { algorithm: 'gcra', limit: 0, windowMs: 1000 }), 400, 'VALIDATION_ERROR', 'body.limit');
     expectError(await admin('PUT', '/v1/admin/ratelimit/policies/p', { algorithm: 'gcra', limit: 1 }), 400, 'VALIDATION_ERROR', 'body.windowMs');
     expectError(await admin('PUT', '/v1/admin/ratelimit/policies/bad%20name', { algorithm: 'gcra', limit: 1, windowMs: 1000 }), 400, 'VALIDATION_ERROR', 'params.name');
+    const burstOnWindow = await admin('PUT', '/v1/admin/ratelimit/policies/p', { algorithm: 'fixed-window', limit: 5, windowMs: 1000, burst: 2 });
+    expectError(burstOnWindow, 400, 'VALIDATION_ERROR', 'body.burst');
+    expect(burstOnWindow.body.error.message).toBe('body.burst: applies to token-bucket and gcra only, not to fixed-window');
+    expectError(await admin('PUT', '/v1/admin/ratelimit/policies/p', { algorithm: 'token-bucket', limit: 5, windowMs: 1000, burst: 0 }), 400, 'VALIDATION_ERROR', 'body.burst');
+    expectError(await admin('PUT', '/v1/admin/ratelimit/policies/p', { name: 'other', algorithm: 'gcra', limit: 1, windowMs: 1000 }), 400, 'VALIDATION_ERROR', 'body.name');
+  });
+
+  it('takes the policy as GET lists it: a name in the body equal to the path is fine', async () => {
+    const put = await admin('PUT', '/v1/admin/ratelimit/policies/same', { name: 'same', algorithm: 'gcra', limit: 1, windowMs: 1000 });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ name: 'same' });
+    expect((await admin('DELETE', '/v1/admin/ratelimit/policies/same')).status).toBe(204);
   });
 });
 

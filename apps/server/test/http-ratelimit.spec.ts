@@ -183,6 +183,15 @@ describe.each([
       expectError(await call(s, 'POST', '/v1/ratelimit/check', { body: { domain: 'auth', descriptors: [{ key: 'x', value: 'y' }] } }), 404, 'NOT_FOUND', 'body.descriptors');
     });
 
+    it('burst with a fixed or sliding window -> 400 naming body.burst (it means nothing there)', async () => {
+      for (const algorithm of ['fixed-window', 'sliding-window']) {
+        const refused = await call(s, 'POST', '/v1/ratelimit/check', { body: { key: 'b', algorithm, limit: 5, windowMs: 1000, burst: 3 } });
+        expectError(refused, 400, 'VALIDATION_ERROR', 'body.burst');
+        expect(refused.body.error.message).toBe(`body.burst: applies to token-bucket and gcra only, not to ${algorithm}`);
+      }
+      expect((await call(s, 'POST', '/v1/ratelimit/check', { body: { key: 'b', algorithm: 'gcra', limit: 5, windowMs: 1000, burst: 3 } })).status).toBe(200);
+    });
+
     it('a key longer than max-key-length -> 400', async () => {
       expectError(await call(s, 'POST', '/v1/ratelimit/check', { body: adHoc('k'.repeat(2000), 'gcra') }), 400, 'VALIDATION_ERROR', 'body.key');
     });

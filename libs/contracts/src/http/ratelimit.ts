@@ -6,7 +6,8 @@ import { KeyText, MAX_LIMIT, MAX_TTL_MS } from './common';
 export const RATE_LIMIT_ALGORITHMS = ['fixed-window', 'sliding-window', 'token-bucket', 'gcra'] as const;
 export type RateLimitAlgorithm = (typeof RATE_LIMIT_ALGORITHMS)[number];
 
-const Name = z
+/** A policy, domain or descriptor name. */
+export const PolicyName = z
   .string()
   .min(1)
   .max(128)
@@ -24,9 +25,20 @@ export const RateLimitParamsShape = {
 };
 
 export const RateLimitParamsSchema = z.object(RateLimitParamsShape).strict();
+
+/**
+ * What is wrong with `burst` for the algorithm (a message for the `burst` field), or null: it
+ * means something only to a token bucket (its capacity, at least 1) and to GCRA (max_burst).
+ */
+export function burstProblem(params: { algorithm: RateLimitAlgorithm; burst?: number }): string | null {
+  if (params.burst === undefined) return null;
+  if (params.algorithm === 'fixed-window' || params.algorithm === 'sliding-window') return `applies to token-bucket and gcra only, not to ${params.algorithm}`;
+  if (params.algorithm === 'token-bucket' && params.burst === 0) return 'a token bucket needs a capacity of at least 1';
+  return null;
+}
 export type RateLimitParams = z.infer<typeof RateLimitParamsSchema>;
 
-export const DescriptorEntrySchema = z.object({ key: Name, value: KeyText }).strict();
+export const DescriptorEntrySchema = z.object({ key: PolicyName, value: KeyText }).strict();
 export type DescriptorEntry = z.infer<typeof DescriptorEntrySchema>;
 
 /**
@@ -38,8 +50,8 @@ export type DescriptorEntry = z.infer<typeof DescriptorEntrySchema>;
 export const RateLimitTargetSchema = z
   .object({
     key: KeyText.optional(),
-    policy: Name.optional(),
-    domain: Name.optional(),
+    policy: PolicyName.optional(),
+    domain: PolicyName.optional(),
     descriptors: z.array(DescriptorEntrySchema).min(1).max(16).optional(),
     algorithm: RateLimitParamsShape.algorithm.optional(),
     limit: RateLimitParamsShape.limit.optional(),
@@ -109,10 +121,10 @@ export interface RateLimitBatchResult {
 /** A named policy, envoy-style: a domain and descriptor keys (optionally fixed values) → a limit. */
 export const RateLimitPolicySchema = z
   .object({
-    name: Name,
-    domain: Name.default('default'),
+    name: PolicyName,
+    domain: PolicyName.default('default'),
     descriptors: z
-      .array(z.object({ key: Name, value: KeyText.optional() }).strict())
+      .array(z.object({ key: PolicyName, value: KeyText.optional() }).strict())
       .max(16)
       .default([]),
     ...RateLimitParamsShape,

@@ -3,7 +3,7 @@
 
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
-import { ConfigSetSchema, FlushSchema, RateLimitPolicySchema } from '@mnemo/contracts';
+import { burstProblem, ConfigSetSchema, FlushSchema, PolicyName, RateLimitPolicySchema } from '@mnemo/contracts';
 import type { AdminInfo, RateLimitPolicyView } from '@mnemo/contracts';
 import { AdminTokenGuard } from '../common/auth.guard';
 import { notFound, validationError } from '../common/http-error';
@@ -12,7 +12,8 @@ import { PolicyRegistry } from '../ratelimit/policy-registry';
 import { AdminService } from './admin.service';
 
 const ConfigQuery = z.object({ pattern: z.string().min(1).max(256).default('*') }).strict();
-const PolicyBody = RateLimitPolicySchema.omit({ name: true }).strict();
+/** A policy without its name, which the path gives; a `name` in the body must be that one. */
+const PolicyBody = RateLimitPolicySchema.omit({ name: true }).extend({ name: PolicyName.optional() }).strict();
 const ConfigName = z.string().regex(/^[a-z0-9-]{1,64}$/i, 'is not a parameter name');
 
 @Controller('v1/admin')
@@ -77,9 +78,11 @@ export class AdminController {
   /** Creates or replaces a policy at run time; answered once the policy file holds it (503 MISCONF if it cannot be written). */
   @Put('ratelimit/policies/:name')
   putPolicy(@Param('name') name: string, @Body(new ZodPipe(PolicyBody)) body: z.infer<typeof PolicyBody>): RateLimitPolicyView {
+    if (body.name !== undefined && body.name !== name) throw validationError('body.name', `must be the name in the path ('${name}') or be left out`);
     const parsed = RateLimitPolicySchema.safeParse({ ...body, name });
     if (!parsed.success) throw validationError('params.name', parsed.error.issues[0].message);
-    if (parsed.data.algorithm === 'token-bucket' && parsed.data.burst === 0) throw validationError('body.burst', 'a token bucket needs a capacity of at least 1');
+    const problem = burstProblem(parsed.data);
+    if (problem !== null) throw validationError('body.burst', problem);
     const policy = this.policies.put(parsed.data);
     return { ...policy, counters: { ...this.policies.countersOf(policy.name) } };
   }

@@ -23,7 +23,7 @@
 
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { RateLimitPolicyFileSchema, RateLimitPolicySchema } from '@mnemo/contracts';
+import { burstProblem, RateLimitPolicyFileSchema, RateLimitPolicySchema } from '@mnemo/contracts';
 import type { DescriptorEntry, RateLimitPolicy, RateLimitPolicyCounters, RateLimitPolicyView } from '@mnemo/contracts';
 import { MnemoError } from '@mnemo/engine';
 import { ConfigError } from '../../config/options';
@@ -54,7 +54,9 @@ export function parsePolicyFile(text: string, fileName: string): RateLimitPolicy
     throw new ConfigError(`option 'ratelimit-policies': ${fileName}: ${issue.path.join('.')}: ${issue.message}`);
   }
   const names = new Set<string>();
-  for (const policy of parsed.data.policies) {
+  for (const [index, policy] of parsed.data.policies.entries()) {
+    const problem = burstProblem(policy);
+    if (problem !== null) throw new ConfigError(`option 'ratelimit-policies': ${fileName}: policies.${index}.burst: ${problem}`);
     if (names.has(policy.name)) throw new ConfigError(`option 'ratelimit-policies': ${fileName}: policy '${policy.name}' is defined twice`);
     names.add(policy.name);
   }

@@ -8,7 +8,7 @@
 
 import { Inject, Injectable } from '@nestjs/common';
 import type { Clock } from '@mnemo/engine';
-import { HttpErrorCode } from '@mnemo/contracts';
+import { burstProblem, HttpErrorCode } from '@mnemo/contracts';
 import type { RateLimitBatchResult, RateLimitCheckResult, RateLimitParams, RateLimitPolicy, RateLimitPolicyCounters, RateLimitTarget } from '@mnemo/contracts';
 import type { MnemoConfig } from '../../config/options';
 import { KeyspaceService } from '../../core/keyspace.service';
@@ -33,7 +33,8 @@ interface Resolved extends LimitCheck {
 }
 
 function checkParams(params: RateLimitParams, field: string): RateLimitParams {
-  if (params.algorithm === 'token-bucket' && params.burst === 0) throw validationError(`${field}.burst`, 'a token bucket needs a capacity of at least 1');
+  const problem = burstProblem(params);
+  if (problem !== null) throw validationError(`${field}.burst`, problem);
   return params;
 }
 
