@@ -41,9 +41,10 @@ export async function startServer(config: MnemoConfig, options: StartOptions = {
   const adapter = new FastifyAdapter({
     bodyLimit: config['body-limit'],
     trustProxy: false,
-    // A key of max-key-length bytes fits in a path parameter even with every byte percent-encoded
-    // (Fastify's default is 100 characters), so the routes answer a too-long key themselves.
-    maxParamLength: Math.max(100, 3 * config['max-key-length']),
+    // Fastify's default of 100 (decoded) characters per path parameter cut off keys the API takes
+    // (max-key-length bytes); with twice that, a key somewhat over the limit still reaches the
+    // routes, which answer 400 naming params.key.
+    maxParamLength: Math.max(100, 2 * config['max-key-length']),
     // Errors Fastify answers before routing (bad URL encoding) get the API's error envelope.
     frameworkErrors: (error: Error & { statusCode?: number; code?: string }, _request: unknown, reply: unknown) =>
       frameworkErrorHandler(error, reply as FrameworkErrorReply),

@@ -5,7 +5,7 @@
 
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bytesFromText } from '@mnemo/engine';
@@ -69,18 +69,22 @@ describe('server start-up with persistence', () => {
     expect(() => loadConfig({ argv: flags(path.join(dir, 'x.db'), ['--auto-aof-rewrite-min-size', 'lots']) })).toThrow(/option 'auto-aof-rewrite-min-size'.*not a size/);
   });
 
-  it('MNEMO_MIGRATIONS_DIR (migrations-dir) names the migrations; a missing one fails start-up naming the option, creating nothing', async () => {
-    const migrations = path.resolve(__dirname, '..', '..', '..', 'prisma', 'migrations');
+  it('migrations-dir (MNEMO_MIGRATIONS_DIR) names the migrations, for the server and repair-log; a missing one fails naming the option, creating nothing', async () => {
+    // A copy outside the repository, which nothing would find by itself.
+    const copy = path.join(dir, 'migrations-copy');
+    cpSync(path.resolve(__dirname, '..', '..', '..', 'prisma', 'migrations'), copy, { recursive: true });
     const db = path.join(dir, 'mnemo.db');
-    const server = await startServer(loadConfig({ argv: flags(db), env: { MNEMO_MIGRATIONS_DIR: migrations } }), { announce: false });
+    const server = await startServer(loadConfig({ argv: flags(db, ['--migrations-dir', copy]) }), { announce: false });
     expect(server.keyspace.ready).toBe(true);
     await server.close();
     const missing = path.join(dir, 'nowhere');
     const other = path.join(dir, 'other.db');
-    await expect(startServer(loadConfig({ argv: flags(other, ['--migrations-dir', missing]) }), { announce: false })).rejects.toThrow(
+    await expect(startServer(loadConfig({ argv: flags(other), env: { MNEMO_MIGRATIONS_DIR: missing } }), { announce: false })).rejects.toThrow(
       `migrations directory '${missing}' does not exist (option migrations-dir)`,
     );
     expect(existsSync(other)).toBe(false);
+    expect(await runCli(['repair-log', '--db', db, '--backup', path.join(dir, 'b.db')], { MNEMO_MIGRATIONS_DIR: missing })).toBe(1);
+    expect(await runCli(['repair-log', '--db', db, '--backup', path.join(dir, 'b.db'), '--migrations-dir', copy], {})).toBe(0);
   });
 
   it('npm run mnemo -- repair-log: backs up, truncates at the last good batch, the server starts again', async () => {

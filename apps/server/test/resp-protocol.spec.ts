@@ -132,8 +132,12 @@ describe('connection commands', () => {
   it('CLIENT NO-TOUCH: that client leaves LRU/LFU alone except through TOUCH; CLIENT LIST flags T and e; RESET clears them', async () => {
     const admin = await connect();
     const quiet = await connect();
+    const configValue = async (name: string): Promise<string> => ((await admin.command('CONFIG', 'GET', name)) as { value: Array<{ value: string }> }).value[1].value;
+    const previous = { 'maxmemory-policy': await configValue('maxmemory-policy'), 'lfu-log-factor': await configValue('lfu-log-factor'), 'lfu-decay-time': await configValue('lfu-decay-time') };
+    // Every access counts (log factor 0) and nothing decays on a minute boundary (decay time 0).
     expect(await admin.command('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu')).toEqual(simple('OK'));
     expect(await admin.command('CONFIG', 'SET', 'lfu-log-factor', '0')).toEqual(simple('OK'));
+    expect(await admin.command('CONFIG', 'SET', 'lfu-decay-time', '0')).toEqual(simple('OK'));
     try {
       await admin.command('SET', 'nt:k', '1');
       const freq = async (): Promise<number> => ((await admin.command('OBJECT', 'FREQ', 'nt:k')) as { value: number }).value;
@@ -154,8 +158,7 @@ describe('connection commands', () => {
       await quiet.command('GET', 'nt:k');
       expect(await freq()).toBe(initial + 2);
     } finally {
-      await admin.command('CONFIG', 'SET', 'maxmemory-policy', 'noeviction');
-      await admin.command('CONFIG', 'SET', 'lfu-log-factor', '10');
+      for (const [name, value] of Object.entries(previous)) await admin.command('CONFIG', 'SET', name, value);
     }
   });
 

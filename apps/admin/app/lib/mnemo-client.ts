@@ -30,7 +30,7 @@ export interface KeySummary {
 export interface ScanPage {
   cursor: string;
   keys: KeySummary[];
-  /** Keys the scan found but the key routes refuse (longer than the server's max-key-length). */
+  /** Keys the scan found but the key routes refuse (longer than max-key-length, control characters). */
   unlisted: number;
 }
 
@@ -95,7 +95,7 @@ export class MnemoClient {
       [...new Set(names)].map((key) =>
         this.keyInfo(key).catch((error: unknown) => {
           if (error instanceof MnemoHttpError && error.status === 404) return null; // gone since the scan
-          // A key written over the Redis protocol may be longer than the HTTP API takes.
+          // A key written over the Redis protocol may be one the HTTP API refuses (too long, control characters).
           if (error instanceof MnemoHttpError && (error.status === 400 || error.status === 414)) {
             unlisted++;
             return null;

@@ -3,13 +3,15 @@
 
 import { consoleLogger, repairLog, StoreError } from '@mnemo/persistence';
 
-const USAGE = `usage: npm run mnemo -- repair-log [--db <file>] [--backup <file>] [--drop-snapshot]
+const USAGE = `usage: npm run mnemo -- repair-log [--db <file>] [--backup <file>] [--drop-snapshot] [--migrations-dir <dir>]
 
   repair-log   back the database up, then truncate the event log at the last good batch
                (the batch that failed its checksum or left a seq gap, and all after it, go).
     --db             database file (default: $MNEMO_DB or ./data/mnemo.db)
     --backup         where the backup goes (default: <db>.bak-<unix ms>)
     --drop-snapshot  also delete the newest snapshot when it is damaged; start from the log alone
+    --migrations-dir the project's prisma/migrations (default: $MNEMO_MIGRATIONS_DIR, else found
+                     from the tool's own location)
 Stop the server first: repair-log must be the only process using the file.`;
 
 interface CliArgs {
@@ -17,11 +19,12 @@ interface CliArgs {
   db: string;
   backup?: string;
   dropSnapshot: boolean;
+  migrationsDir?: string;
 }
 
 /** Parses argv; throws an Error naming the unknown flag or missing value. */
 export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
-  const args: CliArgs = { command: undefined, db: env.MNEMO_DB || './data/mnemo.db', dropSnapshot: false };
+  const args: CliArgs = { command: undefined, db: env.MNEMO_DB || './data/mnemo.db', dropSnapshot: false, migrationsDir: env.MNEMO_MIGRATIONS_DIR || undefined };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -33,6 +36,7 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
     if (flag === '--db') args.db = value();
     else if (flag === '--backup') args.backup = value();
     else if (flag === '--drop-snapshot') args.dropSnapshot = true;
+    else if (flag === '--migrations-dir') args.migrationsDir = value();
     else if (flag === '--help' || flag === '-h') args.command = 'help';
     else if (!flag.startsWith('-') && args.command === undefined) args.command = flag;
     else throw new Error(`unknown argument '${arg}'`);
@@ -58,7 +62,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<nu
     return 2;
   }
   try {
-    const report = await repairLog({ dbPath: args.db, backupPath: args.backup, dropSnapshot: args.dropSnapshot, logger: consoleLogger });
+    const report = await repairLog({ dbPath: args.db, backupPath: args.backup, dropSnapshot: args.dropSnapshot, migrationsDir: args.migrationsDir, logger: consoleLogger });
     console.log(
       report.firstBad
         ? `repair-log: truncated at ${report.firstBad}; kept ${report.keptBatches} batches (up to seq ${report.lastGoodSeq}), dropped ${report.droppedBatches}. Backup: ${report.backupPath}`

@@ -22,6 +22,8 @@ export interface CommandOptions {
   since?: string;
   pubsubContext?: boolean;
   transactionControl?: boolean;
+  /** The handler runs an engine command, which the engine counts: the listener does not count it again. */
+  countedByEngine?: boolean;
 }
 
 /** Declares a listener command; `flags` are Redis's (write, readonly, fast, admin, no_auth, loading, no_multi, ...). */
@@ -52,6 +54,7 @@ export function defineCommand(
     transactionControl: options.transactionControl ?? false,
     noMulti: flags.includes('no_multi'),
     loading: flags.includes('loading'),
+    countedByEngine: options.countedByEngine ?? false,
   };
 }
 
@@ -73,6 +76,7 @@ function fromEngineSpec(spec: CommandSpec): CommandEntry {
     transactionControl: false,
     noMulti: false,
     loading: false,
+    countedByEngine: true,
   };
 }
 

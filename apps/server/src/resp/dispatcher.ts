@@ -91,8 +91,10 @@ export class Dispatcher {
     const mark = writer.size;
     try {
       if (entry.handler) {
-        this.ctx.stats.serverCommands++;
-        countCall(this.ctx.stats.listenerCalls, entry.name);
+        if (!entry.countedByEngine) {
+          this.ctx.stats.serverCommands++;
+          countCall(this.ctx.stats.listenerCalls, entry.name);
+        }
         return entry.handler(this.ctx, client, argv);
       }
       writeReply(writer, this.ctx.engine.execute(argv));

@@ -53,6 +53,8 @@ export interface CommandEntry {
   noMulti: boolean;
   /** Runs while the dataset is loading. */
   loading: boolean;
+  /** Counted in the engine's command stats (engine commands, and handlers that run one). */
+  countedByEngine: boolean;
 }
 
 export interface RespStats {

@@ -15,7 +15,7 @@ import type { KeySummary } from '../../lib/mnemo-client';
 
 interface LiveKeyRowsProps {
   initial: KeySummary[];
-  /** Matching keys of this page the HTTP API cannot show (longer than max-key-length). */
+  /** Matching keys of this page the HTTP API refuses (longer than max-key-length, control characters). */
   unlisted: number;
   pattern: string;
   cursor: string;
@@ -111,8 +111,8 @@ export function LiveKeyRows({ initial, unlisted, pattern, cursor, nextCursor, se
       {rows.length === 0 ? <p className="muted">No keys match {pattern} on this page.</p> : null}
       {unlisted > 0 ? (
         <p className="muted" data-testid="unlisted-keys">
-          {unlisted} matching {unlisted === 1 ? 'key is' : 'keys are'} longer than the server&apos;s max-key-length and not listed here (redis-cli can read
-          {unlisted === 1 ? ' it' : ' them'}).
+          {unlisted} matching {unlisted === 1 ? 'key' : 'keys'} not listed: the HTTP API does not take {unlisted === 1 ? 'it' : 'them'} (longer than
+          max-key-length, or with control characters); redis-cli can read {unlisted === 1 ? 'it' : 'them'}.
         </p>
       ) : null}
       <div className="pager">

@@ -118,8 +118,8 @@ export interface FrameworkErrorReply {
 
 export function frameworkErrorHandler(error: { message: string; statusCode?: number; code?: string }, reply: FrameworkErrorReply): void {
   if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
-    // Fastify's message repeats the whole URL; the limit is 3 x max-key-length characters.
-    const message = 'params: a path parameter is longer than the server accepts (3 x max-key-length characters, percent-encoded)';
+    // Fastify's message repeats the whole URL; the limit is 2 x max-key-length (decoded) characters.
+    const message = 'params: a path parameter is longer than the server accepts (2 x max-key-length characters)';
     reply.code(414).send({ error: { code: HttpErrorCode.uriTooLong, message, field: 'params' } });
     return;
   }

@@ -3,18 +3,21 @@
 
 import { parse as parseQuery } from 'node:querystring';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import secureJson from 'secure-json-parse';
 import { bodyErrors } from './http-error';
 
-/** A `"__proto__":` or `"constructor":` key anywhere: refused before parsing (prototype poisoning). */
-const POISON = /"(?:__proto__|constructor)"\s*:/;
+const FORBIDDEN = 'Object contains forbidden prototype property';
 
-/** Parses a JSON body; throws 400 INVALID_JSON (`field: body`) for bad JSON or a poisoning key. */
+/**
+ * Parses a JSON body; throws 400 INVALID_JSON (`field: body`) for bad JSON, or for prototype
+ * poisoning: a `__proto__` key, however escaped, or a `constructor` key holding a `prototype`
+ * (secure-json-parse, the parser Fastify uses itself).
+ */
 export function parseJsonBody(text: string): unknown {
-  if ((text.includes('__proto__') || text.includes('constructor')) && POISON.test(text)) throw bodyErrors.poisoned();
   try {
-    return JSON.parse(text);
-  } catch {
-    throw bodyErrors.notJson();
+    return secureJson.parse(text, { protoAction: 'error', constructorAction: 'error' });
+  } catch (error) {
+    throw (error as Error).message === FORBIDDEN ? bodyErrors.poisoned() : bodyErrors.notJson();
   }
 }
 
@@ -26,6 +29,8 @@ export function parseJsonBody(text: string): unknown {
 export function useBodyParsers(fastify: ReturnType<ReturnType<NestFastifyApplication['getHttpAdapter']>['getInstance']>): void {
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    // No body at all is no body (the route's schema decides), as the fast lane takes it.
+    if (body === '') return done(null, undefined);
     try {
       done(null, parseJsonBody(body as string));
     } catch (error) {

@@ -36,8 +36,6 @@ describe('PolicyRegistry.open', () => {
     ['binary garbage', '\u0000\u00ff\u0001', /is not JSON/],
     ['a field of the wrong type', JSON.stringify({ policies: [{ name: 'a', algorithm: 'gcra', limit: 'ten', windowMs: 1000 }] }), /policies\.0\.limit/],
     ['an unknown algorithm', JSON.stringify({ policies: [{ name: 'a', algorithm: 'magic', limit: 1, windowMs: 1000 }] }), /policies\.0\.algorithm/],
-    ['a burst a fixed window has no use for', JSON.stringify({ policies: [{ name: 'a', algorithm: 'gcra', limit: 1, windowMs: 1000 }, { name: 'w', algorithm: 'fixed-window', limit: 1, windowMs: 1000, burst: 5 }] }), /policies\.1\.burst: applies to token-bucket and gcra only/],
-    ['an empty token bucket', JSON.stringify({ policies: [{ name: 'b', algorithm: 'token-bucket', limit: 1, windowMs: 1000, burst: 0 }] }), /policies\.0\.burst: a token bucket needs a capacity of at least 1/],
     ['a name used twice', JSON.stringify({ policies: [{ name: 'a', algorithm: 'gcra', limit: 1, windowMs: 1000 }, { name: 'a', algorithm: 'gcra', limit: 2, windowMs: 1000 }] }), /policy 'a' is defined twice/],
   ])('refuses a default file with %s, naming the file and the field, and leaves it as it was', (_case, text, message) => {
     const file = defaultPolicyFile(db());
@@ -46,6 +44,24 @@ describe('PolicyRegistry.open', () => {
     expect(error.message).toMatch(/^option 'ratelimit-policies': /);
     expect(error.message).toMatch(message);
     expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
+  it('starts with a file from an earlier version whose bursts the API now refuses, with a warning for each', () => {
+    const policies = [
+      { name: 'window', algorithm: 'fixed-window', limit: 1, windowMs: 1000, burst: 5 },
+      { name: 'empty', algorithm: 'token-bucket', limit: 1, windowMs: 1000, burst: 0 },
+      { name: 'fine', algorithm: 'gcra', limit: 1, windowMs: 1000, burst: 3 },
+    ];
+    writeFileSync(defaultPolicyFile(db()), JSON.stringify({ policies }));
+    const warnings: string[] = [];
+    const registry = PolicyRegistry.open('', db(), (message) => warnings.push(message));
+    expect(registry.get('window')).not.toHaveProperty('burst');
+    expect(registry.get('empty')?.burst).toBe(0);
+    expect(registry.get('fine')?.burst).toBe(3);
+    expect(warnings).toEqual([
+      expect.stringMatching(/policies\.0\.burst: applies to token-bucket and gcra only, not to fixed-window \(ignored\)$/),
+      expect.stringMatching(/policies\.1\.burst: a token bucket needs a capacity of at least 1 \(kept: this policy denies every request until edited\)$/),
+    ]);
   });
 
   it('refuses a named file that does not exist or is a directory', () => {

@@ -40,8 +40,13 @@ export function emptyCounters(): RateLimitPolicyCounters {
   return { allowed: 0, denied: 0, nearLimit: 0, shadowDenied: 0 };
 }
 
-/** Parses a policy file's text; throws ConfigError naming the file and the offending field. */
-export function parsePolicyFile(text: string, fileName: string): RateLimitPolicy[] {
+/**
+ * Parses a policy file's text; throws ConfigError naming the file and the offending field. A
+ * `burst` the API now refuses (on a fixed or sliding window, where it always meant nothing, or a
+ * token bucket of 0) is only warned about, so a file written by an earlier version still starts:
+ * a window's burst is dropped, an empty bucket kept as it was.
+ */
+export function parsePolicyFile(text: string, fileName: string, warn: (message: string) => void = () => undefined): RateLimitPolicy[] {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -56,7 +61,11 @@ export function parsePolicyFile(text: string, fileName: string): RateLimitPolicy
   const names = new Set<string>();
   for (const [index, policy] of parsed.data.policies.entries()) {
     const problem = burstProblem(policy);
-    if (problem !== null) throw new ConfigError(`option 'ratelimit-policies': ${fileName}: policies.${index}.burst: ${problem}`);
+    if (problem !== null) {
+      const dropped = policy.algorithm === 'fixed-window' || policy.algorithm === 'sliding-window';
+      if (dropped) delete policy.burst;
+      warn(`option 'ratelimit-policies': ${fileName}: policies.${index}.burst: ${problem} (${dropped ? 'ignored' : 'kept: this policy denies every request until edited'})`);
+    }
     if (names.has(policy.name)) throw new ConfigError(`option 'ratelimit-policies': ${fileName}: policy '${policy.name}' is defined twice`);
     names.add(policy.name);
   }
@@ -84,7 +93,7 @@ export class PolicyRegistry {
    * Loads the policies: from the ratelimit-policies option's file if it names one (which must
    * exist), else from the default file beside the database `dbPath` if it exists.
    */
-  static open(option: string, dbPath: string): PolicyRegistry {
+  static open(option: string, dbPath: string, warn?: (message: string) => void): PolicyRegistry {
     const file = option || defaultPolicyFile(dbPath);
     if (!option && !existsSync(file)) return new PolicyRegistry([], file);
     let text: string;
@@ -96,7 +105,7 @@ export class PolicyRegistry {
     } catch (error) {
       throw new ConfigError(`option 'ratelimit-policies': cannot read '${file}': ${(error as Error).message}`);
     }
-    return new PolicyRegistry(parsePolicyFile(text, file), target);
+    return new PolicyRegistry(parsePolicyFile(text, file, warn), target);
   }
 
   get(name: string): RateLimitPolicy | undefined {

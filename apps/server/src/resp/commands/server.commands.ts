@@ -111,6 +111,7 @@ export const SERVER_COMMANDS: CommandEntry[] = [
   defineCommand('lastsave', 1, ['loading', 'stale', 'fast'], 'server', 'Returns the Unix timestamp of the last successful save to disk.', lastsave),
   defineCommand('memory', -2, ['readonly'], 'server', 'A container for memory diagnostics commands.', memory, { since: '4.0.0' }),
   defineCommand('object', -2, ['readonly'], 'generic', 'A container for object introspection commands.', object, { since: '2.2.3' }),
-  defineCommand('flushdb', -1, ['write'], 'server', 'Removes all keys from the current database.', flush),
-  defineCommand('flushall', -1, ['write'], 'server', 'Removes all keys from all databases.', flush),
+  // The engine counts the flush it runs (as flushall: FLUSHDB is the same with one database).
+  defineCommand('flushdb', -1, ['write'], 'server', 'Removes all keys from the current database.', flush, { countedByEngine: true }),
+  defineCommand('flushall', -1, ['write'], 'server', 'Removes all keys from all databases.', flush, { countedByEngine: true }),
 ];
