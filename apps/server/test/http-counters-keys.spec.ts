@@ -126,7 +126,12 @@ describe('/v1/keys', () => {
   it('answers 415 for a body that is not JSON, text/plain included', async () => {
     const result = await call(s, 'PUT', '/v1/keys/x', { rawBody: '<value>1</value>', headers: { 'content-type': 'application/xml' } });
     expectError(result, 415, 'UNSUPPORTED_MEDIA_TYPE');
-    expectError(await call(s, 'PUT', '/v1/keys/x', { rawBody: 'hello', headers: { 'content-type': 'text/plain' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    const plain = await call(s, 'PUT', '/v1/keys/x', { rawBody: 'hello', headers: { 'content-type': 'text/plain' } });
+    expectError(plain, 415, 'UNSUPPORTED_MEDIA_TYPE', 'headers.content-type');
+    expect(plain.body.error.message).toBe('headers.content-type: this content type is not accepted here; send JSON (application/json) or a form (application/x-www-form-urlencoded)');
+    const check = await call(s, 'POST', '/v1/ratelimit/check', { rawBody: 'hello', headers: { 'content-type': 'text/plain' } });
+    expectError(check, 415, 'UNSUPPORTED_MEDIA_TYPE', 'headers.content-type');
+    expect(check.body.error.message).toBe("headers.content-type: 'text/plain' is not accepted here; send JSON (application/json)");
     expectError(await call(s, 'POST', '/v1/counters/x/incr', { rawBody: '5', headers: { 'content-type': 'text/plain' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
     // An HTML form is taken, its values as text.
     const form = await call(s, 'PUT', '/v1/keys/from-form', { rawBody: 'value=caf%C3%A9+au+lait', headers: { 'content-type': 'application/x-www-form-urlencoded' } });

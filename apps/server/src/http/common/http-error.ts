@@ -31,6 +31,14 @@ export const bodyErrors = {
   notJson: (): HttpApiError => new HttpApiError(400, HttpErrorCode.invalidJson, 'body: not valid JSON', 'body'),
   poisoned: (): HttpApiError => new HttpApiError(400, HttpErrorCode.invalidJson, 'body: contains a forbidden __proto__ or constructor property', 'body'),
   tooLarge: (): HttpApiError => new HttpApiError(413, HttpErrorCode.tooLarge, 'body: larger than body-limit', 'body'),
+  /** 415: `type` is the request's content type when known, `accepted` what the route takes. */
+  unsupportedType: (type: string | null, accepted: string): HttpApiError =>
+    new HttpApiError(
+      415,
+      HttpErrorCode.unsupportedMediaType,
+      `headers.content-type: ${type === null ? 'this content type' : `'${type || '(none)'}'`} is not accepted here; send ${accepted}`,
+      'headers.content-type',
+    ),
 };
 
 export function notFound(what: string): HttpApiError {

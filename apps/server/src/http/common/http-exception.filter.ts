@@ -60,6 +60,13 @@ function bodyError(parserMessage: string): HttpApiError {
   return /prototype|constructor/i.test(parserMessage) ? bodyErrors.poisoned() : bodyErrors.notJson();
 }
 
+/** A 4xx from Fastify or Nest: body errors in the API's words, others under their status's code. */
+function mapFrameworkStatus(status: number, message: string): Mapped {
+  if (status === 413) return mapError(bodyErrors.tooLarge());
+  if (status === 415) return mapError(bodyErrors.unsupportedType(null, 'JSON (application/json) or a form (application/x-www-form-urlencoded)'));
+  return { status, body: { error: { code: STATUS_CODES[status] ?? `HTTP_${status}`, message } } };
+}
+
 /** Turns any thrown value into a status and an error body (see the table above). */
 export function mapError(exception: unknown): Mapped {
   if (exception instanceof HttpApiError) return { status: exception.status, body: exception.body(), headers: exception.headers };
@@ -73,16 +80,14 @@ export function mapError(exception: unknown): Mapped {
     const message = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
     // Nest turns Fastify's JSON SyntaxError into a bare 400.
     if (status === 400 && /JSON|prototype|Unexpected|token/i.test(message)) return mapError(bodyError(message));
-    if (status === 413) return mapError(bodyErrors.tooLarge());
-    return { status, body: { error: { code: STATUS_CODES[status] ?? `HTTP_${status}`, message } } };
+    return mapFrameworkStatus(status, message);
   }
   const fastifyError = exception as { code?: unknown; statusCode?: unknown; message?: unknown };
   if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     const status = fastifyError.statusCode;
     const message = String(fastifyError.message);
     if (/JSON/.test(String(fastifyError.code ?? ''))) return mapError(bodyError(message));
-    if (status === 413) return mapError(bodyErrors.tooLarge());
-    return { status, body: { error: { code: STATUS_CODES[status] ?? `HTTP_${status}`, message } } };
+    return mapFrameworkStatus(status, message);
   }
   return { status: 500, body: { error: { code: HttpErrorCode.internal, message: 'internal error' } } };
 }

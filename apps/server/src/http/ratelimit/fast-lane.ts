@@ -170,7 +170,7 @@ export class RateLimitFastLane {
     const type = request.headers['content-type'] ?? '';
     if (declared > limit) return Promise.reject(bodyErrors.tooLarge());
     if (declared > 0 && !/^application\/json\s*(;|$)/i.test(type)) {
-      return Promise.reject(new HttpApiError(415, HttpErrorCode.unsupportedMediaType, `Unsupported Media Type: ${type || '(none)'}`));
+      return Promise.reject(bodyErrors.unsupportedType(type, 'JSON (application/json)'));
     }
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
@@ -189,7 +189,7 @@ export class RateLimitFastLane {
         if (size > limit) return;
         if (size === 0) return resolve(undefined);
         if (!/^application\/json\s*(;|$)/i.test(type)) {
-          return reject(new HttpApiError(415, HttpErrorCode.unsupportedMediaType, `Unsupported Media Type: ${type || '(none)'}`));
+          return reject(bodyErrors.unsupportedType(type, 'JSON (application/json)'));
         }
         const text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)).toString('utf8');
         try {
