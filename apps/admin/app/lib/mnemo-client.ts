@@ -17,6 +17,12 @@ export class MnemoHttpError extends Error {
   }
 }
 
+/** An error as the operator reads it: the field first, once (the server's messages mostly start with it). */
+export function errorText(error: unknown): string {
+  if (!(error instanceof MnemoHttpError)) return error instanceof Error ? error.message : String(error);
+  return error.field && !error.message.startsWith(`${error.field}:`) ? `${error.field}: ${error.message}` : error.message;
+}
+
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export interface KeySummary {

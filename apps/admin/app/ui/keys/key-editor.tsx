@@ -4,10 +4,10 @@
 
 import { useRouter } from 'next/navigation';
 import { FormEvent, useEffect, useState } from 'react';
-import { AdminCommand } from '@mnemo/contracts';
+import { AdminCommand, MAX_TTL_MS } from '@mnemo/contracts';
 import { formatBytes, formatTtl } from '../../lib/format';
 import { useLive } from '../../lib/live/live-provider';
-import { MnemoHttpError } from '../../lib/mnemo-client';
+import { errorText } from '../../lib/mnemo-client';
 
 interface KeyEditorProps {
   name: string;
@@ -23,7 +23,8 @@ export function parseTtlSeconds(text: string): number | null | { error: string }
   if (trimmed === '') return null;
   if (!/^\d+(\.\d+)?$/.test(trimmed)) return { error: 'ttl: enter seconds (a positive number), or leave empty to remove the TTL' };
   const ms = Math.round(Number(trimmed) * 1000);
-  if (ms <= 0 || ms > 10 * 365 * 86400 * 1000) return { error: 'ttl: must be between 0.001 s and 10 years' };
+  // The API's own bound (MAX_TTL_MS, one year), checked here so the error speaks in seconds.
+  if (ms <= 0 || ms > MAX_TTL_MS) return { error: `ttl: must be between 0.001 and ${MAX_TTL_MS / 1000} seconds (one year)` };
   return ms;
 }
 
@@ -54,8 +55,7 @@ export function KeyEditor({ name, ttlMs, loadedAt, type, size }: KeyEditorProps)
       setMessage({ ok: true, text: parsed === null ? 'TTL removed' : `TTL set to ${formatTtl(parsed)}` });
       router.refresh();
     } catch (error) {
-      const field = error instanceof MnemoHttpError && error.field ? `${error.field}: ` : '';
-      setMessage({ ok: false, text: `${field}${(error as Error).message}` });
+      setMessage({ ok: false, text: errorText(error) });
     } finally {
       setBusy(false);
     }

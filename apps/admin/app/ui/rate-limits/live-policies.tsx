@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { RateLimitPolicy, RateLimitPolicyView } from '@mnemo/contracts';
 import { formatDuration, formatNumber } from '../../lib/format';
 import { useLive } from '../../lib/live/live-provider';
-import { MnemoHttpError } from '../../lib/mnemo-client';
+import { errorText } from '../../lib/mnemo-client';
 import { policyRates, PolicyRates } from '../../lib/policy-rates';
 import { PolicyEditor } from './policy-editor';
 
@@ -49,7 +49,7 @@ export function LivePolicies({ initial, loadedAt }: { initial: RateLimitPolicyVi
       setEditing(null);
       return null;
     } catch (error) {
-      return error instanceof MnemoHttpError && error.field ? `${error.field}: ${error.message}` : (error as Error).message;
+      return errorText(error);
     }
   };
 

@@ -1,5 +1,5 @@
 // The sessions of one user, read on the server; destroying happens in the browser.
-import { MnemoHttpError } from '../../lib/mnemo-client';
+import { errorText } from '../../lib/mnemo-client';
 import { serverClient } from '../../lib/server-client';
 import { SessionRows } from './session-rows';
 
@@ -9,7 +9,7 @@ export async function UserSessions({ user }: { user: string }) {
     const { sessions } = await client.userSessions(user);
     return <SessionRows user={user} initial={sessions} />;
   } catch (error) {
-    const message = error instanceof MnemoHttpError ? `${error.field ? `${error.field}: ` : ''}${error.message}` : String(error);
+    const message = errorText(error);
     return <p className="notice error panel">Could not list the sessions of {user} ({message}).</p>;
   }
 }
