@@ -2,6 +2,7 @@
 
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AdminIoAdapter } from './admin-gateway/admin-io.adapter';
@@ -31,6 +32,20 @@ export interface StartOptions {
  * An empty admin-token is replaced by a random one, printed once when `announce` is on.
  * Rejects if a module fails to start (database cannot be opened, port taken, ...).
  */
+/** Nest's own log lines (start-up, errors) at the levels log-level lets through. */
+export function nestLogLevels(level: MnemoConfig['log-level']): LogLevel[] | false {
+  const order: Array<[MnemoConfig['log-level'], LogLevel]> = [
+    ['fatal', 'fatal'],
+    ['error', 'error'],
+    ['warn', 'warn'],
+    ['info', 'log'],
+    ['debug', 'debug'],
+    ['trace', 'verbose'],
+  ];
+  const last = order.findIndex(([name]) => name === level);
+  return last === -1 ? false : order.slice(0, last + 1).map(([, nest]) => nest);
+}
+
 export async function startServer(config: MnemoConfig, options: StartOptions = {}): Promise<RunningServer> {
   const announce = options.announce ?? true;
   let generatedToken = false;
@@ -44,14 +59,14 @@ export async function startServer(config: MnemoConfig, options: StartOptions = {
     // Fastify's default of 100 (decoded) characters per path parameter cut off keys the API takes
     // (max-key-length bytes); with twice that, a key somewhat over the limit still reaches the
     // routes, which answer 400 naming params.key.
-    maxParamLength: Math.max(100, 2 * config['max-key-length']),
+    routerOptions: { maxParamLength: Math.max(100, 2 * config['max-key-length']) },
     // Errors Fastify answers before routing (bad URL encoding) get the API's error envelope.
     frameworkErrors: (error: Error & { statusCode?: number; code?: string }, _request: unknown, reply: unknown) =>
       frameworkErrorHandler(error, reply as FrameworkErrorReply),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bodyParser: false, // useBodyParsers below
-    logger: config['log-level'] === 'silent' ? false : ['error', 'warn', 'log'],
+    logger: nestLogLevels(config['log-level']),
     abortOnError: false,
   });
   useBodyParsers(app.getHttpAdapter().getInstance());

@@ -110,6 +110,17 @@ describe('/v1/keys', () => {
     expectError(await call(s, 'GET', '/v1/keys?type=list'), 400, 'VALIDATION_ERROR', 'query.type');
   });
 
+  it('counts the prefix a route stores a key under in max-key-length, so /v1/keys reaches every key the API creates', async () => {
+    // max-key-length is 64 here; 'counter:' is 8 bytes.
+    expect((await call(s, 'POST', `/v1/counters/${'c'.repeat(56)}/incr`)).status).toBe(200);
+    expect((await call(s, 'GET', `/v1/keys/counter:${'c'.repeat(56)}`)).status).toBe(200);
+    const refused = await call(s, 'POST', `/v1/counters/${'c'.repeat(57)}/incr`);
+    expectError(refused, 400, 'VALIDATION_ERROR', 'params.key');
+    expect(refused.body.error.message).toBe("params.key: is 57 bytes, longer than max-key-length (64) with the 'counter:' it is stored under");
+    expectError(await call(s, 'POST', '/v1/sessions', { body: { userId: 'u'.repeat(60) } }), 400, 'VALIDATION_ERROR', 'body.userId');
+    expectError(await call(s, 'POST', '/v1/ratelimit/check', { body: { key: 'r'.repeat(60), algorithm: 'gcra', limit: 1, windowMs: 1000 } }), 400, 'VALIDATION_ERROR', 'body.key');
+  });
+
   it('enforces max-key-length (400), max-value-size (413) and body-limit (413)', async () => {
     const writes = await writesDuring(s, async () => {
       expectError(await call(s, 'PUT', `/v1/keys/${'k'.repeat(65)}`, { body: { value: 'v' } }), 400, 'VALIDATION_ERROR', 'params.key');

@@ -104,6 +104,22 @@ describe('PUT and PATCH /v1/sessions/:id', () => {
     expect((await call(s, 'PUT', `/v1/sessions/${session.id}`, { body: { data: { v: 2 } }, headers: { 'if-match': '"1"' } })).status).toBe(200);
     expectError(await call(s, 'PUT', `/v1/sessions/${session.id}`, { body: { data: { v: 3 } }, headers: { 'if-match': '"1"' } }), 412, 'VERSION_CONFLICT', 'headers.if-match');
     expectError(await call(s, 'PUT', `/v1/sessions/${session.id}`, { body: { data: {} }, headers: { 'if-match': 'abc' } }), 400, 'VALIDATION_ERROR', 'headers.if-match');
+    // `*`: any version of a session that exists.
+    expect((await call(s, 'PUT', `/v1/sessions/${session.id}`, { body: { data: { v: 4 } }, headers: { 'if-match': '*' } })).body.version).toBe(3);
+    expectError(await call(s, 'PUT', `/v1/sessions/${'C'.repeat(32)}`, { body: { data: {} }, headers: { 'if-match': '*' } }), 404, 'NOT_FOUND');
+  });
+
+  it('refuses data nested deeper than 64 levels (400, never a 500), at any depth', async () => {
+    const nested = (depth: number): string => '{"data":' + '{"a":'.repeat(depth) + '1' + '}'.repeat(depth) + '}';
+    expect((await call(s, 'POST', '/v1/sessions', { rawBody: nested(63) })).status).toBe(201);
+    for (const depth of [65, 5000, 20000]) {
+      const refused = await call(s, 'POST', '/v1/sessions', { rawBody: nested(depth) });
+      expectError(refused, 400, 'VALIDATION_ERROR', 'body.data');
+      expect(refused.body.error.message).toBe('body.data: is nested deeper than 64 levels');
+    }
+    const session = await create();
+    expectError(await call(s, 'PUT', `/v1/sessions/${session.id}`, { rawBody: nested(6000) }), 400, 'VALIDATION_ERROR', 'body.data');
+    expectError(await call(s, 'PATCH', `/v1/sessions/${session.id}`, { rawBody: nested(6000) }), 400, 'VALIDATION_ERROR', 'body.data');
   });
 
   it('answers 404, 400 and 413 on a missing session, a bad body and data too large', async () => {
@@ -176,6 +192,19 @@ describe('a session key rewritten over the Redis protocol', () => {
     s.server.keyspace.engine.del([`session:${session.id}`]);
     s.server.keyspace.engine.set(`session:${session.id}`, 'a string');
     expectError(await call(s, 'GET', `/v1/sessions/${session.id}`), 409, 'WRONGTYPE');
+    // A hash that looks like one, with fields no session has: named, never NaN.
+    for (const [field, value, why] of [
+      ['version', 'abc', 'its version field is not an integer of at least 1'],
+      ['data', '[1, 2]', 'its data field is not a JSON object'],
+      ['createdAt', '', 'its createdAt field is not an integer of at least 0'],
+    ]) {
+      const other = await create();
+      s.server.keyspace.engine.execute(['HSET', `session:${other.id}`, field, value]);
+      const read = await call(s, 'GET', `/v1/sessions/${other.id}`);
+      expectError(read, 409, 'WRONGTYPE');
+      expect(read.body.error.message).toBe(`session:${other.id} does not hold a session (${why})`);
+      expectError(await call(s, 'PATCH', `/v1/sessions/${other.id}`, { body: { data: {}, expectedVersion: 1 } }), 409, 'WRONGTYPE');
+    }
   });
 });
 

@@ -3,8 +3,27 @@
 import { z } from 'zod';
 import { KeyText, TtlMs } from './common';
 
-/** A session's data: a JSON object (its serialized size is limited by max-value-size). */
-export const SessionData = z.record(z.unknown());
+/** Deepest nesting of objects and arrays a session's data may have. */
+export const MAX_SESSION_DATA_DEPTH = 64;
+
+/** True if `value` nests objects or arrays deeper than `max`; walks without recursion, so no body can overflow the stack here. */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const pending: Array<{ value: unknown; depth: number }> = [{ value, depth: 1 }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    if (next.depth > max) return true;
+    for (const child of Object.values(next.value)) pending.push({ value: child, depth: next.depth + 1 });
+  }
+  return false;
+}
+
+/**
+ * A session's data: a JSON object (its serialized size is limited by max-value-size), nested at
+ * most MAX_SESSION_DATA_DEPTH deep (serializing and merge-patching it recurse).
+ */
+export const SessionData = z.record(z.unknown()).superRefine((data, ctx) => {
+  if (nestedDeeperThan(data, MAX_SESSION_DATA_DEPTH)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `is nested deeper than ${MAX_SESSION_DATA_DEPTH} levels` });
+});
 
 export const CreateSessionSchema = z
   .object({

@@ -17,20 +17,23 @@ interface FastifyLike {
 @Injectable()
 export class HttpLogger implements OnModuleInit, OnApplicationShutdown {
   readonly logger: Logger;
+  private readonly flushTimer: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(MNEMO_CONFIG) private readonly config: MnemoConfig,
     private readonly adapterHost: HttpAdapterHost,
   ) {
-    // Buffered stdout (flushed every 4 KiB and at shutdown): a line per request must not cost a
-    // write system call per request.
+    // Buffered stdout (flushed every 4 KiB, every second and at shutdown): a line per request
+    // must not cost a write system call per request, nor wait for 4 KiB of traffic to show.
     const destination = config['log-level'] === 'silent' ? undefined : pino.destination({ dest: 1, sync: false, minLength: 4096 });
     this.logger = destination
       ? pino({ name: 'mnemo-http', level: config['log-level'], base: undefined }, destination)
       : pino({ level: 'silent' });
+    if (destination) this.flushTimer = setInterval(() => this.logger.flush(), 1000).unref();
   }
 
   onApplicationShutdown(): void {
+    clearInterval(this.flushTimer);
     if (this.logger.isLevelEnabled('fatal')) this.logger.flush();
   }
 

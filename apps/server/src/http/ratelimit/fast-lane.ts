@@ -150,7 +150,7 @@ export class RateLimitFastLane {
     try {
       [policyName, key] = [decodeURIComponent(match[1]), decodeURIComponent(match[2])];
     } catch {
-      throw new HttpApiError(400, HttpErrorCode.validation, 'params: malformed percent-encoding', 'params');
+      throw new HttpApiError(400, HttpErrorCode.validation, 'url: malformed percent-encoding', 'url');
     }
     const query = this.queryPipe.transform(Object.fromEntries(new URLSearchParams(match[3] ?? '')));
     const { result, policy } = await this.rateLimits.checkPolicy(policyName, key);

@@ -87,9 +87,10 @@ export class SessionStore {
   update(id: string, compute: (current: unknown) => Bytes, expectedVersion: number | undefined, ttlMs: number | undefined): SessionOutcome<SessionView> {
     const session = this.read(id);
     if (!session) return { ok: false, reason: 'not-found' };
-    const version = Number(session.fields.get('version'));
+    const current = this.view(session);
+    const version = current.version;
     if (expectedVersion !== undefined && expectedVersion !== version) return { ok: false, reason: 'version', current: version };
-    const dataJson = compute(this.view(session).data);
+    const dataJson = compute(current.data);
     const argv = ['HSET', SESSION_PREFIX + id, 'data', dataJson, 'version', String(version + 1), 'updatedAt', String(this.clock.now())];
     if (ttlMs !== undefined) argv.push('ttlMs', String(ttlMs));
     this.engine.execute(argv);
@@ -191,27 +192,35 @@ export class SessionStore {
     this.dropFromIndex(userId, excess.map((session) => session.id));
   }
 
-  /** The API's view of a stored session; WRONGTYPE if the hash is not one (written over RESP). */
+  /** The API's view of a stored session; WRONGTYPE naming the field if the hash is not one (written over RESP). */
   private view(session: StoredSession): SessionView {
     const fields = session.fields;
-    let data: Record<string, unknown>;
+    const notASession = (why: string) => new MnemoError('WRONGTYPE', `${SESSION_PREFIX}${session.id} does not hold a session (${why})`);
+    let data: unknown;
     try {
-      data = JSON.parse(bytesToText(fields.get('data') ?? '')) as Record<string, unknown>;
+      data = JSON.parse(bytesToText(fields.get('data') ?? ''));
     } catch {
-      throw new MnemoError('WRONGTYPE', `${SESSION_PREFIX}${session.id} does not hold a session (its data field is not JSON)`);
+      throw notASession('its data field is not JSON');
     }
+    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw notASession('its data field is not a JSON object');
+    const integer = (name: string, min: number): number => {
+      const text = fields.get(name) ?? '';
+      const value = Number(text);
+      if (!/^\d{1,16}$/.test(text) || value < min) throw notASession(`its ${name} field is not an integer of at least ${min}`);
+      return value;
+    };
     const info = this.engine.keyInfo(SESSION_PREFIX + session.id);
     const expiresAt = info?.expiresAt ?? 0;
     const user = fields.get('user') ?? '';
     return {
       id: session.id,
       userId: user ? bytesToText(user) : null,
-      data,
-      version: Number(fields.get('version')),
-      createdAt: Number(fields.get('createdAt')),
-      updatedAt: Number(fields.get('updatedAt')),
+      data: data as Record<string, unknown>,
+      version: integer('version', 1),
+      createdAt: integer('createdAt', 0),
+      updatedAt: integer('updatedAt', 0),
       expiresAt,
-      ttlMs: Number(fields.get('ttlMs')),
+      ttlMs: integer('ttlMs', 0),
     };
   }
 }

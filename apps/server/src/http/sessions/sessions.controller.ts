@@ -14,9 +14,9 @@ import { SessionsService } from './sessions.service';
 const GetQuery = z.object({ rolling: QueryBool.default('false') }).strict();
 const UserQuery = z.object({ userId: KeyText }).strict();
 
-/** `If-Match: "3"`, `W/"3"` or `3` -> 3; absent -> undefined; anything else -> 400. */
+/** `If-Match: "3"`, `W/"3"` or `3` -> 3; absent or `*` (any version) -> undefined; anything else -> 400. */
 function parseIfMatch(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
+  if (header === undefined || header.trim() === '*') return undefined;
   const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
   if (!match) throw validationError('headers.if-match', 'must be a session version such as "3"');
   return Number(match[1]);

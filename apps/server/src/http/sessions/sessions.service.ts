@@ -13,7 +13,7 @@ import { checkValueSize, keyBytes } from '../common/keys';
 import { HTTP_CLOCK } from '../common/tokens';
 import { commitWrite } from '../common/write-gate';
 import { mergePatch } from './merge-patch';
-import { dataBytes, SessionStore } from './session-store';
+import { dataBytes, SessionStore, USER_INDEX_PREFIX } from './session-store';
 
 @Injectable()
 export class SessionsService {
@@ -29,7 +29,7 @@ export class SessionsService {
 
   create(body: CreateSession): Promise<SessionView> {
     const dataJson = checkValueSize(this.config, dataBytes(body.data), 'body.data');
-    const userId = body.userId === undefined ? null : keyBytes(this.config, body.userId, 'body.userId');
+    const userId = body.userId === undefined ? null : keyBytes(this.config, body.userId, 'body.userId', '', USER_INDEX_PREFIX);
     const ttlMs = body.ttlMs ?? this.config['session-default-ttl'];
     const maxPerUser = body.maxPerUser ?? this.config['sessions-max-per-user'];
     return commitWrite(this.keyspace, () => this.store.create({ dataJson, ttlMs, userId, maxPerUser }));
@@ -74,12 +74,12 @@ export class SessionsService {
   }
 
   async listUser(userIdText: string): Promise<SessionView[]> {
-    const userId = keyBytes(this.config, userIdText, 'query.userId');
+    const userId = keyBytes(this.config, userIdText, 'query.userId', '', USER_INDEX_PREFIX);
     return commitWrite(this.keyspace, () => this.store.listUser(userId));
   }
 
   async destroyUser(userIdText: string): Promise<{ destroyed: number }> {
-    const userId = keyBytes(this.config, userIdText, 'query.userId');
+    const userId = keyBytes(this.config, userIdText, 'query.userId', '', USER_INDEX_PREFIX);
     const destroyed = await commitWrite(this.keyspace, () => this.store.destroyUser(userId));
     return { destroyed };
   }

@@ -129,6 +129,10 @@ const HELP = [
   '    Assign the name <name> to the current connection.',
   'SETINFO <LIB-NAME|LIB-VER> <value>',
   '    Set client library name or version.',
+  'NO-EVICT (ON|OFF)',
+  '    Protect current client connection from eviction.',
+  'NO-TOUCH (ON|OFF)',
+  "    Will not touch LRU/LFU stats when this mode is on.",
   'HELP',
   '    Print this help.',
 ];

@@ -155,7 +155,8 @@ export function buildInfo(ctx: RespContext, requested: string[]): string {
   const blocks: string[] = [];
   for (const name of ALL_SECTIONS) {
     if (!names.includes(name)) continue;
-    const title = name[0].toUpperCase() + name.slice(1);
+    // Redis's section titles: "# Server", "# CPU", "# Commandstats".
+    const title = name === 'cpu' ? 'CPU' : name[0].toUpperCase() + name.slice(1);
     const lines = sections[name]().map(([field, value]) => `${field}:${value}`);
     blocks.push([`# ${title}`, ...lines].join('\r\n'));
   }
