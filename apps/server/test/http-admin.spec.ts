@@ -271,6 +271,13 @@ describe('probes, metrics and docs', () => {
     expect(check.properties.algorithm.enum).toEqual(['fixed-window', 'sliding-window', 'token-bucket', 'gcra']);
     expect(check.properties.cost).toMatchObject({ type: 'integer', default: 1 });
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/sessions/{id}', '/v1/counters/{key}/incr', '/v1/keys', '/v1/admin/flush', '/metrics']));
+    // Every answer a route can give, in the error envelope.
+    const statuses = (path: string, method: string): string[] => Object.keys(doc.body.paths[path][method].responses);
+    expect(statuses('/v1/ratelimit/{policy}/{key}', 'get')).toEqual(['200', '400', '401', '403', '404', '409', '414', '429', '503', '507']);
+    expect(statuses('/v1/sessions/{id}', 'put')).toEqual(['200', '400', '401', '403', '404', '409', '412', '413', '414', '415', '503', '507']);
+    expect(statuses('/readyz', 'get')).toEqual(['200', '503']);
+    expect(statuses('/healthz', 'get')).toEqual(['200']);
+    expect(doc.body.paths['/v1/keys/{key}'].get.responses['404'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Error' });
   });
 
   it('unknown routes answer 404 in the error envelope', async () => {

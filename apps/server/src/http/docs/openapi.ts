@@ -25,50 +25,69 @@ interface Route {
   query?: Record<string, JsonSchema>;
   auth: 'apiKey' | 'admin' | 'none';
   ok: number;
+  /** Answers particular to the route; the ones every route of its kind can give are added by buildOpenApi. */
+  errors?: number[];
 }
 
 const key = { name: 'key', in: 'path', required: true, schema: { type: 'string' } };
 
 const ROUTES: Route[] = [
-  { method: 'post', path: '/v1/sessions', tag: 'sessions', summary: 'Create a session (data, ttlMs, userId); 201 with id and expiresAt', body: CreateSessionSchema, auth: 'apiKey', ok: 201 },
+  { method: 'post', path: '/v1/sessions', tag: 'sessions', summary: 'Create a session (data, ttlMs, userId); 201 with id and expiresAt', body: CreateSessionSchema, auth: 'apiKey', ok: 201, errors: [507] },
   { method: 'get', path: '/v1/sessions', tag: 'sessions', summary: "List a user's live sessions", query: { userId: { type: 'string' } }, auth: 'apiKey', ok: 200 },
   { method: 'delete', path: '/v1/sessions', tag: 'sessions', summary: 'Destroy every session of a user (log out everywhere)', query: { userId: { type: 'string' } }, auth: 'apiKey', ok: 200 },
-  { method: 'get', path: '/v1/sessions/{id}', tag: 'sessions', summary: 'Get a session; ?rolling=true restarts its TTL. ETag = version', query: { rolling: { type: 'boolean' } }, auth: 'apiKey', ok: 200 },
-  { method: 'put', path: '/v1/sessions/{id}', tag: 'sessions', summary: 'Replace the data; expectedVersion (409) or If-Match (412) for optimistic concurrency', body: UpdateSessionSchema, auth: 'apiKey', ok: 200 },
-  { method: 'patch', path: '/v1/sessions/{id}', tag: 'sessions', summary: 'Merge the data (RFC 7386); same version checks as PUT', body: UpdateSessionSchema, auth: 'apiKey', ok: 200 },
-  { method: 'post', path: '/v1/sessions/{id}/touch', tag: 'sessions', summary: 'Restart the TTL', body: TouchSessionSchema, auth: 'apiKey', ok: 200 },
-  { method: 'delete', path: '/v1/sessions/{id}', tag: 'sessions', summary: 'Destroy a session (204, 404 if missing)', auth: 'apiKey', ok: 204 },
-  { method: 'post', path: '/v1/ratelimit/check', tag: 'ratelimit', summary: 'Atomic check: ad hoc (key+algorithm+limit+windowMs), policy+key, or domain+descriptors', body: RateLimitTargetSchema, auth: 'apiKey', ok: 200 },
-  { method: 'post', path: '/v1/ratelimit/batch', tag: 'ratelimit', summary: 'All-or-nothing batch of checks', body: RateLimitBatchSchema, auth: 'apiKey', ok: 200 },
-  { method: 'post', path: '/v1/ratelimit/peek', tag: 'ratelimit', summary: "What a check would answer, plus the raw state; consumes nothing", body: RateLimitTargetSchema, auth: 'apiKey', ok: 200 },
-  { method: 'post', path: '/v1/ratelimit/reset', tag: 'ratelimit', summary: "Forget a limit's state", body: RateLimitTargetSchema, auth: 'apiKey', ok: 200 },
-  { method: 'get', path: '/v1/ratelimit/{policy}/{key}', tag: 'ratelimit', summary: 'Gateway form: 200 or 429 (?denyStatus=403 for nginx auth_request) with RateLimit-Policy, RateLimit, Retry-After', query: { denyStatus: { type: 'string', enum: ['429', '403'] } }, auth: 'apiKey', ok: 200 },
-  { method: 'get', path: '/v1/counters/{key}', tag: 'counters', summary: 'Counter value (0 if missing) and TTL', auth: 'apiKey', ok: 200 },
-  { method: 'post', path: '/v1/counters/{key}/incr', tag: 'counters', summary: 'Add by (default 1), optional TTL', body: CounterStepSchema, auth: 'apiKey', ok: 200 },
-  { method: 'post', path: '/v1/counters/{key}/decr', tag: 'counters', summary: 'Subtract by (default 1), optional TTL', body: CounterStepSchema, auth: 'apiKey', ok: 200 },
+  { method: 'get', path: '/v1/sessions/{id}', tag: 'sessions', summary: 'Get a session; ?rolling=true restarts its TTL. ETag = version', query: { rolling: { type: 'boolean' } }, auth: 'apiKey', ok: 200, errors: [404, 409, 503] },
+  { method: 'put', path: '/v1/sessions/{id}', tag: 'sessions', summary: 'Replace the data; expectedVersion (409) or If-Match (412) for optimistic concurrency', body: UpdateSessionSchema, auth: 'apiKey', ok: 200, errors: [404, 409, 412, 507] },
+  { method: 'patch', path: '/v1/sessions/{id}', tag: 'sessions', summary: 'Merge the data (RFC 7386); same version checks as PUT', body: UpdateSessionSchema, auth: 'apiKey', ok: 200, errors: [404, 409, 412, 507] },
+  { method: 'post', path: '/v1/sessions/{id}/touch', tag: 'sessions', summary: 'Restart the TTL', body: TouchSessionSchema, auth: 'apiKey', ok: 200, errors: [404, 409] },
+  { method: 'delete', path: '/v1/sessions/{id}', tag: 'sessions', summary: 'Destroy a session (204, 404 if missing)', auth: 'apiKey', ok: 204, errors: [404] },
+  { method: 'post', path: '/v1/ratelimit/check', tag: 'ratelimit', summary: 'Atomic check: ad hoc (key+algorithm+limit+windowMs), policy+key, or domain+descriptors', body: RateLimitTargetSchema, auth: 'apiKey', ok: 200, errors: [404, 409, 507] },
+  { method: 'post', path: '/v1/ratelimit/batch', tag: 'ratelimit', summary: 'All-or-nothing batch of checks', body: RateLimitBatchSchema, auth: 'apiKey', ok: 200, errors: [404, 409, 507] },
+  { method: 'post', path: '/v1/ratelimit/peek', tag: 'ratelimit', summary: "What a check would answer, plus the raw state; consumes nothing", body: RateLimitTargetSchema, auth: 'apiKey', ok: 200, errors: [404, 409] },
+  { method: 'post', path: '/v1/ratelimit/reset', tag: 'ratelimit', summary: "Forget a limit's state", body: RateLimitTargetSchema, auth: 'apiKey', ok: 200, errors: [404] },
+  { method: 'get', path: '/v1/ratelimit/{policy}/{key}', tag: 'ratelimit', summary: 'Gateway form: 200 or 429 (?denyStatus=403 for nginx auth_request) with RateLimit-Policy, RateLimit, Retry-After', query: { denyStatus: { type: 'string', enum: ['429', '403'] } }, auth: 'apiKey', ok: 200, errors: [404, 409, 429, 503, 507] },
+  { method: 'get', path: '/v1/counters/{key}', tag: 'counters', summary: 'Counter value (0 if missing) and TTL', auth: 'apiKey', ok: 200, errors: [409] },
+  { method: 'post', path: '/v1/counters/{key}/incr', tag: 'counters', summary: 'Add by (default 1), optional TTL', body: CounterStepSchema, auth: 'apiKey', ok: 200, errors: [409, 507] },
+  { method: 'post', path: '/v1/counters/{key}/decr', tag: 'counters', summary: 'Subtract by (default 1), optional TTL', body: CounterStepSchema, auth: 'apiKey', ok: 200, errors: [409, 507] },
   { method: 'delete', path: '/v1/counters/{key}', tag: 'counters', summary: 'Reset (delete) a counter', auth: 'apiKey', ok: 200 },
   { method: 'get', path: '/v1/keys', tag: 'keys', summary: 'SCAN step: cursor, pattern, count, type', query: { cursor: { type: 'string' }, pattern: { type: 'string' }, count: { type: 'integer' }, type: { type: 'string', enum: ['string', 'hash'] } }, auth: 'apiKey', ok: 200 },
-  { method: 'get', path: '/v1/keys/{key}', tag: 'keys', summary: 'Value (string, or fields of a hash), type and TTL', auth: 'apiKey', ok: 200 },
-  { method: 'put', path: '/v1/keys/{key}', tag: 'keys', summary: 'Set a string value with optional ttlMs, nx, xx', body: PutKeySchema, auth: 'apiKey', ok: 200 },
-  { method: 'delete', path: '/v1/keys/{key}', tag: 'keys', summary: 'Delete a key (204, 404 if missing)', auth: 'apiKey', ok: 204 },
-  { method: 'get', path: '/v1/keys/{key}/type', tag: 'keys', summary: 'Type of a key', auth: 'apiKey', ok: 200 },
-  { method: 'get', path: '/v1/keys/{key}/ttl', tag: 'keys', summary: 'Remaining TTL in ms (null: none)', auth: 'apiKey', ok: 200 },
-  { method: 'put', path: '/v1/keys/{key}/ttl', tag: 'keys', summary: 'Set (ttlMs) or remove (null) the TTL', auth: 'apiKey', ok: 200 },
-  { method: 'get', path: '/v1/keys/{key}/info', tag: 'keys', summary: 'Type, TTL, memory, encoding, length, idle time, LFU counter', auth: 'apiKey', ok: 200 },
+  { method: 'get', path: '/v1/keys/{key}', tag: 'keys', summary: 'Value (string, or fields of a hash), type and TTL', auth: 'apiKey', ok: 200, errors: [404] },
+  { method: 'put', path: '/v1/keys/{key}', tag: 'keys', summary: 'Set a string value with optional ttlMs, nx, xx', body: PutKeySchema, auth: 'apiKey', ok: 200, errors: [409, 412, 507] },
+  { method: 'delete', path: '/v1/keys/{key}', tag: 'keys', summary: 'Delete a key (204, 404 if missing)', auth: 'apiKey', ok: 204, errors: [404] },
+  { method: 'get', path: '/v1/keys/{key}/type', tag: 'keys', summary: 'Type of a key', auth: 'apiKey', ok: 200, errors: [404] },
+  { method: 'get', path: '/v1/keys/{key}/ttl', tag: 'keys', summary: 'Remaining TTL in ms (null: none)', auth: 'apiKey', ok: 200, errors: [404] },
+  { method: 'put', path: '/v1/keys/{key}/ttl', tag: 'keys', summary: 'Set (ttlMs) or remove (null) the TTL', auth: 'apiKey', ok: 200, errors: [404] },
+  { method: 'get', path: '/v1/keys/{key}/info', tag: 'keys', summary: 'Type, TTL, memory, encoding, length, idle time, LFU counter', auth: 'apiKey', ok: 200, errors: [404] },
   { method: 'get', path: '/v1/admin/info', tag: 'admin', summary: 'INFO-like stats and persistence status', auth: 'admin', ok: 200 },
   { method: 'get', path: '/v1/admin/config', tag: 'admin', summary: 'CONFIG GET (?pattern=glob)', query: { pattern: { type: 'string' } }, auth: 'admin', ok: 200 },
   { method: 'put', path: '/v1/admin/config/{name}', tag: 'admin', summary: 'CONFIG SET one parameter', body: ConfigSetSchema, auth: 'admin', ok: 200 },
   { method: 'post', path: '/v1/admin/save', tag: 'admin', summary: 'Blocking snapshot', auth: 'admin', ok: 200 },
-  { method: 'post', path: '/v1/admin/bgsave', tag: 'admin', summary: 'Background snapshot', auth: 'admin', ok: 202 },
-  { method: 'post', path: '/v1/admin/rewrite', tag: 'admin', summary: 'Log rewrite', auth: 'admin', ok: 202 },
+  { method: 'post', path: '/v1/admin/bgsave', tag: 'admin', summary: 'Background snapshot', auth: 'admin', ok: 202, errors: [409, 501] },
+  { method: 'post', path: '/v1/admin/rewrite', tag: 'admin', summary: 'Log rewrite', auth: 'admin', ok: 202, errors: [409, 501] },
   { method: 'post', path: '/v1/admin/flush', tag: 'admin', summary: 'FLUSHALL; needs {"confirm":"FLUSHALL"}', body: FlushSchema, auth: 'admin', ok: 200 },
   { method: 'get', path: '/v1/admin/ratelimit/policies', tag: 'admin', summary: 'Named policies and their counters', auth: 'admin', ok: 200 },
-  { method: 'put', path: '/v1/admin/ratelimit/policies/{name}', tag: 'admin', summary: 'Create or replace a policy', body: RateLimitPolicySchema.omit({ name: true }), auth: 'admin', ok: 200 },
-  { method: 'delete', path: '/v1/admin/ratelimit/policies/{name}', tag: 'admin', summary: 'Delete a policy', auth: 'admin', ok: 204 },
+  { method: 'put', path: '/v1/admin/ratelimit/policies/{name}', tag: 'admin', summary: 'Create or replace a policy', body: RateLimitPolicySchema.omit({ name: true }), auth: 'admin', ok: 200, errors: [503] },
+  { method: 'delete', path: '/v1/admin/ratelimit/policies/{name}', tag: 'admin', summary: 'Delete a policy', auth: 'admin', ok: 204, errors: [404, 503] },
   { method: 'get', path: '/healthz', tag: 'ops', summary: 'Liveness', auth: 'none', ok: 200 },
-  { method: 'get', path: '/readyz', tag: 'ops', summary: 'Readiness (503 while recovering or while the log fails)', auth: 'none', ok: 200 },
+  { method: 'get', path: '/readyz', tag: 'ops', summary: 'Readiness (503 while recovering or while the log fails)', auth: 'none', ok: 200, errors: [503] },
   { method: 'get', path: '/metrics', tag: 'ops', summary: 'Prometheus metrics', auth: 'none', ok: 200 },
 ];
+
+/** What each error status means here (docs/http-api.md has the full table). */
+const ERROR_STATUS: Record<number, string> = {
+  400: 'validation failure (VALIDATION_ERROR naming the field; INVALID_JSON; engine ERR)',
+  401: 'missing credentials',
+  403: 'wrong credentials',
+  404: 'no such session, key or policy',
+  409: 'WRONGTYPE (the key holds another type), VERSION_CONFLICT (expectedVersion), or a snapshot already running',
+  412: 'If-Match on a stale version, or nx/xx not met',
+  413: 'body over body-limit, or a value over max-value-size',
+  414: 'a path parameter over 2 x max-key-length characters',
+  415: 'a body that is neither JSON nor a form',
+  429: 'denied by the policy (gateway form)',
+  501: 'no persistence configured',
+  503: 'MISCONF (the event log or the policy file cannot be written) or LOADING',
+  507: 'OOM: maxmemory reached under noeviction',
+};
 
 const ERROR_SCHEMA: JsonSchema = {
   type: 'object',
@@ -85,16 +104,16 @@ export function buildOpenApi(): Record<string, unknown> {
     const parameters: unknown[] = [];
     for (const name of route.path.match(/\{(\w+)\}/g) ?? []) parameters.push({ ...key, name: name.slice(1, -1) });
     for (const [name, schema] of Object.entries(route.query ?? {})) parameters.push({ name, in: 'query', required: name === 'userId', schema });
-    const operation: Record<string, unknown> = {
-      tags: [route.tag],
-      summary: route.summary,
-      parameters,
-      responses: {
-        [route.ok]: { description: 'success' },
-        400: { description: 'validation failure (the message names the field)', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
-        ...(route.auth === 'none' ? {} : { 401: { description: 'missing credentials' }, 403: { description: 'wrong credentials' } }),
-      },
-    };
+    const errors = new Set(route.errors ?? []);
+    if (route.auth !== 'none') [400, 401, 403].forEach((status) => errors.add(status));
+    if (route.body) [413, 415].forEach((status) => errors.add(status));
+    if (/\{(key|id|name|policy)\}/.test(route.path)) errors.add(414);
+    if (route.auth === 'apiKey' && route.method !== 'get') errors.add(503);
+    const responses: Record<string, unknown> = { [route.ok]: { description: 'success' } };
+    for (const status of [...errors].sort((a, b) => a - b)) {
+      responses[status] = { description: ERROR_STATUS[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    }
+    const operation: Record<string, unknown> = { tags: [route.tag], summary: route.summary, parameters, responses };
     if (route.body) operation.requestBody = { required: false, content: { 'application/json': { schema: toJsonSchema(route.body) } } };
     if (route.auth === 'apiKey') operation.security = [{ bearer: [] }, { apiKey: [] }, {}];
     if (route.auth === 'admin') operation.security = [{ bearer: [] }];
