@@ -65,9 +65,9 @@ describe('config', () => {
 
   it('rejects unknown parameters, bad values and bad bodies naming the field', async () => {
     expectError(await admin('PUT', '/v1/admin/config/no-such-thing', { value: '1' }), 400, 'VALIDATION_ERROR', 'params.name');
-    expectError(await admin('PUT', '/v1/admin/config/maxmemory-policy', { value: 'sometimes' }), 400, 'ERR');
+    expectError(await admin('PUT', '/v1/admin/config/maxmemory-policy', { value: 'sometimes' }), 400, 'ERR', 'body.value');
     expectError(await admin('PUT', '/v1/admin/config/maxmemory', { value: [5] }), 400, 'VALIDATION_ERROR', 'body.value');
-    expectError(await admin('PUT', '/v1/admin/config/maxmemory', { value: -5 }), 400, 'ERR');
+    expectError(await admin('PUT', '/v1/admin/config/maxmemory', { value: -5 }), 400, 'ERR', 'body.value');
     expectError(await admin('PUT', '/v1/admin/config/max%20memory', { value: '1' }), 400, 'VALIDATION_ERROR', 'params.name');
     expectError(await admin('GET', `/v1/admin/config?pattern=${'x'.repeat(300)}`), 400, 'VALIDATION_ERROR', 'query.pattern');
   });
@@ -121,7 +121,7 @@ describe('rate-limit policies at run time', () => {
     expect((await call(s, 'GET', '/v1/ratelimit/burst/u')).status).toBe(200);
     expect((await admin('DELETE', '/v1/admin/ratelimit/policies/burst')).status).toBe(204);
     expectError(await call(s, 'GET', '/v1/ratelimit/burst/u'), 404, 'NOT_FOUND', 'params.policy');
-    expectError(await admin('DELETE', '/v1/admin/ratelimit/policies/burst'), 404, 'NOT_FOUND');
+    expectError(await admin('DELETE', '/v1/admin/ratelimit/policies/burst'), 404, 'NOT_FOUND', 'params.name');
   });
 
   it('rejects bad policies naming the field', async () => {

@@ -68,8 +68,8 @@ describe('/v1/keys', () => {
     expect(info.body).toMatchObject({ type: 'string', length: Buffer.byteLength('héllo €') });
     expect(info.body.memory).toBeGreaterThan(0);
     expect((await call(s, 'DELETE', '/v1/keys/greeting')).status).toBe(204);
-    expectError(await call(s, 'GET', '/v1/keys/greeting'), 404, 'NOT_FOUND');
-    expectError(await call(s, 'DELETE', '/v1/keys/greeting'), 404, 'NOT_FOUND');
+    expectError(await call(s, 'GET', '/v1/keys/greeting'), 404, 'NOT_FOUND', 'params.key');
+    expectError(await call(s, 'DELETE', '/v1/keys/greeting'), 404, 'NOT_FOUND', 'params.key');
   });
 
   it('reads a hash as its fields', async () => {

@@ -124,7 +124,7 @@ describe('PUT and PATCH /v1/sessions/:id', () => {
 
   it('answers 404, 400 and 413 on a missing session, a bad body and data too large', async () => {
     const session = await create();
-    expectError(await call(s, 'PATCH', `/v1/sessions/${'B'.repeat(32)}`, { body: { data: {} } }), 404, 'NOT_FOUND');
+    expectError(await call(s, 'PATCH', `/v1/sessions/${'B'.repeat(32)}`, { body: { data: {} } }), 404, 'NOT_FOUND', 'params.id');
     expectError(await call(s, 'PATCH', `/v1/sessions/${session.id}`, { body: {} }), 400, 'VALIDATION_ERROR', 'body.data');
     expectError(await call(s, 'PATCH', `/v1/sessions/${session.id}`, { body: { data: {}, expectedVersion: 0 } }), 400, 'VALIDATION_ERROR', 'body.expectedVersion');
     expectError(await call(s, 'PATCH', `/v1/sessions/${session.id}`, { body: { data: { big: 'y'.repeat(3000) } } }), 413, 'PAYLOAD_TOO_LARGE', 'body.data');

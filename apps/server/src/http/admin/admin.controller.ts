@@ -5,8 +5,9 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseGu
 import { z } from 'zod';
 import { burstProblem, ConfigSetSchema, FlushSchema, PolicyName, RateLimitPolicySchema } from '@mnemo/contracts';
 import type { AdminInfo, RateLimitPolicyView } from '@mnemo/contracts';
+import { MnemoError } from '@mnemo/engine';
 import { AdminTokenGuard } from '../common/auth.guard';
-import { notFound, validationError } from '../common/http-error';
+import { HttpApiError, notFound, validationError } from '../common/http-error';
 import { ZodPipe } from '../common/zod-validation.pipe';
 import { PolicyRegistry } from '../ratelimit/policy-registry';
 import { AdminService } from './admin.service';
@@ -41,7 +42,11 @@ export class AdminController {
     @Param('name', new ZodPipe(ConfigName, 'params.name')) name: string,
     @Body(new ZodPipe(ConfigSetSchema)) body: z.infer<typeof ConfigSetSchema>,
   ): Promise<Record<string, string>> {
-    return this.admin.configSet(name, body.value);
+    // A value the engine or persistence refuses (ERR ...) names the field it came from.
+    return this.admin.configSet(name, body.value).catch((error: unknown) => {
+      if (error instanceof MnemoError && error.code === 'ERR') throw new HttpApiError(400, 'ERR', `body.value: ${error.message}`, 'body.value');
+      throw error;
+    });
   }
 
   @Post('save')
@@ -90,7 +95,7 @@ export class AdminController {
   @Delete('ratelimit/policies/:name')
   @HttpCode(204)
   deletePolicy(@Param('name') name: string): void {
-    if (!this.policies.delete(name)) throw notFound(`policy '${name}'`);
+    if (!this.policies.delete(name)) throw notFound(`policy '${name}'`, 'params.name');
   }
 }
 

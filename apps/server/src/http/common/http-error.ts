@@ -41,6 +41,7 @@ export const bodyErrors = {
     ),
 };
 
-export function notFound(what: string): HttpApiError {
-  return new HttpApiError(404, HttpErrorCode.notFound, `${what} not found`);
+/** 404 naming the path parameter that found nothing: `params.key: key 'k' not found`. */
+export function notFound(what: string, field: string): HttpApiError {
+  return new HttpApiError(404, HttpErrorCode.notFound, `${field}: ${what} not found`, field);
 }

@@ -42,7 +42,7 @@ export class DocsController {
   @Get('assets/:file')
   asset(@Param('file') file: string, @Res() reply: FastifyReply): void {
     const type = ASSETS.get(file);
-    if (!type) throw notFound(`asset '${file}'`);
+    if (!type) throw notFound(`asset '${file}'`, 'params.file');
     let content = this.assetCache.get(file);
     if (!content) {
       const directory = path.dirname(require.resolve('swagger-ui-dist/package.json'));

@@ -53,7 +53,7 @@ export class KeysController {
   get(@Param('key') keyText: string): KeyView {
     const key = this.key(keyText);
     const info = this.keyspace.engine.keyInfo(key);
-    if (!info) throw notFound(`key '${keyText}'`);
+    if (!info) throw notFound(`key '${keyText}'`, 'params.key');
     let value: KeyView['value'];
     if (info.type === 'hash') {
       const flat = this.keyspace.engine.hgetall(key) ?? [];
@@ -90,7 +90,7 @@ export class KeysController {
   async remove(@Param('key') keyText: string): Promise<void> {
     const key = this.key(keyText);
     const deleted = await commitWrite(this.keyspace, () => this.keyspace.engine.del([key]));
-    if (deleted === 0) throw notFound(`key '${keyText}'`);
+    if (deleted === 0) throw notFound(`key '${keyText}'`, 'params.key');
   }
 
   @Get(':key/type')
@@ -113,7 +113,7 @@ export class KeysController {
         ? this.keyspace.engine.execute(['PERSIST', key])
         : this.keyspace.engine.execute(['PEXPIREAT', key, String(this.clock.now() + body.ttlMs)]),
     );
-    if (changed === 0 && !this.keyspace.engine.keyInfo(key)) throw notFound(`key '${keyText}'`);
+    if (changed === 0 && !this.keyspace.engine.keyInfo(key)) throw notFound(`key '${keyText}'`, 'params.key');
     return { key: keyText, ttlMs: body.ttlMs };
   }
 
@@ -140,7 +140,7 @@ export class KeysController {
 
   private info(keyText: string) {
     const info = this.keyspace.engine.keyInfo(this.key(keyText));
-    if (!info) throw notFound(`key '${keyText}'`);
+    if (!info) throw notFound(`key '${keyText}'`, 'params.key');
     return info;
   }
 

@@ -37,7 +37,7 @@ export class SessionsService {
 
   async get(id: string, rolling: boolean): Promise<SessionView> {
     const session = rolling ? await commitWrite(this.keyspace, () => this.store.get(id, true)) : this.store.get(id, false);
-    if (!session) throw notFound(`session '${id}'`);
+    if (!session) throw notFound(`session '${id}'`, 'params.id');
     return session;
   }
 
@@ -56,7 +56,7 @@ export class SessionsService {
       ),
     );
     if (outcome.ok) return outcome.value;
-    if (outcome.reason === 'not-found') throw notFound(`session '${id}'`);
+    if (outcome.reason === 'not-found') throw notFound(`session '${id}'`, 'params.id');
     const status = body.expectedVersion !== undefined ? 409 : 412;
     const field = body.expectedVersion !== undefined ? 'body.expectedVersion' : 'headers.if-match';
     throw new HttpApiError(status, HttpErrorCode.versionConflict, `${field}: session is at version ${outcome.current}, not ${expected}`, field);
@@ -64,13 +64,13 @@ export class SessionsService {
 
   async touch(id: string, ttlMs: number | undefined): Promise<SessionView> {
     const session = await commitWrite(this.keyspace, () => this.store.touch(id, ttlMs));
-    if (!session) throw notFound(`session '${id}'`);
+    if (!session) throw notFound(`session '${id}'`, 'params.id');
     return session;
   }
 
   async destroy(id: string): Promise<void> {
     const destroyed = await commitWrite(this.keyspace, () => this.store.destroy(id));
-    if (!destroyed) throw notFound(`session '${id}'`);
+    if (!destroyed) throw notFound(`session '${id}'`, 'params.id');
   }
 
   async listUser(userIdText: string): Promise<SessionView[]> {
