@@ -75,9 +75,13 @@ afterAll(async () => {
 describe('dashboard in Chromium', () => {
   it('a saved token the server refuses (it restarted with a new one) leads to the login page, which says why', async () => {
     await context.addCookies([{ name: 'mnemo_admin_token', value: 'token-of-an-earlier-run', url: stack.adminUrl }]);
-    await page.goto(stack.adminUrl + '/');
+    await page.goto(stack.adminUrl + '/events');
     await page.waitForURL((url) => url.pathname === '/login' && url.searchParams.get('reason') === 'token-refused');
     await expectText(page.getByTestId('token-refused'), /refused the saved token/);
+    // Signing in again returns to the page the operator was on.
+    await page.getByLabel('Admin token').fill(TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.pathname === '/events');
     await context.clearCookies();
   });
 

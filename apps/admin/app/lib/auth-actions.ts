@@ -5,6 +5,7 @@ import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { MnemoClient, MnemoHttpError } from './mnemo-client';
 import { serverUrl } from './server-env';
+import { pageAfterLogin } from './login-reason';
 import { TOKEN_COOKIE } from './session';
 
 export interface LoginState {
@@ -30,7 +31,7 @@ export async function login(_previous: LoginState, form: FormData): Promise<Logi
   }
   const jar = await cookies();
   jar.set(TOKEN_COOKIE, token, { sameSite: 'strict', path: '/', httpOnly: false, maxAge: 60 * 60 * 24 * 7 });
-  redirect('/');
+  redirect(pageAfterLogin(form.get('next')));
 }
 
 export async function logout(): Promise<void> {

@@ -2,3 +2,11 @@
 
 /** The server refused the saved token (a restarted server has a new one unless MNEMO_ADMIN_TOKEN is set). */
 export const TOKEN_REFUSED = 'token-refused';
+
+/**
+ * Where to go after signing in: `next` if it is a path of this dashboard, else the overview.
+ * Only same-origin paths: `//host` and `/\host` would leave the site (an open redirect).
+ */
+export function pageAfterLogin(next: unknown): string {
+  return typeof next === 'string' && /^\/(?![/\\])/.test(next) && !next.startsWith('/login') ? next : '/';
+}

@@ -1,12 +1,12 @@
 // Sign-in page: asks for the admin token.
 import type { Metadata } from 'next';
-import { TOKEN_REFUSED } from '../lib/login-reason';
+import { pageAfterLogin, TOKEN_REFUSED } from '../lib/login-reason';
 import { LoginForm } from '../ui/login/login-form';
 
 export const metadata: Metadata = { title: 'Sign in' };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ reason?: string | string[] }> }) {
-  const { reason } = await searchParams;
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ reason?: string | string[]; next?: string | string[] }> }) {
+  const { reason, next } = await searchParams;
   return (
     <main className="login panel">
       <h1>Mnemo admin</h1>
@@ -18,7 +18,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       <p className="muted">
         Sign in with the admin token: the one in <code>MNEMO_ADMIN_TOKEN</code>, or the one the server printed at start.
       </p>
-      <LoginForm />
+      <LoginForm next={pageAfterLogin(next)} />
     </main>
   );
 }

@@ -72,7 +72,8 @@ function createLive(serverUrl: string, token: string): LiveApi & { start(): () =
         // The saved token is refused (a restarted server generates a new one unless
         // MNEMO_ADMIN_TOKEN is set): back to the login page, which says why.
         store.setConnection('unauthorized', error.message);
-        window.location.assign(`/login?reason=${TOKEN_REFUSED}`);
+        const here = window.location.pathname + window.location.search;
+        window.location.assign(`/login?reason=${TOKEN_REFUSED}&next=${encodeURIComponent(here)}`);
       } else if (!s.active) {
         store.setConnection('unauthorized', error.message);
       } else {

@@ -4,10 +4,12 @@
 import { useActionState } from 'react';
 import { login, LoginState } from '../../lib/auth-actions';
 
-export function LoginForm() {
+/** `next`: the page to return to after signing in (already checked to be one of the dashboard's). */
+export function LoginForm({ next }: { next: string }) {
   const [state, action, pending] = useActionState<LoginState, FormData>(login, { error: null });
   return (
     <form action={action}>
+      <input type="hidden" name="next" value={next} />
       <label>
         Admin token
         <input name="token" type="password" autoComplete="current-password" autoFocus required aria-describedby="token-error" />
