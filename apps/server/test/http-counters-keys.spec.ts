@@ -38,12 +38,15 @@ describe('/v1/counters/:key', () => {
 
   it('answers 409 WRONGTYPE when the key holds a hash, 409 on a non-integer, 400 on overflow', async () => {
     s.server.keyspace.engine.execute(['HSET', 'counter:h', 'f', 'v']);
-    expectError(await call(s, 'POST', '/v1/counters/h/incr'), 409, 'WRONGTYPE');
+    expectError(await call(s, 'POST', '/v1/counters/h/incr'), 409, 'WRONGTYPE', 'params.key');
+    expectError(await call(s, 'GET', '/v1/counters/h'), 409, 'WRONGTYPE', 'params.key');
     s.server.keyspace.engine.set('counter:text', 'abc');
     expectError(await call(s, 'GET', '/v1/counters/text'), 409, 'NOT_AN_INTEGER', 'params.key');
-    expectError(await call(s, 'POST', '/v1/counters/text/incr'), 400, 'ERR');
+    expectError(await call(s, 'POST', '/v1/counters/text/incr'), 400, 'ERR', 'params.key');
     s.server.keyspace.engine.set('counter:big', '9223372036854775806');
-    expectError(await call(s, 'POST', '/v1/counters/big/incr', { body: { by: 5 } }), 400, 'ERR');
+    const overflow = await call(s, 'POST', '/v1/counters/big/incr', { body: { by: 5 } });
+    expectError(overflow, 400, 'ERR', 'params.key');
+    expect(overflow.body.error.message).toBe('params.key: increment or decrement would overflow');
   });
 
   it('rejects bad steps and keys naming the field', async () => {

@@ -3,6 +3,7 @@
 
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
 import type { Bytes, Clock } from '@mnemo/engine';
+import { MnemoError } from '@mnemo/engine';
 import { CounterStepSchema } from '@mnemo/contracts';
 import type { CounterStep } from '@mnemo/contracts';
 import type { MnemoConfig } from '../../config/options';
@@ -29,6 +30,21 @@ function jsonInteger(value: number | bigint | string): number | string {
   return big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(big) : big.toString();
 }
 
+/**
+ * Runs an engine call on the counter's key; the engine's refusals (WRONGTYPE: a hash there; ERR:
+ * not an integer, or the step would overflow) name the key they are about.
+ */
+function aboutTheKey<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    if (error instanceof MnemoError && (error.code === 'WRONGTYPE' || error.code === 'ERR')) {
+      throw new HttpApiError(error.code === 'WRONGTYPE' ? 409 : 400, error.code, `params.key: ${error.message}`, 'params.key');
+    }
+    throw error;
+  }
+}
+
 @Controller('v1/counters')
 @UseGuards(ApiKeyGuard)
 export class CountersController {
@@ -42,7 +58,7 @@ export class CountersController {
   @Get(':key')
   get(@Param('key') keyText: string): CounterReply {
     const key = keyBytes(this.config, keyText, 'params.key', COUNTER_PREFIX);
-    const value = this.keyspace.engine.get(key);
+    const value = aboutTheKey(() => this.keyspace.engine.get(key));
     if (value !== null && !/^-?\d{1,20}$/.test(value)) {
       throw new HttpApiError(409, 'NOT_AN_INTEGER', `params.key: '${keyText}' holds a value that is not an integer`, 'params.key');
     }
@@ -75,7 +91,7 @@ export class CountersController {
     const key = keyBytes(this.config, keyText, 'params.key', COUNTER_PREFIX);
     const value = await commitWrite(this.keyspace, () => {
       const engine = this.keyspace.engine;
-      const next = engine.incrBy(key, delta);
+      const next = aboutTheKey(() => engine.incrBy(key, delta));
       if (body.ttlMs !== undefined && (body.ttlMode === 'always' || engine.keyInfo(key)?.expiresAt === null)) {
         engine.execute(['PEXPIREAT', key, String(this.clock.now() + body.ttlMs)]);
       }
