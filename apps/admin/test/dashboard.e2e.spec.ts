@@ -78,6 +78,7 @@ describe('dashboard in Chromium', () => {
     await page.goto(stack.adminUrl + '/events');
     await page.waitForURL((url) => url.pathname === '/login' && url.searchParams.get('reason') === 'token-refused');
     await expectText(page.getByTestId('token-refused'), /refused the saved token/);
+    expect((await context.cookies()).map((cookie) => cookie.name)).not.toContain('mnemo_admin_token');
     // Signing in again returns to the page the operator was on.
     await page.getByLabel('Admin token').fill(TOKEN);
     await page.getByRole('button', { name: 'Sign in' }).click();

@@ -16,7 +16,6 @@ import {
   RemovalBatch,
   StatsFrame,
 } from '@mnemo/contracts';
-import { TOKEN_REFUSED } from '../login-reason';
 import { MnemoClient } from '../mnemo-client';
 import { LiveSnapshot, LiveStore } from './live-store';
 
@@ -70,10 +69,10 @@ function createLive(serverUrl: string, token: string): LiveApi & { start(): () =
     s.on('connect_error', (error: Error) => {
       if (error.message === ADMIN_UNAUTHORIZED) {
         // The saved token is refused (a restarted server generates a new one unless
-        // MNEMO_ADMIN_TOKEN is set): back to the login page, which says why.
+        // MNEMO_ADMIN_TOKEN is set): forget it and go to the login page, which says why.
         store.setConnection('unauthorized', error.message);
         const here = window.location.pathname + window.location.search;
-        window.location.assign(`/login?reason=${TOKEN_REFUSED}&next=${encodeURIComponent(here)}`);
+        window.location.assign(`/login/refused?next=${encodeURIComponent(here)}`);
       } else if (!s.active) {
         store.setConnection('unauthorized', error.message);
       } else {
