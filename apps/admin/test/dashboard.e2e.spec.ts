@@ -79,6 +79,7 @@ describe('dashboard in Chromium', () => {
     await page.waitForURL((url) => url.pathname === '/login' && url.searchParams.get('reason') === 'token-refused');
     await expectText(page.getByTestId('token-refused'), /refused the saved token/);
     expect((await context.cookies()).map((cookie) => cookie.name)).not.toContain('mnemo_admin_token');
+    expect(new URL(page.url()).origin).toBe(stack.adminUrl); // never sent to another host name
     // Signing in again returns to the page the operator was on.
     await page.getByLabel('Admin token').fill(TOKEN);
     await page.getByRole('button', { name: 'Sign in' }).click();

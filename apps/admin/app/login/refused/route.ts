@@ -8,7 +8,9 @@ export const dynamic = 'force-dynamic';
 
 export function GET(request: NextRequest): NextResponse {
   const next = pageAfterLogin(request.nextUrl.searchParams.get('next'));
-  const response = NextResponse.redirect(new URL(`/login?reason=${TOKEN_REFUSED}&next=${encodeURIComponent(next)}`, request.nextUrl));
+  // A relative Location: behind `next start -H <address>` the request's URL names localhost, and
+  // an absolute redirect there would move the browser to another origin (and its cookies).
+  const response = new NextResponse(null, { status: 307, headers: { location: `/login?reason=${TOKEN_REFUSED}&next=${encodeURIComponent(next)}` } });
   response.cookies.delete(TOKEN_COOKIE);
   return response;
 }
