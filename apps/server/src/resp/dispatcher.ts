@@ -8,8 +8,7 @@ import { feedMonitors, monitorRefusal } from './commands/monitor.commands';
 import { subcommandError } from './subcommands';
 import type { RespClient } from './resp-client';
 import { errorText } from './resp-client';
-import { countCall } from './resp-context';
-import type { CommandEntry, Render, RespContext } from './resp-context';
+import { countCall, type CommandEntry, type Render, type RespContext } from './resp-context';
 import { writeReply } from './reply-render';
 
 /**
@@ -91,10 +90,7 @@ export class Dispatcher {
     const mark = writer.size;
     try {
       if (entry.handler) {
-        if (!entry.countedByEngine) {
-          this.ctx.stats.serverCommands++;
-          countCall(this.ctx.stats.listenerCalls, entry.name);
-        }
+        if (!entry.countedByEngine) countCall(this.ctx.stats.listenerCalls, entry.name);
         return entry.handler(this.ctx, client, argv);
       }
       writeReply(writer, this.ctx.engine.execute(argv));

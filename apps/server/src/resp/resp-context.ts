@@ -62,8 +62,6 @@ export interface RespStats {
   rejectedConnections: number;
   netInputBytes: number;
   netOutputBytes: number;
-  /** Commands answered by the listener itself (the engine counts its own). */
-  serverCommands: number;
   errorReplies: number;
   /** INFO commandstats, by command name: calls of listener commands (the engine counts its own). */
   listenerCalls: Map<string, number>;
@@ -79,7 +77,6 @@ export function emptyStats(): RespStats {
     rejectedConnections: 0,
     netInputBytes: 0,
     netOutputBytes: 0,
-    serverCommands: 0,
     errorReplies: 0,
     listenerCalls: new Map(),
     rejectedCalls: new Map(),
@@ -126,9 +123,15 @@ export class RespContext {
     return ++this.lastClientId;
   }
 
+  /** Commands run: the engine's (from every front end) and the listener's own (Redis's total_commands_processed). */
+  commandsProcessed(): number {
+    let listener = 0;
+    for (const calls of this.stats.listenerCalls.values()) listener += calls;
+    return this.engine.stats().totalCommands + listener;
+  }
+
   /** Feeds the instantaneous metrics (every METRICS_SAMPLE_MS). */
   sampleMetrics(at = Date.now()): void {
-    const commands = this.engine.stats().totalCommands + this.stats.serverCommands;
-    this.metrics.sample(at, commands, this.stats.netInputBytes, this.stats.netOutputBytes);
+    this.metrics.sample(at, this.commandsProcessed(), this.stats.netInputBytes, this.stats.netOutputBytes);
   }
 }

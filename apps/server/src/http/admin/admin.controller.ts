@@ -5,9 +5,8 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseGu
 import { z } from 'zod';
 import { burstProblem, ConfigSetSchema, FlushSchema, PolicyName, RateLimitPolicySchema } from '@mnemo/contracts';
 import type { AdminInfo, RateLimitPolicyView } from '@mnemo/contracts';
-import { MnemoError } from '@mnemo/engine';
 import { AdminTokenGuard } from '../common/auth.guard';
-import { HttpApiError, notFound, validationError } from '../common/http-error';
+import { namingField, notFound, validationError } from '../common/http-error';
 import { ZodPipe } from '../common/zod-validation.pipe';
 import { PolicyRegistry } from '../ratelimit/policy-registry';
 import { AdminService } from './admin.service';
@@ -44,8 +43,7 @@ export class AdminController {
   ): Promise<Record<string, string>> {
     // A value the engine or persistence refuses (ERR ...) names the field it came from.
     return this.admin.configSet(name, body.value).catch((error: unknown) => {
-      if (error instanceof MnemoError && error.code === 'ERR') throw new HttpApiError(400, 'ERR', `body.value: ${error.message}`, 'body.value');
-      throw error;
+      throw namingField(error, 'body.value', ['ERR']);
     });
   }
 

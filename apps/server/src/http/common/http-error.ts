@@ -2,6 +2,7 @@
 
 import { HttpErrorCode } from '@mnemo/contracts';
 import type { ErrorBody } from '@mnemo/contracts';
+import { MnemoError } from '@mnemo/engine';
 
 export class HttpApiError extends Error {
   constructor(
@@ -19,6 +20,27 @@ export class HttpApiError extends Error {
   body(): ErrorBody {
     return { error: this.field ? { code: this.code, message: this.message, field: this.field } : { code: this.code, message: this.message } };
   }
+}
+
+/** HTTP status of an engine error code (ERR and any other: 400). */
+export const ENGINE_STATUS: Record<string, number> = {
+  WRONGTYPE: 409,
+  OOM: 507,
+  MISCONF: 503,
+  LOADING: 503,
+  NOAUTH: 401,
+  WRONGPASS: 403,
+  BUSY: 503,
+};
+
+/**
+ * An engine error with one of `codes`, as the same status and code naming `field` (the message
+ * starts with it); anything else unchanged. For routes that know which input an engine refusal
+ * is about: `throw namingField(error, 'params.key', ['WRONGTYPE', 'ERR'])`.
+ */
+export function namingField(error: unknown, field: string, codes: readonly string[]): unknown {
+  if (!(error instanceof MnemoError) || !codes.includes(error.code)) return error;
+  return new HttpApiError(ENGINE_STATUS[error.code] ?? 400, error.code, `${field}: ${error.message}`, field);
 }
 
 /** 400 naming the field: `field` is a dotted path such as `body.limit` or `params.key`. */

@@ -13,7 +13,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Injectable } from
 import { HttpErrorCode } from '@mnemo/contracts';
 import { MnemoError } from '@mnemo/engine';
 import type { ErrorBody } from '@mnemo/contracts';
-import { bodyErrors, HttpApiError } from './http-error';
+import { bodyErrors, ENGINE_STATUS, HttpApiError } from './http-error';
 import { HttpLogger } from './http-logger';
 
 interface Reply {
@@ -22,16 +22,6 @@ interface Reply {
   send(body: unknown): void;
   sent?: boolean;
 }
-
-const ENGINE_STATUS: Record<string, number> = {
-  WRONGTYPE: 409,
-  OOM: 507,
-  MISCONF: 503,
-  LOADING: 503,
-  NOAUTH: 401,
-  WRONGPASS: 403,
-  BUSY: 503,
-};
 
 const STATUS_CODES: Record<number, string> = {
   400: HttpErrorCode.validation,

@@ -3,14 +3,13 @@
 
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
 import type { Bytes, Clock } from '@mnemo/engine';
-import { MnemoError } from '@mnemo/engine';
 import { CounterStepSchema } from '@mnemo/contracts';
 import type { CounterStep } from '@mnemo/contracts';
 import type { MnemoConfig } from '../../config/options';
 import { KeyspaceService } from '../../core/keyspace.service';
 import { MNEMO_CONFIG } from '../../core/tokens';
 import { ApiKeyGuard } from '../common/auth.guard';
-import { HttpApiError } from '../common/http-error';
+import { HttpApiError, namingField } from '../common/http-error';
 import { keyBytes } from '../common/keys';
 import { HTTP_CLOCK } from '../common/tokens';
 import { commitWrite } from '../common/write-gate';
@@ -38,10 +37,7 @@ function aboutTheKey<T>(call: () => T): T {
   try {
     return call();
   } catch (error) {
-    if (error instanceof MnemoError && (error.code === 'WRONGTYPE' || error.code === 'ERR')) {
-      throw new HttpApiError(error.code === 'WRONGTYPE' ? 409 : 400, error.code, `params.key: ${error.message}`, 'params.key');
-    }
-    throw error;
+    throw namingField(error, 'params.key', ['WRONGTYPE', 'ERR']);
   }
 }
 

@@ -97,7 +97,7 @@ function sectionsOf(ctx: RespContext): Record<string, () => Section> {
       const stats = ctx.engine.stats();
       return [
         ['total_connections_received', ctx.stats.connectionsReceived],
-        ['total_commands_processed', stats.totalCommands + ctx.stats.serverCommands],
+        ['total_commands_processed', ctx.commandsProcessed()],
         ['total_net_input_bytes', ctx.stats.netInputBytes],
         ['total_net_output_bytes', ctx.stats.netOutputBytes],
         ['instantaneous_ops_per_sec', ctx.metrics.opsPerSec],
