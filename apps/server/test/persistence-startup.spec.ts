@@ -110,6 +110,11 @@ describe('server start-up with persistence', () => {
     try {
       expect(await runCli(['repair-log', '--db', db, '--backup', backup], {})).toBe(0);
       expect(log.mock.calls.flat().join('\n')).toMatch(`truncated at batch #${rows[1].id}`);
+      // The repaired log is sound: a second run changes nothing and writes no backup.
+      log.mockClear();
+      expect(await runCli(['repair-log', '--db', db, '--backup', path.join(dir, 'second.db')], {})).toBe(0);
+      expect(log.mock.calls.flat().join('\n')).toMatch('the log is sound (1 batches, up to seq 1); nothing truncated. Nothing changed, so no backup was written.');
+      expect(existsSync(path.join(dir, 'second.db'))).toBe(false);
       expect(await runCli(['repair-log', '--bogus'], {})).toBe(2);
       expect(await runCli(['repair-log', '--db', path.join(dir, 'missing.db')], {})).toBe(1);
       expect(existsSync(path.join(dir, 'missing.db'))).toBe(false);

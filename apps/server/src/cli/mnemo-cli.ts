@@ -5,8 +5,9 @@ import { consoleLogger, repairLog, StoreError } from '@mnemo/persistence';
 
 const USAGE = `usage: npm run mnemo -- repair-log [--db <file>] [--backup <file>] [--drop-snapshot] [--migrations-dir <dir>]
 
-  repair-log   back the database up, then truncate the event log at the last good batch
-               (the batch that failed its checksum or left a seq gap, and all after it, go).
+  repair-log   check the database; if the log is damaged, back the file up, then truncate the
+               event log at the last good batch (the batch that failed its checksum or left a
+               seq gap, and all after it, go). A sound file is left as it is, with no backup.
     --db             database file (default: $MNEMO_DB or ./data/mnemo.db)
     --backup         where the backup goes (default: <db>.bak-<unix ms>)
     --drop-snapshot  also delete the newest snapshot when it is damaged; start from the log alone
@@ -63,11 +64,10 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<nu
   }
   try {
     const report = await repairLog({ dbPath: args.db, backupPath: args.backup, dropSnapshot: args.dropSnapshot, migrationsDir: args.migrationsDir, logger: consoleLogger });
-    console.log(
-      report.firstBad
-        ? `repair-log: truncated at ${report.firstBad}; kept ${report.keptBatches} batches (up to seq ${report.lastGoodSeq}), dropped ${report.droppedBatches}. Backup: ${report.backupPath}`
-        : `repair-log: the log is sound (${report.keptBatches} batches, up to seq ${report.lastGoodSeq}); nothing truncated. Backup: ${report.backupPath}`,
-    );
+    const outcome = report.firstBad
+      ? `truncated at ${report.firstBad}; kept ${report.keptBatches} batches (up to seq ${report.lastGoodSeq}), dropped ${report.droppedBatches}`
+      : `the log is sound (${report.keptBatches} batches, up to seq ${report.lastGoodSeq}); nothing truncated`;
+    console.log(`repair-log: ${outcome}. ${report.backupPath ? `Backup: ${report.backupPath}` : 'Nothing changed, so no backup was written.'}`);
     if (report.snapshotDamage && report.droppedSnapshotId === null) {
       console.error(`repair-log: the newest snapshot is damaged (${report.snapshotDamage}); rerun with --drop-snapshot to start from the log alone`);
       return 1;

@@ -196,6 +196,7 @@ describe('recovery', () => {
       message: expect.stringMatching(new RegExp(`log batch #${bad.id} \\(seq 11..20\\) fails its checksum.*repair-log`)),
     });
     const report = await repairLog({ dbPath: store.db, logger: memoryLogger() });
+    if (report.backupPath === null) throw new Error('repair-log changed the file without a backup');
     expect(existsSync(report.backupPath)).toBe(true);
     expect(report).toMatchObject({ keptBatches: 1, droppedBatches: 3, lastGoodSeq: 10 });
     expect(report.firstBad).toMatch(`batch #${bad.id}`);
@@ -206,6 +207,28 @@ describe('recovery', () => {
     await q.close();
     // The backup still holds the damaged log: it refuses the same way.
     await expect(Persistence.open(new ModelEngine(), { dbPath: report.backupPath, logger: memoryLogger() })).rejects.toMatchObject({ code: 'LOG_CORRUPT' });
+  });
+
+  it('repair-log leaves a sound file as it is and writes no backup; an incomplete snapshot is dropped after one', async () => {
+    const engine = new ModelEngine();
+    const p = await open(engine);
+    await writeBatches(p, engine, 3, 10);
+    await p.close();
+    const before = batches();
+    const sound = await repairLog({ dbPath: store.db, logger: memoryLogger() });
+    expect(sound).toMatchObject({ backupPath: null, keptBatches: 3, droppedBatches: 0, firstBad: null, lastGoodSeq: 30, droppedIncompleteSnapshots: 0 });
+    expect(batches()).toEqual(before);
+
+    // A BGSAVE cut short leaves a snapshot in 'writing': that is a change, so a backup comes first.
+    exec("INSERT INTO snapshot (start_seq, status, kind, started_at) VALUES (30, 'writing', 'bgsave', 0)");
+    const cleaned = await repairLog({ dbPath: store.db, logger: memoryLogger() });
+    expect(cleaned).toMatchObject({ keptBatches: 3, droppedBatches: 0, firstBad: null, droppedIncompleteSnapshots: 1 });
+    expect(cleaned.backupPath !== null && existsSync(cleaned.backupPath)).toBe(true);
+    expect(batches()).toEqual(before);
+    const again = new ModelEngine();
+    const q = await open(again);
+    expect(again.lastSeq).toBe(30);
+    await q.close();
   });
 
   it('a seq gap between batches refuses start naming both batches', async () => {
