@@ -243,6 +243,16 @@ describe('dashboard in Chromium', () => {
     });
     expect(created.status).toBe(201);
     await navigate('Sessions', '/sessions');
+    // The count tile: every session key, counted by the server (an exact number, not a bound).
+    let sessionKeys = 0;
+    let cursor = '0';
+    do {
+      const step = (await (await fetch(`${stack.serverUrl}/v1/keys?pattern=session:*&count=1000&cursor=${cursor}`)).json()) as { cursor: string; keys: string[] };
+      sessionKeys += step.keys.length;
+      cursor = String(step.cursor);
+    } while (cursor !== '0');
+    expect(sessionKeys).toBeGreaterThanOrEqual(1);
+    expect(await tileNumber('session-count')).toBe(sessionKeys);
     await page.getByLabel('User id').fill('user-e2e');
     await page.getByRole('button', { name: 'Look up sessions' }).click();
     const sessionRow = page.locator('[data-testid="user-sessions"] tbody tr').first();

@@ -4,6 +4,7 @@
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { bytesFromText } from '@mnemo/engine';
 import { NO_PERSISTENCE } from '../src/core/persistence-control';
 import { ADMIN_TOKEN, call, expectError, HttpTestServer, startHttpServer } from './support/http-client';
 
@@ -20,6 +21,7 @@ describe('admin token', () => {
   it.each([
     ['GET', '/v1/admin/info'],
     ['GET', '/v1/admin/config'],
+    ['GET', '/v1/admin/keys/count'],
     ['PUT', '/v1/admin/config/maxmemory'],
     ['POST', '/v1/admin/save'],
     ['POST', '/v1/admin/bgsave'],
@@ -50,6 +52,32 @@ describe('GET /v1/admin/info', () => {
     expect(info.body.stats.keyspace_hits).toBeGreaterThanOrEqual(1);
     expect(info.body.memory.used_memory).toBeGreaterThan(0);
     expect(info.body.persistence).toHaveProperty('write_error', null);
+  });
+});
+
+describe('GET /v1/admin/keys/count', () => {
+  it('counts the keys matching a pattern (and type) over the whole keyspace, past many scan slices', async () => {
+    const engine = s.server.keyspace.engine;
+    for (let i = 0; i < 25_000; i++) engine.set(bytesFromText(`count-other:${i}`), bytesFromText('v'));
+    for (let i = 0; i < 300; i++) engine.set(bytesFromText(`count-sess:${i}`), bytesFromText('v'));
+    for (let i = 0; i < 40; i++) engine.execute(['hset', `count-sess:h${i}`, 'f', 'v'].map(bytesFromText));
+    engine.set(bytesFromText('count-sess:gone'), bytesFromText('v'), { expiresAt: Date.now() - 1 });
+
+    const all = await admin('GET', '/v1/admin/keys/count?pattern=count-sess:*');
+    expect(all.status).toBe(200);
+    expect(all.body).toMatchObject({ pattern: 'count-sess:*', type: null, count: 340 });
+    expect(typeof all.body.ms).toBe('number');
+    expect((await admin('GET', '/v1/admin/keys/count?pattern=count-sess:*&type=hash')).body).toMatchObject({ type: 'hash', count: 40 });
+    expect((await admin('GET', '/v1/admin/keys/count?pattern=count-other:*')).body.count).toBe(25_000);
+    const everything = (await admin('GET', '/v1/admin/keys/count')).body;
+    expect(everything).toMatchObject({ pattern: '*', count: engine.execute([bytesFromText('dbsize')]) });
+    for (let i = 0; i < 25_000; i++) engine.del([bytesFromText(`count-other:${i}`)]);
+  });
+
+  it('refuses a bad type, an oversized pattern and unknown parameters naming them', async () => {
+    expectError(await admin('GET', '/v1/admin/keys/count?type=list'), 400, 'VALIDATION_ERROR', 'query.type');
+    expectError(await admin('GET', `/v1/admin/keys/count?pattern=${'x'.repeat(1100)}`), 400, 'VALIDATION_ERROR', 'query.pattern');
+    expectError(await admin('GET', '/v1/admin/keys/count?cursor=5'), 400, 'VALIDATION_ERROR', 'query.cursor');
   });
 });
 

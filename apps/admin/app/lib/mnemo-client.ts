@@ -2,7 +2,7 @@
 // touches one file. Works on the Next server (base = MNEMO_SERVER_URL) and in the browser
 // (base = /api/mnemo, proxied by app/api/mnemo/[...path]/route.ts).
 
-import type { AdminInfo, KeyInfoView, KeyView, RateLimitCheckResult, RateLimitPolicy, RateLimitPolicyView, ScanView, SessionView } from '@mnemo/contracts';
+import type { AdminInfo, KeyCountView, KeyInfoView, KeyView, RateLimitCheckResult, RateLimitPolicy, RateLimitPolicyView, ScanView, SessionView } from '@mnemo/contracts';
 
 /** An HTTP API error answer ({ error: { code, message, field? } }), or status 0 when unreachable. */
 export class MnemoHttpError extends Error {
@@ -117,20 +117,9 @@ export class MnemoClient {
     };
   }
 
-  /**
-   * Counts keys matching `pattern` by scanning at most `maxPages` pages of 1000. `complete` is
-   * false when it stopped early (the count is then a lower bound).
-   */
-  async countKeys(pattern: string, maxPages = 20): Promise<{ count: number; complete: boolean }> {
-    let cursor = '0';
-    let count = 0;
-    for (let page = 0; page < maxPages; page++) {
-      const step = await this.scan({ pattern, cursor, count: 1000 });
-      count += step.keys.length;
-      cursor = String(step.cursor);
-      if (cursor === '0') return { count, complete: true };
-    }
-    return { count, complete: false };
+  /** GET /v1/admin/keys/count?pattern=: the keys matching `pattern`, counted server side by one whole SCAN. */
+  countKeys(pattern: string): Promise<KeyCountView> {
+    return this.request('GET', `/v1/admin/keys/count?${new URLSearchParams({ pattern })}`);
   }
 
   /** GET /v1/keys/:key/info: type, TTL, estimated memory, encoding, …; 404 when missing. */

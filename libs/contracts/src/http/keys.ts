@@ -58,3 +58,12 @@ export interface ScanView {
   cursor: string;
   keys: string[];
 }
+
+/** GET /v1/admin/keys/count: keys matching a pattern (and type), counted by one whole SCAN. */
+export interface KeyCountView {
+  pattern: string;
+  type: string | null;
+  count: number;
+  /** Wall time of the scan, in ms (it yields to clients between slices). */
+  ms: number;
+}

@@ -1,4 +1,4 @@
-// Number of live sessions: a bounded SCAN of the session key prefix.
+// Number of live sessions: the server counts the keys under the session prefix (one whole SCAN).
 import { MnemoHttpError } from '../../lib/mnemo-client';
 import { serverClient } from '../../lib/server-client';
 import { formatNumber } from '../../lib/format';
@@ -9,15 +9,12 @@ export const SESSION_KEY_PATTERN = 'session:*';
 export async function SessionCount() {
   const client = await serverClient();
   try {
-    const { count, complete } = await client.countKeys(SESSION_KEY_PATTERN);
+    const { count } = await client.countKeys(SESSION_KEY_PATTERN);
     return (
       <div className="grid-tiles">
         <div className="tile" data-testid="session-count">
           <div className="label">Live sessions</div>
-          <div className="value">
-            {complete ? '' : '≥ '}
-            {formatNumber(count)}
-          </div>
+          <div className="value">{formatNumber(count)}</div>
           <div className="sub">keys matching {SESSION_KEY_PATTERN}</div>
         </div>
       </div>

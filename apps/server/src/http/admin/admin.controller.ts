@@ -3,8 +3,8 @@
 
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
-import { burstProblem, ConfigSetSchema, FlushSchema, PolicyName, RateLimitPolicySchema } from '@mnemo/contracts';
-import type { AdminInfo, RateLimitPolicyView } from '@mnemo/contracts';
+import { burstProblem, ConfigSetSchema, FlushSchema, KEY_TYPES, PolicyName, RateLimitPolicySchema } from '@mnemo/contracts';
+import type { AdminInfo, KeyCountView, RateLimitPolicyView } from '@mnemo/contracts';
 import { AdminTokenGuard } from '../common/auth.guard';
 import { namingField, notFound, validationError } from '../common/http-error';
 import { ZodPipe } from '../common/zod-validation.pipe';
@@ -12,6 +12,7 @@ import { PolicyRegistry } from '../ratelimit/policy-registry';
 import { AdminService } from './admin.service';
 
 const ConfigQuery = z.object({ pattern: z.string().min(1).max(256).default('*') }).strict();
+const KeyCountQuery = z.object({ pattern: z.string().min(1).max(1024).default('*'), type: z.enum(KEY_TYPES).optional() }).strict();
 /** A policy without its name, which the path gives; a `name` in the body must be that one. */
 const PolicyBody = RateLimitPolicySchema.omit({ name: true }).extend({ name: PolicyName.optional() }).strict();
 const ConfigName = z.string().regex(/^[a-z0-9-]{1,64}$/i, 'is not a parameter name');
@@ -27,6 +28,12 @@ export class AdminController {
   @Get('info')
   info(): AdminInfo {
     return this.admin.info();
+  }
+
+  /** `?pattern=session:*&type=hash` -> { pattern, type, count, ms }: a whole SCAN, server side. */
+  @Get('keys/count')
+  countKeys(@Query(new ZodPipe(KeyCountQuery, 'query')) query: z.infer<typeof KeyCountQuery>): Promise<KeyCountView> {
+    return this.admin.countKeys(query.pattern, query.type);
   }
 
   /** `?pattern=max*` -> { maxmemory: "0", "maxmemory-policy": "noeviction", ... }. */

@@ -58,6 +58,7 @@ const ROUTES: Route[] = [
   { method: 'put', path: '/v1/keys/{key}/ttl', tag: 'keys', summary: 'Set (ttlMs) or remove (null) the TTL', auth: 'apiKey', ok: 200, errors: [404] },
   { method: 'get', path: '/v1/keys/{key}/info', tag: 'keys', summary: 'Type, TTL, memory, encoding, length, idle time, LFU counter', auth: 'apiKey', ok: 200, errors: [404] },
   { method: 'get', path: '/v1/admin/info', tag: 'admin', summary: 'INFO-like stats and persistence status', auth: 'admin', ok: 200 },
+  { method: 'get', path: '/v1/admin/keys/count', tag: 'admin', summary: 'Count the keys matching ?pattern=glob (and ?type=string|hash) with one whole SCAN', query: { pattern: { type: 'string' }, type: { type: 'string', enum: ['string', 'hash'] } }, auth: 'admin', ok: 200 },
   { method: 'get', path: '/v1/admin/config', tag: 'admin', summary: 'CONFIG GET (?pattern=glob)', query: { pattern: { type: 'string' } }, auth: 'admin', ok: 200 },
   { method: 'put', path: '/v1/admin/config/{name}', tag: 'admin', summary: 'CONFIG SET one parameter', body: ConfigSetSchema, auth: 'admin', ok: 200 },
   { method: 'post', path: '/v1/admin/save', tag: 'admin', summary: 'Blocking snapshot', auth: 'admin', ok: 200 },
