@@ -183,12 +183,20 @@ describe('connection commands', () => {
     expect((await client.command('GET', 'cs:h')).type).toBe('error'); // WRONGTYPE: failed
     expect((await client.command('GET')).type).toBe('error'); // arity: rejected
     await client.command('PING');
+    await client.command('CLIENT', 'SETNAME', 'cs-client');
+    await client.command('CLIENT', 'GETNAME');
+    expect((await client.command('CLIENT', 'SETNAME')).type).toBe('error'); // arity of client|setname: rejected
     const after = await stats();
     expect(of(after, 'get', 'calls') - of(before, 'get', 'calls')).toBe(3);
     expect(of(after, 'get', 'failed_calls') - of(before, 'get', 'failed_calls')).toBe(1);
     expect(of(after, 'get', 'rejected_calls') - of(before, 'get', 'rejected_calls')).toBe(1);
     expect(of(after, 'ping', 'calls') - of(before, 'ping', 'calls')).toBe(1);
     expect(of(after, 'info', 'calls') - of(before, 'info', 'calls')).toBe(1);
+    // Subcommands count apart, under Redis 7's names.
+    expect(of(after, 'client|setname', 'calls') - of(before, 'client|setname', 'calls')).toBe(1);
+    expect(of(after, 'client|setname', 'rejected_calls') - of(before, 'client|setname', 'rejected_calls')).toBe(1);
+    expect(of(after, 'client|getname', 'calls') - of(before, 'client|getname', 'calls')).toBe(1);
+    expect(after.has('client')).toBe(before.has('client'));
     expect(((await client.command('INFO')) as { value: string }).value).not.toContain('# Commandstats');
     const all = ((await client.command('INFO', 'all')) as { value: string }).value;
     expect(all).toMatch(/# Commandstats\r\n(cmdstat_[a-z|-]+:calls=\d+,rejected_calls=\d+,failed_calls=\d+\r\n)+\r\n# Keyspace/);

@@ -5,7 +5,7 @@
 import { MnemoError, quoted } from '@mnemo/engine';
 import { arityOk, CommandTable } from './command-table';
 import { feedMonitors, monitorRefusal } from './commands/monitor.commands';
-import { subcommandError } from './subcommands';
+import { SUBCOMMAND_ARITY, subcommandError } from './subcommands';
 import type { RespClient } from './resp-client';
 import { errorText } from './resp-client';
 import { countCall, type CommandEntry, type Render, type RespContext } from './resp-context';
@@ -22,6 +22,16 @@ export function unknownCommandText(argv: string[]): string {
   return `ERR unknown command '${quoted(argv[0]).slice(0, 128)}', with args beginning with: ${args}`;
 }
 
+/**
+ * The name INFO commandstats counts a call under: `client|setinfo` for a known subcommand of a
+ * container command, as Redis 7 reports it; the command's own name otherwise.
+ */
+export function statName(entry: CommandEntry, argv: string[]): string {
+  if (!entry.container || argv.length < 2) return entry.name;
+  const sub = argv[1].toLowerCase();
+  return Object.hasOwn(SUBCOMMAND_ARITY[entry.name] ?? {}, sub) ? `${entry.name}|${sub}` : entry.name;
+}
+
 export class Dispatcher {
   constructor(
     private readonly ctx: RespContext,
@@ -36,30 +46,31 @@ export class Dispatcher {
     const entry = this.table.lookup(argv[0]);
     if (entry === undefined) return this.reject(client, unknownCommandText(argv));
     client.lastCommand = entry.name;
-    if (!arityOk(entry, argv.length)) return this.reject(client, `ERR wrong number of arguments for '${entry.name}' command`, entry);
+    if (!arityOk(entry, argv.length)) return this.reject(client, `ERR wrong number of arguments for '${entry.name}' command`, entry, argv);
     if (entry.container) {
       const refusal = subcommandError(entry.name, argv);
-      if (refusal !== null) return this.reject(client, refusal, entry);
+      if (refusal !== null) return this.reject(client, refusal, entry, argv);
     }
-    if (!entry.noAuth && client.authRequired) return this.reject(client, 'NOAUTH Authentication required.', entry);
+    if (!entry.noAuth && client.authRequired) return this.reject(client, 'NOAUTH Authentication required.', entry, argv);
     if (entry.write) {
       const writeError = this.ctx.keyspace.durability.writeError();
-      if (writeError) return this.reject(client, writeError.toRedisText(), entry);
+      if (writeError) return this.reject(client, writeError.toRedisText(), entry, argv);
     }
     if (client.monitoring) {
       const refusal = monitorRefusal(entry);
-      if (refusal !== null) return this.reject(client, refusal, entry);
+      if (refusal !== null) return this.reject(client, refusal, entry, argv);
     }
     if (client.inPubSubMode && !entry.pubsubContext) {
       return this.reject(
         client,
         `ERR Can't execute '${entry.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
         entry,
+        argv,
       );
     }
-    if (!this.ctx.keyspace.ready && !entry.loading) return this.reject(client, 'LOADING Redis is loading the dataset in memory', entry);
+    if (!this.ctx.keyspace.ready && !entry.loading) return this.reject(client, 'LOADING Redis is loading the dataset in memory', entry, argv);
     if (client.multi !== null && !entry.transactionControl) {
-      if (entry.noMulti) return this.reject(client, 'ERR Command not allowed inside a transaction', entry);
+      if (entry.noMulti) return this.reject(client, 'ERR Command not allowed inside a transaction', entry, argv);
       client.multi.push(argv);
       this.ctx.writer.status('QUEUED');
       return;
@@ -90,7 +101,7 @@ export class Dispatcher {
     const mark = writer.size;
     try {
       if (entry.handler) {
-        if (!entry.countedByEngine) countCall(this.ctx.stats.listenerCalls, entry.name);
+        if (!entry.countedByEngine) countCall(this.ctx.stats.listenerCalls, statName(entry, argv));
         return entry.handler(this.ctx, client, argv);
       }
       writeReply(writer, this.ctx.engine.execute(argv));
@@ -99,16 +110,16 @@ export class Dispatcher {
       writer.truncate(mark);
       if (!(error instanceof MnemoError)) console.error(`RESP command '${entry.name}' failed:`, error);
       this.ctx.stats.errorReplies++;
-      countCall(this.ctx.stats.failedCalls, entry.name);
+      countCall(this.ctx.stats.failedCalls, statName(entry, argv));
       writer.error(error instanceof MnemoError ? error.toRedisText() : errorText(error));
     }
   }
 
   /** Refuses a command before it runs; inside MULTI this also dooms the transaction (EXECABORT). */
-  private reject(client: RespClient, text: string, entry?: CommandEntry): void {
+  private reject(client: RespClient, text: string, entry?: CommandEntry, argv?: string[]): void {
     if (client.multi !== null) client.multiFailed = true;
     this.ctx.stats.errorReplies++;
-    if (entry !== undefined) countCall(this.ctx.stats.rejectedCalls, entry.name);
+    if (entry !== undefined && argv !== undefined) countCall(this.ctx.stats.rejectedCalls, statName(entry, argv));
     this.ctx.writer.error(text);
   }
 }
