@@ -162,6 +162,8 @@ describe('rate-limit policies at run time', () => {
     expect(burstOnWindow.body.error.message).toBe('body.burst: applies to token-bucket and gcra only, not to fixed-window');
     expectError(await admin('PUT', '/v1/admin/ratelimit/policies/p', { algorithm: 'token-bucket', limit: 5, windowMs: 1000, burst: 0 }), 400, 'VALIDATION_ERROR', 'body.burst');
     expectError(await admin('PUT', '/v1/admin/ratelimit/policies/p', { name: 'other', algorithm: 'gcra', limit: 1, windowMs: 1000 }), 400, 'VALIDATION_ERROR', 'body.name');
+    const twice = { descriptors: [{ key: 'ip' }, { key: 'ip', value: '1' }], algorithm: 'gcra', limit: 1, windowMs: 1000 };
+    expectError(await admin('PUT', '/v1/admin/ratelimit/policies/p', twice), 400, 'VALIDATION_ERROR', 'body.descriptors.1.key');
   });
 
   it('takes a name in the body when it is the path\'s', async () => {

@@ -57,12 +57,33 @@ describe.each([
       expect(answers.filter((answer) => answer.body.allowed).length).toBe(10);
     });
 
-    it('keeps the state in the engine under ratelimit:<key>, visible like any key', async () => {
+    it('keeps the state in the engine under ratelimit:<limit>:<key>, visible like any key', async () => {
       await call(s, 'POST', '/v1/ratelimit/check', { body: adHoc('visible', 'gcra', 10, 1000) });
-      const info = s.server.keyspace.engine.keyInfo('ratelimit:visible');
+      const info = s.server.keyspace.engine.keyInfo('ratelimit:gcra/10/1000/9:visible');
       expect(info?.type).toBe('string');
       expect(info?.expiresAt).toBeGreaterThan(Date.now());
-      expect(s.server.keyspace.engine.get('ratelimit:visible')).toMatch(/^gcra\|/);
+      expect(s.server.keyspace.engine.get('ratelimit:gcra/10/1000/9:visible')).toMatch(/^gcra\|/);
+    });
+
+    it('two limits on one key keep two states: 3 a minute and 100 an hour for the same user', async () => {
+      const perMinute = adHoc('two-limits', 'fixed-window', 3, 60_000);
+      const perHour = adHoc('two-limits', 'fixed-window', 100, 3_600_000);
+      const minute: boolean[] = [];
+      const hour: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        minute.push((await call(s, 'POST', '/v1/ratelimit/check', { body: perMinute })).body.allowed);
+        hour.push((await call(s, 'POST', '/v1/ratelimit/check', { body: perHour })).body.remaining);
+      }
+      expect(minute).toEqual([true, true, true, false, false]);
+      expect(hour).toEqual([99, 98, 97, 96, 95]);
+      // Two GCRA limits on one key, in one batch: each sees only its own consumption.
+      const fast = adHoc('two-gcra', 'gcra', 5, 1000);
+      const slow = adHoc('two-gcra', 'gcra', 100, 3_600_000);
+      for (let i = 0; i < 2; i++) expect((await call(s, 'POST', '/v1/ratelimit/batch', { body: { checks: [fast, slow] } })).body.allowed).toBe(true);
+      expect((await call(s, 'POST', '/v1/ratelimit/check', { body: slow })).body.remaining).toBe(97);
+      // Leaving out burst and giving its default are the same limit.
+      await call(s, 'POST', '/v1/ratelimit/check', { body: adHoc('tb-default', 'token-bucket', 4) });
+      expect((await call(s, 'POST', '/v1/ratelimit/check', { body: adHoc('tb-default', 'token-bucket', 4, 60_000, { burst: 4 }) })).body.remaining).toBe(2);
     });
 
     it('checks a named policy with policy + key, and envoy-style domain + descriptors', async () => {
@@ -72,6 +93,13 @@ describe.each([
       expect((await call(s, 'POST', '/v1/ratelimit/check', { body: login })).body).toMatchObject({ allowed: true, policy: 'login-ip' });
       expect((await call(s, 'POST', '/v1/ratelimit/check', { body: login })).body).toMatchObject({ allowed: false, policy: 'login-ip' });
       expect(s.server.keyspace.engine.get('ratelimit-policy:login-ip:route=login|ip=10.0.0.1')).not.toBeNull();
+      // Values holding the separators cannot make two requests share one state.
+      const crafted = { domain: 'auth', descriptors: [{ key: 'route', value: 'x|ip=y' }, { key: 'ip', value: 'z' }] };
+      const other = { domain: 'auth', descriptors: [{ key: 'route', value: 'x' }, { key: 'ip', value: 'y|ip=z' }] };
+      expect((await call(s, 'POST', '/v1/ratelimit/check', { body: crafted })).body).toMatchObject({ policy: 'any-route-ip', remaining: 4 });
+      expect((await call(s, 'POST', '/v1/ratelimit/check', { body: other })).body).toMatchObject({ policy: 'any-route-ip', remaining: 4 });
+      expect(s.server.keyspace.engine.get('ratelimit-policy:any-route-ip:route=x%7Cip%3Dy|ip=z')).not.toBeNull();
+      expect(s.server.keyspace.engine.get('ratelimit-policy:any-route-ip:route=x|ip=y%7Cip%3Dz')).not.toBeNull();
       // Another route falls to the less specific policy.
       const search = { domain: 'auth', descriptors: [{ key: 'ip', value: '10.0.0.1' }, { key: 'route', value: 'search' }] };
       expect((await call(s, 'POST', '/v1/ratelimit/check', { body: search })).body).toMatchObject({ allowed: true, policy: 'any-route-ip', limit: 5 });
@@ -171,6 +199,8 @@ describe.each([
       ['missing window', 'body.windowMs', { key: 'k', algorithm: 'gcra', limit: 1 }],
       ['policy and algorithm together', 'body.algorithm', { policy: 'api', key: 'k', algorithm: 'gcra' }],
       ['token bucket without capacity', 'body.burst', adHoc('k', 'token-bucket', 10, 1000, { burst: 0 })],
+      ['lone surrogate in key (no UTF-8 form)', 'body.key', adHoc('a\ud800', 'gcra')],
+      ['descriptor key given twice', 'body.descriptors.1.key', { domain: 'auth', descriptors: [{ key: 'ip', value: '1' }, { key: 'ip', value: '2' }] }],
     ];
 
     it.each(cases)('%s -> 400 naming %s', async (_name, field, body) => {

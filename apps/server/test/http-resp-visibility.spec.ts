@@ -32,8 +32,8 @@ describe('HTTP data over the Redis protocol', () => {
 
   it('rate-limit state, counters and raw keys live under ratelimit:, counter: and their own names', async () => {
     await call(s, 'POST', '/v1/ratelimit/check', { body: { key: 'r1', algorithm: 'fixed-window', limit: 5, windowMs: 60_000 } });
-    expect(await redis.get('ratelimit:r1')).toMatch(/^fw\|\d+\|1$/);
-    expect(await redis.pttl('ratelimit:r1')).toBeGreaterThan(0);
+    expect(await redis.get('ratelimit:fixed-window/5/60000:r1')).toMatch(/^fw\|\d+\|1$/);
+    expect(await redis.pttl('ratelimit:fixed-window/5/60000:r1')).toBeGreaterThan(0);
     await call(s, 'POST', '/v1/counters/c1/incr', { body: { by: 5 } });
     expect(await redis.get('counter:c1')).toBe('5');
     await redis.incrby('counter:c1', 10);

@@ -33,18 +33,22 @@ export const HttpErrorCode = {
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
 const FORBIDDEN_KEY_PARTS = ['__proto__', 'constructor.prototype'];
+/** A UTF-16 surrogate not in a pair (with the u flag, pairs are one code point and do not match). */
+const LONE_SURROGATE = /\p{Surrogate}/u;
 
 /** Why `text` is not an acceptable key, or null if it is (the rules of KeyText, without zod). */
 export function keyTextProblem(text: string): string | null {
   if (text.length === 0) return 'must not be empty';
   if (CONTROL_CHARS.test(text)) return 'must not contain control characters';
+  // Its UTF-8 form would be U+FFFD, the same stored key as "\ufffd" and every other lone surrogate.
+  if (LONE_SURROGATE.test(text)) return 'must be well-formed Unicode (it holds a lone surrogate, which has no UTF-8 form)';
   if (FORBIDDEN_KEY_PARTS.some((part) => text.includes(part))) return 'must not contain __proto__';
   return null;
 }
 
 /**
  * A key as clients send it (text; the server stores its UTF-8 bytes). Non-empty, no control
- * characters, no `__proto__`. The byte-length limit (max-key-length) is checked by the server.
+ * characters, no lone surrogates, no `__proto__`. The byte-length limit (max-key-length) is checked by the server.
  */
 export const KeyText = z.string().superRefine((text, ctx) => {
   const problem = keyTextProblem(text);

@@ -41,6 +41,15 @@ export type RateLimitParams = z.infer<typeof RateLimitParamsSchema>;
 export const DescriptorEntrySchema = z.object({ key: PolicyName, value: KeyText }).strict();
 export type DescriptorEntry = z.infer<typeof DescriptorEntrySchema>;
 
+/** Refuses a descriptor key that appears twice (which value would the limit be about?). */
+function uniqueDescriptorKeys(entries: Array<{ key: string }>, ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  entries.forEach((entry, index) => {
+    if (seen.has(entry.key)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [index, 'key'], message: `repeats descriptor key '${entry.key}'` });
+    seen.add(entry.key);
+  });
+}
+
 /**
  * Which limit a request is about. Exactly one form:
  * - ad hoc: `key` + algorithm, limit, windowMs (+ burst);
@@ -52,7 +61,7 @@ export const RateLimitTargetSchema = z
     key: KeyText.optional(),
     policy: PolicyName.optional(),
     domain: PolicyName.optional(),
-    descriptors: z.array(DescriptorEntrySchema).min(1).max(16).optional(),
+    descriptors: z.array(DescriptorEntrySchema).min(1).max(16).superRefine(uniqueDescriptorKeys).optional(),
     algorithm: RateLimitParamsShape.algorithm.optional(),
     limit: RateLimitParamsShape.limit.optional(),
     windowMs: RateLimitParamsShape.windowMs.optional(),
@@ -126,6 +135,7 @@ export const RateLimitPolicySchema = z
     descriptors: z
       .array(z.object({ key: PolicyName, value: KeyText.optional() }).strict())
       .max(16)
+      .superRefine(uniqueDescriptorKeys)
       .default([]),
     ...RateLimitParamsShape,
     /** Shadow mode: count and report, never deny. */

@@ -28,6 +28,12 @@ import type { DescriptorEntry, RateLimitPolicy, RateLimitPolicyCounters, RateLim
 import { MnemoError } from '@mnemo/engine';
 import { ConfigError } from '../../config/options';
 
+const DESCRIPTOR_SPECIALS = /[%|=]/g;
+
+function escapeDescriptorValue(value: string): string {
+  return value.replace(DESCRIPTOR_SPECIALS, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
 /** Envoy's default near_limit ratio: a decision is "near limit" once 80% of the limit is used. */
 export const NEAR_LIMIT_RATIO = 0.8;
 
@@ -213,9 +219,14 @@ export class PolicyRegistry {
     return best;
   }
 
-  /** The state key suffix for a descriptor request: `k1=v1|k2=v2` in the policy's key order. */
+  /**
+   * The state key suffix for a descriptor request: `k1=v1|k2=v2` in the policy's key order. In
+   * values, `%`, `|` and `=` are written %25, %7C and %3D, so that two different requests never
+   * share a state: unescaped, route "x|ip=y" + ip "z" and route "x" + ip "y|ip=z" would both be
+   * `route=x|ip=y|ip=z`. (Descriptor keys are names without these characters.)
+   */
   static descriptorKey(policy: RateLimitPolicy, entries: DescriptorEntry[]): string {
     const values = new Map(entries.map((entry) => [entry.key, entry.value]));
-    return policy.descriptors.map((descriptor) => `${descriptor.key}=${values.get(descriptor.key)}`).join('|');
+    return policy.descriptors.map((descriptor) => `${descriptor.key}=${escapeDescriptorValue(values.get(descriptor.key) ?? '')}`).join('|');
   }
 }

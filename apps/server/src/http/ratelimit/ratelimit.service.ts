@@ -2,9 +2,11 @@
 // engine state keys and limits, runs them through the RateLimiter with the durability
 // contract, and keeps the per-policy and overall decision counters.
 //
-// State keys (visible over RESP):  ad hoc       ratelimit:<key>
+// State keys (visible over RESP):  ad hoc       ratelimit:<algorithm>/<limit>/<windowMs>[/<burst>]:<key>
 //                                  policy       ratelimit-policy:<policy>:<key>
 //                                  descriptors  ratelimit-policy:<policy>:<k1>=<v1>|<k2>=<v2>
+// An ad-hoc key carries its limit, so two limits on one key ("5 a second and 1000 an hour for
+// user:42") keep two states instead of overwriting one another's.
 
 import { Inject, Injectable } from '@nestjs/common';
 import type { Clock } from '@mnemo/engine';
@@ -30,6 +32,19 @@ export type DecisionTotals = Map<string, RateLimitPolicyCounters>;
 
 interface Resolved extends LimitCheck {
   policy?: RateLimitPolicy;
+}
+
+/**
+ * Where an ad-hoc limit keeps its state: the prefix names the limit, with the capacity a token
+ * bucket or GCRA actually uses (so `burst` left out and given as its default are one limit).
+ *   { key: 'user:42', algorithm: 'fixed-window', limit: 5, windowMs: 1000 } -> ratelimit:fixed-window/5/1000:user:42
+ *   { ..., algorithm: 'token-bucket', limit: 10, windowMs: 60000 }         -> ratelimit:token-bucket/10/60000/10:user:42
+ */
+export function adHocPrefix(params: RateLimitParams): string {
+  const { algorithm, limit, windowMs, burst } = params;
+  if (algorithm === 'token-bucket') return `${AD_HOC_PREFIX}${algorithm}/${limit}/${windowMs}/${burst ?? limit}:`;
+  if (algorithm === 'gcra') return `${AD_HOC_PREFIX}${algorithm}/${limit}/${windowMs}/${burst ?? limit - 1}:`;
+  return `${AD_HOC_PREFIX}${algorithm}/${limit}/${windowMs}:`;
 }
 
 function checkParams(params: RateLimitParams, field: string): RateLimitParams {
@@ -79,7 +94,7 @@ export class RateLimitService {
     // The schema's refinement guarantees these for the ad-hoc form.
     if (algorithm === undefined || limit === undefined || windowMs === undefined) throw validationError(`${field}.algorithm`, 'is required for an ad-hoc check');
     const params = checkParams({ algorithm, limit, windowMs, burst }, field);
-    return { stateKey: keyBytes(this.config, target.key, `${field}.key`, AD_HOC_PREFIX), params, cost: target.cost };
+    return { stateKey: keyBytes(this.config, target.key, `${field}.key`, adHocPrefix(params)), params, cost: target.cost };
   }
 
   /** One atomic check; consumes when allowed. */
