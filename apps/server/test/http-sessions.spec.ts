@@ -109,6 +109,26 @@ describe('PUT and PATCH /v1/sessions/:id', () => {
     expectError(await call(s, 'PUT', `/v1/sessions/${'C'.repeat(32)}`, { body: { data: {} }, headers: { 'if-match': '*' } }), 404, 'NOT_FOUND');
   });
 
+  it('If-Match holds on every route of one session, and together with expectedVersion', async () => {
+    const session = await create(); // version 1
+    const url = `/v1/sessions/${session.id}`;
+    const stale = { 'if-match': '"7"' };
+    // Header and body disagree: the header's precondition fails first (412), nothing changes.
+    expectError(await call(s, 'PATCH', url, { body: { data: { e: 9 }, expectedVersion: 1 }, headers: stale }), 412, 'VERSION_CONFLICT', 'headers.if-match');
+    expectError(await call(s, 'PATCH', url, { body: { data: { e: 9 }, expectedVersion: 5 }, headers: { 'if-match': '"1"' } }), 409, 'VERSION_CONFLICT', 'body.expectedVersion');
+    expectError(await call(s, 'GET', url, { headers: stale }), 412, 'VERSION_CONFLICT', 'headers.if-match');
+    expectError(await call(s, 'GET', `${url}?rolling=true`, { headers: stale }), 412, 'VERSION_CONFLICT', 'headers.if-match');
+    expectError(await call(s, 'POST', `${url}/touch`, { body: { ttlMs: 5000 }, headers: stale }), 412, 'VERSION_CONFLICT', 'headers.if-match');
+    expectError(await call(s, 'DELETE', url, { headers: stale }), 412, 'VERSION_CONFLICT', 'headers.if-match');
+    const unchanged = await call(s, 'GET', url);
+    expect(unchanged.body).toMatchObject({ version: 1, data: session.data, expiresAt: session.expiresAt, ttlMs: session.ttlMs });
+    // The right version lets each through.
+    expect((await call(s, 'PATCH', url, { body: { data: { e: 9 }, expectedVersion: 1 }, headers: { 'if-match': '"1"' } })).body.version).toBe(2);
+    expect((await call(s, 'GET', url, { headers: { 'if-match': '"2"' } })).status).toBe(200);
+    expect((await call(s, 'POST', `${url}/touch`, { body: {}, headers: { 'if-match': '"2"' } })).status).toBe(200);
+    expect((await call(s, 'DELETE', url, { headers: { 'if-match': '"2"' } })).status).toBe(204);
+  });
+
   it('refuses data nested deeper than 64 levels (400, never a 500), at any depth', async () => {
     const nested = (depth: number): string => '{"data":' + '{"a":'.repeat(depth) + '1' + '}'.repeat(depth) + '}';
     expect((await call(s, 'POST', '/v1/sessions', { rawBody: nested(63) })).status).toBe(201);

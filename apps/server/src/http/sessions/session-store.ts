@@ -72,6 +72,12 @@ export class SessionStore {
     return this.view(this.readOrFail(id));
   }
 
+  /** The session's version, or null when there is no such session. */
+  version(id: string): number | null {
+    const session = this.read(id);
+    return session ? this.view(session).version : null;
+  }
+
   /** Reads a session; `rolling` moves its expiry to now + its ttlMs. */
   get(id: string, rolling: boolean): SessionView | null {
     const session = this.read(id);

@@ -1,5 +1,6 @@
 // Routes of /v1/sessions: create, get (optionally rolling), replace/merge with optimistic
-// versions, touch, destroy, and list/destroy all sessions of a user.
+// versions, touch, destroy, and list/destroy all sessions of a user. Every route on one session
+// honours If-Match (412 when the session is at another version).
 
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
@@ -56,9 +57,10 @@ export class SessionsController {
   async get(
     @Param('id', new ZodPipe(SessionIdParam, 'params.id')) id: string,
     @Query(new ZodPipe(GetQuery, 'query')) query: z.infer<typeof GetQuery>,
+    @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SessionView> {
-    return withEtag(reply, await this.sessions.get(id, query.rolling));
+    return withEtag(reply, await this.sessions.get(id, query.rolling, parseIfMatch(ifMatch)));
   }
 
   /** Replaces the data. */
@@ -89,15 +91,16 @@ export class SessionsController {
   async touch(
     @Param('id', new ZodPipe(SessionIdParam, 'params.id')) id: string,
     @Body(new ZodPipe(TouchSessionSchema)) body: z.infer<typeof TouchSessionSchema>,
+    @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SessionView> {
-    return withEtag(reply, await this.sessions.touch(id, body.ttlMs));
+    return withEtag(reply, await this.sessions.touch(id, body.ttlMs, parseIfMatch(ifMatch)));
   }
 
   /** 204 when destroyed, 404 when there was no such session. */
   @Delete(':id')
   @HttpCode(204)
-  async destroy(@Param('id', new ZodPipe(SessionIdParam, 'params.id')) id: string): Promise<void> {
-    await this.sessions.destroy(id);
+  async destroy(@Param('id', new ZodPipe(SessionIdParam, 'params.id')) id: string, @Headers('if-match') ifMatch: string | undefined): Promise<void> {
+    await this.sessions.destroy(id, parseIfMatch(ifMatch));
   }
 }

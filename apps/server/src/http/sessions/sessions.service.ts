@@ -15,6 +15,10 @@ import { commitWrite } from '../common/write-gate';
 import { mergePatch } from './merge-patch';
 import { dataBytes, SessionStore, USER_INDEX_PREFIX } from './session-store';
 
+function versionConflict(status: 409 | 412, field: string, current: number, expected: number): HttpApiError {
+  return new HttpApiError(status, HttpErrorCode.versionConflict, `${field}: session is at version ${current}, not ${expected}`, field);
+}
+
 @Injectable()
 export class SessionsService {
   readonly store: SessionStore;
@@ -35,41 +39,62 @@ export class SessionsService {
     return commitWrite(this.keyspace, () => this.store.create({ dataJson, ttlMs, userId, maxPerUser }));
   }
 
-  async get(id: string, rolling: boolean): Promise<SessionView> {
-    const session = rolling ? await commitWrite(this.keyspace, () => this.store.get(id, true)) : this.store.get(id, false);
+  /**
+   * RFC 9110 §13.1.1: with `If-Match: "<version>"` the method is performed only if the session is
+   * at that version, else 412 naming the header. Called in the same synchronous run as the
+   * operation, so nothing can change the session in between. A missing session is left to the
+   * operation (404).
+   */
+  private checkIfMatch(id: string, ifMatch: number | undefined): void {
+    if (ifMatch === undefined) return;
+    const version = this.store.version(id);
+    if (version !== null && version !== ifMatch) throw versionConflict(412, 'headers.if-match', version, ifMatch);
+  }
+
+  async get(id: string, rolling: boolean, ifMatch?: number): Promise<SessionView> {
+    const read = () => {
+      this.checkIfMatch(id, ifMatch);
+      return this.store.get(id, rolling);
+    };
+    const session = rolling ? await commitWrite(this.keyspace, read) : read();
     if (!session) throw notFound(`session '${id}'`, 'params.id');
     return session;
   }
 
   /**
-   * PUT (replace) or PATCH (merge patch). The expected version comes from the body's
-   * expectedVersion (409 on mismatch) or an If-Match header (412 on mismatch).
+   * PUT (replace) or PATCH (merge patch). Both conditions hold when both are given: an If-Match
+   * header (412 on mismatch, checked first as a precondition) and the body's expectedVersion
+   * (409 on mismatch).
    */
   async update(id: string, mode: 'replace' | 'merge', body: UpdateSession, ifMatch: number | undefined): Promise<SessionView> {
-    const expected = body.expectedVersion ?? ifMatch;
-    const outcome = await commitWrite(this.keyspace, () =>
-      this.store.update(
+    const outcome = await commitWrite(this.keyspace, () => {
+      this.checkIfMatch(id, ifMatch);
+      return this.store.update(
         id,
         (current) => checkValueSize(this.config, dataBytes(mode === 'replace' ? body.data : mergePatch(current, body.data)), 'body.data'),
-        expected,
+        body.expectedVersion,
         body.ttlMs,
-      ),
-    );
+      );
+    });
     if (outcome.ok) return outcome.value;
     if (outcome.reason === 'not-found') throw notFound(`session '${id}'`, 'params.id');
-    const status = body.expectedVersion !== undefined ? 409 : 412;
-    const field = body.expectedVersion !== undefined ? 'body.expectedVersion' : 'headers.if-match';
-    throw new HttpApiError(status, HttpErrorCode.versionConflict, `${field}: session is at version ${outcome.current}, not ${expected}`, field);
+    throw versionConflict(409, 'body.expectedVersion', outcome.current, body.expectedVersion ?? 0);
   }
 
-  async touch(id: string, ttlMs: number | undefined): Promise<SessionView> {
-    const session = await commitWrite(this.keyspace, () => this.store.touch(id, ttlMs));
+  async touch(id: string, ttlMs: number | undefined, ifMatch?: number): Promise<SessionView> {
+    const session = await commitWrite(this.keyspace, () => {
+      this.checkIfMatch(id, ifMatch);
+      return this.store.touch(id, ttlMs);
+    });
     if (!session) throw notFound(`session '${id}'`, 'params.id');
     return session;
   }
 
-  async destroy(id: string): Promise<void> {
-    const destroyed = await commitWrite(this.keyspace, () => this.store.destroy(id));
+  async destroy(id: string, ifMatch?: number): Promise<void> {
+    const destroyed = await commitWrite(this.keyspace, () => {
+      this.checkIfMatch(id, ifMatch);
+      return this.store.destroy(id);
+    });
     if (!destroyed) throw notFound(`session '${id}'`, 'params.id');
   }
 
