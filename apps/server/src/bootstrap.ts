@@ -9,6 +9,7 @@ import { AdminIoAdapter } from './admin-gateway/admin-io.adapter';
 import { AppModule } from './app.module';
 import type { MnemoConfig } from './config/options';
 import { KeyspaceService } from './core/keyspace.service';
+import { clientErrorHandler } from './http/common/client-error';
 import { frameworkErrorHandler } from './http/common/http-exception.filter';
 import type { FrameworkErrorReply } from './http/common/http-exception.filter';
 import { useBodyParsers } from './http/common/json-body';
@@ -63,6 +64,8 @@ export async function startServer(config: MnemoConfig, options: StartOptions = {
     // Errors Fastify answers before routing (bad URL encoding) get the API's error envelope.
     frameworkErrors: (error: Error & { statusCode?: number; code?: string }, _request: unknown, reply: unknown) =>
       frameworkErrorHandler(error, reply as FrameworkErrorReply),
+    // So do requests Node's HTTP parser refuses before Fastify sees them (431, malformed HTTP).
+    clientErrorHandler,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bodyParser: false, // useBodyParsers below
