@@ -222,6 +222,19 @@ describe.each([
       expect((await call(s, 'POST', '/v1/ratelimit/check', { body: { key: 'b', algorithm: 'gcra', limit: 5, windowMs: 1000, burst: 3 } })).status).toBe(200);
     });
 
+    it('a state key rewritten over RESP: a hash -> 409 WRONGTYPE naming the input; a hand-written negative state counts as fresh', async () => {
+      const engine = s.server.keyspace.engine;
+      engine.execute(['HSET', 'ratelimit:fixed-window/5/60000:hashed', 'a', '1']);
+      engine.execute(['HSET', 'ratelimit-policy:api:hashed', 'a', '1']);
+      const body = adHoc('hashed', 'fixed-window', 5);
+      expectError(await call(s, 'POST', '/v1/ratelimit/check', { body }), 409, 'WRONGTYPE', 'body.key');
+      expectError(await call(s, 'POST', '/v1/ratelimit/peek', { body }), 409, 'WRONGTYPE', 'body.key');
+      expectError(await call(s, 'GET', '/v1/ratelimit/api/hashed'), 409, 'WRONGTYPE', 'params.key');
+      expectError(await call(s, 'POST', '/v1/ratelimit/batch', { body: { checks: [adHoc('fine', 'gcra'), body] } }), 409, 'WRONGTYPE', 'body.checks.1.key');
+      engine.set('ratelimit:token-bucket/10/60000/10:negative', 'tb|-991|0');
+      expect((await call(s, 'POST', '/v1/ratelimit/check', { body: adHoc('negative', 'token-bucket', 10) })).body).toMatchObject({ allowed: true, remaining: 9 });
+    });
+
     it('a key longer than max-key-length -> 400', async () => {
       expectError(await call(s, 'POST', '/v1/ratelimit/check', { body: adHoc('k'.repeat(2000), 'gcra') }), 400, 'VALIDATION_ERROR', 'body.key');
     });

@@ -204,11 +204,15 @@ describe('sessions of a user', () => {
 });
 
 describe('a session key rewritten over the Redis protocol', () => {
-  it('answers 409 WRONGTYPE instead of failing', async () => {
+  it('answers 409 WRONGTYPE naming params.id on every route instead of failing', async () => {
     const session = await create();
     s.server.keyspace.engine.execute(['HSET', `session:${session.id}`, 'data', 'not json']);
-    expectError(await call(s, 'GET', `/v1/sessions/${session.id}`), 409, 'WRONGTYPE');
-    expectError(await call(s, 'PATCH', `/v1/sessions/${session.id}`, { body: { data: {} } }), 409, 'WRONGTYPE');
+    const before = s.server.keyspace.engine.keyInfo(`session:${session.id}`)?.expiresAt;
+    expectError(await call(s, 'GET', `/v1/sessions/${session.id}`), 409, 'WRONGTYPE', 'params.id');
+    expectError(await call(s, 'GET', `/v1/sessions/${session.id}?rolling=true`), 409, 'WRONGTYPE', 'params.id');
+    expectError(await call(s, 'POST', `/v1/sessions/${session.id}/touch`, { body: { ttlMs: 5000 } }), 409, 'WRONGTYPE', 'params.id');
+    expectError(await call(s, 'PATCH', `/v1/sessions/${session.id}`, { body: { data: {} } }), 409, 'WRONGTYPE', 'params.id');
+    expect(s.server.keyspace.engine.keyInfo(`session:${session.id}`)?.expiresAt).toBe(before); // nothing written
     s.server.keyspace.engine.del([`session:${session.id}`]);
     s.server.keyspace.engine.set(`session:${session.id}`, 'a string');
     expectError(await call(s, 'GET', `/v1/sessions/${session.id}`), 409, 'WRONGTYPE');
@@ -222,9 +226,21 @@ describe('a session key rewritten over the Redis protocol', () => {
       s.server.keyspace.engine.execute(['HSET', `session:${other.id}`, field, value]);
       const read = await call(s, 'GET', `/v1/sessions/${other.id}`);
       expectError(read, 409, 'WRONGTYPE');
-      expect(read.body.error.message).toBe(`session:${other.id} does not hold a session (${why})`);
+      expect(read.body.error.message).toBe(`params.id: session:${other.id} does not hold a session (${why})`);
       expectError(await call(s, 'PATCH', `/v1/sessions/${other.id}`, { body: { data: {}, expectedVersion: 1 } }), 409, 'WRONGTYPE');
     }
+  });
+});
+
+describe('a user whose sessions include one rewritten over the Redis protocol', () => {
+  it('lists the others, and log-out-everywhere destroys them all', async () => {
+    const [a, damaged, c] = [await create({ userId: 'dora' }), await create({ userId: 'dora' }), await create({ userId: 'dora' })];
+    s.server.keyspace.engine.execute(['HSET', `session:${damaged.id}`, 'data', 'not json']);
+    const listed = await call(s, 'GET', '/v1/sessions?userId=dora');
+    expect(listed.status).toBe(200);
+    expect(listed.body.sessions.map((one: { id: string }) => one.id)).toEqual([a.id, c.id]);
+    expect((await call(s, 'DELETE', '/v1/sessions?userId=dora')).body).toEqual({ destroyed: 3 });
+    expect(s.server.keyspace.engine.keyInfo(`session:${damaged.id}`)).toBeNull();
   });
 });
 

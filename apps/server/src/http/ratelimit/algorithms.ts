@@ -9,7 +9,8 @@
 //   token-bucket    "tb|<tokens>|<updatedAt>"               expires when the bucket is full again
 //   gcra            "gcra|<tat>"                            expires at tat (the bucket is empty)
 //
-// A state of another algorithm, an unparsable one or a missing key means "fresh". A denied
+// A state of another algorithm, an unparsable one (or one with a negative number, which only a
+// hand-written state has) or a missing key means "fresh". A denied
 // check (or cost 0) writes nothing: nothing is consumed, and the keyspace and log stay quiet.
 //
 // Worked example, sliding window, limit 10 per 60 s, now = 90 s (window [60 s, 120 s), 30 s in):
@@ -52,7 +53,8 @@ function fields(stored: string | null, tag: string, count: number): number[] | n
     const end = i === count - 1 ? stored.length : stored.indexOf('|', start);
     if (end === -1 || end === start) return null;
     const value = Number(stored.slice(start, end));
-    if (!Number.isFinite(value)) return null;
+    // Every field (instants, counts, tokens) is >= 0: anything else was not written by Mnemo.
+    if (!Number.isFinite(value) || value < 0) return null;
     numbers.push(value);
     start = end + 1;
   }

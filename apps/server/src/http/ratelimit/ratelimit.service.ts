@@ -16,7 +16,7 @@ import type { MnemoConfig } from '../../config/options';
 import { KeyspaceService } from '../../core/keyspace.service';
 import { ServerCounters } from '../../core/server-counters';
 import { MNEMO_CONFIG } from '../../core/tokens';
-import { HttpApiError, validationError } from '../common/http-error';
+import { HttpApiError, namingField, validationError } from '../common/http-error';
 import { keyBytes } from '../common/keys';
 import { commitWrite } from '../common/write-gate';
 import { HTTP_CLOCK } from '../common/tokens';
@@ -32,6 +32,8 @@ export type DecisionTotals = Map<string, RateLimitPolicyCounters>;
 
 interface Resolved extends LimitCheck {
   policy?: RateLimitPolicy;
+  /** The input that chose the state key (body.key, body.descriptors, params.key): a WRONGTYPE names it. */
+  field: string;
 }
 
 /**
@@ -84,23 +86,23 @@ export class RateLimitService {
         throw new HttpApiError(404, HttpErrorCode.notFound, `${field}.descriptors: no policy of domain '${target.domain}' matches these descriptors`, `${field}.descriptors`);
       }
       const stateKey = keyBytes(this.config, PolicyRegistry.descriptorKey(policy, entries), `${field}.descriptors`, `${POLICY_PREFIX}${policy.name}:`);
-      return { stateKey, params: policy, cost: target.cost, shadow: policy.shadow, policy };
+      return { stateKey, params: policy, cost: target.cost, shadow: policy.shadow, policy, field: `${field}.descriptors` };
     }
     if (target.policy !== undefined) {
       const policy = this.policy(target.policy, `${field}.policy`);
-      return { stateKey: keyBytes(this.config, target.key, `${field}.key`, `${POLICY_PREFIX}${policy.name}:`), params: policy, cost: target.cost, shadow: policy.shadow, policy };
+      return { stateKey: keyBytes(this.config, target.key, `${field}.key`, `${POLICY_PREFIX}${policy.name}:`), params: policy, cost: target.cost, shadow: policy.shadow, policy, field: `${field}.key` };
     }
     const { algorithm, limit, windowMs, burst } = target;
     // The schema's refinement guarantees these for the ad-hoc form.
     if (algorithm === undefined || limit === undefined || windowMs === undefined) throw validationError(`${field}.algorithm`, 'is required for an ad-hoc check');
     const params = checkParams({ algorithm, limit, windowMs, burst }, field);
-    return { stateKey: keyBytes(this.config, target.key, `${field}.key`, adHocPrefix(params)), params, cost: target.cost };
+    return { stateKey: keyBytes(this.config, target.key, `${field}.key`, adHocPrefix(params)), params, cost: target.cost, field: `${field}.key` };
   }
 
   /** One atomic check; consumes when allowed. */
   async check(target: RateLimitTarget): Promise<RateLimitCheckResult> {
     const resolved = this.resolve(target);
-    const outcome = await commitWrite(this.keyspace, () => this.limiter.check(resolved));
+    const outcome = await this.stateWrite(resolved, () => this.limiter.check(resolved));
     return this.report(resolved, outcome);
   }
 
@@ -113,15 +115,18 @@ export class RateLimitService {
       cost: 1,
       shadow: policy.shadow,
       policy,
+      field: 'params.key',
     };
-    const outcome = await commitWrite(this.keyspace, () => this.limiter.check(resolved));
+    const outcome = await this.stateWrite(resolved, () => this.limiter.check(resolved));
     return { result: this.report(resolved, outcome), policy };
   }
 
   /** All-or-nothing batch (see RateLimiter.batch). */
   async batch(targets: RateLimitTarget[]): Promise<RateLimitBatchResult> {
     const resolved = targets.map((target, index) => this.resolve(target, `body.checks.${index}`));
-    const outcome = await commitWrite(this.keyspace, () => this.limiter.batch(resolved));
+    // A WRONGTYPE names the first check whose state key holds something else than a string.
+    const culprit = () => resolved.find((check) => this.keyspace.engine.keyInfo(check.stateKey)?.type === 'hash') ?? resolved[0];
+    const outcome = await this.stateWrite(culprit, () => this.limiter.batch(resolved));
     const results = outcome.outcomes.map((one, index) => this.result(resolved[index], one));
     resolved.forEach((check, index) => {
       const one = outcome.outcomes[index];
@@ -134,7 +139,12 @@ export class RateLimitService {
   /** What a check would answer now, plus the raw state; consumes nothing. */
   peek(target: RateLimitTarget): RateLimitCheckResult & { state: string | null; stateTtlMs: number | null } {
     const resolved = this.resolve(target);
-    const outcome = this.limiter.peek(resolved);
+    let outcome: CheckOutcome;
+    try {
+      outcome = this.limiter.peek(resolved);
+    } catch (error) {
+      throw namingField(error, resolved.field, ['WRONGTYPE']);
+    }
     const raw = this.limiter.rawState(resolved.stateKey);
     return { ...this.result(resolved, outcome), state: raw.state, stateTtlMs: raw.ttlMs };
   }
@@ -144,6 +154,16 @@ export class RateLimitService {
     const resolved = this.resolve(target);
     const reset = await commitWrite(this.keyspace, () => this.limiter.reset(resolved.stateKey));
     return { reset };
+  }
+
+  /**
+   * commitWrite, with an engine WRONGTYPE (a rate-limit state key rewritten over RESP into a
+   * hash) answered as 409 naming the input that chose the key. `about` may be computed late.
+   */
+  private stateWrite<T>(about: Resolved | (() => Resolved), write: () => T): Promise<T> {
+    return commitWrite(this.keyspace, write).catch((error: unknown) => {
+      throw namingField(error, typeof about === 'function' ? about().field : about.field, ['WRONGTYPE']);
+    });
   }
 
   private report(check: Resolved, outcome: CheckOutcome): RateLimitCheckResult {

@@ -82,7 +82,9 @@ export class SessionStore {
   get(id: string, rolling: boolean): SessionView | null {
     const session = this.read(id);
     if (!session) return null;
-    if (rolling) this.expire(session, Number(session.fields.get('ttlMs')));
+    const current = this.view(session); // WRONGTYPE before any write if it is not a session
+    if (!rolling) return current;
+    this.expire(session, current.ttlMs);
     return this.view(session);
   }
 
@@ -109,6 +111,7 @@ export class SessionStore {
   touch(id: string, ttlMs: number | undefined): SessionView | null {
     const session = this.read(id);
     if (!session) return null;
+    this.view(session); // WRONGTYPE before any write if it is not a session
     if (ttlMs !== undefined) {
       this.engine.execute(['HSET', SESSION_PREFIX + id, 'ttlMs', String(ttlMs)]);
       session.fields.set('ttlMs', String(ttlMs));
@@ -127,9 +130,21 @@ export class SessionStore {
     return true;
   }
 
-  /** The user's live sessions, oldest first (stale index entries are pruned). */
+  /**
+   * The user's live sessions, oldest first (stale index entries are pruned). A session:<id> hash
+   * rewritten over RESP into something that is not a session is left out, so one damaged entry
+   * does not hide the others (reading it by id answers WRONGTYPE; log-out-everywhere removes it).
+   */
   listUser(userId: Bytes): SessionView[] {
-    return this.liveSessionsOf(userId).map((session) => this.view(session));
+    const views: SessionView[] = [];
+    for (const session of this.liveSessionsOf(userId)) {
+      try {
+        views.push(this.view(session));
+      } catch (error) {
+        if (!(error instanceof MnemoError && error.code === 'WRONGTYPE')) throw error;
+      }
+    }
+    return views;
   }
 
   /** Destroys every session of the user ("log out everywhere"); returns how many. */

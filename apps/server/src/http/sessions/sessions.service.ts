@@ -8,7 +8,7 @@ import type { CreateSession, SessionView, UpdateSession } from '@mnemo/contracts
 import type { MnemoConfig } from '../../config/options';
 import { KeyspaceService } from '../../core/keyspace.service';
 import { MNEMO_CONFIG } from '../../core/tokens';
-import { HttpApiError, notFound } from '../common/http-error';
+import { HttpApiError, namingField, notFound } from '../common/http-error';
 import { checkValueSize, keyBytes } from '../common/keys';
 import { HTTP_CLOCK } from '../common/tokens';
 import { commitWrite } from '../common/write-gate';
@@ -17,6 +17,11 @@ import { dataBytes, SessionStore, USER_INDEX_PREFIX } from './session-store';
 
 function versionConflict(status: 409 | 412, field: string, current: number, expected: number): HttpApiError {
   return new HttpApiError(status, HttpErrorCode.versionConflict, `${field}: session is at version ${current}, not ${expected}`, field);
+}
+
+/** A session:<id> key that does not hold a session (rewritten over RESP): 409 WRONGTYPE naming params.id. */
+function aboutSessionId(error: unknown): never {
+  throw namingField(error, 'params.id', ['WRONGTYPE']);
 }
 
 @Injectable()
@@ -45,6 +50,15 @@ export class SessionsService {
    * operation, so nothing can change the session in between. A missing session is left to the
    * operation (404).
    */
+  /** Runs a synchronous read, naming params.id in a WRONGTYPE. */
+  private sync<T>(read: () => T): T {
+    try {
+      return read();
+    } catch (error) {
+      return aboutSessionId(error);
+    }
+  }
+
   private checkIfMatch(id: string, ifMatch: number | undefined): void {
     if (ifMatch === undefined) return;
     const version = this.store.version(id);
@@ -56,7 +70,7 @@ export class SessionsService {
       this.checkIfMatch(id, ifMatch);
       return this.store.get(id, rolling);
     };
-    const session = rolling ? await commitWrite(this.keyspace, read) : read();
+    const session = rolling ? await commitWrite(this.keyspace, read).catch(aboutSessionId) : this.sync(read);
     if (!session) throw notFound(`session '${id}'`, 'params.id');
     return session;
   }
@@ -75,7 +89,7 @@ export class SessionsService {
         body.expectedVersion,
         body.ttlMs,
       );
-    });
+    }).catch(aboutSessionId);
     if (outcome.ok) return outcome.value;
     if (outcome.reason === 'not-found') throw notFound(`session '${id}'`, 'params.id');
     throw versionConflict(409, 'body.expectedVersion', outcome.current, body.expectedVersion ?? 0);
@@ -85,7 +99,7 @@ export class SessionsService {
     const session = await commitWrite(this.keyspace, () => {
       this.checkIfMatch(id, ifMatch);
       return this.store.touch(id, ttlMs);
-    });
+    }).catch(aboutSessionId);
     if (!session) throw notFound(`session '${id}'`, 'params.id');
     return session;
   }
@@ -94,7 +108,7 @@ export class SessionsService {
     const destroyed = await commitWrite(this.keyspace, () => {
       this.checkIfMatch(id, ifMatch);
       return this.store.destroy(id);
-    });
+    }).catch(aboutSessionId);
     if (!destroyed) throw notFound(`session '${id}'`, 'params.id');
   }
 
