@@ -93,11 +93,19 @@ export class Snapshotter {
     let keys = 0;
     let bytes = 0;
     let inChunk = 0;
+    // A chunk that fails while the loop waits for its turn (not for that chunk) must not be an
+    // unhandled rejection, which ends the process: every request gets a handler at once that
+    // records the first failure, and the loop stops on it at its next turn.
+    let failure: { error: unknown } | null = null;
     const post = async (): Promise<void> => {
       if (inChunk === 0) return;
       const payload = buf.finish();
       bytes += payload.length;
-      inFlight.push(this.writer.request({ op: 'snapshot-chunk', snapshotId, idx: chunks++, count: inChunk, payload }));
+      const request = this.writer.request({ op: 'snapshot-chunk', snapshotId, idx: chunks++, count: inChunk, payload });
+      request.catch((error: unknown) => {
+        failure ??= { error };
+      });
+      inFlight.push(request);
       inChunk = 0;
       if (!blocking && inFlight.length >= this.maxInFlight) await inFlight.shift();
     };
@@ -122,6 +130,7 @@ export class Snapshotter {
           if (buf.length >= this.chunkBytes || cursor === '0') await post();
           await nextTurn();
           if (this.abortRequested) throw new SnapshotAborted('snapshot aborted by shutdown');
+          if (failure) throw (failure as { error: unknown }).error;
         }
       }
       await post();
