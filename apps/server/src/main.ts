@@ -22,7 +22,9 @@ async function main(): Promise<void> {
   try {
     await startServer(config);
   } catch (error) {
-    console.error(`mnemo: start-up failed: ${(error as Error).message}`);
+    // A refusal's code (NOT_MNEMO, LOG_CORRUPT, READ_ONLY, ...) is what docs/persistence.md lists.
+    const code = (error as { code?: unknown }).code;
+    console.error(`mnemo: start-up failed${typeof code === 'string' && /^[A-Z_]+$/.test(code) ? ` [${code}]` : ''}: ${(error as Error).message}`);
     process.exit(1);
   }
 }

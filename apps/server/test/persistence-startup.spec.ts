@@ -159,7 +159,7 @@ describe('one Mnemo process per database file', () => {
       expect(await redis.set('before', '1')).toBe('OK');
 
       // A second real process: refused at start-up, before recovery, with the message on stderr.
-      await expect(startChild(db)).rejects.toThrow(`mnemo: start-up failed: ${inUse}`);
+      await expect(startChild(db)).rejects.toThrow(`mnemo: start-up failed [IN_USE]: ${inUse}`);
       // In this process too (the OS lock, not an in-process table, refuses it).
       await expect(startServer(loadConfig({ argv: flags(db) }), { announce: false })).rejects.toThrow(inUse);
       const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);

@@ -5,7 +5,7 @@ export * from './engine-port';
 export { checksum, CodecError, ByteWriter, inflatePayload } from './codec/byte-buffer';
 export { encodeRecord, decodeRecords, decodeRecordList, encodeEntry, decodeEntries } from './codec/record-codec';
 export { EventLog, type EventLogStatus, type FsyncPolicy, type LogEvent } from './log/event-log';
-export { recover, REPAIR_HINT, type RecoveryProgress, type RecoveryReport } from './recovery/recover';
+export { recover, repairHint, type RecoveryProgress, type RecoveryReport } from './recovery/recover';
 export { Persistence, type PersistenceEvent, type PersistenceListener, type PersistenceOptions } from './persistence';
 export { type SnapshotKind, type SnapshotResult } from './snapshot/snapshotter';
 export { openStore, createPrismaClient, SCHEMA_VERSION } from './store/open-store';

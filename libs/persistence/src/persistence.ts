@@ -11,7 +11,8 @@ import { recover, type RecoveryReport } from './recovery/recover';
 import { SnapshotScheduler } from './snapshot/snapshot-scheduler';
 import { Snapshotter } from './snapshot/snapshotter';
 import { DbLock } from './store/db-lock';
-import { openStore, SCHEMA_VERSION } from './store/open-store';
+import { openStore, SCHEMA_VERSION, sqliteFileError } from './store/open-store';
+import { StoreError } from './store/store-errors';
 import { WriterClient } from './writer/writer-client';
 
 export type { PersistenceEvent, PersistenceListener } from './persistence-events';
@@ -97,17 +98,22 @@ export class Persistence {
     const now = options.now ?? Date.now;
     const logger = options.logger ?? consoleLogger;
     const store = await openStore(options.dbPath, { migrationsDir: options.migrationsDir, busyTimeoutMs: options.busyTimeoutMs });
-    if (store.migrated.length > 0) logger.log(`${store.created ? 'created' : 'migrated'} ${store.path} (${store.migrated.join(', ')})`);
+    if (store.wasEmptyFile) logger.warn(`${store.path} existed but was empty (0 bytes): made it a new, empty Mnemo database`);
+    else if (store.migrated.length > 0) logger.log(`${store.created ? 'created' : 'migrated'} ${store.path} (${store.migrated.join(', ')})`);
     const upgrade = store.payloadUpgrade;
     if (upgrade) logger.log(`upgraded ${store.path} from schema ${upgrade.fromVersion} to ${SCHEMA_VERSION}`);
     let report: RecoveryReport;
     try {
       report = await recover(store.prisma, engine, {
+        dbPath: store.path,
         now: now(),
         aofLoadTruncated: settings.aofLoadTruncated,
         logger,
         onProgress: (progress) => options.onEvent?.({ type: 'recovery-progress', progress }),
       });
+    } catch (error) {
+      // SQLite finding the file damaged while reading it back is a refusal naming the file.
+      throw (error instanceof StoreError ? null : sqliteFileError(store.path, error)) ?? error;
     } finally {
       await store.prisma.$disconnect();
     }

@@ -14,6 +14,7 @@
 // Exception: when the first batch after the snapshot starts later than S + 1 the log was turned
 // on after the snapshot (appendonly was no); that is replayed with a warning, not refused.
 
+import { writeFileSync } from 'node:fs';
 import type { PrismaClient } from '@prisma/client';
 import { checksum, inflatePayload } from '../codec/byte-buffer';
 import { checkRecords } from '../codec/record-codec';
@@ -22,9 +23,14 @@ import { StoreError } from '../store/store-errors';
 import { Replayer } from './replay';
 import { READ_PAGE as PAGE, readBatches, readChunks } from './stored-rows';
 
-export const REPAIR_HINT = 'run `npm run mnemo -- repair-log --db <file>` to back the file up and truncate the log at the last good batch';
+/** What a refusal tells the operator to run for the database at `dbPath`. */
+export function repairHint(dbPath: string): string {
+  return `run \`npm run mnemo -- repair-log --db ${dbPath}\` to back the file up and truncate the log at the last good batch`;
+}
 
 export interface RecoveryOptions {
+  /** The database file (named in refusals; a torn last batch is kept beside it). */
+  dbPath: string;
   /** Wall-clock ms used to drop keys that expired while down. */
   now: number;
   /** Skip (and delete) a torn last batch instead of refusing (Redis's aof-load-truncated). */
@@ -118,13 +124,13 @@ export async function recover(prisma: PrismaClient, engine: PersistedEngine, opt
       const chunks = await readChunks(prisma, snapshot.id, expectedIdx);
       for (const chunk of chunks) {
         const where = `snapshot #${snapshot.id} (start seq ${startSeq}) chunk ${chunk.idx}`;
-        if (chunk.idx !== expectedIdx) throw snapshotError(snapshot.id, `chunk ${expectedIdx} of ${snapshot.chunkCount} is missing`);
+        if (chunk.idx !== expectedIdx) throw snapshotError(options.dbPath, snapshot.id, `chunk ${expectedIdx} of ${snapshot.chunkCount} is missing`);
         const payload = chunk.payload;
-        if (checksum(payload) !== chunk.checksum) throw snapshotError(snapshot.id, `${where} fails its checksum`);
+        if (checksum(payload) !== chunk.checksum) throw snapshotError(options.dbPath, snapshot.id, `${where} fails its checksum`);
         try {
           replayer.loadChunk(inflatePayload(payload), chunk.count);
         } catch (error) {
-          throw snapshotError(snapshot.id, `${where} does not decode: ${(error as Error).message}`);
+          throw snapshotError(options.dbPath, snapshot.id, `${where} does not decode: ${(error as Error).message}`);
         }
         progress.keysLoaded += chunk.count;
         expectedIdx++;
@@ -132,7 +138,7 @@ export async function recover(prisma: PrismaClient, engine: PersistedEngine, opt
       report();
       if (chunks.length < PAGE) break;
     }
-    if (expectedIdx !== snapshot.chunkCount) throw snapshotError(snapshot.id, `chunk ${expectedIdx} of ${snapshot.chunkCount} is missing`);
+    if (expectedIdx !== snapshot.chunkCount) throw snapshotError(options.dbPath, snapshot.id, `chunk ${expectedIdx} of ${snapshot.chunkCount} is missing`);
     replayer.finishSnapshot();
   }
 
@@ -150,9 +156,12 @@ export async function recover(prisma: PrismaClient, engine: PersistedEngine, opt
       const name = `log batch #${batch.id} (seq ${firstSeq}..${lastSeq})`;
       if (firstSeq > expected) {
         if (previous) {
-          throw new StoreError('LOG_GAP', `seq gap in the event log: ${name} follows batch #${previous.id} which ends at seq ${previous.lastSeq}; records ${expected}..${firstSeq - 1} are missing. Refusing to start; ${REPAIR_HINT}`);
+          throw new StoreError('LOG_GAP', `seq gap in the event log: ${name} follows batch #${previous.id} which ends at seq ${previous.lastSeq}; records ${expected}..${firstSeq - 1} are missing. Refusing to start; ${repairHint(options.dbPath)}`);
         }
-        logger.warn(`the log starts at seq ${firstSeq} but the snapshot ends at seq ${startSeq}: appendonly was off meanwhile; replaying what was logged`);
+        logger.warn(
+          `the log starts at seq ${firstSeq} but the snapshot ends at seq ${startSeq} (appendonly was off meanwhile, or repair-log --drop-snapshot dropped the snapshot): ` +
+            `records ${startSeq + 1}..${firstSeq - 1} are not in the file; replaying what was logged`,
+        );
       }
       let damage: string | null = null;
       let encoded: Buffer | null = null;
@@ -167,11 +176,15 @@ export async function recover(prisma: PrismaClient, engine: PersistedEngine, opt
       }
       if (damage) {
         const isLast = i === batches.length - 1 && (await prisma.logBatch.count({ where: { firstSeq: { gt: BigInt(firstSeq) } } })) === 0;
-        if (!isLast) throw new StoreError('LOG_CORRUPT', `${name} ${damage} and is not the last batch. Refusing to start; ${REPAIR_HINT}`);
+        if (!isLast) throw new StoreError('LOG_CORRUPT', `${name} ${damage} and is not the last batch. Refusing to start; ${repairHint(options.dbPath)}`);
         if (!options.aofLoadTruncated) {
-          throw new StoreError('LOG_TRUNCATED', `the last ${name} is torn (${damage}) and aof-load-truncated is no. Refusing to start; set aof-load-truncated yes or ${REPAIR_HINT}`);
+          throw new StoreError('LOG_TRUNCATED', `the last ${name} is torn (${damage}) and aof-load-truncated is no. Refusing to start; set aof-load-truncated yes or ${repairHint(options.dbPath)}`);
         }
-        logger.warn(`the last ${name} is torn (${damage}): skipping and deleting it (aof-load-truncated yes); records ${firstSeq}..${lastSeq} are lost`);
+        // SQLite commits are atomic, so a bad last batch is damage rather than a cut-off write:
+        // its stored bytes are kept in a file beside the database before the row goes.
+        const kept = `${options.dbPath}.torn-batch-${batch.id}-seq-${firstSeq}-${lastSeq}.bin`;
+        writeFileSync(kept, batch.payload);
+        logger.warn(`the last ${name} is torn (${damage}): skipping and deleting it (aof-load-truncated yes); records ${firstSeq}..${lastSeq} are lost; its stored bytes are kept in ${kept}`);
         await prisma.logBatch.delete({ where: { id: batch.id } });
         truncatedBatchId = batch.id;
         break;
@@ -214,9 +227,9 @@ export async function recover(prisma: PrismaClient, engine: PersistedEngine, opt
   return result;
 }
 
-function snapshotError(id: number, detail: string): StoreError {
+function snapshotError(dbPath: string, id: number, detail: string): StoreError {
   return new StoreError(
     'SNAPSHOT_CORRUPT',
-    `snapshot #${id} is damaged: ${detail}. Refusing to start; restore the file from a backup, or run \`npm run mnemo -- repair-log --db <file> --drop-snapshot\` to back it up and start from the log alone`,
+    `snapshot #${id} is damaged: ${detail}. Refusing to start; restore the file from a backup, or run \`npm run mnemo -- repair-log --db ${dbPath} --drop-snapshot\` to back it up and start from the log alone`,
   );
 }

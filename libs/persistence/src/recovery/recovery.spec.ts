@@ -3,7 +3,7 @@
 
 import Database from 'better-sqlite3';
 import { RecordBuilder } from '@mnemo/engine';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { ModelEngine } from '../test-support/model-engine';
 import { memoryLogger, useTempStore } from '../test-support/temp-db';
@@ -139,11 +139,17 @@ describe('recovery', () => {
     await p.close();
     const last = batches()[2];
     exec('UPDATE log_batch SET payload = ? WHERE id = ?', last.payload.subarray(0, last.payload.length - 4), last.id);
-    await expect(open(new ModelEngine(), { aofLoadTruncated: false })).rejects.toMatchObject({ code: 'LOG_TRUNCATED', message: expect.stringContaining(`batch #${last.id}`) });
+    const refusal = await open(new ModelEngine(), { aofLoadTruncated: false }).catch((error: Error & { code: string }) => error);
+    expect(refusal).toMatchObject({ code: 'LOG_TRUNCATED', message: expect.stringContaining(`batch #${last.id}`) });
+    expect((refusal as Error).message).toContain(`repair-log --db ${store.db}\``); // the file's own path
     const logger = memoryLogger();
     const again = new ModelEngine();
     const q = await open(again, { logger });
     expect(logger.warnings.join('\n')).toMatch(new RegExp(`last log batch #${last.id} .*torn`));
+    // Its stored bytes are kept beside the database before the row goes.
+    const kept = `${store.db}.torn-batch-${last.id}-seq-21-30.bin`;
+    expect(logger.warnings.join('\n')).toContain(`its stored bytes are kept in ${kept}`);
+    expect(readFileSync(kept)).toEqual(Buffer.from(last.payload.subarray(0, last.payload.length - 4)));
     expect(again.get('r1:9')).toBe('v1.9');
     expect(again.get('r2:0')).toBeNull();
     expect(again.lastSeq).toBe(20);

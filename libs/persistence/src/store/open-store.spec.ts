@@ -2,12 +2,17 @@
 
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { buildSync } from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ModelEngine } from '../test-support/model-engine';
 import { memoryLogger, tempDir } from '../test-support/temp-db';
 import { Persistence } from '../persistence';
+import { findMigrationsDir } from './migrations';
 import { openStore, SCHEMA_VERSION } from './open-store';
+
+const ROOT = path.resolve(__dirname, '../../../..');
 
 jest.setTimeout(30_000);
 
@@ -69,5 +74,60 @@ describe('opening the database', () => {
     db2.prepare("INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, applied_steps_count) VALUES ('x', 'y', 1, '20991231000000_future', 1)").run();
     db2.close();
     await expect(openStore(tmp.db)).rejects.toMatchObject({ code: 'NEWER_SCHEMA', message: expect.stringContaining('20991231000000_future') });
+  });
+
+  it('makes an existing empty (0-byte) file a new database, and says so', async () => {
+    writeFileSync(tmp.db, '');
+    const logger = memoryLogger();
+    const p = await Persistence.open(new ModelEngine(), { dbPath: tmp.db, logger, save: [] });
+    await p.close();
+    expect(logger.warnings.join('\n')).toMatch(/existed but was empty \(0 bytes\): made it a new, empty Mnemo database/);
+    expect(logger.lines.join('\n')).not.toMatch(/created /);
+  });
+
+  it('refuses a damaged file (cut short) with CORRUPT naming it and what to do, leaving it byte for byte', async () => {
+    const engine = new ModelEngine();
+    const p = await Persistence.open(engine, { dbPath: tmp.db, logger: memoryLogger(), save: [], appendfsync: 'always' });
+    for (let i = 0; i < 3000; i++) engine.set(`key:${i}`, 'v'.repeat(200));
+    await p.waitFor(engine.lastSeq);
+    await p.close();
+    truncateSync(tmp.db, Math.floor(statSync(tmp.db).size / 2));
+    const before = digest(tmp.db);
+    await expect(Persistence.open(new ModelEngine(), { dbPath: tmp.db, logger: memoryLogger(), save: [] })).rejects.toMatchObject({
+      code: 'CORRUPT',
+      message: expect.stringMatching(/is damaged \(SQLite: database disk image is malformed\); it was left as it is\. Restore it from a backup, or salvage .*\.recover/),
+    });
+    expect(digest(tmp.db)).toBe(before);
+  });
+
+  it('refuses a file it may only read with READ_ONLY at open, before any write is acknowledged', async () => {
+    const p = await Persistence.open(new ModelEngine(), { dbPath: tmp.db, logger: memoryLogger(), save: [] });
+    await p.close();
+    const before = digest(tmp.db);
+    // The file read-only; its directory writable (SQLite may still make its -wal and -shm files).
+    chmodSync(tmp.db, 0o444);
+    chmodSync(tmp.dir, 0o777);
+    for (const name of readdirSync(tmp.dir)) if (name !== 'mnemo.db') chmodSync(path.join(tmp.dir, name), 0o666); // the lock file
+    const scenario = path.join(tmp.dir, 'scenario.js');
+    buildSync({
+      entryPoints: [path.join(__dirname, '../test-support/open-read-only.scenario.ts')],
+      outfile: scenario,
+      bundle: true,
+      platform: 'node',
+      packages: 'external',
+      tsconfig: path.join(ROOT, 'tsconfig.base.json'),
+      logLevel: 'error',
+    });
+    // File modes do not stop root: run as nobody then.
+    const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups'] : [];
+    const [command, ...args] = [...asUser, process.execPath, scenario, tmp.db, findMigrationsDir()];
+    const run = spawnSync(command, args, { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules') } });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      outcome: 'refused',
+      code: 'READ_ONLY',
+      message: expect.stringContaining(`cannot write to ${tmp.db} (SQLite: attempt to write a readonly database)`),
+    });
+    expect(digest(tmp.db)).toBe(before);
   });
 });

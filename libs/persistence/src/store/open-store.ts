@@ -31,6 +31,8 @@ export interface OpenedStore {
   path: string;
   /** True when this call created the file's tables. */
   created: boolean;
+  /** True when the file existed but was empty (0 bytes), and this call made it a new database. */
+  wasEmptyFile: boolean;
   /** Migrations applied by this call. */
   migrated: string[];
   /** Set when this call upgraded an older file's payloads to SCHEMA_VERSION. */
@@ -62,6 +64,7 @@ function readHeader(file: string): string {
 export async function openStore(dbPath: string, options: OpenStoreOptions = {}): Promise<OpenedStore> {
   const file = path.resolve(dbPath);
   const migrations = loadMigrations(findMigrationsDir(options.migrationsDir));
+  const wasEmptyFile = existsSync(file) && statSync(file).isFile() && statSync(file).size === 0;
   if (existsSync(file)) {
     if (statSync(file).isDirectory()) throw new StoreError('NOT_MNEMO', `${file} is a directory, not a Mnemo database file`);
     if (statSync(file).size > 0 && readHeader(file) !== SQLITE_MAGIC) {
@@ -78,6 +81,7 @@ export async function openStore(dbPath: string, options: OpenStoreOptions = {}):
     const fresh = tables.length === 0;
     const version = fresh ? SCHEMA_VERSION : await checkIdentity(prisma, file, tables);
     await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+    if (!fresh) await probeWrite(prisma);
     const stamp = fresh
       ? [
           `INSERT INTO meta (key, value) VALUES ('format', '${FORMAT_NAME}')`,
@@ -87,16 +91,66 @@ export async function openStore(dbPath: string, options: OpenStoreOptions = {}):
       : [];
     const migrated = await applyMigrations(prisma, migrations, stamp);
     const payloadUpgrade = version < SCHEMA_VERSION ? await upgradePayloads(prisma, SCHEMA_VERSION) : null;
-    return { prisma, path: file, created: fresh, migrated, payloadUpgrade };
+    return { prisma, path: file, created: fresh, migrated, payloadUpgrade, wasEmptyFile };
   } catch (error) {
     await prisma.$disconnect();
     if (error instanceof StoreError) throw error;
-    const message = (error as Error).message;
-    if (/file is not a database|SQLITE_NOTADB/i.test(message)) {
-      throw new StoreError('NOT_MNEMO', `${file} is not a SQLite database, so not a Mnemo database; refusing to open or overwrite it`);
-    }
-    throw new StoreError('OPEN_FAILED', `cannot open ${file}: ${message}`);
+    throw sqliteFileError(file, error) ?? new StoreError('OPEN_FAILED', `cannot open ${file}: ${sqliteMessage(error)}`);
   }
+}
+
+const PROBE_ROLLBACK = new Error('probe: roll back');
+
+/**
+ * A file SQLite could only open read-only (no write permission) reads fine and fails at the
+ * first commit: find out at open, rather than after the first acknowledged writes, with one
+ * write in a transaction that is rolled back (the file is not changed). Throws SQLite's error.
+ */
+async function probeWrite(prisma: PrismaClient): Promise<void> {
+  try {
+    await prisma.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe("UPDATE meta SET value = value WHERE key = 'format'");
+      throw PROBE_ROLLBACK;
+    });
+  } catch (error) {
+    if (error !== PROBE_ROLLBACK) throw error;
+  }
+}
+
+/**
+ * SQLite's own words from a Prisma error, whose message starts with "Invalid
+ * `prisma.$queryRawUnsafe()` invocation:" and ends with the cause.
+ */
+function sqliteMessage(error: unknown): string {
+  const lines = String((error as Error)?.message ?? error)
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  return lines[lines.length - 1] ?? 'unknown error';
+}
+
+/**
+ * The refusal for an error SQLite raised while opening or reading `file` when it says what is
+ * wrong with the file (not a database, read-only, damaged), naming it and what to do; else null.
+ */
+export function sqliteFileError(file: string, error: unknown): StoreError | null {
+  const cause = sqliteMessage(error);
+  if (/file is not a database|SQLITE_NOTADB/i.test(cause)) {
+    return new StoreError('NOT_MNEMO', `${file} is not a SQLite database, so not a Mnemo database; refusing to open or overwrite it`);
+  }
+  if (/readonly|read-only|SQLITE_READONLY/i.test(cause)) {
+    return new StoreError(
+      'READ_ONLY',
+      `cannot write to ${file} (SQLite: ${cause}); Mnemo writes its database: give this process write permission on the file, ${path.basename(file)}-wal, ${path.basename(file)}-shm and their directory`,
+    );
+  }
+  if (/malformed|SQLITE_CORRUPT/i.test(cause)) {
+    return new StoreError(
+      'CORRUPT',
+      `${file} is damaged (SQLite: ${cause}); it was left as it is. Restore it from a backup, or salvage what SQLite can still read: sqlite3 ${file} .recover | sqlite3 recovered.db`,
+    );
+  }
+  return null;
 }
 
 /** Refuses a file that is not Mnemo's or is newer than this build; returns its schema_version. */
