@@ -43,6 +43,8 @@ export class Persistence {
   private closing: Promise<void> | null = null;
   /** The file's single-process lock (store/db-lock.ts), released once the writer has stopped. */
   private lock: DbLock | null = null;
+  /** When the event log began failing to commit (for the recovery log line), else null. */
+  private writeErrorSince: number | null = null;
   private readonly unhook: () => void;
 
   private constructor(
@@ -232,11 +234,21 @@ export class Persistence {
   private async doClose(): Promise<void> {
     clearInterval(this.cron);
     await this.snapshots.abort();
+    const lastSeq = this.engine.lastSeq;
     try {
-      if (this.settings.appendonly) await this.log.flushAndSync();
-      else if (this.settings.save.length > 0) await this.snapshots.run('shutdown', true);
+      if (this.settings.appendonly) {
+        await this.log.flushAndSync();
+        this.logger.log(`shutdown: the event log is committed and fsynced up to seq ${lastSeq}`);
+      } else if (this.settings.save.length > 0) {
+        const saved = await this.snapshots.run('shutdown', true);
+        this.logger.log(`shutdown: saved a snapshot of ${saved.keys} keys (appendonly no)`);
+      } else {
+        this.logger.warn('shutdown: appendonly no and no save points: nothing is persisted (pure cache mode)');
+      }
     } catch (error) {
-      this.logger.error(`shutdown could not persist everything: ${(error as Error).message}`);
+      const durable = this.log.durableSeq;
+      const lost = this.settings.appendonly && lastSeq > durable ? `; records ${durable + 1}..${lastSeq} (${lastSeq - durable}) were not committed` : '';
+      this.logger.error(`shutdown could not persist everything: ${(error as Error).message}${lost}`);
     }
     this.unhook();
     this.log.close();
@@ -249,6 +261,17 @@ export class Persistence {
   }
 
   private emit(event: PersistenceEvent): void {
+    // The event log's failures and recoveries are the operator's business too, not only the
+    // dashboard's: they go to the server log (Redis logs "Error writing to the AOF file" and
+    // "AOF write error looks solved").
+    if (event.type === 'write-error') {
+      this.writeErrorSince = this.now();
+      this.logger.error(`event log: cannot commit (${event.message}); writes are refused with MISCONF, reads go on; retrying until a commit succeeds`);
+    } else if (event.type === 'write-resumed') {
+      const seconds = this.writeErrorSince === null ? '?' : ((this.now() - this.writeErrorSince) / 1000).toFixed(1);
+      this.writeErrorSince = null;
+      this.logger.log(`event log: commits succeed again after ${seconds} s; writes resumed, nothing acknowledged was lost`);
+    }
     for (const listener of this.listeners) {
       try {
         listener(event);

@@ -53,10 +53,11 @@ export class PersistenceService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Commits and fsyncs the log (or SAVEs with appendonly no), then stops the writer thread. */
-  async onApplicationShutdown(): Promise<void> {
+  async onApplicationShutdown(signal?: string): Promise<void> {
     const persistence = this.persistence;
     if (!persistence) return;
     this.persistence = null;
+    this.logger.log(`${signal ? `${signal} received` : 'shutting down'}: listeners closed; persisting before exit`);
     await persistence.close();
   }
 }

@@ -26,7 +26,8 @@ describe('event log', () => {
   it('when SQLite cannot commit: MISCONF for writers, reads go on, nothing is lost, writes resume', async () => {
     const engine = new ModelEngine();
     const events: PersistenceEvent[] = [];
-    const p = await Persistence.open(engine, { dbPath: tmp.db, logger: memoryLogger(), save: [], appendfsync: 'always', busyTimeoutMs: 100, retryMs: 100, onEvent: (e) => events.push(e) });
+    const logger = memoryLogger();
+    const p = await Persistence.open(engine, { dbPath: tmp.db, logger, save: [], appendfsync: 'always', busyTimeoutMs: 100, retryMs: 100, onEvent: (e) => events.push(e) });
     await p.waitFor(engine.set('before', '1'));
 
     // Another process holds the write lock: every commit fails with SQLITE_BUSY.
@@ -45,8 +46,12 @@ describe('event log', () => {
     locker.close();
     await until(() => p.writeError() === null);
     expect(events.some((e) => e.type === 'write-resumed')).toBe(true);
+    // The operator's log says both, once each.
+    expect(logger.errors.filter((line) => line.startsWith('event log: cannot commit (SQLITE_BUSY'))).toHaveLength(1);
+    expect(logger.lines.filter((line) => /^event log: commits succeed again after \d+\.\d s; writes resumed/.test(line))).toHaveLength(1);
     await p.waitFor(engine.set('after', '3'));
     await p.close();
+    expect(logger.lines).toContain(`shutdown: the event log is committed and fsynced up to seq ${engine.lastSeq}`);
 
     const again = new ModelEngine();
     const q = await Persistence.open(again, { dbPath: tmp.db, logger: memoryLogger(), save: [] });

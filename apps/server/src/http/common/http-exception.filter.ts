@@ -90,7 +90,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<Reply>();
     const mapped = mapError(exception);
-    if (mapped.status >= 500) {
+    // Only the unexpected (500 INTERNAL) is logged with its stack: a 503 MISCONF/LOADING or 507 OOM
+    // is a deliberate answer (the request log has it), and /readyz answers 503 on every probe
+    // while the log cannot commit.
+    if (mapped.status === 500) {
       const error = exception instanceof Error ? exception : new Error(String(exception));
       this.log.logger.error({ err: error, status: mapped.status, code: mapped.body.error.code }, error.message);
     }
