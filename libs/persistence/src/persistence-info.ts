@@ -21,11 +21,11 @@ export function persistenceInfo({ log, snap, recovery, now, lastSeq, dbPath }: I
   return {
     loading: 0,
     async_loading: 0,
-    rdb_changes_since_last_save: Math.max(0, lastSeq - snap.lastStartSeq),
+    rdb_changes_since_last_save: Math.max(0, lastSeq - snap.changesBaseSeq),
     rdb_bgsave_in_progress: running ? 1 : 0,
     rdb_last_save_time: Math.floor(snap.lastSaveAt / 1000),
     rdb_last_bgsave_status: snap.lastStatus,
-    rdb_last_bgsave_time_sec: Math.round(snap.lastDurationMs / 1000),
+    rdb_last_bgsave_time_sec: seconds(snap.lastDurationMs),
     rdb_current_bgsave_time_sec: running ? Math.round((now - running.startedAt) / 1000) : -1,
     rdb_saves: snap.saves,
     rdb_last_load_keys_expired: recovery.keysExpired,
@@ -33,14 +33,19 @@ export function persistenceInfo({ log, snap, recovery, now, lastSeq, dbPath }: I
     aof_enabled: log.enabled ? 1 : 0,
     aof_rewrite_in_progress: running?.kind === 'rewrite' ? 1 : 0,
     aof_rewrite_scheduled: snap.rewriteScheduled ? 1 : 0,
-    aof_last_rewrite_time_sec: Math.round(snap.lastRewriteDurationMs / 1000),
+    aof_last_rewrite_time_sec: seconds(snap.lastRewriteDurationMs),
     aof_current_rewrite_time_sec: running?.kind === 'rewrite' ? Math.round((now - running.startedAt) / 1000) : -1,
     aof_last_bgrewrite_status: snap.lastRewriteStatus,
     aof_rewrites: snap.rewrites,
+    aof_rewrites_consecutive_failures: snap.rewriteFailuresInARow,
     aof_last_write_status: log.lastWriteOk ? 'ok' : 'err',
     aof_current_size: log.bytes,
     aof_base_size: snap.aofBaseSize,
     aof_buffer_length: log.pendingBytes,
+    // Redis counts fsyncs that made a write wait, and one running in the background: Mnemo's
+    // fsync (a WAL checkpoint in the writer thread) never makes a write wait.
+    aof_pending_bio_fsync: log.checkpointInFlight ? 1 : 0,
+    aof_delayed_fsync: 0,
     mnemo_db_path: dbPath,
     mnemo_db_bytes: fileSize(dbPath) + fileSize(`${dbPath}-wal`),
     mnemo_appendfsync: log.policy,
@@ -53,14 +58,20 @@ export function persistenceInfo({ log, snap, recovery, now, lastSeq, dbPath }: I
     mnemo_last_fsync_time_ms: log.lastFsyncAt,
     mnemo_fsync_lag_ms: log.fsyncLagMs ?? -1,
     mnemo_last_write_error: log.lastError ?? '',
+    mnemo_last_write_error_time_ms: log.lastErrorAt,
     mnemo_durable_seq: log.durableSeq,
     mnemo_last_seq: lastSeq,
     mnemo_snapshot_in_progress: running ? running.kind : '',
     mnemo_last_snapshot_keys: snap.lastKeys,
-    mnemo_last_snapshot_bytes: snap.lastBytes,
+    mnemo_last_snapshot_bytes: snap.lastBytes, // encoded, before deflate (what it holds, not its size on disk)
     mnemo_last_snapshot_duration_ms: snap.lastDurationMs,
     mnemo_last_snapshot_error: snap.lastError ?? '',
   };
+}
+
+/** Whole seconds of a duration in ms; -1 stays -1 (never ran). */
+function seconds(ms: number): number {
+  return ms < 0 ? -1 : Math.round(ms / 1000);
 }
 
 /** Size of `file` in bytes, 0 when it does not exist (no WAL yet). */

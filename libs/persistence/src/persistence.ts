@@ -68,6 +68,7 @@ export class Persistence {
         lastSaveAt: recovery.snapshotFinishedAt || now(),
         lastStartSeq: recovery.snapshotId === null ? 0 : recovery.snapshotStartSeq,
         aofBaseSize: recovery.logBytes,
+        recoveredSeq: recovery.lastSeq,
       },
     );
     this.unhook = engine.addMutationSink(log);

@@ -88,7 +88,11 @@ export interface EventLogStatus {
   /** ms the oldest un-fsynced commit has waited; 0 when all is fsynced; null under `no`. */
   fsyncLagMs: number | null;
   lastWriteOk: boolean;
+  /** The last commit error (kept after recovery, for the record) and when it happened (ms, 0 = never). */
   lastError: string | null;
+  lastErrorAt: number;
+  /** A WAL checkpoint (everysec's fsync) is running in the writer thread. */
+  checkpointInFlight: boolean;
 }
 
 export class EventLog implements MutationSink {
@@ -106,6 +110,7 @@ export class EventLog implements MutationSink {
   private readonly flushWaiters = new SeqWaiters();
   private error: MnemoError | null = null;
   private lastErrorText: string | null = null;
+  private lastErrorAt = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly flushTimer: NodeJS.Timeout;
   private readonly fsyncTimer: NodeJS.Timeout;
@@ -290,6 +295,8 @@ export class EventLog implements MutationSink {
       fsyncLagMs,
       lastWriteOk: this.error === null,
       lastError: this.lastErrorText,
+      lastErrorAt: this.lastErrorAt,
+      checkpointInFlight: this.checkpointInFlight,
     };
   }
 
@@ -377,6 +384,7 @@ export class EventLog implements MutationSink {
     this.inFlight = false;
     const cause = error.sqliteCode ? `${error.sqliteCode}: ${error.message}` : error.message;
     this.lastErrorText = cause;
+    this.lastErrorAt = this.now();
     const first = !this.error;
     this.error = new MnemoError(
       'MISCONF',

@@ -42,9 +42,9 @@ class FakeSnapshotter {
   }
 }
 
-function setup(overrides: Partial<PersistenceSettings> = {}) {
+function setup(overrides: Partial<PersistenceSettings> = {}, recoveredSeq = 0) {
   const clock = { now: 1_700_000_000_000 };
-  const engine = { lastSeq: 0 };
+  const engine = { lastSeq: recoveredSeq };
   const log = { bytes: 0, compacted: [] as Array<[number, number]>, noteCompaction: (b: number, n: number) => log.compacted.push([b, n]), status: () => ({ bytes: log.bytes }) };
   const snapshotter = new FakeSnapshotter();
   const events: PersistenceEvent[] = [];
@@ -52,12 +52,23 @@ function setup(overrides: Partial<PersistenceSettings> = {}) {
   let closing = false;
   const scheduler = new SnapshotScheduler(
     { engine, log, snapshotter, now: () => clock.now, logger: memoryLogger(), settings: () => settings, closing: () => closing, emit: (event) => events.push(event) },
-    { lastSaveAt: clock.now, lastStartSeq: 0, aofBaseSize: 0 },
+    { lastSaveAt: clock.now, lastStartSeq: 0, aofBaseSize: 0, recoveredSeq },
   );
   return { clock, engine, log, snapshotter, events, scheduler, close: () => (closing = true) };
 }
 
 describe('snapshot scheduling', () => {
+  it('records replayed at start-up are not changes: save points count from the recovered seq, as Redis after loading', () => {
+    const { clock, engine, snapshotter, scheduler } = setup({ save: [{ seconds: 1, changes: 1 }] }, 500);
+    expect(scheduler.state).toMatchObject({ lastDurationMs: -1, lastRewriteDurationMs: -1, rewriteFailuresInARow: 0 });
+    clock.now += 5_000;
+    scheduler.tick();
+    expect(snapshotter.runs).toHaveLength(0);
+    engine.lastSeq = 501;
+    scheduler.tick();
+    expect(snapshotter.runs).toHaveLength(1);
+  });
+
   it('BGREWRITEAOF during a BGSAVE is scheduled and starts when the BGSAVE ends; second requests are refused', async () => {
     const { snapshotter, scheduler, log } = setup();
     await expect(scheduler.bgsave()).resolves.toBe('Background saving started');
@@ -75,7 +86,8 @@ describe('snapshot scheduling', () => {
     await expect(scheduler.rewrite()).rejects.toMatchObject({ message: 'Background append only file rewriting already in progress' });
 
     await snapshotter.runs[1].finish();
-    expect(scheduler.state).toMatchObject({ running: null, saves: 2, rewrites: 1, lastRewriteStatus: 'ok' });
+    // rdb_saves counts the BGSAVE, not the rewrite (Redis's rdb_saves); aof_rewrites the rewrite.
+    expect(scheduler.state).toMatchObject({ running: null, saves: 1, rewrites: 1, lastRewriteStatus: 'ok' });
     await scheduler.idle();
   });
 

@@ -21,13 +21,23 @@ export interface SnapshotState {
   lastFailedAt: number;
   lastSaveAt: number;
   lastStartSeq: number;
+  /**
+   * rdb_changes_since_last_save counts from this seq: the last snapshot's start, or where
+   * recovery left the engine (Redis's dirty is 0 after loading: replayed records are not changes).
+   */
+  changesBaseSeq: number;
+  /** -1 until a snapshot has run (Redis's rdb_last_bgsave_time_sec is -1 then). */
   lastDurationMs: number;
   lastKeys: number;
   lastBytes: number;
+  /** Snapshots taken as saves (SAVE, BGSAVE, save points, shutdown): Redis's rdb_saves. */
   saves: number;
   rewrites: number;
   lastRewriteStatus: 'ok' | 'err';
+  /** -1 until a rewrite has run. */
   lastRewriteDurationMs: number;
+  /** Rewrites failed since the last one that succeeded: Redis's aof_rewrites_consecutive_failures. */
+  rewriteFailuresInARow: number;
   /** Log size right after the last snapshot (or recovery): auto-rewrite measures growth from it. */
   aofBaseSize: number;
 }
@@ -49,10 +59,10 @@ export interface SnapshotSchedulerDeps {
 export class SnapshotScheduler {
   readonly state: SnapshotState;
 
-  /** `lastSaveAt`, `lastStartSeq`, `aofBaseSize`: what recovery found in the file. */
+  /** `lastSaveAt`, `lastStartSeq`, `aofBaseSize`: what recovery found in the file; `recoveredSeq`: the engine's seq after recovery. */
   constructor(
     private readonly deps: SnapshotSchedulerDeps,
-    initial: { lastSaveAt: number; lastStartSeq: number; aofBaseSize: number },
+    initial: { lastSaveAt: number; lastStartSeq: number; aofBaseSize: number; recoveredSeq: number },
   ) {
     this.state = {
       running: null,
@@ -62,13 +72,15 @@ export class SnapshotScheduler {
       lastFailedAt: 0,
       lastSaveAt: initial.lastSaveAt,
       lastStartSeq: initial.lastStartSeq,
-      lastDurationMs: 0,
+      changesBaseSeq: initial.recoveredSeq,
+      lastDurationMs: -1,
       lastKeys: 0,
       lastBytes: 0,
       saves: 0,
       rewrites: 0,
       lastRewriteStatus: 'ok',
-      lastRewriteDurationMs: 0,
+      lastRewriteDurationMs: -1,
+      rewriteFailuresInARow: 0,
       aofBaseSize: initial.aofBaseSize,
     };
   }
@@ -125,14 +137,17 @@ export class SnapshotScheduler {
         state.lastError = null;
         state.lastSaveAt = startedAt + result.durationMs;
         state.lastStartSeq = result.startSeq;
+        state.changesBaseSeq = result.startSeq;
         state.lastDurationMs = result.durationMs;
         state.lastKeys = result.keys;
         state.lastBytes = result.bytes;
-        state.saves++;
         if (kind === 'rewrite') {
           state.rewrites++;
           state.lastRewriteStatus = 'ok';
           state.lastRewriteDurationMs = result.durationMs;
+          state.rewriteFailuresInARow = 0;
+        } else {
+          state.saves++;
         }
         deps.log.noteCompaction(result.droppedBatches, result.droppedBytes);
         state.aofBaseSize = deps.log.status().bytes;
@@ -147,7 +162,10 @@ export class SnapshotScheduler {
           state.lastStatus = 'err';
           state.lastError = error.message;
           state.lastFailedAt = deps.now();
-          if (kind === 'rewrite') state.lastRewriteStatus = 'err';
+          if (kind === 'rewrite') {
+            state.lastRewriteStatus = 'err';
+            state.rewriteFailuresInARow++;
+          }
           deps.logger.error(`${kind} failed: ${error.message}`);
         }
         deps.emit({ type: 'snapshot-failed', kind, error: error.message });
@@ -176,7 +194,7 @@ export class SnapshotScheduler {
     if (state.running || deps.closing()) return;
     const settings = deps.settings();
     const now = deps.now();
-    const changes = deps.engine.lastSeq - state.lastStartSeq;
+    const changes = deps.engine.lastSeq - state.changesBaseSeq;
     const retryOk = state.lastStatus === 'ok' || now - state.lastFailedAt > BGSAVE_RETRY_DELAY_MS;
     const due = settings.save.find((point) => changes >= point.changes && now - state.lastSaveAt >= point.seconds * 1000);
     if (due && changes > 0 && retryOk) {
@@ -187,10 +205,11 @@ export class SnapshotScheduler {
     const { autoAofRewritePercentage: pct, autoAofRewriteMinSize: minSize } = settings;
     const size = deps.log.status().bytes;
     if (settings.appendonly && pct > 0 && size > minSize && retryOk) {
-      const base = state.aofBaseSize || 1;
-      const growth = ((size - base) * 100) / base;
+      const base = state.aofBaseSize;
+      const growth = base === 0 ? Infinity : ((size - base) * 100) / base;
       if (growth >= pct) {
-        deps.logger.log(`starting automatic rewrite: log grew ${Math.round(growth)}% over ${base} bytes`);
+        const why = base === 0 ? `log of ${size} bytes, more than auto-aof-rewrite-min-size (${minSize}), since the last rewrite left none` : `log grew ${Math.round(growth)}% over ${base} bytes`;
+        deps.logger.log(`starting automatic rewrite: ${why}`);
         void this.run('rewrite', false).catch(() => undefined);
       }
     }
