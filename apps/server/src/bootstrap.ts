@@ -13,6 +13,8 @@ import { clientErrorHandler } from './http/common/client-error';
 import { frameworkErrorHandler } from './http/common/http-exception.filter';
 import type { FrameworkErrorReply } from './http/common/http-exception.filter';
 import { useBodyParsers } from './http/common/json-body';
+import { listenError } from './config/listen-error';
+import { ServerLogger } from './server-logger';
 
 export interface RunningServer {
   app: NestFastifyApplication;
@@ -47,6 +49,12 @@ export function nestLogLevels(level: MnemoConfig['log-level']): LogLevel[] | fal
   return last === -1 ? false : order.slice(0, last + 1).map(([, nest]) => nest);
 }
 
+/** Nest's logger for `level`: false (none) for silent. */
+function serverLogger(level: MnemoConfig['log-level']): ServerLogger | false {
+  const logLevels = nestLogLevels(level);
+  return logLevels === false ? false : new ServerLogger({ logLevels });
+}
+
 export async function startServer(config: MnemoConfig, options: StartOptions = {}): Promise<RunningServer> {
   const announce = options.announce ?? true;
   let generatedToken = false;
@@ -69,13 +77,18 @@ export async function startServer(config: MnemoConfig, options: StartOptions = {
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bodyParser: false, // useBodyParsers below
-    logger: nestLogLevels(config['log-level']),
+    logger: serverLogger(config['log-level']),
     abortOnError: false,
   });
   useBodyParsers(app.getHttpAdapter().getInstance());
   app.enableShutdownHooks();
   app.useWebSocketAdapter(new AdminIoAdapter(app, config));
-  await app.listen(config['http-port'], config.host);
+  try {
+    await app.listen(config['http-port'], config.host);
+  } catch (error) {
+    await app.close().catch(() => undefined); // persistence flushes and frees the database's lock
+    throw listenError(error, 'http-port', config.host, config['http-port']);
+  }
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config['http-port'];
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -131,6 +131,22 @@ describe('server start-up with persistence', () => {
     await again.close();
   });
 
+  it('a port already in use stops start-up naming its option, and frees the database for the next start', async () => {
+    const first = await startServer(loadConfig({ argv: flags(path.join(dir, 'first.db')) }), { announce: false });
+    try {
+      const httpPort = Number(new URL(first.httpUrl).port);
+      const db = path.join(dir, 'second.db');
+      await expect(startServer(loadConfig({ argv: [...flags(db), '--http-port', String(httpPort)] }), { announce: false })).rejects.toThrow(
+        `option 'http-port': 127.0.0.1:${httpPort} is already in use (EADDRINUSE); stop what listens there or choose another port`,
+      );
+      // The failed start released the database: a start on a free port works.
+      const again = await startServer(loadConfig({ argv: flags(db) }), { announce: false });
+      await again.close();
+    } finally {
+      await first.close();
+    }
+  });
+
   it('a non-SQLite file at the db path is refused, not overwritten', async () => {
     const db = path.join(dir, 'notes.txt');
     writeFileSync(db, 'remember the milk\n');

@@ -60,6 +60,21 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ argv: ['stray'] })).toThrow("unexpected argument 'stray'");
   });
 
+  it('says where a bad value came from: a flag, a MNEMO_* variable or the config file', () => {
+    expect(() => loadConfig({ argv: ['--appendfsync', 'sometimes'] })).toThrow(/is not one of always, everysec, no \(from --appendfsync\)$/);
+    expect(() => loadConfig({ env: { MNEMO_APPENDFSYNC: 'sometimes' } })).toThrow(/is not one of always, everysec, no \(from MNEMO_APPENDFSYNC\)$/);
+    const dir = mkdtempSync(path.join(tmpdir(), 'mnemo-config-'));
+    const file = path.join(dir, 'mnemo.conf');
+    writeFileSync(file, 'maxmemory -5\n');
+    expect(() => loadConfig({ argv: ['--config', file] })).toThrow(`option 'maxmemory': '-5' is not a size (examples: 0, 1048576, 100mb, 2gb) (from ${file} (maxmemory line))`);
+  });
+
+  it('refuses two listeners on one port, naming both options (0 picks a free port for each)', () => {
+    expect(() => loadConfig({ argv: ['--http-port', '18094', '--resp-port', '18094'] })).toThrow("options 'http-port' and 'resp-port' are both 18094");
+    expect(() => loadConfig({ argv: ['--resp-port', '3000'] })).toThrow("options 'resp-port' and 'admin-port' are both 3000");
+    expect(loadConfig({ argv: ['--http-port', '0', '--resp-port', '0'] })).toMatchObject({ 'http-port': 0, 'resp-port': 0 });
+  });
+
   it('reports an unreadable config file', () => {
     expect(() => loadConfig({ argv: ['--config', '/nonexistent/mnemo.conf'] })).toThrow("option 'config': cannot read");
   });
@@ -69,11 +84,15 @@ describe('--help', () => {
   it('lists every option with its environment variable and its default as a config value', () => {
     const help = optionsHelp();
     for (const name of Object.keys(OPTION_DEFINITIONS)) expect(help).toContain(`  --${name} `);
-    expect(help).toMatch(/--appendfsync +log fsync policy\n +default: everysec; env: MNEMO_APPENDFSYNC/);
+    expect(help).toMatch(/--appendfsync +log fsync policy\n.*\n +default: everysec; env: MNEMO_APPENDFSYNC/);
     expect(help).toContain('default: "3600 1 300 100 60 10000"; env: MNEMO_SAVE');
     expect(help).toContain('default: yes; env: MNEMO_APPENDONLY');
     expect(help).toContain('default: none; env: MNEMO_REQUIREPASS');
     expect(help).toContain('env: MNEMO_MIGRATIONS_DIR');
+    // Options with a fixed set of values list them.
+    expect(help).toMatch(/--appendfsync +log fsync policy\n +one of: always, everysec, no\n/);
+    expect(help).toMatch(/--maxmemory-policy +eviction policy\n +one of: noeviction, allkeys-lru, /);
+    expect(help).toMatch(/--log-level +log level\n +one of: fatal, error, warn, info, debug, trace, silent\n/);
   });
 });
 

@@ -87,7 +87,20 @@ export function loadConfig(sources: ConfigSources = {}): MnemoConfig {
   for (const name of Object.keys(OPTION_DEFINITIONS) as OptionName[]) {
     const definition = OPTION_DEFINITIONS[name];
     const text = merged[name];
-    config[name] = text === undefined ? definition.default : definition.parse(text, name);
+    try {
+      config[name] = text === undefined ? definition.default : definition.parse(text, name);
+    } catch (error) {
+      // Say where the bad value came from: a flag, a MNEMO_* variable or a line of the file.
+      const source = name in flags ? `--${name}` : name in env ? envName(name) : `${file} (${name} line)`;
+      throw error instanceof ConfigError ? new ConfigError(`${error.message} (from ${source})`) : error;
+    }
+  }
+  // Two listeners cannot share a port (0 picks a free one for each).
+  const ports = (['http-port', 'resp-port', 'admin-port'] as const).filter((name) => config[name] !== 0);
+  for (let i = 0; i < ports.length; i++) {
+    for (let j = i + 1; j < ports.length; j++) {
+      if (config[ports[i]] === config[ports[j]]) throw new ConfigError(`options '${ports[i]}' and '${ports[j]}' are both ${config[ports[i]]}; each listener needs its own port`);
+    }
   }
   // A copy made by spreading keeps V8's fast properties. The loop above adds its 33 options
   // with keyed stores, and V8 turns an object into a hash table after a dozen of those: every

@@ -44,14 +44,15 @@ export function parseInteger(min: number, max: number): Parser<number> {
   };
 }
 
-export function parseChoice<T extends string>(choices: readonly T[]): Parser<T> {
-  return (text, name) => {
+export function parseChoice<T extends string>(choices: readonly T[]): Parser<T> & { choices: readonly T[] } {
+  const parse = (text: string, name: string): T => {
     const value = text.trim().toLowerCase() as T;
     if (!choices.includes(value)) {
       throw new ConfigError(`option '${name}': '${text}' is not one of ${choices.join(', ')}`);
     }
     return value;
   };
+  return Object.assign(parse, { choices });
 }
 
 export function parseYesNo(text: string, name: string): boolean {
@@ -142,8 +143,9 @@ function defaultText(value: unknown): string {
 /** `--help`: every option with its help text, default and environment variable. */
 export function optionsHelp(): string {
   const lines = ['usage: mnemo [--name value | --name=value]...  (npm start -- --name value)', '', 'options (flags win over MNEMO_* variables, which win over the --config file):'];
-  for (const [name, definition] of Object.entries(OPTION_DEFINITIONS) as Array<[OptionName, { default: unknown; help: string }]>) {
+  for (const [name, definition] of Object.entries(OPTION_DEFINITIONS) as Array<[OptionName, { default: unknown; help: string; parse: { choices?: readonly string[] } }]>) {
     lines.push(`  --${name}`.padEnd(32) + `${definition.help}`);
+    if (definition.parse.choices) lines.push(''.padEnd(32) + `one of: ${definition.parse.choices.join(', ')}`);
     lines.push(''.padEnd(32) + `default: ${defaultText(definition.default)}; env: ${envName(name)}`);
   }
   return lines.join('\n');

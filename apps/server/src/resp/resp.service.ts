@@ -22,6 +22,7 @@ import { RespClient } from './resp-client';
 import { RespContext } from './resp-context';
 import { RespMutationSink } from './resp-mutation-sink';
 import { transactionCommands } from './transaction/transaction.commands';
+import { listenError } from '../config/listen-error';
 
 /** How often idle clients are looked for (Redis's clientsCron runs about once a second per client). */
 const IDLE_SWEEP_MS = 1000;
@@ -74,9 +75,10 @@ export class RespService implements OnApplicationBootstrap, BeforeApplicationShu
     const server = createServer((socket) => this.accept(socket));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      const refused = (error: Error) => reject(listenError(error, 'resp-port', this.config.host, this.config['resp-port']));
+      server.once('error', refused);
       server.listen(this.config['resp-port'], this.config.host, () => {
-        server.off('error', reject);
+        server.off('error', refused);
         resolve();
       });
     });
