@@ -196,7 +196,7 @@ describe('policy edits are written to the policy file', () => {
       expect(await policyNames(second)).toEqual(['login']);
       const checked = await call(second, 'GET', '/v1/ratelimit/login/u1');
       expect(checked.status).toBe(200);
-      expect(checked.headers.get('ratelimit-policy')).toBe('"login";q=3;w=60');
+      expect(checked.headers.get('ratelimit-policy')).toBe('"login";q=5;w=60'); // the policy read back: 5 a minute
     } finally {
       await second.close();
     }
@@ -285,6 +285,7 @@ describe('probes, metrics and docs', () => {
     expect(metrics.text).toMatch(/^mnemo_ratelimit_near_limit_total\{policy=""\} [1-9]/m);
     // Persistence is on by default: its INFO fields are exported.
     expect(metrics.text).toMatch(/^mnemo_persistence_info\{field="aof_enabled"\} 1$/m);
+    expect(metrics.text).toMatch(/^mnemo_persistence_info\{field="rdb_last_bgsave_status"\} 1$/m); // "ok" as 1
   });
 
   it('/docs serves Swagger UI over an OpenAPI document built from the zod schemas', async () => {

@@ -97,12 +97,15 @@ export class MetricsService {
     gauge('mnemo_persistence_write_error', '1 while the event log cannot commit (writes answer MISCONF).', () => (keyspace.durability.writeError() ? 1 : 0));
     new Gauge({
       name: 'mnemo_persistence_info',
-      help: 'Numeric INFO persistence fields, by field name.',
+      help: 'Numeric INFO persistence fields, by field name; status fields (rdb_last_bgsave_status, aof_last_bgrewrite_status, aof_last_write_status) as 1 for ok, 0 for err.',
       labelNames: ['field'],
       registers: [registry],
       collect() {
         this.reset();
-        for (const [field, value] of Object.entries(keyspace.persistence.info())) if (typeof value === 'number') this.set({ field }, value);
+        for (const [field, value] of Object.entries(keyspace.persistence.info())) {
+          if (typeof value === 'number') this.set({ field }, value);
+          else if (value === 'ok' || value === 'err') this.set({ field }, value === 'ok' ? 1 : 0);
+        }
       },
     });
     gauge('mnemo_ready', '1 once recovery is done.', () => (keyspace.ready ? 1 : 0));
