@@ -40,6 +40,8 @@ describe('/v1/counters/:key', () => {
     s.server.keyspace.engine.execute(['HSET', 'counter:h', 'f', 'v']);
     expectError(await call(s, 'POST', '/v1/counters/h/incr'), 409, 'WRONGTYPE', 'params.key');
     expectError(await call(s, 'GET', '/v1/counters/h'), 409, 'WRONGTYPE', 'params.key');
+    expectError(await call(s, 'DELETE', '/v1/counters/h'), 409, 'WRONGTYPE', 'params.key'); // not a counter: kept
+    expect(s.server.keyspace.engine.keyInfo('counter:h')?.type).toBe('hash');
     s.server.keyspace.engine.set('counter:text', 'abc');
     expectError(await call(s, 'GET', '/v1/counters/text'), 409, 'NOT_AN_INTEGER', 'params.key');
     expectError(await call(s, 'POST', '/v1/counters/text/incr'), 400, 'ERR', 'params.key');

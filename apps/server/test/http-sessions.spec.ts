@@ -51,6 +51,7 @@ describe('POST /v1/sessions', () => {
     expectError(await call(s, 'POST', '/v1/sessions', { body: { data: [1, 2] } }), 400, 'VALIDATION_ERROR', 'body.data');
     expectError(await call(s, 'POST', '/v1/sessions', { body: { data: 'text' } }), 400, 'VALIDATION_ERROR', 'body.data');
     expectError(await call(s, 'POST', '/v1/sessions', { body: { userId: 'a\u0000b' } }), 400, 'VALIDATION_ERROR', 'body.userId');
+    expectError(await call(s, 'POST', '/v1/sessions', { body: { maxPerUser: 3 } }), 400, 'VALIDATION_ERROR', 'body.maxPerUser'); // no user to limit
     expectError(await call(s, 'POST', '/v1/sessions', { body: { sid: 'x' } }), 400, 'VALIDATION_ERROR', 'body.sid');
     expectError(await call(s, 'POST', '/v1/sessions', { body: { data: { blob: 'x'.repeat(3000) } } }), 413, 'PAYLOAD_TOO_LARGE', 'body.data');
     expect(s.server.keyspace.engine.stats().keys).toBe(keys);

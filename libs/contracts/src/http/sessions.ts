@@ -33,7 +33,11 @@ export const CreateSessionSchema = z
     /** Overrides the sessions-max-per-user option for this user's creation (0: unlimited). */
     maxPerUser: z.number().int().min(0).max(100_000).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((body, ctx) => {
+    // A per-user maximum without a user would be silently ignored.
+    if (body.maxPerUser !== undefined && body.userId === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['maxPerUser'], message: 'needs userId (it limits the sessions of that user)' });
+  });
 export type CreateSession = z.infer<typeof CreateSessionSchema>;
 
 /** PUT (replace) and PATCH (RFC 7386 merge patch) bodies. */

@@ -2,6 +2,7 @@
 // semantics, 64-bit signed), with an optional TTL. A missing counter reads as 0.
 
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { wrongType } from '@mnemo/engine';
 import type { Bytes, Clock } from '@mnemo/engine';
 import { CounterStepSchema } from '@mnemo/contracts';
 import type { CounterStep } from '@mnemo/contracts';
@@ -75,11 +76,15 @@ export class CountersController {
     return this.step(keyText, -body.by, body);
   }
 
-  /** Resets the counter (deletes it, so it reads 0). */
+  /** Resets the counter (deletes it, so it reads 0); a hash there is not a counter: 409 WRONGTYPE, kept. */
   @Delete(':key')
   async reset(@Param('key') keyText: string): Promise<{ reset: boolean }> {
     const key = keyBytes(this.config, keyText, 'params.key', COUNTER_PREFIX);
-    const reset = await commitWrite(this.keyspace, () => this.keyspace.engine.del([key]) > 0);
+    const reset = await commitWrite(this.keyspace, () => {
+      const engine = this.keyspace.engine;
+      if (engine.keyInfo(key)?.type === 'hash') throw namingField(wrongType(), 'params.key', ['WRONGTYPE']);
+      return engine.del([key]) > 0;
+    });
     return { reset };
   }
 

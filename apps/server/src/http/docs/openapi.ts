@@ -1,5 +1,6 @@
-// The OpenAPI 3.1 document of the HTTP API, built from the zod schemas in @mnemo/contracts so
-// the documentation and the validation cannot drift apart. Served at /docs/openapi.json.
+// The OpenAPI 3.1 document of the HTTP API. Request bodies come from the zod schemas in
+// @mnemo/contracts that validate them, so those cannot drift; routes, query parameters and
+// statuses are the table below. Served at /docs/openapi.json.
 
 import type { ZodTypeAny } from 'zod';
 import {
