@@ -259,8 +259,11 @@ describe('recovery', () => {
     await p.close();
     exec('DELETE FROM snapshot_chunk WHERE idx = 1');
     await expect(open(new ModelEngine())).rejects.toMatchObject({ code: 'SNAPSHOT_CORRUPT', message: expect.stringMatching(/snapshot #\d+ is damaged: chunk 1 of \d+ is missing/) });
-    const report = await repairLog({ dbPath: store.db, logger: memoryLogger(), dropSnapshot: true });
+    const logger = memoryLogger();
+    const report = await repairLog({ dbPath: store.db, logger, dropSnapshot: true });
     expect(report.snapshotDamage).toMatch(/chunk 1 is missing/);
+    // It says what goes with the snapshot.
+    expect(logger.warnings.join('\n')).toMatch(/dropped snapshot #\d+ \(--drop-snapshot\), which held 3000 keys as of seq 3000; .*the log holds records from seq 3001 on: keys last written before that are lost/);
     const again = new ModelEngine();
     const q = await open(again);
     expect(again.get('after')).toBe('yes');

@@ -101,7 +101,13 @@ async function repairLocked(options: RepairOptions): Promise<RepairReport> {
     }
     if (snapshot && dropSnapshot) {
       await prisma.$transaction([prisma.snapshotChunk.deleteMany({ where: { snapshotId: snapshot.id } }), prisma.snapshot.delete({ where: { id: snapshot.id } })]);
-      logger.warn(`dropped snapshot #${snapshot.id} (--drop-snapshot); the server will start from the log alone`);
+      // What goes with it: the log only holds records from its first batch on.
+      const first = await prisma.logBatch.findFirst({ orderBy: { firstSeq: 'asc' }, select: { firstSeq: true } });
+      const from = first ? `the log holds records from seq ${first.firstSeq} on` : 'the log is empty';
+      logger.warn(
+        `dropped snapshot #${snapshot.id} (--drop-snapshot), which held ${snapshot.keys} keys as of seq ${snapshot.startSeq}; the server will start from the log alone, and ${from}: ` +
+          `keys last written before that are lost (the backup still has them)`,
+      );
       report.droppedSnapshotId = snapshot.id;
     }
     if (scan.badFirstSeq !== null) {
