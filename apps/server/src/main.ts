@@ -4,6 +4,10 @@ import { loadConfig } from './config/load-config';
 import { ConfigError, optionsHelp } from './config/options';
 import { startServer } from './bootstrap';
 
+// A log that cannot be written (stdout or stderr on a full disk, a closed pipe) must not end the
+// server: a stream 'error' with no listener would. Lost log lines are the lesser harm.
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+
 async function main(): Promise<void> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
     console.log(optionsHelp());

@@ -86,6 +86,20 @@ describe('limits', () => {
     await client.waitClosed();
   });
 
+  it('refuses a bulk longer than a JS string can hold even when proto-max-bulk-len allows it (it used to end the process)', async () => {
+    const client = await connect();
+    const admin = await connect();
+    expect(await admin.command('CONFIG', 'SET', 'proto-max-bulk-len', '1gb')).toEqual(simple('OK'));
+    try {
+      client.write(`*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$${512 * 1024 * 1024}\r\n`);
+      expect(await client.read()).toEqual([error('ERR Protocol error: invalid bulk length')]);
+      await client.waitClosed();
+      await expectHealthy();
+    } finally {
+      expect(await admin.command('CONFIG', 'SET', 'proto-max-bulk-len', '1mb')).toEqual(simple('OK'));
+    }
+  });
+
   it('refuses clients over maxclients with Redis\'s error; existing clients keep working', async () => {
     const held: RawClient[] = [];
     for (let i = 0; i < 20; i++) held.push(await connect());

@@ -1,7 +1,7 @@
 // Request framing: multibulk and inline commands, pipelining, frames split at every byte,
 // binary-safe bulks, Redis's protocol error texts and the memory limits.
 import { ProtocolError } from './errors';
-import { RequestParser } from './request-parser';
+import { MAX_BULK_LENGTH, RequestParser } from './request-parser';
 
 function encode(argv: string[]): Buffer {
   const parts = [`*${argv.length}\r\n`];
@@ -164,6 +164,16 @@ describe('RequestParser - protocol errors (Redis texts)', () => {
     const parser = new RequestParser({ maxBulkLength: 100 });
     expect(protocolError('*1\r\n$101\r\n', parser).message).toBe('Protocol error: invalid bulk length');
     expect(parseChunks([encode(['x'.repeat(100)])], new RequestParser({ maxBulkLength: 100 }))).toHaveLength(1);
+  });
+
+  it('refuses a bulk longer than a JS string can be (512 MB is 24 bytes over it), whatever maxBulkLength says', () => {
+    const parser = new RequestParser({ maxBulkLength: 1024 * 1024 * 1024 });
+    expect(protocolError(`*2\r\n$3\r\nSET\r\n$${MAX_BULK_LENGTH + 1}\r\n`, parser).message).toBe('Protocol error: invalid bulk length');
+    expect(protocolError(`*1\r\n$${512 * 1024 * 1024}\r\n`, new RequestParser()).message).toBe('Protocol error: invalid bulk length');
+    // Up to the limit the length line is taken (the bytes would follow).
+    const atLimit = new RequestParser({ maxBulkLength: 1024 * 1024 * 1024 });
+    atLimit.feed(Buffer.from(`*1\r\n$${MAX_BULK_LENGTH}\r\n`));
+    expect(atLimit.next()).toBeNull();
   });
 
   it('applies a changed maxBulkLength to the next frame (CONFIG SET at run time)', () => {

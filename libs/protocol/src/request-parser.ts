@@ -15,8 +15,17 @@
 // `maxQueryBufferBytes` of unparsed input plus argument bytes all throw a ProtocolError, after
 // which the caller replies the error and closes the connection.
 
+import { constants as bufferConstants } from 'node:buffer';
 import { splitInlineArgs } from './inline';
 import { ProtocolError } from './errors';
+
+/**
+ * The longest bulk string this parser can hand over: arguments become JS strings, and V8's
+ * longest string is 2^29 - 24 characters (536,870,888), 24 bytes short of Redis's default
+ * proto-max-bulk-len (512 MB). A longer bulk is refused as over the limit, whatever
+ * proto-max-bulk-len says, instead of failing to decode (which threw out of the socket handler).
+ */
+export const MAX_BULK_LENGTH = bufferConstants.MAX_STRING_LENGTH;
 
 /** Redis's PROTO_INLINE_MAX_SIZE: longest inline command or count/length line. */
 export const INLINE_MAX_SIZE = 64 * 1024;
@@ -244,7 +253,7 @@ export class RequestParser {
       throw new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(first)}'`, 'expected $ but got something else');
     }
     const length = parseInteger(this.buf, this.pos + 1, cr);
-    if (Number.isNaN(length) || length < 0 || length > this.maxBulkLength) {
+    if (Number.isNaN(length) || length < 0 || length > this.maxBulkLength || length > MAX_BULK_LENGTH) {
       throw new ProtocolError('Protocol error: invalid bulk length', 'invalid bulk length');
     }
     if (length > 16384 && this.authRequired) {

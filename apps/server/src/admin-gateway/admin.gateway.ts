@@ -46,11 +46,21 @@ export class AdminGateway implements OnGatewayInit<Namespace>, OnGatewayConnecti
       const ack = args[args.length - 1];
       if (typeof ack === 'function') ack(errorAck('UNKNOWN_COMMAND', `unknown command '${String(event).slice(0, 64)}'`));
     });
-    this.streams.welcome(socket);
+    // Nest calls these outside any handler's try: a throw would surface as an uncaught error.
+    try {
+      this.streams.welcome(socket);
+    } catch (error) {
+      console.error('admin gateway: could not welcome a dashboard:', error);
+      socket.disconnect(true);
+    }
   }
 
   handleDisconnect(socket: Socket): void {
-    this.streams.forget(socket);
+    try {
+      this.streams.forget(socket);
+    } catch (error) {
+      console.error('admin gateway: could not forget a dashboard:', error);
+    }
   }
 
   @SubscribeMessage(AdminCommand.subscribeKeyspace)

@@ -48,6 +48,9 @@ export class KeyspaceService implements OnModuleInit, OnApplicationShutdown {
     this.clock.enter();
     try {
       this.engine.tick();
+    } catch (error) {
+      // A timer callback that throws ends the process; one failed cycle only delays expiry.
+      console.error('active expiry cycle failed:', error);
     } finally {
       this.clock.exit();
     }

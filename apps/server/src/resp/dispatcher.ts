@@ -81,7 +81,15 @@ export class Dispatcher {
   /** Runs a command past all checks (EXEC uses it for queued commands), then feeds it to any MONITOR. */
   run(client: RespClient, entry: CommandEntry, argv: string[]): void | Promise<Render> {
     const result = client.noTouch ? this.runWithoutTouching(client, entry, argv) : this.runCommand(client, entry, argv);
-    if (this.ctx.monitors.size !== 0) feedMonitors(this.ctx, client, entry, argv);
+    if (this.ctx.monitors.size !== 0) {
+      // Monitors are observers: a line that cannot be made (a value too big for one more string)
+      // costs them that line, never the command's client or the process.
+      try {
+        feedMonitors(this.ctx, client, entry, argv);
+      } catch (error) {
+        console.error(`MONITOR: could not feed '${entry.name}' to monitors:`, (error as Error).message);
+      }
+    }
     return result;
   }
 

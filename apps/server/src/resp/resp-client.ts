@@ -144,8 +144,10 @@ export class RespClient {
         try {
           argv = this.parser.next();
         } catch (error) {
-          if (!(error instanceof ProtocolError)) throw error;
-          writer.error(error.toRedisText());
+          // Nothing may escape this socket's handler (it would end the process): a request the
+          // parser cannot read for another reason is answered and closed like a protocol error.
+          if (!(error instanceof ProtocolError)) console.error(`RESP client ${this.id} (${this.addr}): request could not be read:`, error);
+          writer.error(error instanceof ProtocolError ? error.toRedisText() : 'ERR Protocol error: request could not be read');
           this.closing = true;
           break;
         }
@@ -194,6 +196,11 @@ export class RespClient {
         if (this.closed) return;
         if (!this.pausedForDrain) this.socket.resume();
         this.drain();
+      })
+      .catch((error: unknown) => {
+        // A bug here must cost this client its connection, not the process.
+        console.error(`RESP client ${this.id} (${this.addr}): failed after an asynchronous command:`, error);
+        this.destroy();
       });
   }
 
@@ -262,9 +269,11 @@ export class RespClient {
 
   private track(batch: Promise<void>): void {
     this.tail = batch;
-    void batch.then(() => {
+    // Both arms: a rejected link (none is expected) must not become an unhandled rejection.
+    const settled = (): void => {
       if (this.tail === batch) this.tail = null;
-    });
+    };
+    void batch.then(settled, settled);
   }
 
   private write(bytes: Buffer): void {
@@ -293,7 +302,10 @@ export class RespClient {
 
   private endWhenFlushed(): void {
     if (this.tail === null) this.socket.end();
-    else void this.tail.then(() => this.socket.end());
+    else {
+      const end = (): void => void this.socket.end();
+      void this.tail.then(end, end);
+    }
   }
 
   /** Closes at once, dropping pending output (idle timeout, output limit, shutdown). */

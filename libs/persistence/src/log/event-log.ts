@@ -355,7 +355,9 @@ export class EventLog implements MutationSink {
       .then(
         (result) => this.committed(batch, result.bytes ?? batch.payload.length, result.at),
         (error: Error & { sqliteCode?: string | null }) => this.failed(error),
-      );
+      )
+      // Neither arm should throw; if one did, the process must not end on an unhandled rejection.
+      .catch((error: unknown) => console.error('event log: internal error after a commit:', error));
   }
 
   private committed(batch: SealedBatch, bytes: number, at: number): void {

@@ -29,7 +29,18 @@ export class HttpLogger implements OnModuleInit, OnApplicationShutdown {
     this.logger = destination
       ? pino({ name: 'mnemo-http', level: config['log-level'], base: undefined }, destination)
       : pino({ level: 'silent' });
-    if (destination) this.flushTimer = setInterval(() => this.logger.flush(), 1000).unref();
+    if (destination) {
+      this.flushTimer = setInterval(() => this.logger.flush(), 1000).unref();
+      // stdout failing (a log file on a full disk: ENOSPC) must cost the log, not the server: an
+      // 'error' with no listener ends the process, and lines left in the buffer would be retried
+      // forever at exit. So the destination is dropped, with what it holds, and logging stops.
+      destination.on('error', (error: Error) => {
+        this.logger.level = 'silent';
+        clearInterval(this.flushTimer);
+        destination.destroy();
+        process.stderr.write(`mnemo: the HTTP request log stopped: stdout failed (${error.message})\n`);
+      });
+    }
   }
 
   onApplicationShutdown(): void {

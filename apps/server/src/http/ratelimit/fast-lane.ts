@@ -85,25 +85,34 @@ export class RateLimitFastLane {
 
   private serve(request: IncomingMessage, response: ServerResponse): void {
     const started = this.logRequests ? process.hrtime.bigint() : 0n;
+    // Answering should not throw; if it did, that request's connection goes, not the process.
+    const broken = (error: unknown): void => {
+      console.error('rate-limit fast lane: could not answer:', error);
+      response.destroy();
+    };
     if (request.method === 'GET') {
-      this.gateway(request).then(
-        (result) => this.answer(request, response, result, started),
-        (error: unknown) => this.fail(request, response, error, started),
-      );
-      return;
-    }
-    this.readJson(request).then(
-      (body) =>
-        this.check(request, body).then(
+      this.gateway(request)
+        .then(
           (result) => this.answer(request, response, result, started),
           (error: unknown) => this.fail(request, response, error, started),
-        ),
-      (error: unknown) => {
-        this.fail(request, response, error, started);
-        // Do not read the rest of a refused body; close once the answer is out.
-        if (!request.complete) response.once('finish', () => request.destroy());
-      },
-    );
+        )
+        .catch(broken);
+      return;
+    }
+    this.readJson(request)
+      .then(
+        (body) =>
+          this.check(request, body).then(
+            (result) => this.answer(request, response, result, started),
+            (error: unknown) => this.fail(request, response, error, started),
+          ),
+        (error: unknown) => {
+          this.fail(request, response, error, started);
+          // Do not read the rest of a refused body; close once the answer is out.
+          if (!request.complete) response.once('finish', () => request.destroy());
+        },
+      )
+      .catch(broken);
   }
 
   private get logRequests(): boolean {
