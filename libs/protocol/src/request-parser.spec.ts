@@ -166,6 +166,11 @@ describe('RequestParser - protocol errors (Redis texts)', () => {
     expect(parseChunks([encode(['x'.repeat(100)])], new RequestParser({ maxBulkLength: 100 }))).toHaveLength(1);
   });
 
+  it('MAX_BULK_LENGTH is the longest string this runtime can make', () => {
+    expect('x'.repeat(MAX_BULK_LENGTH)).toHaveLength(MAX_BULK_LENGTH);
+    expect(() => 'x'.repeat(MAX_BULK_LENGTH + 1)).toThrow(RangeError);
+  });
+
   it('refuses a bulk longer than a JS string can be (512 MB is 24 bytes over it), whatever maxBulkLength says', () => {
     const parser = new RequestParser({ maxBulkLength: 1024 * 1024 * 1024 });
     expect(protocolError(`*2\r\n$3\r\nSET\r\n$${MAX_BULK_LENGTH + 1}\r\n`, parser).message).toBe('Protocol error: invalid bulk length');

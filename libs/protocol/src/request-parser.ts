@@ -15,7 +15,6 @@
 // `maxQueryBufferBytes` of unparsed input plus argument bytes all throw a ProtocolError, after
 // which the caller replies the error and closes the connection.
 
-import { constants as bufferConstants } from 'node:buffer';
 import { splitInlineArgs } from './inline';
 import { ProtocolError } from './errors';
 
@@ -25,7 +24,7 @@ import { ProtocolError } from './errors';
  * proto-max-bulk-len (512 MB). A longer bulk is refused as over the limit, whatever
  * proto-max-bulk-len says, instead of failing to decode (which threw out of the socket handler).
  */
-export const MAX_BULK_LENGTH = bufferConstants.MAX_STRING_LENGTH;
+export const MAX_BULK_LENGTH = 2 ** 29 - 24; // V8's String::kMaxLength on 64-bit (node:buffer's constants.MAX_STRING_LENGTH)
 
 /** Redis's PROTO_INLINE_MAX_SIZE: longest inline command or count/length line. */
 export const INLINE_MAX_SIZE = 64 * 1024;
