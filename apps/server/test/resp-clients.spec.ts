@@ -31,6 +31,24 @@ afterAll(async () => {
 });
 
 describe('ioredis', () => {
+  it('with db: 3 (a database Mnemo lacks), refuses its data commands instead of running them on database 0', async () => {
+    const errors: string[] = [];
+    const redis = new Redis({ host: '127.0.0.1', port: mnemo.port, db: 3, maxRetriesPerRequest: 1, retryStrategy: () => null });
+    opened.push(redis);
+    redis.on('error', (error: Error) => errors.push(error.message)); // ioredis only reports the refused SELECT here
+    await new Promise<void>((resolve) => redis.once('ready', () => resolve()));
+    await expect(redis.set('db3:key', 'v')).rejects.toThrow(/asked for database 3, which Mnemo does not have/);
+    await expect(redis.flushdb()).rejects.toThrow(/asked for database 3/);
+    expect(await redis.ping()).toBe('PONG'); // connection commands still run
+    const zero = client();
+    expect(await zero.exists('db3:key')).toBe(0);
+    // Back on database 0 by choice: commands run again.
+    expect(await redis.select(0)).toBe('OK');
+    expect(await redis.set('db3:key', 'now in 0')).toBe('OK');
+    expect(await zero.get('db3:key')).toBe('now in 0');
+    expect(errors.join('\n')).toMatch(/DB index is out of range/);
+  });
+
   it('runs strings, hashes, counters and TTLs with binary-safe values', async () => {
     const redis = client();
     expect(await redis.set('greeting', 'hello')).toBe('OK');

@@ -382,7 +382,7 @@ describe('AUTH with requirepass', () => {
     const hello = await connect();
     expect(await hello.command('HELLO', '3')).toEqual(
       error(
-        'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+        'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
       ),
     );
     expect((await hello.command('HELLO', '3', 'AUTH', 'default', 's3cret', 'SETNAME', 'h')).type).toBe('map');

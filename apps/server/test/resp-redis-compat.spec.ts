@@ -66,6 +66,11 @@ const SEQUENCES: Record<string, Step[]> = {
   'unknown commands and arity': [['FOO', 'a', 'b'], ['FOO'], ['GET'], ['get', 'a', 'b'], ['PING', 'x'], ['PING', 'a', 'b'], ['ECHO', 'e']],
   'connection commands': [
     ['SELECT', 'x'],
+    ['CLIENT', 'KILL', 'TYPE', 'pubsub'],
+    ['CLIENT', 'KILL', 'TYPE', 'master'],
+    ['CLIENT', 'KILL', 'TYPE', 'bogus'],
+    ['CLIENT', 'KILL', 'SKIPME', 'maybe'],
+    ['CLIENT', 'KILL', 'ID', '999999', 'SKIPME', 'yes'],
     ['AUTH', 'x'],
     ['AUTH', 'a', 'b'],
     ['HELLO', '4'],

@@ -32,6 +32,9 @@ export function statName(entry: CommandEntry, argv: string[]): string {
   return Object.hasOwn(SUBCOMMAND_ARITY[entry.name] ?? {}, sub) ? `${entry.name}|${sub}` : entry.name;
 }
 
+/** Commands about the server or the connection, not a database: run after a refused SELECT too. */
+const NO_DATABASE_NEEDED: ReadonlySet<string> = new Set(['client', 'command', 'info', 'config', 'time', 'lastsave', 'monitor', 'subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe', 'publish', 'pubsub']);
+
 export class Dispatcher {
   constructor(
     private readonly ctx: RespContext,
@@ -52,6 +55,14 @@ export class Dispatcher {
       if (refusal !== null) return this.reject(client, refusal, entry, argv);
     }
     if (!entry.noAuth && client.authRequired) return this.reject(client, 'NOAUTH Authentication required.', entry, argv);
+    if (client.refusedDatabase !== null && !NO_DATABASE_NEEDED.has(entry.name) && entry.group !== 'connection') {
+      return this.reject(
+        client,
+        `ERR this connection asked for database ${client.refusedDatabase}, which Mnemo does not have (only database 0): its commands are refused so that they do not act on database 0 by mistake. SELECT 0, or connect without a database index`,
+        entry,
+        argv,
+      );
+    }
     if (entry.write) {
       const writeError = this.ctx.keyspace.durability.writeError();
       if (writeError) return this.reject(client, writeError.toRedisText(), entry, argv);

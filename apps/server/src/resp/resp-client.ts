@@ -40,6 +40,13 @@ export class RespClient {
   libVersion = '';
   /** CLIENT NO-TOUCH: this client's commands leave LRU/LFU metadata alone (TOUCH excepted). */
   noTouch = false;
+  /**
+   * A database this client asked for with SELECT and Mnemo does not have (only 0 exists), else
+   * null. While set, its data commands are refused (see Dispatcher): some clients (ioredis with
+   * `db: 3`) only log the refused SELECT and go on, and would otherwise read, write and flush
+   * database 0 thinking it is another one.
+   */
+  refusedDatabase: number | null = null;
   /** CLIENT NO-EVICT: shown in CLIENT LIST only (Mnemo never evicts clients). */
   noEvict = false;
   protocol: ProtocolVersion = 2;

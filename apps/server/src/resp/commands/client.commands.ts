@@ -75,7 +75,7 @@ function list(ctx: RespContext, argv: string[]): void {
   ctx.writer.verbatim(clients.map((c) => `${describeClient(c, now)}\n`).join(''));
 }
 
-/** CLIENT KILL ID <id> | ADDR <ip:port> | LADDR <ip:port> | <ip:port> (old form): closes matching clients. */
+/** CLIENT KILL ID <id> | ADDR <ip:port> | LADDR <ip:port> | TYPE <type> | USER <name> | SKIPME yes|no | <ip:port> (old form): closes matching clients. */
 function kill(ctx: RespContext, self: RespClient, argv: string[]): void {
   if (argv.length === 3) {
     const target = [...ctx.clients.values()].find((c) => c.addr === argv[2]);
@@ -96,7 +96,18 @@ function kill(ctx: RespContext, self: RespClient, argv: string[]): void {
       matches = matches.filter((c) => c.id === Number(value));
     } else if (filter === 'addr') matches = matches.filter((c) => c.addr === value);
     else if (filter === 'laddr') matches = matches.filter((c) => c.laddr === value);
-    else if (filter === 'skipme') skipMe = value.toLowerCase() !== 'no';
+    else if (filter === 'skipme') {
+      const answer = value.toLowerCase();
+      if (answer !== 'yes' && answer !== 'no') throw syntaxError();
+      skipMe = answer === 'yes';
+    } else if (filter === 'type') {
+      // Redis's client types: Mnemo has no replicas or masters, so those match no one.
+      const type = value.toLowerCase();
+      if (type === 'normal') matches = matches.filter((c) => c.subscriptionCount === 0);
+      else if (type === 'pubsub') matches = matches.filter((c) => c.subscriptionCount > 0);
+      else if (type === 'master' || type === 'replica' || type === 'slave') matches = [];
+      else throw new MnemoError('ERR', `Unknown client type '${quoted(value)}'`);
+    }
     else if (filter === 'user') matches = value === 'default' ? matches : [];
     else throw syntaxError();
   }

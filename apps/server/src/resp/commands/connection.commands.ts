@@ -92,7 +92,7 @@ function hello(ctx: RespContext, client: RespClient, argv: string[]): void {
   if (client.authRequired) {
     throw new MnemoError(
       'NOAUTH',
-      'HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+      'HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
     );
   }
   if (name !== null) client.name = validateClientName(name);
@@ -114,10 +114,14 @@ function auth(ctx: RespContext, client: RespClient, argv: string[]): void {
   ctx.writer.status('OK');
 }
 
-function select(ctx: RespContext, _client: RespClient, argv: string[]): void {
+function select(ctx: RespContext, client: RespClient, argv: string[]): void {
   const index = parseIntegerArg(argv[1]);
   if (index === null) throw new MnemoError('ERR', 'value is not an integer or out of range');
-  if (index !== 0) throw new MnemoError('ERR', 'DB index is out of range');
+  if (index !== 0) {
+    client.refusedDatabase = index;
+    throw new MnemoError('ERR', 'DB index is out of range');
+  }
+  client.refusedDatabase = null;
   ctx.writer.status('OK');
 }
 
@@ -126,7 +130,7 @@ function quit(ctx: RespContext, client: RespClient): void {
   client.closeAfterReply();
 }
 
-/** RESET: back to a fresh connection (no MULTI, WATCH, subscriptions, MONITOR, name, NO-TOUCH, NO-EVICT; RESP2; re-auth if required). */
+/** RESET: back to a fresh connection (no MULTI, WATCH, subscriptions, MONITOR, name, NO-TOUCH, NO-EVICT, refused SELECT; RESP2; re-auth if required). */
 function reset(ctx: RespContext, client: RespClient): void {
   client.multi = null;
   client.multiFailed = false;
@@ -136,6 +140,7 @@ function reset(ctx: RespContext, client: RespClient): void {
   client.name = '';
   client.noTouch = false;
   client.noEvict = false;
+  client.refusedDatabase = null;
   client.protocol = 2;
   ctx.writer.protocol = 2;
   client.authenticated = ctx.config.requirepass === '';
