@@ -41,6 +41,25 @@ describe('SharedBufferPool', () => {
     expect(pool.size).toBe(0);
   });
 
+  it('when full, keeps its largest buffers, so batches that grew find theirs again instead of allocating each time', () => {
+    const pool = new SharedBufferPool(2);
+    const smalls = [pool.take(1024), pool.take(1024)];
+    for (const small of smalls) pool.give(small);
+    expect(pool.size).toBe(2);
+    // The batches grew: no free buffer fits, so one is allocated; given back, it replaces a small one.
+    const big = pool.take(1 << 20);
+    expect(smalls.map((small) => small.buffer)).not.toContain(big.buffer);
+    pool.give(big);
+    expect(pool.size).toBe(2);
+    expect(pool.take(1 << 20).buffer).toBe(big.buffer); // reused, not allocated again
+    // Full of bigger ones, it does not take a smaller one.
+    pool.give(big);
+    pool.give(pool.take(1 << 20));
+    pool.give(smalls[0]);
+    expect(pool.take(1 << 20).buffer).toBe(big.buffer);
+    expect(pool.take(1 << 20).buffer).not.toBe(smalls[0].buffer);
+  });
+
   it('sizes the next batch buffer to the last batch: a power of two, at least 64 KB', () => {
     expect(nextBufferSize(0)).toBe(65536);
     expect(nextBufferSize(65536)).toBe(65536);

@@ -38,11 +38,23 @@ export class SharedBufferPool {
     return Buffer.from(new SharedArrayBuffer(size));
   }
 
-  /** Takes back the memory under `view` (a Buffer `take` returned, or a view of one). */
+  /**
+   * Takes back the memory under `view` (a Buffer `take` returned, or a view of one). A full pool
+   * keeps its largest buffers: it used to refuse every buffer once full, and three small ones
+   * left from the first batches then fit no request once batches had grown, so every take
+   * allocated (measured under redis-benchmark INCR -P 16: ten zero-filled 2 MB buffers a second,
+   * 20 MB/s of garbage, none reused).
+   */
   give(view: Uint8Array): void {
     const memory = view.buffer;
-    if (!(memory instanceof SharedArrayBuffer) || this.free.length >= this.keep || this.free.includes(memory)) return;
-    this.free.push(memory);
+    if (!(memory instanceof SharedArrayBuffer) || this.free.includes(memory)) return;
+    if (this.free.length < this.keep) {
+      this.free.push(memory);
+      return;
+    }
+    let smallest = 0;
+    for (let i = 1; i < this.free.length; i++) if (this.free[i].byteLength < this.free[smallest].byteLength) smallest = i;
+    if (memory.byteLength > this.free[smallest].byteLength) this.free[smallest] = memory;
   }
 
   get size(): number {
