@@ -83,12 +83,14 @@ export async function startServer(config: MnemoConfig, options: StartOptions = {
   useBodyParsers(app.getHttpAdapter().getInstance());
   app.enableShutdownHooks();
   app.useWebSocketAdapter(new AdminIoAdapter(app, config));
-  try {
-    await app.listen(config['http-port'], config.host);
-  } catch (error) {
-    await app.close().catch(() => undefined); // persistence flushes and frees the database's lock
-    throw listenError(error, 'http-port', config.host, config['http-port']);
-  }
+  // init() first (it opens the RESP listener, which names its own port when that fails), then the
+  // HTTP listen; either failure closes the app, so persistence flushes and frees the database.
+  const closeAndThrow = async (error: unknown): Promise<never> => {
+    await app.close().catch(() => undefined);
+    throw error;
+  };
+  await app.init().catch(closeAndThrow);
+  await app.listen(config['http-port'], config.host).catch((error: unknown) => closeAndThrow(listenError(error, 'http-port', config.host, config['http-port'])));
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config['http-port'];
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;

@@ -13,6 +13,7 @@ import { startServer } from '../src/bootstrap';
 import { runCli } from '../src/cli/mnemo-cli';
 import { loadConfig } from '../src/config/load-config';
 import { buildServerBundle, client, startChild } from './support/crash-child';
+import { type AddressInfo, createServer } from 'node:net';
 
 jest.setTimeout(60_000);
 
@@ -139,7 +140,18 @@ describe('server start-up with persistence', () => {
       await expect(startServer(loadConfig({ argv: [...flags(db), '--http-port', String(httpPort)] }), { announce: false })).rejects.toThrow(
         `option 'http-port': 127.0.0.1:${httpPort} is already in use (EADDRINUSE); stop what listens there or choose another port`,
       );
-      // The failed start released the database: a start on a free port works.
+      // The RESP port taken (it opens before the HTTP one): that option is named, with its own port.
+      const blocker = createServer();
+      await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+      const respPort = (blocker.address() as AddressInfo).port;
+      try {
+        await expect(startServer(loadConfig({ argv: [...flags(db), '--resp-port', String(respPort)] }), { announce: false })).rejects.toThrow(
+          `option 'resp-port': 127.0.0.1:${respPort} is already in use (EADDRINUSE)`,
+        );
+      } finally {
+        blocker.close();
+      }
+      // The failed starts released the database: a start on free ports works.
       const again = await startServer(loadConfig({ argv: flags(db) }), { announce: false });
       await again.close();
     } finally {

@@ -47,6 +47,10 @@ describe('ioredis', () => {
     expect(await redis.set('db3:key', 'now in 0')).toBe('OK');
     expect(await zero.get('db3:key')).toBe('now in 0');
     expect(errors.join('\n')).toMatch(/DB index is out of range/);
+    // Inside MULTI the SELECT fails only at EXEC: the SET queued after it is refused there too.
+    const results = await redis.multi().select(5).set('multi:db5', 'v').exec();
+    expect(results?.map(([error]) => error?.message)).toEqual([expect.stringMatching(/DB index is out of range/), expect.stringMatching(/asked for database 5/)]);
+    expect(await zero.exists('multi:db5')).toBe(0);
   });
 
   it('runs strings, hashes, counters and TTLs with binary-safe values', async () => {

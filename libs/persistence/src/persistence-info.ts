@@ -64,7 +64,7 @@ export function persistenceInfo({ log, snap, recovery, now, lastSeq, dbPath }: I
     mnemo_snapshot_in_progress: running ? running.kind : '',
     mnemo_last_snapshot_keys: snap.lastKeys,
     mnemo_last_snapshot_bytes: snap.lastBytes, // encoded, before deflate (what it holds, not its size on disk)
-    mnemo_last_snapshot_duration_ms: snap.lastDurationMs,
+    mnemo_last_snapshot_duration_ms: Math.max(0, snap.lastDurationMs), // 0 before the first (rdb_last_bgsave_time_sec says -1)
     mnemo_last_snapshot_error: snap.lastError ?? '',
   };
 }

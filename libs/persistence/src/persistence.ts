@@ -265,13 +265,18 @@ export class Persistence {
     // The event log's failures and recoveries are the operator's business too, not only the
     // dashboard's: they go to the server log (Redis logs "Error writing to the AOF file" and
     // "AOF write error looks solved").
-    if (event.type === 'write-error') {
-      this.writeErrorSince = this.now();
-      this.logger.error(`event log: cannot commit (${event.message}); writes are refused with MISCONF, reads go on; retrying until a commit succeeds`);
-    } else if (event.type === 'write-resumed') {
-      const seconds = this.writeErrorSince === null ? '?' : ((this.now() - this.writeErrorSince) / 1000).toFixed(1);
-      this.writeErrorSince = null;
-      this.logger.log(`event log: commits succeed again after ${seconds} s; writes resumed, nothing acknowledged was lost`);
+    // A logger that throws must not stop the event log from settling its waiters.
+    try {
+      if (event.type === 'write-error') {
+        this.writeErrorSince = this.now();
+        this.logger.error(`event log: cannot commit (${event.message}); writes are refused with MISCONF, reads go on; retrying until a commit succeeds`);
+      } else if (event.type === 'write-resumed') {
+        const seconds = this.writeErrorSince === null ? '?' : ((this.now() - this.writeErrorSince) / 1000).toFixed(1);
+        this.writeErrorSince = null;
+        this.logger.log(`event log: commits succeed again after ${seconds} s; writes resumed, nothing acknowledged was lost`);
+      }
+    } catch {
+      // the log line is lost; the event still reaches the listeners
     }
     for (const listener of this.listeners) {
       try {

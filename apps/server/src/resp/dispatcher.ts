@@ -32,8 +32,21 @@ export function statName(entry: CommandEntry, argv: string[]): string {
   return Object.hasOwn(SUBCOMMAND_ARITY[entry.name] ?? {}, sub) ? `${entry.name}|${sub}` : entry.name;
 }
 
-/** Commands about the server or the connection, not a database: run after a refused SELECT too. */
-const NO_DATABASE_NEEDED: ReadonlySet<string> = new Set(['client', 'command', 'info', 'config', 'time', 'lastsave', 'monitor', 'subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe', 'publish', 'pubsub']);
+/** Commands about the server (not one database) that run after a refused SELECT too; connection commands always do. */
+const NO_DATABASE_NEEDED: ReadonlySet<string> = new Set([
+  'command', 'info', 'config', 'time', 'lastsave', 'save', 'bgsave', 'bgrewriteaof', 'monitor',
+  'subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe', 'publish', 'pubsub',
+]);
+
+/**
+ * The refusal for a data command of a client whose SELECT of a database Mnemo lacks was refused
+ * (RespClient.refusedDatabase), else null. Checked when a command arrives and again in EXEC, as
+ * MULTI can queue `SELECT 3` and `SET k v` before the SELECT has failed.
+ */
+export function databaseRefusal(client: RespClient, entry: CommandEntry): string | null {
+  if (client.refusedDatabase === null || entry.group === 'connection' || NO_DATABASE_NEEDED.has(entry.name)) return null;
+  return `ERR this connection asked for database ${client.refusedDatabase}, which Mnemo does not have (only database 0): its commands are refused so that they do not act on database 0 by mistake. SELECT 0, or connect without a database index`;
+}
 
 export class Dispatcher {
   constructor(
@@ -55,14 +68,8 @@ export class Dispatcher {
       if (refusal !== null) return this.reject(client, refusal, entry, argv);
     }
     if (!entry.noAuth && client.authRequired) return this.reject(client, 'NOAUTH Authentication required.', entry, argv);
-    if (client.refusedDatabase !== null && !NO_DATABASE_NEEDED.has(entry.name) && entry.group !== 'connection') {
-      return this.reject(
-        client,
-        `ERR this connection asked for database ${client.refusedDatabase}, which Mnemo does not have (only database 0): its commands are refused so that they do not act on database 0 by mistake. SELECT 0, or connect without a database index`,
-        entry,
-        argv,
-      );
-    }
+    const databaseRefused = databaseRefusal(client, entry);
+    if (databaseRefused !== null) return this.reject(client, databaseRefused, entry, argv);
     if (entry.write) {
       const writeError = this.ctx.keyspace.durability.writeError();
       if (writeError) return this.reject(client, writeError.toRedisText(), entry, argv);

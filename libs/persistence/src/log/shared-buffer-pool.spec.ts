@@ -52,12 +52,16 @@ describe('SharedBufferPool', () => {
     pool.give(big);
     expect(pool.size).toBe(2);
     expect(pool.take(1 << 20).buffer).toBe(big.buffer); // reused, not allocated again
-    // Full of bigger ones, it does not take a smaller one.
-    pool.give(big);
-    pool.give(pool.take(1 << 20));
-    pool.give(smalls[0]);
-    expect(pool.take(1 << 20).buffer).toBe(big.buffer);
-    expect(pool.take(1 << 20).buffer).not.toBe(smalls[0].buffer);
+  });
+
+  it('when full of bigger buffers, does not take a smaller one in their place', () => {
+    const pool = new SharedBufferPool(2);
+    const small = pool.take(1024);
+    const bigs = [pool.take(1 << 20), pool.take(1 << 20)];
+    for (const big of bigs) pool.give(big); // full of big ones
+    pool.give(small); // smaller than both: not kept
+    const kept = [pool.take(1 << 20).buffer, pool.take(1 << 20).buffer];
+    expect(kept).toEqual(expect.arrayContaining(bigs.map((big) => big.buffer)));
   });
 
   it('sizes the next batch buffer to the last batch: a power of two, at least 64 KB', () => {

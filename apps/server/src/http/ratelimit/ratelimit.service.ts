@@ -37,8 +37,9 @@ interface Resolved extends LimitCheck {
 }
 
 /**
- * Where an ad-hoc limit keeps its state: the prefix names the limit, with the capacity a token
- * bucket or GCRA actually uses (so `burst` left out and given as its default are one limit).
+ * Where an ad-hoc limit keeps its state: the prefix names the limit, with the burst a token
+ * bucket (its capacity) or GCRA (its max_burst) actually uses, so `burst` left out and given as
+ * its default are one limit.
  *   { key: 'user:42', algorithm: 'fixed-window', limit: 5, windowMs: 1000 } -> ratelimit:fixed-window/5/1000:user:42
  *   { ..., algorithm: 'token-bucket', limit: 10, windowMs: 60000 }         -> ratelimit:token-bucket/10/60000/10:user:42
  */

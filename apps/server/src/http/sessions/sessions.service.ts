@@ -44,12 +44,6 @@ export class SessionsService {
     return commitWrite(this.keyspace, () => this.store.create({ dataJson, ttlMs, userId, maxPerUser }));
   }
 
-  /**
-   * RFC 9110 §13.1.1: with `If-Match: "<version>"` the method is performed only if the session is
-   * at that version, else 412 naming the header. Called in the same synchronous run as the
-   * operation, so nothing can change the session in between. A missing session is left to the
-   * operation (404).
-   */
   /** Runs a synchronous read, naming params.id in a WRONGTYPE. */
   private sync<T>(read: () => T): T {
     try {
@@ -59,6 +53,12 @@ export class SessionsService {
     }
   }
 
+  /**
+   * RFC 9110 §13.1.1: with `If-Match: "<version>"` the method is performed only if the session is
+   * at that version, else 412 naming the header. Called in the same synchronous run as the
+   * operation, so nothing can change the session in between. A missing session is left to the
+   * operation (404).
+   */
   private checkIfMatch(id: string, ifMatch: number | undefined): void {
     if (ifMatch === undefined) return;
     const version = this.store.version(id);

@@ -107,8 +107,7 @@ function kill(ctx: RespContext, self: RespClient, argv: string[]): void {
       else if (type === 'pubsub') matches = matches.filter((c) => c.subscriptionCount > 0);
       else if (type === 'master' || type === 'replica' || type === 'slave') matches = [];
       else throw new MnemoError('ERR', `Unknown client type '${quoted(value)}'`);
-    }
-    else if (filter === 'user') matches = value === 'default' ? matches : [];
+    } else if (filter === 'user') matches = value === 'default' ? matches : [];
     else throw syntaxError();
   }
   let killed = 0;

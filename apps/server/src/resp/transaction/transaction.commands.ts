@@ -7,7 +7,7 @@
 
 import { MnemoError } from '@mnemo/engine';
 import { defineCommand } from '../command-table';
-import type { Dispatcher } from '../dispatcher';
+import { databaseRefusal, type Dispatcher } from '../dispatcher';
 import type { RespClient } from '../resp-client';
 import type { CommandEntry, RespContext } from '../resp-context';
 
@@ -73,9 +73,9 @@ function runQueued(ctx: RespContext, client: RespClient, run: Dispatcher, queued
       writer.error(`ERR unknown command '${argv[0]}'`);
       continue;
     }
-    const writeError = entry.write ? ctx.keyspace.durability.writeError() : null;
-    if (writeError) {
-      writer.error(writeError.toRedisText());
+    const refusal = databaseRefusal(client, entry) ?? (entry.write ? (ctx.keyspace.durability.writeError()?.toRedisText() ?? null) : null);
+    if (refusal !== null) {
+      writer.error(refusal);
       continue;
     }
     const pending = run.run(client, entry, argv);
