@@ -35,6 +35,25 @@ export interface PersistenceOptions extends Partial<PersistenceSettings> {
   onEvent?: PersistenceListener;
 }
 
+/**
+ * The event log's failures and recoveries are the operator's business too, not only the
+ * dashboard's: this listener puts them in the server log (Redis logs "Error writing to the AOF
+ * file" and "AOF write error looks solved").
+ */
+function logWriteFailures(logger: PersistenceLogger, now: () => number): PersistenceListener {
+  let failingSince: number | null = null;
+  return (event) => {
+    if (event.type === 'write-error') {
+      failingSince = now();
+      logger.error(`event log: cannot commit (${event.message}); writes are refused with MISCONF, reads go on; retrying until a commit succeeds`);
+    } else if (event.type === 'write-resumed') {
+      const seconds = failingSince === null ? '?' : ((now() - failingSince) / 1000).toFixed(1);
+      failingSince = null;
+      logger.log(`event log: commits succeed again after ${seconds} s; writes resumed, nothing acknowledged was lost`);
+    }
+  };
+}
+
 export class Persistence {
   private settings: PersistenceSettings;
   private readonly listeners = new Set<PersistenceListener>();
@@ -43,8 +62,6 @@ export class Persistence {
   private closing: Promise<void> | null = null;
   /** The file's single-process lock (store/db-lock.ts), released once the writer has stopped. */
   private lock: DbLock | null = null;
-  /** When the event log began failing to commit (for the recovery log line), else null. */
-  private writeErrorSince: number | null = null;
   private readonly unhook: () => void;
 
   private constructor(
@@ -61,6 +78,7 @@ export class Persistence {
     onEvent: PersistenceListener | undefined,
   ) {
     this.settings = settings;
+    this.listeners.add(logWriteFailures(logger, now));
     if (onEvent) this.listeners.add(onEvent);
     this.snapshots = new SnapshotScheduler(
       { engine, log, snapshotter, now, logger, settings: () => this.settings, closing: () => this.closing !== null, emit: (event) => this.emit(event) },
@@ -262,22 +280,6 @@ export class Persistence {
   }
 
   private emit(event: PersistenceEvent): void {
-    // The event log's failures and recoveries are the operator's business too, not only the
-    // dashboard's: they go to the server log (Redis logs "Error writing to the AOF file" and
-    // "AOF write error looks solved").
-    // A logger that throws must not stop the event log from settling its waiters.
-    try {
-      if (event.type === 'write-error') {
-        this.writeErrorSince = this.now();
-        this.logger.error(`event log: cannot commit (${event.message}); writes are refused with MISCONF, reads go on; retrying until a commit succeeds`);
-      } else if (event.type === 'write-resumed') {
-        const seconds = this.writeErrorSince === null ? '?' : ((this.now() - this.writeErrorSince) / 1000).toFixed(1);
-        this.writeErrorSince = null;
-        this.logger.log(`event log: commits succeed again after ${seconds} s; writes resumed, nothing acknowledged was lost`);
-      }
-    } catch {
-      // the log line is lost; the event still reaches the listeners
-    }
     for (const listener of this.listeners) {
       try {
         listener(event);

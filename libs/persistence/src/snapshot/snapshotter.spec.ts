@@ -2,29 +2,16 @@
 // the snapshot fails cleanly, aborted and reported to its caller, and nothing escapes as an
 // unhandled rejection, which ends a Node process (the server). The scenario runs in a fresh Node
 // process because Jest's environment catches unhandled rejections itself.
-import { buildSync } from 'esbuild';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-
-const ROOT = path.resolve(__dirname, '../../../..');
+import { runScenario } from '../test-support/run-scenario';
 
 describe('Snapshotter', () => {
   it('a chunk failing between turns fails the BGSAVE cleanly and does not end the process', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'mnemo-snapshot-failure-'));
     try {
-      const outfile = path.join(dir, 'scenario.js');
-      buildSync({
-        entryPoints: [path.join(__dirname, '../test-support/snapshot-chunk-failure.scenario.ts')],
-        outfile,
-        bundle: true,
-        platform: 'node',
-        packages: 'external',
-        tsconfig: path.join(ROOT, 'tsconfig.base.json'),
-        logLevel: 'error',
-      });
-      const run = spawnSync(process.execPath, [outfile], { encoding: 'utf8', timeout: 60_000 });
+      const run = runScenario('snapshot-chunk-failure', dir);
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
       const result = JSON.parse(run.stdout) as { outcome: string; message: string; ops: string[] };

@@ -2,17 +2,14 @@
 
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { buildSync } from 'esbuild';
-import { spawnSync } from 'node:child_process';
 import { chmodSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ModelEngine } from '../test-support/model-engine';
+import { runScenario } from '../test-support/run-scenario';
 import { memoryLogger, tempDir } from '../test-support/temp-db';
 import { Persistence } from '../persistence';
 import { findMigrationsDir } from './migrations';
 import { openStore, SCHEMA_VERSION } from './open-store';
-
-const ROOT = path.resolve(__dirname, '../../../..');
 
 jest.setTimeout(30_000);
 
@@ -108,20 +105,9 @@ describe('opening the database', () => {
     chmodSync(tmp.db, 0o444);
     chmodSync(tmp.dir, 0o777);
     for (const name of readdirSync(tmp.dir)) if (name !== 'mnemo.db') chmodSync(path.join(tmp.dir, name), 0o666); // the lock file
-    const scenario = path.join(tmp.dir, 'scenario.js');
-    buildSync({
-      entryPoints: [path.join(__dirname, '../test-support/open-read-only.scenario.ts')],
-      outfile: scenario,
-      bundle: true,
-      platform: 'node',
-      packages: 'external',
-      tsconfig: path.join(ROOT, 'tsconfig.base.json'),
-      logLevel: 'error',
-    });
     // File modes do not stop root: run as nobody then.
     const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=nobody', '--regid=nogroup', '--clear-groups'] : [];
-    const [command, ...args] = [...asUser, process.execPath, scenario, tmp.db, findMigrationsDir()];
-    const run = spawnSync(command, args, { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NODE_PATH: path.join(ROOT, 'node_modules') } });
+    const run = runScenario('open-read-only', tmp.dir, [tmp.db, findMigrationsDir()], asUser);
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toMatchObject({
       outcome: 'refused',

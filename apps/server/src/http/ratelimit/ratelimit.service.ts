@@ -103,7 +103,7 @@ export class RateLimitService {
   /** One atomic check; consumes when allowed. */
   async check(target: RateLimitTarget): Promise<RateLimitCheckResult> {
     const resolved = this.resolve(target);
-    const outcome = await this.stateWrite(resolved, () => this.limiter.check(resolved));
+    const outcome = await this.stateWrite([resolved], () => this.limiter.check(resolved));
     return this.report(resolved, outcome);
   }
 
@@ -118,16 +118,14 @@ export class RateLimitService {
       policy,
       field: 'params.key',
     };
-    const outcome = await this.stateWrite(resolved, () => this.limiter.check(resolved));
+    const outcome = await this.stateWrite([resolved], () => this.limiter.check(resolved));
     return { result: this.report(resolved, outcome), policy };
   }
 
   /** All-or-nothing batch (see RateLimiter.batch). */
   async batch(targets: RateLimitTarget[]): Promise<RateLimitBatchResult> {
     const resolved = targets.map((target, index) => this.resolve(target, `body.checks.${index}`));
-    // A WRONGTYPE names the first check whose state key holds something else than a string.
-    const culprit = () => resolved.find((check) => this.keyspace.engine.keyInfo(check.stateKey)?.type === 'hash') ?? resolved[0];
-    const outcome = await this.stateWrite(culprit, () => this.limiter.batch(resolved));
+    const outcome = await this.stateWrite(resolved, () => this.limiter.batch(resolved));
     const results = outcome.outcomes.map((one, index) => this.result(resolved[index], one));
     resolved.forEach((check, index) => {
       const one = outcome.outcomes[index];
@@ -158,12 +156,13 @@ export class RateLimitService {
   }
 
   /**
-   * commitWrite, with an engine WRONGTYPE (a rate-limit state key rewritten over RESP into a
-   * hash) answered as 409 naming the input that chose the key. `about` may be computed late.
+   * commitWrite for the states of `checks`, with an engine WRONGTYPE (a state key rewritten over
+   * RESP into a hash) answered as 409 naming the input that chose the first such key.
    */
-  private stateWrite<T>(about: Resolved | (() => Resolved), write: () => T): Promise<T> {
+  private stateWrite<T>(checks: Resolved[], write: () => T): Promise<T> {
     return commitWrite(this.keyspace, write).catch((error: unknown) => {
-      throw namingField(error, typeof about === 'function' ? about().field : about.field, ['WRONGTYPE']);
+      const culprit = checks.find((check) => this.keyspace.engine.keyInfo(check.stateKey)?.type === 'hash') ?? checks[0];
+      throw namingField(error, culprit.field, ['WRONGTYPE']);
     });
   }
 
