@@ -6,7 +6,7 @@
 // event loop must keep serving every other client meanwhile. Each read is one batch: its replies
 // are rendered into the shared writer, then
 //
-//   batch without writes                 -> socket.write(bytes) now (or after earlier pending batches)
+//   batch without writes                 -> written now (or after earlier pending batches)
 //   batch whose last write has seq 1042  -> bytes wait for durability.waitFor(1042), then write
 //
 // Batches of one client form a promise chain (`tail`), so replies never overtake each other;
@@ -14,6 +14,7 @@
 // writes that arrive while a commit is in flight share the next commit (group commit happens in
 // the persistence layer). If the commit fails, each write's reply in the batch is replaced by the
 // MISCONF error (the byte ranges are remembered), reads in the batch keep their replies.
+// "Written" means handed to TurnWrites: the bytes leave at the end of the turn (turn-writes.ts).
 
 import type { Socket } from 'node:net';
 import { MnemoError } from '@mnemo/engine';
@@ -286,7 +287,7 @@ export class RespClient {
   private write(bytes: Buffer): void {
     if (this.closed) return;
     this.ctx.stats.netOutputBytes += bytes.length;
-    const flushed = this.socket.write(bytes);
+    const flushed = this.ctx.turnWrites.write(this.socket, bytes);
     if ((this.subscriptionCount > 0 || this.monitoring) && this.socket.writableLength > PUBSUB_OUTPUT_LIMIT) {
       this.destroy();
       return;

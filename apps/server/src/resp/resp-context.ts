@@ -8,6 +8,7 @@ import type { MnemoConfig } from '../config/options';
 import type { KeyspaceService } from '../core/keyspace.service';
 import type { ServerCounters } from '../core/server-counters';
 import { InstantaneousMetrics } from './instantaneous-metrics';
+import { TurnWrites } from './turn-writes';
 import type { RespClient } from './resp-client';
 import { KeyspaceNotifier } from './pubsub/keyspace-events';
 import { PubSubHub } from './pubsub/pubsub-hub';
@@ -91,6 +92,8 @@ export function countCall(counts: Map<string, number>, name: string): void {
 
 export class RespContext {
   readonly writer = new ReplyWriter();
+  /** Every client's socket writes, sent together at the end of the event-loop turn. */
+  readonly turnWrites = new TurnWrites();
   readonly clients = new Map<number, RespClient>();
   readonly pubsub = new PubSubHub();
   readonly notifier = new KeyspaceNotifier(this.pubsub);
