@@ -314,4 +314,19 @@ describe('probes, metrics and docs', () => {
   it('unknown routes answer 404 in the error envelope', async () => {
     expectError(await call(s, 'GET', '/v1/nothing-here'), 404, 'NOT_FOUND');
   });
+
+  it('a path that has routes, none for the method, answers 405 with the Allow header', async () => {
+    const info = await call(s, 'DELETE', '/v1/admin/info');
+    expectError(info, 405, 'METHOD_NOT_ALLOWED');
+    expect(info.headers.get('allow')).toBe('GET, HEAD');
+    expect(info.body.error.message).toBe('DELETE is not allowed on /v1/admin/info; allowed: GET, HEAD');
+    // Parameterised paths, with a query string.
+    const session = await call(s, 'POST', '/v1/sessions/some-id?x=1', { body: {} });
+    expectError(session, 405, 'METHOD_NOT_ALLOWED');
+    expect(session.headers.get('allow')).toBe('GET, HEAD, PUT, PATCH, DELETE');
+    // The rate-limit fast lane's routes are in the same router.
+    expect((await call(s, 'GET', '/v1/ratelimit/check')).headers.get('allow')).toBe('POST');
+    // A path with no route at all stays a 404.
+    expectError(await call(s, 'DELETE', '/v1/admin/nothing'), 404, 'NOT_FOUND');
+  });
 });

@@ -142,6 +142,39 @@ describe.each([
       expect((await call(s, 'GET', '/v1/ratelimit/api/gw-1?denyStatus=403')).status).toBe(403);
     });
 
+    it('HEAD answers what GET would, with the same headers, and consumes nothing', async () => {
+      const writes = await writesDuring(s, async () => {
+        for (let i = 0; i < 3; i++) {
+          const head = await call(s, 'HEAD', '/v1/ratelimit/api/gw-head');
+          expect(head.status).toBe(200);
+          expect(head.text).toBe('');
+          expect(head.headers.get('ratelimit-policy')).toBe('"api";q=2;w=60');
+          // What a GET would answer now: allowed, one unit left after it.
+          expect(head.headers.get('ratelimit')).toMatch(/^"api";r=1;t=\d+$/);
+        }
+      });
+      expect(writes).toEqual([]);
+      expect((await call(s, 'GET', '/v1/ratelimit/api/gw-head')).headers.get('ratelimit')).toMatch(/^"api";r=1;t=\d+$/);
+      const last = await call(s, 'HEAD', '/v1/ratelimit/api/gw-head');
+      expect(last.status).toBe(200);
+      expect(last.headers.get('ratelimit')).toMatch(/^"api";r=0;t=\d+$/);
+      await call(s, 'GET', '/v1/ratelimit/api/gw-head');
+      const over = await call(s, 'HEAD', '/v1/ratelimit/api/gw-head?denyStatus=403');
+      expect(over.status).toBe(403);
+      expect(over.headers.get('ratelimit')).toMatch(/^"api";r=0;t=\d+$/);
+      expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await call(s, 'HEAD', '/v1/ratelimit/nope/k')).status).toBe(404);
+    });
+
+    it('refuses a query name given twice instead of picking one of its values', async () => {
+      const twice = await call(s, 'GET', '/v1/ratelimit/api/gw-twice?denyStatus=403&denyStatus=429');
+      expectError(twice, 400, 'VALIDATION_ERROR', 'query.denyStatus');
+      expect(twice.body.error.message).toBe('query.denyStatus: given more than once (send it once)');
+      expectError(await call(s, 'GET', '/v1/ratelimit/api/gw-twice?__proto__=1'), 400, 'VALIDATION_ERROR', 'query.__proto__');
+      // Neither consumed a unit.
+      expect((await call(s, 'GET', '/v1/ratelimit/api/gw-twice')).headers.get('ratelimit')).toMatch(/^"api";r=1;t=\d+$/);
+    });
+
     it('answers 404 naming the policy when it is unknown, and 400 on a bad key', async () => {
       expectError(await call(s, 'GET', '/v1/ratelimit/nope/k'), 404, 'NOT_FOUND', 'params.policy');
       expectError(await call(s, 'GET', '/v1/ratelimit/api/a%01b'), 400, 'VALIDATION_ERROR', 'params.key');
@@ -277,9 +310,12 @@ describe.each([
     });
 
     it('leaves other methods and paths to the rest of the API', async () => {
-      expectError(await call(s, 'GET', '/v1/ratelimit/check'), 404, 'NOT_FOUND');
+      // The check path takes POST only: 405 with Allow, from the router behind the lane.
+      const get = await call(s, 'GET', '/v1/ratelimit/check');
+      expectError(get, 405, 'METHOD_NOT_ALLOWED');
+      expect(get.headers.get('allow')).toBe('POST');
       expectError(await call(s, 'GET', '/v1/ratelimit/api/k/extra'), 404, 'NOT_FOUND');
-      expectError(await call(s, 'PUT', '/v1/ratelimit/check', { body: {} }), 404, 'NOT_FOUND');
+      expectError(await call(s, 'PUT', '/v1/ratelimit/check', { body: {} }), 405, 'METHOD_NOT_ALLOWED');
       // Malformed percent-encoding: 400 naming the url, from the lane as from Fastify.
       expectError(await call(s, 'GET', '/v1/ratelimit/api/%E0%A4%A'), 400, 'VALIDATION_ERROR', 'url');
       expectError(await call(s, 'GET', '/v1/keys/%E0%A4%A'), 400, 'VALIDATION_ERROR', 'url');

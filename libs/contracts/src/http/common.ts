@@ -27,6 +27,7 @@ export const HttpErrorCode = {
   unauthorized: 'UNAUTHORIZED',
   forbidden: 'FORBIDDEN',
   notFound: 'NOT_FOUND',
+  methodNotAllowed: 'METHOD_NOT_ALLOWED',
   versionConflict: 'VERSION_CONFLICT',
   rateLimited: 'RATE_LIMITED',
   notConfigured: 'NOT_CONFIGURED',

@@ -6,15 +6,43 @@
 //   MnemoError ERR (and others)  -> 400 with the engine's message
 //   Fastify body too large       -> 413 PAYLOAD_TOO_LARGE, bad JSON -> 400 INVALID_JSON,
 //   unsupported content type     -> 415
-//   Nest HttpException           -> its status (unknown route -> 404 NOT_FOUND)
+//   Nest HttpException           -> its status (unknown route -> 404 NOT_FOUND, or 405
+//                                   METHOD_NOT_ALLOWED with Allow when the path has other methods)
 //   anything else                -> 500 INTERNAL (logged with its stack; the message is hidden)
 
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Injectable } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Injectable, NotFoundException } from '@nestjs/common';
 import { HttpErrorCode } from '@mnemo/contracts';
 import { MnemoError } from '@mnemo/engine';
 import type { ErrorBody } from '@mnemo/contracts';
 import { bodyErrors, ENGINE_STATUS, HttpApiError } from './http-error';
 import { HttpLogger } from './http-logger';
+
+/** What the filter needs of a Fastify request: its method, URL and the router it missed. */
+interface RoutedRequest {
+  method: string;
+  url: string;
+  server?: { findRoute(options: { method: string; url: string }): unknown };
+}
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+/**
+ * The 405 for a request whose path has routes, none for its method (RFC 9110 15.5.6: with an
+ * Allow header listing them), or null when the path has no route at all (a 404).
+ */
+export function methodNotAllowed(request: RoutedRequest): Mapped | null {
+  const server = request.server;
+  if (server === undefined) return null;
+  const path = request.url.split('?', 1)[0];
+  const allowed = METHODS.filter((method) => method !== request.method && server.findRoute({ method, url: path }) !== null);
+  if (allowed.length === 0) return null;
+  const allow = allowed.join(', ');
+  return {
+    status: 405,
+    body: { error: { code: HttpErrorCode.methodNotAllowed, message: `${request.method} is not allowed on ${path}; allowed: ${allow}` } },
+    headers: { allow },
+  };
+}
 
 interface Reply {
   code(status: number): Reply;
@@ -28,7 +56,7 @@ const STATUS_CODES: Record<number, string> = {
   401: HttpErrorCode.unauthorized,
   403: HttpErrorCode.forbidden,
   404: HttpErrorCode.notFound,
-  405: 'METHOD_NOT_ALLOWED',
+  405: HttpErrorCode.methodNotAllowed,
   413: HttpErrorCode.tooLarge,
   415: HttpErrorCode.unsupportedMediaType,
   429: HttpErrorCode.rateLimited,
@@ -88,8 +116,13 @@ export class HttpExceptionFilter implements ExceptionFilter {
   constructor(private readonly log: HttpLogger) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<Reply>();
-    const mapped = mapError(exception);
+    const http = host.switchToHttp();
+    const reply = http.getResponse<Reply>();
+    let mapped = mapError(exception);
+    // Nest's answer to a request no route matched: a NotFoundException, not one of ours.
+    if (mapped.status === 404 && exception instanceof NotFoundException) {
+      mapped = methodNotAllowed(http.getRequest<RoutedRequest>()) ?? mapped;
+    }
     // Only the unexpected (500 INTERNAL) is logged with its stack: a 503 MISCONF/LOADING or 507 OOM
     // is a deliberate answer (the request log has it), and /readyz answers 503 on every probe
     // while the log cannot commit.

@@ -18,10 +18,28 @@ export function describeIssue(part: RequestPart, issue: ZodIssue): { field: stri
   return { field, message };
 }
 
-/** `?pattern=&type=` means "not given", as an HTML form sends its empty fields. */
-function withoutEmptyValues(query: unknown): unknown {
+/**
+ * The query as the schemas read it: `?pattern=&type=` means "not given", as an HTML form sends its
+ * empty fields, and a name given twice (`?denyStatus=403&denyStatus=429`, an array from Fastify's
+ * parser or parseQuery) is refused naming it, rather than one of its values being picked.
+ */
+function queryInput(query: unknown): unknown {
   if (typeof query !== 'object' || query === null) return query;
-  return Object.fromEntries(Object.entries(query).filter(([, value]) => value !== ''));
+  const entries = Object.entries(query).filter(([, value]) => value !== '');
+  const repeated = entries.find(([, value]) => Array.isArray(value));
+  if (repeated) throw validationError(`query.${repeated[0]}`, 'given more than once (send it once)');
+  return Object.fromEntries(entries);
+}
+
+/** A raw query string (no '?') parsed as Fastify does: a repeated name becomes an array of its values. */
+export function parseQuery(search: string): Record<string, string | string[]> {
+  // No prototype: `?__proto__=x` is an ordinary (unknown) name, refused by the strict schemas.
+  const query: Record<string, string | string[]> = Object.create(null);
+  for (const [name, value] of new URLSearchParams(search)) {
+    const before = query[name];
+    query[name] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value];
+  }
+  return query;
 }
 
 export class ZodPipe<Out, In = unknown> implements PipeTransform<unknown, Out> {
@@ -33,7 +51,7 @@ export class ZodPipe<Out, In = unknown> implements PipeTransform<unknown, Out> {
   /** Returns the parsed value (defaults applied, unknown fields rejected by .strict() schemas) or throws 400. */
   transform(value: unknown): Out {
     // Fastify leaves the body undefined when a request has none.
-    const input = this.part === 'body' && value === undefined ? {} : this.part === 'query' ? withoutEmptyValues(value) : value;
+    const input = this.part === 'body' && value === undefined ? {} : this.part === 'query' ? queryInput(value) : value;
     const result = this.schema.safeParse(input);
     if (result.success) return result.data;
     const { field, message } = describeIssue(this.part, result.error.issues[0]);

@@ -28,7 +28,7 @@ import { bodyErrors, HttpApiError } from '../common/http-error';
 import { parseJsonBody } from '../common/json-body';
 import { mapError } from '../common/http-exception.filter';
 import type { HttpLogger } from '../common/http-logger';
-import { ZodPipe } from '../common/zod-validation.pipe';
+import { parseQuery, ZodPipe } from '../common/zod-validation.pipe';
 import { rateLimitHeaders } from './ratelimit-headers';
 import type { RateLimitService } from './ratelimit.service';
 
@@ -161,7 +161,7 @@ export class RateLimitFastLane {
     } catch {
       throw new HttpApiError(400, HttpErrorCode.validation, 'url: malformed percent-encoding', 'url');
     }
-    const query = this.queryPipe.transform(Object.fromEntries(new URLSearchParams(match[3] ?? '')));
+    const query = this.queryPipe.transform(parseQuery(match[3] ?? ''));
     const { result, policy } = await this.rateLimits.checkPolicy(policyName, key);
     const headers = rateLimitHeaders(policy, result);
     if (result.allowed) return { status: 200, body: result, headers };

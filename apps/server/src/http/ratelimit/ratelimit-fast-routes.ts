@@ -83,12 +83,17 @@ export class RateLimitFastRoutes implements OnModuleInit, OnApplicationShutdown 
     return this.rateLimits.check(this.checkPipe.transform(request.body));
   }
 
-  /** GET /v1/ratelimit/:policy/:key: 200, or 429 (?denyStatus=403) with the IETF headers. */
+  /**
+   * GET /v1/ratelimit/:policy/:key: 200, or 429 (?denyStatus=403) with the IETF headers. HEAD
+   * (Fastify routes it here too) answers the same status and headers without consuming: a HEAD
+   * is a safe request (RFC 9110 9.3.2), and uptime checkers send it.
+   */
   private async gateway(request: FastifyRequest, reply: FastifyReply): Promise<unknown> {
     this.guard.authorize(request);
     const params = request.params as { policy: string; key: string };
     const query = this.queryPipe.transform(request.query);
-    const { result, policy } = await this.rateLimits.checkPolicy(params.policy, params.key);
+    const { result, policy } =
+      request.method === 'HEAD' ? this.rateLimits.peekPolicy(params.policy, params.key) : await this.rateLimits.checkPolicy(params.policy, params.key);
     void reply.headers(rateLimitHeaders(policy, result));
     if (result.allowed) return result;
     void reply.code(Number(query.denyStatus));

@@ -109,8 +109,20 @@ export class RateLimitService {
 
   /** The gateway form: GET /v1/ratelimit/:policy/:key with cost 1. */
   async checkPolicy(policyName: string, key: string): Promise<{ result: RateLimitCheckResult; policy: RateLimitPolicy }> {
+    const resolved = this.resolvePolicy(policyName, key);
+    const outcome = await this.stateWrite([resolved], () => this.limiter.check(resolved));
+    return { result: this.report(resolved, outcome), policy: resolved.policy as RateLimitPolicy };
+  }
+
+  /** HEAD on the gateway form: what GET would answer now, consuming and counting nothing. */
+  peekPolicy(policyName: string, key: string): { result: RateLimitCheckResult; policy: RateLimitPolicy } {
+    const resolved = this.resolvePolicy(policyName, key);
+    return { result: this.result(resolved, this.peekOutcome(resolved)), policy: resolved.policy as RateLimitPolicy };
+  }
+
+  private resolvePolicy(policyName: string, key: string): Resolved {
     const policy = this.policy(policyName, 'params.policy');
-    const resolved: Resolved = {
+    return {
       stateKey: keyBytes(this.config, key, 'params.key', `${POLICY_PREFIX}${policy.name}:`),
       params: policy,
       cost: 1,
@@ -118,8 +130,6 @@ export class RateLimitService {
       policy,
       field: 'params.key',
     };
-    const outcome = await this.stateWrite([resolved], () => this.limiter.check(resolved));
-    return { result: this.report(resolved, outcome), policy };
   }
 
   /** All-or-nothing batch (see RateLimiter.batch). */
@@ -138,14 +148,17 @@ export class RateLimitService {
   /** What a check would answer now, plus the raw state; consumes nothing. */
   peek(target: RateLimitTarget): RateLimitCheckResult & { state: string | null; stateTtlMs: number | null } {
     const resolved = this.resolve(target);
-    let outcome: CheckOutcome;
+    const outcome = this.peekOutcome(resolved);
+    const raw = this.limiter.rawState(resolved.stateKey);
+    return { ...this.result(resolved, outcome), state: raw.state, stateTtlMs: raw.ttlMs };
+  }
+
+  private peekOutcome(resolved: Resolved): CheckOutcome {
     try {
-      outcome = this.limiter.peek(resolved);
+      return this.limiter.peek(resolved);
     } catch (error) {
       throw namingField(error, resolved.field, ['WRONGTYPE']);
     }
-    const raw = this.limiter.rawState(resolved.stateKey);
-    return { ...this.result(resolved, outcome), state: raw.state, stateTtlMs: raw.ttlMs };
   }
 
   /** Forgets the state of the targeted limit. */
