@@ -7,10 +7,17 @@ import type { EvictionPolicy } from './options';
  * max(previous + 1, msSinceStart * 4096): it orders accesses exactly (so sampled LRU is not
  * blinded when thousands of accesses share one millisecond, as in a benchmark) while still
  * reading as time for OBJECT IDLETIME (stamp / 4096 = ms) as long as fewer than 4096 accesses
- * happen per ms on average. Doubles hold it exactly for ~70 years of uptime; it passes the
- * small-integer range after ~524 s, which is why Entry.lru is kept in a double box (entry.ts).
+ * happen per ms on average.
+ *
+ * A stamp is kept as two small integers, whole seconds since the engine started and ticks
+ * within that second (below 4,096,000), because it passes V8's small-integer range (2^30) after
+ * ~262 s as one number, and a number field beyond it is a separate heap box that every access
+ * writes to: one more cache line per lookup. Measured in a scratch loop over 200k keys (one
+ * engine, the server's turn clock, CPU time, three alternating runs of 3M operations): GET
+ * 1.93 -> 2.10 M ops/s and the mixed GET/SET/INCR 1.39 -> 1.53 M with the stamp inline.
  */
 export const LRU_TICKS_PER_MS = 4096;
+export const LRU_TICKS_PER_SECOND = LRU_TICKS_PER_MS * 1000;
 
 /** Which per-key access metadata the policy needs (Redis keeps only one of them too). */
 export const TRACK_LRU = 0;

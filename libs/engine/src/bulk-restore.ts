@@ -108,7 +108,8 @@ export class BulkRestorer implements RestoreSink {
   /** A new entry for `key`, in the map and the scan table, without looking the key up first. */
   private insertFresh(key: Bytes, value: Bytes): Entry {
     const ks = this.ks;
-    const e = new Entry(key, value, null, ks.lruTick(), this.lfu);
+    const e = new Entry(key, value, null, this.lfu);
+    ks.stampLru(e);
     if (!ks.map.set(key, e)) ks.loadState = LOAD_STALE;
     ks.table.add(e);
     return e;

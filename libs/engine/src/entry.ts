@@ -32,9 +32,10 @@ export const NO_EXPIRY = 0;
  *          24  value     GET, SET, INCR
  *          32  hash      type check of every string command
  *          40  expiresAt lazy-expiry check of every lookup
- *          48  lru       LRU stamp of every access (a pointer to its own double box, below)
- *          56  mem       memory accounting of every write
- *          64  lfu, id, slot, volSlot, bucket, bucketPos, key   (LFU policy, SCAN, TTL index)
+ *          48  lruSec    LRU stamp of every access: seconds since start,
+ *          56  lruSub      and ticks within that second (access-tracking.ts)
+ *          64  mem       memory accounting of every write
+ *          72  lfu, id, slot, volSlot, bucket, bucketPos, key   (LFU policy, SCAN, TTL index)
  *
  * Field representation, measured in a scratch harness (mixed GET/SET/INCR over 200k keys,
  * against a bare Map of plain objects in the same process, Node 20):
@@ -44,13 +45,12 @@ export const NO_EXPIRY = 0;
  *   bare Map of plain objects did 3.5-4.1 in the same runs). We did not pin down why, so do not
  *   "tidy" this. `expiresAt` then has V8's generic representation: NO_EXPIRY is a small integer
  *   stored inline, and a real expiry time is a 16-byte heap number allocated when it is set.
- * - `lru` starts as -0 so V8 gives the field the double representation: every Entry owns a
- *   16-byte box that each access overwrites in place. Stamps are (ms since start) x 4096 and leave
- *   the 31-bit small-integer range after ~524 s of uptime; with the generic representation every
- *   access after that allocated a heap number, and the mixed benchmark ran 10-25% slower with the
- *   clock ten minutes past the engine's start (scratch runs against lru-cache in the same
- *   process); with the box, an interleaved A/B at that uptime measured 3-11% less CPU per
- *   operation than without. The box costs 16 B per key (see memory.ts).
+ * - The LRU stamp is two fields that always hold small integers (seconds below 2^30, ticks
+ *   below 4,096,000), so V8 stores them inline and an access writes the Entry's own cache line.
+ *   As one number the stamp left the small-integer range after ~262 s of uptime: with the
+ *   generic representation every access then allocated a heap number (10-25% slower), and with a
+ *   double field (`lru = -0`, used until 2026-11-27) every access wrote a separate 16-byte box,
+ *   one more cache miss per lookup (~10% of a mixed GET/SET/INCR, access-tracking.ts).
  */
 export class Entry {
   /** String value; '' for a hash. */
@@ -59,8 +59,10 @@ export class Entry {
   hash: HashValue | null;
   /** Absolute expiry in ms since epoch, or NO_EXPIRY. */
   expiresAt: number;
-  /** LRU/LRM logical clock stamp of the last access (or modification under *-lrm). -0: see above. */
-  lru = -0;
+  /** LRU/LRM stamp of the last access (or modification under *-lrm): whole seconds since start, */
+  lruSec = 0;
+  /** and LRU ticks within that second (see Keyspace.stampLru). */
+  lruSub = 0;
   /** Estimated bytes (see memory.ts); the keyspace's usedMemory is the sum of these. */
   mem = 0;
   /** Packed LFU state (see lfu.ts). */
@@ -76,11 +78,11 @@ export class Entry {
   bucketPos = -1;
   readonly key: Bytes;
 
-  constructor(key: Bytes, value: Bytes, hash: HashValue | null, lru: number, lfu: number) {
+  /** The caller stamps the LRU fields (Keyspace.stampLru). */
+  constructor(key: Bytes, value: Bytes, hash: HashValue | null, lfu: number) {
     this.key = key;
     this.value = value;
     this.hash = hash;
-    this.lru = lru;
     this.lfu = lfu;
     this.expiresAt = NO_EXPIRY;
   }

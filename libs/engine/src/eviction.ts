@@ -7,8 +7,8 @@
 // The pool carries good candidates over from round to round, which is why 5 samples come close
 // to exact LRU. Scores:
 //
-//   allkeys/volatile-lru   LRU clock now - entry.lru         (older access = higher)
-//   allkeys/volatile-lrm   same, but entry.lru only moves on writes (least recently modified)
+//   allkeys/volatile-lru   LRU ticks since the entry's stamp (older access = higher)
+//   allkeys/volatile-lrm   same, but the stamp only moves on writes (least recently modified)
 //   allkeys/volatile-lfu   255 - decayed LFU counter         (rarely used = higher)
 //   volatile-ttl           -expiresAt                        (expires sooner = higher)
 //
@@ -110,7 +110,7 @@ export class Evictor {
     const policy = ks.config.policy;
     if (policy === 'volatile-ttl') return -e.expiresAt;
     if (policy === 'allkeys-lfu' || policy === 'volatile-lfu') return 255 - lfuDecrAndReturn(e.lfu, ks.now, ks.config.lfuDecayTime);
-    return ks.lruNow() - e.lru;
+    return ks.lruIdleTicks(e);
   }
 
   /** Samples `maxmemory-samples` keys into the pool (Redis's evictionPoolPopulate). */

@@ -4,7 +4,7 @@ import { Entry } from './entry';
 import { KeyTable } from './key-table';
 import { seededRandom } from './test-support';
 
-const entry = (key: string): Entry => new Entry(key, 'v', null, 0, 0);
+const entry = (key: string): Entry => new Entry(key, 'v', null, 0);
 
 describe('KeyTable', () => {
   it('gets, replaces, deletes and counts like a Map for any key, including empty and one-byte keys', () => {

@@ -67,6 +67,30 @@ describe('key commands', () => {
     expect(run('OBJECT', 'IDLETIME', 'a')).toBe(0);
   });
 
+  test('OBJECT IDLETIME and LRU order hold past small-integer stamps, days of uptime and a second boundary', () => {
+    const { engine, run, clock } = harness();
+    clock.advance(3 * 86_400_000 + 999); // three days after start, 1 ms before a second boundary
+    run('SET', 'first', '1');
+    run('SET', 'busy', '1');
+    // 5,000 accesses within one millisecond: the ticks within the second pass 4,096,000 and carry.
+    for (let i = 0; i < 5_000; i++) run('GET', 'busy');
+    run('SET', 'second', '1');
+    clock.advance(3_600_000);
+    expect(run('OBJECT', 'IDLETIME', 'first')).toBe(3600);
+    // The 5,000 ticks in one millisecond ran the clock ~0.2 ms ahead of time (access-tracking.ts).
+    expect(run('OBJECT', 'IDLETIME', 'second')).toBe(3599);
+    run('GET', 'busy');
+    expect(run('OBJECT', 'IDLETIME', 'busy')).toBe(0);
+    // Eviction ranks by the stamps: first (before the carry), then second (after it), never busy.
+    engine.configSet('maxmemory-policy', 'allkeys-lru');
+    engine.configSet('maxmemory', String(engine.stats().usedMemory - 1));
+    expect(run('EXISTS', 'first', 'second', 'busy')).toBe(2);
+    expect(run('EXISTS', 'first')).toBe(0);
+    engine.configSet('maxmemory', String(engine.stats().usedMemory - 1));
+    expect(run('EXISTS', 'second')).toBe(0);
+    expect(run('EXISTS', 'busy')).toBe(1);
+  });
+
   test('noTouch (CLIENT NO-TOUCH) - reads and writes leave idle time and LFU counter alone', () => {
     const { engine, run, clock } = harness();
     run('SET', 'a', '1');

@@ -7,7 +7,7 @@
 // command that throws leaves the state untouched (apart from lazy expiry and eviction, which
 // are state changes of their own with their own records, as in Redis).
 import type { Bytes } from './bytes';
-import { LRU_TICKS_PER_MS, TRACK_LFU, TRACK_LRM, TRACK_LRU, trackModeOf } from './access-tracking';
+import { LRU_TICKS_PER_MS, LRU_TICKS_PER_SECOND, TRACK_LFU, TRACK_LRM, TRACK_LRU, trackModeOf } from './access-tracking';
 import { Entry, HashValue, HASH_MAX_LISTPACK_ENTRIES, HASH_MAX_LISTPACK_VALUE, NO_EXPIRY } from './entry';
 import { MnemoError, OOM_MESSAGE } from './errors';
 import { Evictor } from './eviction';
@@ -49,8 +49,12 @@ export class Keyspace {
   peakMemory = 0;
   /** Command time snapshot (ms since epoch), set by begin(). */
   now = 0;
-  private lruBase = 0;
-  lruClock = 0;
+  /** The LRU clock's last stamp as (seconds, ticks within the second): see access-tracking.ts. */
+  private lruSec = 0;
+  private lruSub = 0;
+  /** The LRU clock's reading of `now` (its floor: stamps never fall behind time). */
+  private baseSec = 0;
+  private baseSub = 0;
   private readonly epoch: number;
   trackMode: number;
 
@@ -110,27 +114,43 @@ export class Keyspace {
     // Hosts read the clock once per event-loop turn, so most commands see the same time.
     if (now === this.now) return;
     this.now = now;
-    this.lruBase = (now - this.epoch) * LRU_TICKS_PER_MS;
+    const ms = Math.floor(now - this.epoch);
+    const sec = Math.floor(ms / 1000);
+    this.baseSec = sec;
+    this.baseSub = (ms - sec * 1000) * LRU_TICKS_PER_MS;
   }
 
-  /** The next LRU stamp (see LRU_TICKS_PER_MS). */
-  lruTick(): number {
-    let c = this.lruClock + 1;
-    if (c < this.lruBase) c = this.lruBase;
-    this.lruClock = c;
-    return c;
+  /** Stamps `e` with the next LRU tick: one past the last stamp, or the current time if later. */
+  stampLru(e: Entry): void {
+    let sec = this.lruSec;
+    let sub = this.lruSub + 1;
+    if (sub === LRU_TICKS_PER_SECOND) {
+      sec++;
+      sub = 0;
+    }
+    if (sec < this.baseSec || (sec === this.baseSec && sub < this.baseSub)) {
+      sec = this.baseSec;
+      sub = this.baseSub;
+    }
+    this.lruSec = sec;
+    this.lruSub = sub;
+    e.lruSec = sec;
+    e.lruSub = sub;
   }
 
-  /** Current LRU clock reading (for idle times). */
-  lruNow(): number {
-    return this.lruClock > this.lruBase ? this.lruClock : this.lruBase;
+  /** LRU ticks since `e`'s stamp: its idle time (or, under *-lrm, time since its last write). */
+  lruIdleTicks(e: Entry): number {
+    const clockAhead = this.lruSec > this.baseSec || (this.lruSec === this.baseSec && this.lruSub > this.baseSub);
+    const sec = clockAhead ? this.lruSec : this.baseSec;
+    const sub = clockAhead ? this.lruSub : this.baseSub;
+    return (sec - e.lruSec) * LRU_TICKS_PER_SECOND + (sub - e.lruSub);
   }
 
   /** Records an access (read or write lookup) in the policy's metadata. */
   access(e: Entry): void {
     if (this.noTouch) return;
     const mode = this.trackMode;
-    if (mode === TRACK_LRU) e.lru = this.lruTick();
+    if (mode === TRACK_LRU) this.stampLru(e);
     else if (mode === TRACK_LFU) e.lfu = lfuAccess(e.lfu, this.now, this.config.lfuDecayTime, this.config.lfuLogFactor, this.random);
   }
 
@@ -261,14 +281,15 @@ export class Keyspace {
    */
   putString(e: Entry | undefined, key: Bytes, value: Bytes, expiresAt: number, reason: string): Entry {
     if (e === undefined) {
-      e = new Entry(key, value, null, this.lruTick(), lfuInit(this.now));
+      e = new Entry(key, value, null, lfuInit(this.now));
+      this.stampLru(e);
       this.insert(e);
       if (expiresAt > 0) this.setExpiryRaw(e, expiresAt);
     } else {
       e.value = value;
       if (e.hash !== null) e.hash = null;
       if (expiresAt !== KEEP_TTL && expiresAt !== e.expiresAt) this.setExpiryRaw(e, expiresAt);
-      if (this.trackMode === TRACK_LRM) e.lru = this.lruTick();
+      if (this.trackMode === TRACK_LRM) this.stampLru(e);
     }
     const mem = stringMemory(key.length, value.length);
     if (mem !== e.mem) this.account(e, mem);
@@ -278,7 +299,8 @@ export class Keyspace {
 
   /** A fresh empty hash entry (not yet accounted for fields), replacing nothing. */
   private newHashEntry(key: Bytes): Entry {
-    const e = new Entry(key, '', new HashValue(), this.lruTick(), lfuInit(this.now));
+    const e = new Entry(key, '', new HashValue(), lfuInit(this.now));
+    this.stampLru(e);
     this.insert(e);
     return e;
   }
@@ -314,7 +336,7 @@ export class Keyspace {
     for (let i = from; i + 1 < fields.length; i += 2) {
       if (this.setField(h, fields[i], fields[i + 1])) added++;
     }
-    if (this.trackMode === TRACK_LRM) e.lru = this.lruTick();
+    if (this.trackMode === TRACK_LRM) this.stampLru(e);
     this.account(e, hashMemory(key.length, h.map.size, h.dataBytes));
     if (!this.silent) this.records.hash(key, fields, from, false, e.expiresAt, reason);
     return added;
@@ -362,7 +384,7 @@ export class Keyspace {
       this.deleteEntry(e, 'hdel');
       return removed.length;
     }
-    if (this.trackMode === TRACK_LRM) e.lru = this.lruTick();
+    if (this.trackMode === TRACK_LRM) this.stampLru(e);
     this.account(e, hashMemory(e.key.length, h.map.size, h.dataBytes));
     if (!this.silent) this.records.hdel(e.key, removed);
     return removed.length;
@@ -371,7 +393,7 @@ export class Keyspace {
   /** Sets the key's absolute expiry (NO_EXPIRY removes it). Emits a 'ttl' record. */
   setExpiry(e: Entry, at: number, reason: string): void {
     this.setExpiryRaw(e, at);
-    if (this.trackMode === TRACK_LRM) e.lru = this.lruTick();
+    if (this.trackMode === TRACK_LRM) this.stampLru(e);
     if (!this.silent) this.records.ttl(e.key, at, reason);
   }
 

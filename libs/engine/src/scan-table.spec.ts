@@ -20,7 +20,7 @@ describe('ScanTable', () => {
     for (let step = 0; step < 20000; step++) {
       const r = rnd();
       if (r < 0.45) {
-        const e = new Entry(`k${step}`, 'v', null, 0, 0);
+        const e = new Entry(`k${step}`, 'v', null, 0);
         table.add(e);
         live.set(e.id, e);
       } else if (r < 0.9 && live.size > 0) {
@@ -44,7 +44,7 @@ describe('ScanTable', () => {
 
   test('random picks only live entries, also with a gap', () => {
     const table = new ScanTable();
-    const entries = Array.from({ length: 1000 }, (_, i) => new Entry(`k${i}`, 'v', null, 0, 0));
+    const entries = Array.from({ length: 1000 }, (_, i) => new Entry(`k${i}`, 'v', null, 0));
     for (const e of entries) table.add(e);
     for (let i = 0; i < 800; i++) table.remove(entries[i]);
     table.compactStep(300);

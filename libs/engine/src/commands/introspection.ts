@@ -19,7 +19,7 @@ export function encodingOf(e: Entry): string {
 
 /** Seconds since the entry's last access (OBJECT IDLETIME). */
 export function idleSecondsOf(ks: Keyspace, e: Entry): number {
-  const ticks = ks.lruNow() - e.lru;
+  const ticks = ks.lruIdleTicks(e);
   return ticks <= 0 ? 0 : Math.floor(Math.round(ticks / LRU_TICKS_PER_MS) / 1000);
 }
 

@@ -53,11 +53,12 @@ function renameGeneric(ks: Keyspace, argv: Bytes[], nx: boolean): Reply {
   const dst = ks.lookupWrite(to);
   if (dst !== undefined && nx) return 0;
   ks.reserve(to.length - from.length - (dst === undefined ? 0 : dst.mem), src, [to], false);
-  const { value, hash, expiresAt, lru, lfu } = src;
+  const { value, hash, expiresAt, lruSec, lruSub, lfu } = src;
   ks.deleteEntry(src, 'rename_from');
   const target = ks.lookupQuiet(to);
   const moved = hash === null ? ks.putString(target, to, value, expiresAt, 'rename_to') : ks.hashReplace(target, to, flatten(hash.map), expiresAt, 'rename_to');
-  moved.lru = lru;
+  moved.lruSec = lruSec;
+  moved.lruSub = lruSub;
   moved.lfu = lfu;
   return nx ? 1 : OK;
 }
