@@ -149,11 +149,24 @@ describe('/v1/keys', () => {
     expectError(check, 415, 'UNSUPPORTED_MEDIA_TYPE', 'headers.content-type');
     expect(check.body.error.message).toBe("headers.content-type: 'text/plain' is not accepted here; send JSON (application/json)");
     expectError(await call(s, 'POST', '/v1/counters/x/incr', { rawBody: '5', headers: { 'content-type': 'text/plain' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
-    // An HTML form is taken, its values as text.
-    const form = await call(s, 'PUT', '/v1/keys/from-form', { rawBody: 'value=caf%C3%A9+au+lait', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-    expect(form.status).toBe(200);
+    // An HTML form is taken, its fields typed as the route's schema wants them.
+    const formCall = (method: string, route: string, body: string) => call(s, method, route, { rawBody: body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect((await formCall('PUT', '/v1/keys/from-form', 'value=caf%C3%A9+au+lait')).status).toBe(200);
     expect((await call(s, 'GET', '/v1/keys/from-form')).body).toMatchObject({ value: 'café au lait' });
-    expectError(await call(s, 'PUT', '/v1/keys/from-form', { rawBody: 'value=v&ttlMs=5', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 400, 'VALIDATION_ERROR', 'body.ttlMs');
+    // A number where the schema takes one, a boolean likewise; a value that looks numeric stays text.
+    expect((await formCall('PUT', '/v1/keys/form-typed', 'value=123&ttlMs=60000&nx=true')).status).toBe(200);
+    const typed = (await call(s, 'GET', '/v1/keys/form-typed')).body;
+    expect(typed.value).toBe('123');
+    expect(typed.ttlMs).toBeGreaterThan(59_000);
+    expect((await formCall('PUT', '/v1/keys/form-typed', 'value=again&nx=true')).status).toBe(412);
+    expect((await formCall('POST', '/v1/counters/form-counter/incr', 'by=5')).body).toMatchObject({ value: 5 });
+    expect((await formCall('POST', '/v1/counters/form-counter/incr', 'by=-2&ttlMs=1e4')).body).toMatchObject({ value: 3 });
+    // Text that is not a number or a boolean is refused naming the field, as in JSON.
+    expectError(await formCall('PUT', '/v1/keys/from-form', 'value=v&ttlMs=soon'), 400, 'VALIDATION_ERROR', 'body.ttlMs');
+    expectError(await formCall('PUT', '/v1/keys/from-form', 'value=v&ttlMs=0'), 400, 'VALIDATION_ERROR', 'body.ttlMs');
+    expectError(await formCall('PUT', '/v1/keys/from-form', 'value=v&nx=yes'), 400, 'VALIDATION_ERROR', 'body.nx');
+    expectError(await formCall('POST', '/v1/counters/form-counter/incr', 'by=1.5'), 400, 'VALIDATION_ERROR', 'body.by');
+    expectError(await formCall('PUT', '/v1/keys/from-form', 'value=v&extra=1'), 400, 'VALIDATION_ERROR', 'body.extra');
   });
 
   it('answers a key over max-key-length with 400 params.key past Fastify\'s 100-character default, and 414 URI_TOO_LONG past twice the limit', async () => {

@@ -21,6 +21,9 @@ export function parseJsonBody(text: string): unknown {
   }
 }
 
+/** Bodies that came from an HTML form: their values are all text, which ZodPipe reads by the schema. */
+export const formBodies = new WeakSet<object>();
+
 /**
  * The body parsers of the Nest routes, in place of Nest's and Fastify's own: JSON through
  * parseJsonBody and HTML forms (values as text); any other content type (text/plain too) gets
@@ -38,6 +41,8 @@ export function useBodyParsers(fastify: ReturnType<ReturnType<NestFastifyApplica
     }
   });
   fastify.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
-    done(null, { ...parseQuery(body as string) });
+    const form = { ...parseQuery(body as string) };
+    formBodies.add(form);
+    done(null, form);
   });
 }

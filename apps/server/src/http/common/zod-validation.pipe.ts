@@ -2,8 +2,10 @@
 // @mnemo/contracts and answers 400 naming the first offending field.
 
 import { PipeTransform } from '@nestjs/common';
-import type { ZodIssue, ZodType, ZodTypeDef } from 'zod';
+import { ZodBoolean, ZodDefault, ZodEffects, ZodNullable, ZodNumber, ZodObject, ZodOptional } from 'zod';
+import type { ZodIssue, ZodType, ZodTypeAny, ZodTypeDef } from 'zod';
 import { validationError } from './http-error';
+import { formBodies } from './json-body';
 
 export type RequestPart = 'body' | 'query' | 'params' | string;
 
@@ -42,6 +44,37 @@ export function parseQuery(search: string): Record<string, string | string[]> {
   return query;
 }
 
+/** The schema under optional / nullable / default / refine wrappers. */
+function unwrap(schema: ZodTypeAny): ZodTypeAny {
+  for (;;) {
+    if (schema instanceof ZodOptional || schema instanceof ZodNullable || schema instanceof ZodDefault) schema = schema._def.innerType;
+    else if (schema instanceof ZodEffects) schema = schema._def.schema;
+    else return schema;
+  }
+}
+
+const FORM_NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
+
+/**
+ * An HTML form's fields typed as its schema wants them: `ttlMs=5000` becomes 5000 where the
+ * schema takes a number, `nx=true` becomes true where it takes a boolean. Text that is not a
+ * number or a boolean stays text, so the schema names the field as usual; fields the schema
+ * takes as text (a key's value "123") stay text.
+ */
+function typedForm(schema: ZodTypeAny, form: Record<string, unknown>): Record<string, unknown> {
+  const object = unwrap(schema);
+  if (!(object instanceof ZodObject)) return form;
+  const shape = object.shape as Record<string, ZodTypeAny>;
+  const typed: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(form)) {
+    const field = Object.hasOwn(shape, name) ? unwrap(shape[name]) : null;
+    if (typeof value === 'string' && field instanceof ZodNumber && FORM_NUMBER.test(value)) typed[name] = Number(value);
+    else if (typeof value === 'string' && field instanceof ZodBoolean && (value === 'true' || value === 'false')) typed[name] = value === 'true';
+    else typed[name] = value;
+  }
+  return typed;
+}
+
 export class ZodPipe<Out, In = unknown> implements PipeTransform<unknown, Out> {
   constructor(
     private readonly schema: ZodType<Out, ZodTypeDef, In>,
@@ -51,7 +84,8 @@ export class ZodPipe<Out, In = unknown> implements PipeTransform<unknown, Out> {
   /** Returns the parsed value (defaults applied, unknown fields rejected by .strict() schemas) or throws 400. */
   transform(value: unknown): Out {
     // Fastify leaves the body undefined when a request has none.
-    const input = this.part === 'body' && value === undefined ? {} : this.part === 'query' ? queryInput(value) : value;
+    let input = this.part === 'body' && value === undefined ? {} : this.part === 'query' ? queryInput(value) : value;
+    if (this.part === 'body' && typeof input === 'object' && input !== null && formBodies.has(input)) input = typedForm(this.schema, input as Record<string, unknown>);
     const result = this.schema.safeParse(input);
     if (result.success) return result.data;
     const { field, message } = describeIssue(this.part, result.error.issues[0]);
