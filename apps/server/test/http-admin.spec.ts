@@ -326,7 +326,9 @@ describe('probes, metrics and docs', () => {
     expect(session.headers.get('allow')).toBe('GET, HEAD, PUT, PATCH, DELETE');
     // The rate-limit fast lane's routes are in the same router.
     expect((await call(s, 'GET', '/v1/ratelimit/check')).headers.get('allow')).toBe('POST');
-    // A path with no route at all stays a 404.
+    // A path with no route at all stays a 404, also with a segment over the router's parameter
+    // limit (which the router "matches" against every parametric route of every method).
     expectError(await call(s, 'DELETE', '/v1/admin/nothing'), 404, 'NOT_FOUND');
+    expectError(await call(s, 'POST', `/v1/keys/${'k'.repeat(3000)}/nope`), 404, 'NOT_FOUND');
   });
 });

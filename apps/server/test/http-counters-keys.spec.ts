@@ -167,6 +167,10 @@ describe('/v1/keys', () => {
     expectError(await formCall('PUT', '/v1/keys/from-form', 'value=v&nx=yes'), 400, 'VALIDATION_ERROR', 'body.nx');
     expectError(await formCall('POST', '/v1/counters/form-counter/incr', 'by=1.5'), 400, 'VALIDATION_ERROR', 'body.by');
     expectError(await formCall('PUT', '/v1/keys/from-form', 'value=v&extra=1'), 400, 'VALIDATION_ERROR', 'body.extra');
+    expectError(await formCall('PUT', '/v1/keys/from-form', 'value=v&__proto__=x'), 400, 'VALIDATION_ERROR', 'body.__proto__');
+    const twice = await formCall('PUT', '/v1/keys/from-form', 'value=a&value=b');
+    expectError(twice, 400, 'VALIDATION_ERROR', 'body.value');
+    expect(twice.body.error.message).toBe('body.value: given more than once (send it once)');
   });
 
   it('answers a key over max-key-length with 400 params.key past Fastify\'s 100-character default, and 414 URI_TOO_LONG past twice the limit', async () => {

@@ -104,6 +104,8 @@ export class RespService implements OnApplicationBootstrap, BeforeApplicationShu
     this.server = null;
     if (!server) return;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    // Replies written this turn are still corked (turn-writes.ts): send them before the sockets go.
+    this.ctx.turnWrites.flushNow();
     for (const client of this.ctx.clients.values()) client.destroy();
     await closed;
   }

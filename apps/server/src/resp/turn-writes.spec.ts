@@ -67,6 +67,19 @@ describe('TurnWrites', () => {
     expect(atA.text()).toBe('+one\r\n+three\r\n+four\r\n');
   });
 
+  it('flushNow sends what this turn wrote at once (before a shutdown destroys the sockets)', async () => {
+    const writes = new TurnWrites();
+    const { local, remote } = await socketPair(server);
+    sockets.push(local, remote);
+    const received = collect(local);
+    writes.write(remote, Buffer.from('+OK\r\n'));
+    writes.flushNow();
+    expect(remote.writableCorked).toBe(0);
+    remote.destroy();
+    await until(() => received.text().length === 5);
+    expect(received.text()).toBe('+OK\r\n');
+  });
+
   it('sends what a socket ended in the same turn had written, and its end after it', async () => {
     const writes = new TurnWrites();
     const { local, remote } = await socketPair(server);

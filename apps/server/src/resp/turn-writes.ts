@@ -33,6 +33,11 @@ export class TurnWrites {
     }
   };
 
+  /** Sends everything written this turn now (before a shutdown destroys the sockets). */
+  flushNow(): void {
+    this.uncorkAll();
+  }
+
   /** Writes `bytes` to `socket`, sent with everything else written this turn; false: over highWaterMark. */
   write(socket: Socket, bytes: Buffer): boolean {
     if (socket.writableCorked === 0) {

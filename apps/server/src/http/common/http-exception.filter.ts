@@ -21,7 +21,10 @@ import { HttpLogger } from './http-logger';
 interface RoutedRequest {
   method: string;
   url: string;
-  server?: { findRoute(options: { method: string; url: string }): unknown };
+  server?: {
+    findRoute(options: { method: string; url: string }): unknown;
+    initialConfig?: { maxParamLength?: number; routerOptions?: { maxParamLength?: number } };
+  };
 }
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
@@ -34,7 +37,14 @@ export function methodNotAllowed(request: RoutedRequest): Mapped | null {
   const server = request.server;
   if (server === undefined) return null;
   const path = request.url.split('?', 1)[0];
-  const allowed = METHODS.filter((method) => method !== request.method && server.findRoute({ method, url: path }) !== null);
+  // A segment over the router's parameter limit "matches" every parametric route of every method
+  // (find-my-way answers it with its too-long handler), so such a path is not evidence of a route.
+  const config = server.initialConfig;
+  const paramLimit = config?.routerOptions?.maxParamLength ?? config?.maxParamLength ?? 100;
+  if (path.split('/').some((segment) => segment.length > paramLimit)) return null;
+  const routed = (method: string): boolean => server.findRoute({ method, url: path }) !== null;
+  if (routed(request.method)) return null;
+  const allowed = METHODS.filter((method) => method !== request.method && routed(method));
   if (allowed.length === 0) return null;
   const allow = allowed.join(', ');
   return {

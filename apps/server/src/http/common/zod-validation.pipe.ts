@@ -65,14 +65,15 @@ function typedForm(schema: ZodTypeAny, form: Record<string, unknown>): Record<st
   const object = unwrap(schema);
   if (!(object instanceof ZodObject)) return form;
   const shape = object.shape as Record<string, ZodTypeAny>;
-  const typed: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(form)) {
+  const typedField = ([name, value]: [string, unknown]): [string, unknown] => {
+    if (Array.isArray(value)) throw validationError(`body.${name}`, 'given more than once (send it once)');
     const field = Object.hasOwn(shape, name) ? unwrap(shape[name]) : null;
-    if (typeof value === 'string' && field instanceof ZodNumber && FORM_NUMBER.test(value)) typed[name] = Number(value);
-    else if (typeof value === 'string' && field instanceof ZodBoolean && (value === 'true' || value === 'false')) typed[name] = value === 'true';
-    else typed[name] = value;
-  }
-  return typed;
+    if (typeof value === 'string' && field instanceof ZodNumber && FORM_NUMBER.test(value)) return [name, Number(value)];
+    if (typeof value === 'string' && field instanceof ZodBoolean && (value === 'true' || value === 'false')) return [name, value === 'true'];
+    return [name, value];
+  };
+  // fromEntries defines own properties: a field named __proto__ stays a field (refused as unknown).
+  return Object.fromEntries(Object.entries(form).map(typedField));
 }
 
 export class ZodPipe<Out, In = unknown> implements PipeTransform<unknown, Out> {
