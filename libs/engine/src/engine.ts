@@ -183,6 +183,11 @@ export class Engine {
     this.ks.noTouch = on;
   }
 
+  /** Keys in the keyspace, expired-but-present ones included (DBSIZE). */
+  get keyCount(): number {
+    return this.ks.map.size;
+  }
+
   /** Seq of the last record emitted or applied. */
   get lastSeq(): number {
     return this.ks.records.lastSeq;

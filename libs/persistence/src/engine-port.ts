@@ -3,7 +3,7 @@
 import type { Engine } from '@mnemo/engine';
 
 /** Structural subset of Engine, so tests can also drive persistence with a simple model. */
-export type PersistedEngine = Pick<Engine, 'addMutationSink' | 'lastSeq' | 'apply' | 'snapshotChunk' | 'restoreEntry' | 'restore' | 'finishRestore' | 'setNextSeq'>;
+export type PersistedEngine = Pick<Engine, 'addMutationSink' | 'lastSeq' | 'keyCount' | 'apply' | 'snapshotChunk' | 'restoreEntry' | 'restore' | 'finishRestore' | 'setNextSeq'>;
 
 /** Where persistence writes its operator messages (Nest's Logger, console, or a test spy). */
 export interface PersistenceLogger {

@@ -8,6 +8,8 @@ import type { SnapshotState } from './snapshot/snapshot-scheduler';
 export interface InfoSources {
   log: EventLogStatus;
   snap: SnapshotState;
+  /** The running snapshot's progress (Snapshotter.progress); read only while one runs. */
+  saveProgress: { processed: number; total: number };
   recovery: RecoveryReport;
   /** Wall clock now (ms) and the engine's last seq. */
   now: number;
@@ -16,11 +18,14 @@ export interface InfoSources {
 }
 
 /** The INFO persistence section as field -> value, in Redis's order, then Mnemo's own fields. */
-export function persistenceInfo({ log, snap, recovery, now, lastSeq, dbPath }: InfoSources): Record<string, string | number> {
+export function persistenceInfo({ log, snap, saveProgress, recovery, now, lastSeq, dbPath }: InfoSources): Record<string, string | number> {
   const running = snap.running;
   return {
     loading: 0,
     async_loading: 0,
+    // Keys written by the running SAVE/BGSAVE/rewrite and the keyspace's size when it began; 0 when none runs.
+    current_save_keys_processed: running ? saveProgress.processed : 0,
+    current_save_keys_total: running ? saveProgress.total : 0,
     rdb_changes_since_last_save: Math.max(0, lastSeq - snap.changesBaseSeq),
     rdb_bgsave_in_progress: running ? 1 : 0,
     rdb_last_save_time: Math.floor(snap.lastSaveAt / 1000),

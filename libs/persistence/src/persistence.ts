@@ -69,7 +69,7 @@ export class Persistence {
     readonly dbPath: string,
     private readonly writer: WriterClient,
     readonly log: EventLog,
-    snapshotter: Snapshotter,
+    private readonly snapshotter: Snapshotter,
     readonly recovery: RecoveryReport,
     settings: PersistenceSettings,
     private readonly now: () => number,
@@ -237,7 +237,7 @@ export class Persistence {
 
   /** INFO persistence, with Redis's field names plus mnemo_* extras (see persistence-info.ts). */
   info(): Record<string, string | number> {
-    return persistenceInfo({ log: this.log.status(), snap: this.snapshots.state, recovery: this.recovery, now: this.now(), lastSeq: this.engine.lastSeq, dbPath: this.dbPath });
+    return persistenceInfo({ log: this.log.status(), snap: this.snapshots.state, saveProgress: this.snapshotter.progress, recovery: this.recovery, now: this.now(), lastSeq: this.engine.lastSeq, dbPath: this.dbPath });
   }
 
   /**

@@ -19,8 +19,11 @@ describe('snapshots', () => {
     const batchesBefore = Number(p.info().mnemo_log_batches);
     expect(await p.bgsave()).toBe('Background saving started');
     await expect(p.bgsave()).rejects.toThrow('Background save already in progress');
+    expect(p.info()).toMatchObject({ current_save_keys_total: 3000 });
     // Writes interleave with the chunked snapshot: changes, deletes, new keys.
+    const progress: number[] = [];
     for (let round = 0; round < 20 && p.info().rdb_bgsave_in_progress === 1; round++) {
+      progress.push(Number(p.info().current_save_keys_processed));
       engine.set(`key:${round * 7}`, `changed${round}`);
       engine.del(`key:${round * 11 + 1}`);
       engine.hset(`h:${round}`, 'f', String(round));
@@ -28,6 +31,11 @@ describe('snapshots', () => {
     }
     await p.idle();
     const info = p.info();
+    // Keys written so far, never going back; nothing once no save runs.
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(progress[progress.length - 1]).toBeGreaterThan(0);
+    expect(info).toMatchObject({ current_save_keys_processed: 0, current_save_keys_total: 0 });
     expect(info.rdb_last_bgsave_status).toBe('ok');
     expect(info.rdb_saves).toBe(1);
     expect(Number(info.mnemo_log_batches)).toBeLessThan(batchesBefore + 5);

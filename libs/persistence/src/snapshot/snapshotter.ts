@@ -52,6 +52,8 @@ export class SnapshotAborted extends Error {
 }
 
 export class Snapshotter {
+  /** The running snapshot's keys written so far and the keyspace's size when it began (INFO's current_save_keys_*). */
+  readonly progress = { processed: 0, total: 0 };
   private abortRequested = false;
   private readonly keysPerCall: number;
   private readonly sliceMs: number;
@@ -85,6 +87,8 @@ export class Snapshotter {
     const now = this.options.now;
     const startedAt = now();
     const startSeq = this.engine.lastSeq;
+    this.progress.processed = 0;
+    this.progress.total = this.engine.keyCount;
     const begin = await this.writer.request({ op: 'snapshot-begin', startSeq, kind, startedAt });
     const snapshotId = begin.snapshotId as number;
     const inFlight: Array<Promise<unknown>> = [];
@@ -121,6 +125,7 @@ export class Snapshotter {
           for (const entry of page.entries) encodeEntry(buf, entry);
           inChunk += page.entries.length;
           keys += page.entries.length;
+          this.progress.processed = keys;
           if (buf.length >= this.chunkBytes) {
             if (blocking) void post();
             else break;

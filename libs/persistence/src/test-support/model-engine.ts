@@ -13,6 +13,10 @@ export class ModelEngine {
 
   constructor(readonly now: () => number = Date.now) {}
 
+  get keyCount(): number {
+    return this.data.size;
+  }
+
   addMutationSink(sink: MutationSink): () => void {
     this.sinks.push(sink);
     return () => {
