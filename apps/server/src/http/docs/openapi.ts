@@ -1,5 +1,6 @@
 // The OpenAPI 3.1 document of the HTTP API. Request bodies come from the zod schemas in
-// @mnemo/contracts that validate them, so those cannot drift; routes, query parameters and
+// @mnemo/contracts that validate them, so those cannot drift; the data routes' success bodies
+// from response-schemas.ts (checked against real answers by a test); routes, query parameters and
 // statuses are the table below. Served at /docs/openapi.json.
 
 import type { ZodTypeAny } from 'zod';
@@ -15,6 +16,7 @@ import {
   TouchSessionSchema,
   UpdateSessionSchema,
 } from '@mnemo/contracts';
+import { RESPONSE_SCHEMAS } from './response-schemas';
 import { JsonSchema, toJsonSchema } from './zod-json-schema';
 
 interface Route {
@@ -26,6 +28,8 @@ interface Route {
   query?: Record<string, JsonSchema>;
   auth: 'apiKey' | 'admin' | 'none';
   ok: number;
+  /** The success body's schema in components.schemas (response-schemas.ts), if it has one there. */
+  returns?: keyof typeof RESPONSE_SCHEMAS;
   /** Answers particular to the route; the ones every route of its kind can give are added by buildOpenApi. */
   errors?: number[];
 }
@@ -33,31 +37,31 @@ interface Route {
 const key = { name: 'key', in: 'path', required: true, schema: { type: 'string' } };
 
 const ROUTES: Route[] = [
-  { method: 'post', path: '/v1/sessions', tag: 'sessions', summary: 'Create a session (data, ttlMs, userId); 201 with id and expiresAt', body: CreateSessionSchema, auth: 'apiKey', ok: 201, errors: [507] },
-  { method: 'get', path: '/v1/sessions', tag: 'sessions', summary: "List a user's live sessions", query: { userId: { type: 'string' } }, auth: 'apiKey', ok: 200 },
-  { method: 'delete', path: '/v1/sessions', tag: 'sessions', summary: 'Destroy every session of a user (log out everywhere)', query: { userId: { type: 'string' } }, auth: 'apiKey', ok: 200 },
-  { method: 'get', path: '/v1/sessions/{id}', tag: 'sessions', summary: 'Get a session; ?rolling=true restarts its TTL. ETag = version; If-Match (412)', query: { rolling: { type: 'string', enum: ['true', 'false', '1', '0'] } }, auth: 'apiKey', ok: 200, errors: [404, 409, 412, 503] },
-  { method: 'put', path: '/v1/sessions/{id}', tag: 'sessions', summary: 'Replace the data; expectedVersion (409) or If-Match (412) for optimistic concurrency', body: UpdateSessionSchema, auth: 'apiKey', ok: 200, errors: [404, 409, 412, 507] },
-  { method: 'patch', path: '/v1/sessions/{id}', tag: 'sessions', summary: 'Merge the data (RFC 7386); same version checks as PUT', body: UpdateSessionSchema, auth: 'apiKey', ok: 200, errors: [404, 409, 412, 507] },
-  { method: 'post', path: '/v1/sessions/{id}/touch', tag: 'sessions', summary: 'Restart the TTL; If-Match (412)', body: TouchSessionSchema, auth: 'apiKey', ok: 200, errors: [404, 409, 412] },
+  { method: 'post', path: '/v1/sessions', tag: 'sessions', summary: 'Create a session (data, ttlMs, userId); 201 with id and expiresAt', body: CreateSessionSchema, auth: 'apiKey', ok: 201, errors: [507], returns: 'Session' },
+  { method: 'get', path: '/v1/sessions', tag: 'sessions', summary: "List a user's live sessions", query: { userId: { type: 'string' } }, auth: 'apiKey', ok: 200, returns: 'SessionList' },
+  { method: 'delete', path: '/v1/sessions', tag: 'sessions', summary: 'Destroy every session of a user (log out everywhere)', query: { userId: { type: 'string' } }, auth: 'apiKey', ok: 200, returns: 'Destroyed' },
+  { method: 'get', path: '/v1/sessions/{id}', tag: 'sessions', summary: 'Get a session; ?rolling=true restarts its TTL. ETag = version; If-Match (412)', query: { rolling: { type: 'string', enum: ['true', 'false', '1', '0'] } }, auth: 'apiKey', ok: 200, errors: [404, 409, 412, 503], returns: 'Session' },
+  { method: 'put', path: '/v1/sessions/{id}', tag: 'sessions', summary: 'Replace the data; expectedVersion (409) or If-Match (412) for optimistic concurrency', body: UpdateSessionSchema, auth: 'apiKey', ok: 200, errors: [404, 409, 412, 507], returns: 'Session' },
+  { method: 'patch', path: '/v1/sessions/{id}', tag: 'sessions', summary: 'Merge the data (RFC 7386); same version checks as PUT', body: UpdateSessionSchema, auth: 'apiKey', ok: 200, errors: [404, 409, 412, 507], returns: 'Session' },
+  { method: 'post', path: '/v1/sessions/{id}/touch', tag: 'sessions', summary: 'Restart the TTL; If-Match (412)', body: TouchSessionSchema, auth: 'apiKey', ok: 200, errors: [404, 409, 412], returns: 'Session' },
   { method: 'delete', path: '/v1/sessions/{id}', tag: 'sessions', summary: 'Destroy a session (204, 404 if missing); If-Match (412)', auth: 'apiKey', ok: 204, errors: [404, 412] },
-  { method: 'post', path: '/v1/ratelimit/check', tag: 'ratelimit', summary: 'Atomic check: ad hoc (key+algorithm+limit+windowMs), policy+key, or domain+descriptors', body: RateLimitTargetSchema, auth: 'apiKey', ok: 200, errors: [404, 409, 507] },
-  { method: 'post', path: '/v1/ratelimit/batch', tag: 'ratelimit', summary: 'All-or-nothing batch of checks', body: RateLimitBatchSchema, auth: 'apiKey', ok: 200, errors: [404, 409, 507] },
-  { method: 'post', path: '/v1/ratelimit/peek', tag: 'ratelimit', summary: "What a check would answer, plus the raw state; consumes nothing", body: RateLimitTargetSchema, auth: 'apiKey', ok: 200, errors: [404, 409] },
-  { method: 'post', path: '/v1/ratelimit/reset', tag: 'ratelimit', summary: "Forget a limit's state", body: RateLimitTargetSchema, auth: 'apiKey', ok: 200, errors: [404] },
-  { method: 'get', path: '/v1/ratelimit/{policy}/{key}', tag: 'ratelimit', summary: 'Gateway form: 200 or 429 (?denyStatus=403 for nginx auth_request) with RateLimit-Policy, RateLimit, Retry-After', query: { denyStatus: { type: 'string', enum: ['429', '403'] } }, auth: 'apiKey', ok: 200, errors: [404, 409, 429, 503, 507] },
-  { method: 'get', path: '/v1/counters/{key}', tag: 'counters', summary: 'Counter value (0 if missing) and TTL', auth: 'apiKey', ok: 200, errors: [409] },
-  { method: 'post', path: '/v1/counters/{key}/incr', tag: 'counters', summary: 'Add by (default 1), optional TTL', body: CounterStepSchema, auth: 'apiKey', ok: 200, errors: [409, 507] },
-  { method: 'post', path: '/v1/counters/{key}/decr', tag: 'counters', summary: 'Subtract by (default 1), optional TTL', body: CounterStepSchema, auth: 'apiKey', ok: 200, errors: [409, 507] },
-  { method: 'delete', path: '/v1/counters/{key}', tag: 'counters', summary: 'Reset (delete) a counter', auth: 'apiKey', ok: 200 },
-  { method: 'get', path: '/v1/keys', tag: 'keys', summary: 'SCAN step: cursor, pattern, count, type', query: { cursor: { type: 'string' }, pattern: { type: 'string' }, count: { type: 'integer' }, type: { type: 'string', enum: ['string', 'hash'] } }, auth: 'apiKey', ok: 200 },
-  { method: 'get', path: '/v1/keys/{key}', tag: 'keys', summary: 'Value (string, or fields of a hash), type and TTL', auth: 'apiKey', ok: 200, errors: [404] },
-  { method: 'put', path: '/v1/keys/{key}', tag: 'keys', summary: 'Set a string value with optional ttlMs, nx, xx', body: PutKeySchema, auth: 'apiKey', ok: 200, errors: [409, 412, 507] },
+  { method: 'post', path: '/v1/ratelimit/check', tag: 'ratelimit', summary: 'Atomic check: ad hoc (key+algorithm+limit+windowMs), policy+key, or domain+descriptors', body: RateLimitTargetSchema, auth: 'apiKey', ok: 200, errors: [404, 409, 507], returns: 'RateLimitResult' },
+  { method: 'post', path: '/v1/ratelimit/batch', tag: 'ratelimit', summary: 'All-or-nothing batch of checks', body: RateLimitBatchSchema, auth: 'apiKey', ok: 200, errors: [404, 409, 507], returns: 'RateLimitBatchResult' },
+  { method: 'post', path: '/v1/ratelimit/peek', tag: 'ratelimit', summary: "What a check would answer, plus the raw state; consumes nothing", body: RateLimitTargetSchema, auth: 'apiKey', ok: 200, errors: [404, 409], returns: 'RateLimitPeek' },
+  { method: 'post', path: '/v1/ratelimit/reset', tag: 'ratelimit', summary: "Forget a limit's state", body: RateLimitTargetSchema, auth: 'apiKey', ok: 200, errors: [404], returns: 'Reset' },
+  { method: 'get', path: '/v1/ratelimit/{policy}/{key}', tag: 'ratelimit', summary: 'Gateway form: 200 or 429 (?denyStatus=403 for nginx auth_request) with RateLimit-Policy, RateLimit, Retry-After', query: { denyStatus: { type: 'string', enum: ['429', '403'] } }, auth: 'apiKey', ok: 200, errors: [404, 409, 429, 503, 507], returns: 'RateLimitResult' },
+  { method: 'get', path: '/v1/counters/{key}', tag: 'counters', summary: 'Counter value (0 if missing) and TTL', auth: 'apiKey', ok: 200, errors: [409], returns: 'Counter' },
+  { method: 'post', path: '/v1/counters/{key}/incr', tag: 'counters', summary: 'Add by (default 1), optional TTL', body: CounterStepSchema, auth: 'apiKey', ok: 200, errors: [409, 507], returns: 'Counter' },
+  { method: 'post', path: '/v1/counters/{key}/decr', tag: 'counters', summary: 'Subtract by (default 1), optional TTL', body: CounterStepSchema, auth: 'apiKey', ok: 200, errors: [409, 507], returns: 'Counter' },
+  { method: 'delete', path: '/v1/counters/{key}', tag: 'counters', summary: 'Reset (delete) a counter', auth: 'apiKey', ok: 200, returns: 'Reset' },
+  { method: 'get', path: '/v1/keys', tag: 'keys', summary: 'SCAN step: cursor, pattern, count, type', query: { cursor: { type: 'string' }, pattern: { type: 'string' }, count: { type: 'integer' }, type: { type: 'string', enum: ['string', 'hash'] } }, auth: 'apiKey', ok: 200, returns: 'Scan' },
+  { method: 'get', path: '/v1/keys/{key}', tag: 'keys', summary: 'Value (string, or fields of a hash), type and TTL', auth: 'apiKey', ok: 200, errors: [404], returns: 'Key' },
+  { method: 'put', path: '/v1/keys/{key}', tag: 'keys', summary: 'Set a string value with optional ttlMs, nx, xx', body: PutKeySchema, auth: 'apiKey', ok: 200, errors: [409, 412, 507], returns: 'Key' },
   { method: 'delete', path: '/v1/keys/{key}', tag: 'keys', summary: 'Delete a key (204, 404 if missing)', auth: 'apiKey', ok: 204, errors: [404] },
-  { method: 'get', path: '/v1/keys/{key}/type', tag: 'keys', summary: 'Type of a key', auth: 'apiKey', ok: 200, errors: [404] },
-  { method: 'get', path: '/v1/keys/{key}/ttl', tag: 'keys', summary: 'Remaining TTL in ms (null: none)', auth: 'apiKey', ok: 200, errors: [404] },
-  { method: 'put', path: '/v1/keys/{key}/ttl', tag: 'keys', summary: 'Set (ttlMs) or remove (null) the TTL', auth: 'apiKey', ok: 200, errors: [404] },
-  { method: 'get', path: '/v1/keys/{key}/info', tag: 'keys', summary: 'Type, TTL, memory, encoding, length, idle time, LFU counter', auth: 'apiKey', ok: 200, errors: [404] },
+  { method: 'get', path: '/v1/keys/{key}/type', tag: 'keys', summary: 'Type of a key', auth: 'apiKey', ok: 200, errors: [404], returns: 'KeyType' },
+  { method: 'get', path: '/v1/keys/{key}/ttl', tag: 'keys', summary: 'Remaining TTL in ms (null: none)', auth: 'apiKey', ok: 200, errors: [404], returns: 'KeyTtl' },
+  { method: 'put', path: '/v1/keys/{key}/ttl', tag: 'keys', summary: 'Set (ttlMs) or remove (null) the TTL', auth: 'apiKey', ok: 200, errors: [404], returns: 'KeyTtl' },
+  { method: 'get', path: '/v1/keys/{key}/info', tag: 'keys', summary: 'Type, TTL, memory, encoding, length, idle time, LFU counter', auth: 'apiKey', ok: 200, errors: [404], returns: 'KeyInfo' },
   { method: 'get', path: '/v1/admin/info', tag: 'admin', summary: 'INFO-like stats and persistence status', auth: 'admin', ok: 200 },
   { method: 'get', path: '/v1/admin/keys/count', tag: 'admin', summary: 'Count the keys matching ?pattern=glob (and ?type=string|hash) with one whole SCAN', query: { pattern: { type: 'string' }, type: { type: 'string', enum: ['string', 'hash'] } }, auth: 'admin', ok: 200 },
   { method: 'get', path: '/v1/admin/config', tag: 'admin', summary: 'CONFIG GET (?pattern=glob)', query: { pattern: { type: 'string' } }, auth: 'admin', ok: 200 },
@@ -111,7 +115,8 @@ export function buildOpenApi(): Record<string, unknown> {
     if (route.body) [413, 415].forEach((status) => errors.add(status));
     if (/\{(key|id|name|policy)\}/.test(route.path)) errors.add(414);
     if (route.auth === 'apiKey' && route.method !== 'get') errors.add(503);
-    const responses: Record<string, unknown> = { [route.ok]: { description: 'success' } };
+    const success = route.returns ? { content: { 'application/json': { schema: { $ref: `#/components/schemas/${route.returns}` } } } } : {};
+    const responses: Record<string, unknown> = { [route.ok]: { description: 'success', ...success } };
     for (const status of [...errors].sort((a, b) => a - b)) {
       responses[status] = { description: ERROR_STATUS[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
     }
@@ -130,7 +135,7 @@ export function buildOpenApi(): Record<string, unknown> {
     },
     paths,
     components: {
-      schemas: { Error: ERROR_SCHEMA },
+      schemas: { Error: ERROR_SCHEMA, ...RESPONSE_SCHEMAS },
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'API key (data routes, when api-keys is set) or admin token (/v1/admin)' },
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
