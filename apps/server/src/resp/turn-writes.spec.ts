@@ -29,6 +29,13 @@ describe('TurnWrites', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   });
 
+  /** A registered socket pair (closed after the test) and what its client end receives. */
+  async function connected(): Promise<{ local: Socket; remote: Socket; received: ReturnType<typeof collect> }> {
+    const pair = await socketPair(server);
+    sockets.push(pair.local, pair.remote);
+    return { ...pair, received: collect(pair.local) };
+  }
+
   afterEach(async () => {
     for (const socket of sockets.splice(0)) socket.destroy();
     await new Promise((resolve) => server.close(resolve));
@@ -36,11 +43,10 @@ describe('TurnWrites', () => {
 
   it('holds every write of a turn and sends them together when the turn ends', async () => {
     const writes = new TurnWrites();
-    const a = await socketPair(server);
-    const b = await socketPair(server);
-    sockets.push(a.local, a.remote, b.local, b.remote);
-    const atA = collect(a.local);
-    const atB = collect(b.local);
+    const a = await connected();
+    const b = await connected();
+    const atA = a.received;
+    const atB = b.received;
 
     writes.write(a.remote, Buffer.from('+one\r\n'));
     writes.write(b.remote, Buffer.from('+two\r\n'));
@@ -69,9 +75,7 @@ describe('TurnWrites', () => {
 
   it('flushNow sends what this turn wrote at once (before a shutdown destroys the sockets)', async () => {
     const writes = new TurnWrites();
-    const { local, remote } = await socketPair(server);
-    sockets.push(local, remote);
-    const received = collect(local);
+    const { remote, received } = await connected();
     writes.write(remote, Buffer.from('+OK\r\n'));
     writes.flushNow();
     expect(remote.writableCorked).toBe(0);
@@ -82,9 +86,7 @@ describe('TurnWrites', () => {
 
   it('sends what a socket ended in the same turn had written, and its end after it', async () => {
     const writes = new TurnWrites();
-    const { local, remote } = await socketPair(server);
-    sockets.push(local, remote);
-    const received = collect(local);
+    const { local, remote, received } = await connected();
     const ended = new Promise((resolve) => local.once('end', resolve));
 
     writes.write(remote, Buffer.from('-ERR Protocol error\r\n'));
@@ -96,9 +98,7 @@ describe('TurnWrites', () => {
 
   it('a socket that fails to flush is destroyed, and the other sockets of the turn still go', async () => {
     const writes = new TurnWrites();
-    const { local, remote } = await socketPair(server);
-    sockets.push(local, remote);
-    const received = collect(local);
+    const { remote, received } = await connected();
     const broken = new Socket();
     const destroyed = jest.spyOn(broken, 'destroy');
     jest.spyOn(broken, 'write').mockReturnValue(true);

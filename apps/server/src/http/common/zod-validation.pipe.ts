@@ -23,7 +23,7 @@ export function describeIssue(part: RequestPart, issue: ZodIssue): { field: stri
 /**
  * The query as the schemas read it: `?pattern=&type=` means "not given", as an HTML form sends its
  * empty fields, and a name given twice (`?denyStatus=403&denyStatus=429`, an array from Fastify's
- * parser or parseQuery) is refused naming it, rather than one of its values being picked.
+ * parser or node:querystring's) is refused naming it, rather than one of its values being picked.
  */
 function queryInput(query: unknown): unknown {
   if (typeof query !== 'object' || query === null) return query;
@@ -31,17 +31,6 @@ function queryInput(query: unknown): unknown {
   const repeated = entries.find(([, value]) => Array.isArray(value));
   if (repeated) throw validationError(`query.${repeated[0]}`, 'given more than once (send it once)');
   return Object.fromEntries(entries);
-}
-
-/** A raw query string (no '?') parsed as Fastify does: a repeated name becomes an array of its values. */
-export function parseQuery(search: string): Record<string, string | string[]> {
-  // No prototype: `?__proto__=x` is an ordinary (unknown) name, refused by the strict schemas.
-  const query: Record<string, string | string[]> = Object.create(null);
-  for (const [name, value] of new URLSearchParams(search)) {
-    const before = query[name];
-    query[name] = before === undefined ? value : [...(Array.isArray(before) ? before : [before]), value];
-  }
-  return query;
 }
 
 /** The schema under optional / nullable / default / refine wrappers. */

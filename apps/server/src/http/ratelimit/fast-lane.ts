@@ -20,6 +20,7 @@
 // Fastify (and the HTTP tests run against both).
 
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
 import { HttpErrorCode, RateLimitGatewayQuerySchema, RateLimitTargetSchema } from '@mnemo/contracts';
 import { adHocTarget } from './fast-validate';
 import type { MnemoConfig } from '../../config/options';
@@ -28,7 +29,7 @@ import { bodyErrors, HttpApiError } from '../common/http-error';
 import { parseJsonBody } from '../common/json-body';
 import { mapError } from '../common/http-exception.filter';
 import type { HttpLogger } from '../common/http-logger';
-import { parseQuery, ZodPipe } from '../common/zod-validation.pipe';
+import { ZodPipe } from '../common/zod-validation.pipe';
 import { rateLimitHeaders } from './ratelimit-headers';
 import type { RateLimitService } from './ratelimit.service';
 

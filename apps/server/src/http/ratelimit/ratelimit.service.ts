@@ -111,16 +111,16 @@ export class RateLimitService {
   async checkPolicy(policyName: string, key: string): Promise<{ result: RateLimitCheckResult; policy: RateLimitPolicy }> {
     const resolved = this.resolvePolicy(policyName, key);
     const outcome = await this.stateWrite([resolved], () => this.limiter.check(resolved));
-    return { result: this.report(resolved, outcome), policy: resolved.policy as RateLimitPolicy };
+    return { result: this.report(resolved, outcome), policy: resolved.policy };
   }
 
   /** HEAD on the gateway form: what GET would answer now, consuming and counting nothing. */
   peekPolicy(policyName: string, key: string): { result: RateLimitCheckResult; policy: RateLimitPolicy } {
     const resolved = this.resolvePolicy(policyName, key);
-    return { result: this.result(resolved, this.peekOutcome(resolved)), policy: resolved.policy as RateLimitPolicy };
+    return { result: this.result(resolved, this.peekOutcome(resolved)), policy: resolved.policy };
   }
 
-  private resolvePolicy(policyName: string, key: string): Resolved {
+  private resolvePolicy(policyName: string, key: string): Resolved & { policy: RateLimitPolicy } {
     const policy = this.policy(policyName, 'params.policy');
     return {
       stateKey: keyBytes(this.config, key, 'params.key', `${POLICY_PREFIX}${policy.name}:`),
