@@ -1,10 +1,11 @@
 // The OpenAPI document's success-body schemas (src/http/docs/response-schemas.ts) against real
-// answers: every route whose document names a schema is called over real HTTP, and its body must
+// answers: every route whose document names a schema (data, admin and ops routes) is called over
+// real HTTP, and its body must
 // validate (additionalProperties false: a field added to a view without its schema fails here).
 
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { call, CallResult, HttpTestServer, startHttpServer } from './support/http-client';
+import { ADMIN_TOKEN, call, CallResult, HttpTestServer, startHttpServer } from './support/http-client';
 
 type Schema = Record<string, unknown>;
 
@@ -58,7 +59,7 @@ beforeAll(async () => {
 afterAll(() => s.close());
 
 describe('OpenAPI success bodies', () => {
-  it('every data route that names a schema answers bodies that validate against it', async () => {
+  it('every route that names a schema answers bodies that validate against it', async () => {
     const checked = new Set<string>();
     const expectValid = (method: string, template: string, result: CallResult): void => {
       const response = doc.paths[template][method.toLowerCase()].responses[String(result.status)];
@@ -107,13 +108,44 @@ describe('OpenAPI success bodies', () => {
     expectValid('GET', '/v1/keys/{key}/info', await call(s, 'GET', '/v1/keys/plain/info'));
     expectValid('GET', '/v1/keys', await call(s, 'GET', '/v1/keys?count=10'));
 
+    const snapshotDone = async (): Promise<void> => {
+      for (let i = 0; i < 500; i++) {
+        const persistence = (await call(s, 'GET', '/v1/admin/info', { token: ADMIN_TOKEN })).body.persistence;
+        if (persistence.rdb_bgsave_in_progress === 0 && persistence.aof_rewrite_in_progress === 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      throw new Error('the snapshot did not finish in 5 s');
+    };
+    const admin = (body?: unknown) => ({ token: ADMIN_TOKEN, ...(body === undefined ? {} : { body }) });
+    expectValid('GET', '/v1/admin/info', await call(s, 'GET', '/v1/admin/info', admin()));
+    expectValid('GET', '/v1/admin/keys/count', await call(s, 'GET', '/v1/admin/keys/count?pattern=*&type=hash', admin()));
+    expectValid('GET', '/v1/admin/keys/count', await call(s, 'GET', '/v1/admin/keys/count', admin())); // type null
+    expectValid('GET', '/v1/admin/config', await call(s, 'GET', '/v1/admin/config?pattern=max*', admin()));
+    expectValid('PUT', '/v1/admin/config/{name}', await call(s, 'PUT', '/v1/admin/config/maxmemory-samples', admin({ value: '7' })));
+    expectValid('POST', '/v1/admin/save', await call(s, 'POST', '/v1/admin/save', admin()));
+    expectValid('POST', '/v1/admin/bgsave', await call(s, 'POST', '/v1/admin/bgsave', admin()));
+    await snapshotDone();
+    expectValid('POST', '/v1/admin/rewrite', await call(s, 'POST', '/v1/admin/rewrite', admin()));
+    await snapshotDone();
+    const gcra = { algorithm: 'gcra', limit: 10, windowMs: 1000, burst: 3, domain: 'edge', descriptors: [{ key: 'ip' }, { key: 'route', value: '/login' }] };
+    expectValid('PUT', '/v1/admin/ratelimit/policies/{name}', await call(s, 'PUT', '/v1/admin/ratelimit/policies/edge-login', admin(gcra)));
+    expectValid('GET', '/v1/admin/ratelimit/policies', await call(s, 'GET', '/v1/admin/ratelimit/policies', admin()));
+    expectValid('POST', '/v1/admin/flush', await call(s, 'POST', '/v1/admin/flush', admin({ confirm: 'FLUSHALL' })));
+    expectValid('GET', '/healthz', await call(s, 'GET', '/healthz'));
+    expectValid('GET', '/readyz', await call(s, 'GET', '/readyz'));
+    // The one text answer: the media type the document gives is the one the route sends.
+    const metrics = await call(s, 'GET', '/metrics');
+    const metricsType = Object.keys(doc.paths['/metrics'].get.responses['200'].content ?? {})[0];
+    expect(metrics.headers.get('content-type')).toContain(metricsType);
+    expect(metrics.text).toMatch(/^mnemo_/m);
+
     // Every route whose document names a success schema was called above.
     const named = Object.entries(doc.paths).flatMap(([template, methods]) =>
       Object.entries(methods)
-        .filter(([, operation]) => Object.values(operation.responses).some((response, i) => i === 0 && response.content !== undefined))
+        .filter(([, operation]) => Object.values(operation.responses).some((response, i) => i === 0 && response.content?.['application/json'] !== undefined))
         .map(([method]) => `${method} ${template}`),
     );
-    expect(named.length).toBeGreaterThanOrEqual(23);
+    expect(named.length).toBeGreaterThanOrEqual(35);
     expect([...checked].sort()).toEqual([...named].sort());
   });
 

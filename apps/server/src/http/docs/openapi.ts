@@ -30,6 +30,8 @@ interface Route {
   ok: number;
   /** The success body's schema in components.schemas (response-schemas.ts), if it has one there. */
   returns?: keyof typeof RESPONSE_SCHEMAS;
+  /** A success body that is text, not JSON: its media type. */
+  returnsText?: string;
   /** Answers particular to the route; the ones every route of its kind can give are added by buildOpenApi. */
   errors?: number[];
 }
@@ -62,20 +64,20 @@ const ROUTES: Route[] = [
   { method: 'get', path: '/v1/keys/{key}/ttl', tag: 'keys', summary: 'Remaining TTL in ms (null: none)', auth: 'apiKey', ok: 200, errors: [404], returns: 'KeyTtl' },
   { method: 'put', path: '/v1/keys/{key}/ttl', tag: 'keys', summary: 'Set (ttlMs) or remove (null) the TTL', auth: 'apiKey', ok: 200, errors: [404], returns: 'KeyTtl' },
   { method: 'get', path: '/v1/keys/{key}/info', tag: 'keys', summary: 'Type, TTL, memory, encoding, length, idle time, LFU counter', auth: 'apiKey', ok: 200, errors: [404], returns: 'KeyInfo' },
-  { method: 'get', path: '/v1/admin/info', tag: 'admin', summary: 'INFO-like stats and persistence status', auth: 'admin', ok: 200 },
-  { method: 'get', path: '/v1/admin/keys/count', tag: 'admin', summary: 'Count the keys matching ?pattern=glob (and ?type=string|hash) with one whole SCAN', query: { pattern: { type: 'string' }, type: { type: 'string', enum: ['string', 'hash'] } }, auth: 'admin', ok: 200 },
-  { method: 'get', path: '/v1/admin/config', tag: 'admin', summary: 'CONFIG GET (?pattern=glob)', query: { pattern: { type: 'string' } }, auth: 'admin', ok: 200 },
-  { method: 'put', path: '/v1/admin/config/{name}', tag: 'admin', summary: 'CONFIG SET one parameter', body: ConfigSetSchema, auth: 'admin', ok: 200 },
-  { method: 'post', path: '/v1/admin/save', tag: 'admin', summary: 'Blocking snapshot', auth: 'admin', ok: 200 },
-  { method: 'post', path: '/v1/admin/bgsave', tag: 'admin', summary: 'Background snapshot', auth: 'admin', ok: 202, errors: [409, 501] },
-  { method: 'post', path: '/v1/admin/rewrite', tag: 'admin', summary: 'Log rewrite', auth: 'admin', ok: 202, errors: [409, 501] },
-  { method: 'post', path: '/v1/admin/flush', tag: 'admin', summary: 'FLUSHALL; needs {"confirm":"FLUSHALL"}', body: FlushSchema, auth: 'admin', ok: 200 },
-  { method: 'get', path: '/v1/admin/ratelimit/policies', tag: 'admin', summary: 'Named policies and their counters', auth: 'admin', ok: 200 },
-  { method: 'put', path: '/v1/admin/ratelimit/policies/{name}', tag: 'admin', summary: 'Create or replace a policy', body: RateLimitPolicySchema.omit({ name: true }), auth: 'admin', ok: 200, errors: [503] },
+  { method: 'get', path: '/v1/admin/info', tag: 'admin', summary: 'INFO-like stats and persistence status', auth: 'admin', ok: 200, returns: 'AdminInfo' },
+  { method: 'get', path: '/v1/admin/keys/count', tag: 'admin', summary: 'Count the keys matching ?pattern=glob (and ?type=string|hash) with one whole SCAN', query: { pattern: { type: 'string' }, type: { type: 'string', enum: ['string', 'hash'] } }, auth: 'admin', ok: 200, returns: 'KeyCount' },
+  { method: 'get', path: '/v1/admin/config', tag: 'admin', summary: 'CONFIG GET (?pattern=glob)', query: { pattern: { type: 'string' } }, auth: 'admin', ok: 200, returns: 'Config' },
+  { method: 'put', path: '/v1/admin/config/{name}', tag: 'admin', summary: 'CONFIG SET one parameter; answers its new value', body: ConfigSetSchema, auth: 'admin', ok: 200, returns: 'Config' },
+  { method: 'post', path: '/v1/admin/save', tag: 'admin', summary: 'Blocking snapshot', auth: 'admin', ok: 200, returns: 'PersistenceStatus' },
+  { method: 'post', path: '/v1/admin/bgsave', tag: 'admin', summary: 'Background snapshot', auth: 'admin', ok: 202, errors: [409, 501], returns: 'PersistenceStatus' },
+  { method: 'post', path: '/v1/admin/rewrite', tag: 'admin', summary: 'Log rewrite', auth: 'admin', ok: 202, errors: [409, 501], returns: 'PersistenceStatus' },
+  { method: 'post', path: '/v1/admin/flush', tag: 'admin', summary: 'FLUSHALL; needs {"confirm":"FLUSHALL"}', body: FlushSchema, auth: 'admin', ok: 200, returns: 'Flushed' },
+  { method: 'get', path: '/v1/admin/ratelimit/policies', tag: 'admin', summary: 'Named policies and their counters', auth: 'admin', ok: 200, returns: 'RateLimitPolicyList' },
+  { method: 'put', path: '/v1/admin/ratelimit/policies/{name}', tag: 'admin', summary: 'Create or replace a policy', body: RateLimitPolicySchema.omit({ name: true }), auth: 'admin', ok: 200, errors: [503], returns: 'RateLimitPolicy' },
   { method: 'delete', path: '/v1/admin/ratelimit/policies/{name}', tag: 'admin', summary: 'Delete a policy', auth: 'admin', ok: 204, errors: [404, 503] },
-  { method: 'get', path: '/healthz', tag: 'ops', summary: 'Liveness', auth: 'none', ok: 200 },
-  { method: 'get', path: '/readyz', tag: 'ops', summary: 'Readiness (503 while recovering or while the log fails)', auth: 'none', ok: 200, errors: [503] },
-  { method: 'get', path: '/metrics', tag: 'ops', summary: 'Prometheus metrics', auth: 'none', ok: 200 },
+  { method: 'get', path: '/healthz', tag: 'ops', summary: 'Liveness', auth: 'none', ok: 200, returns: 'Health' },
+  { method: 'get', path: '/readyz', tag: 'ops', summary: 'Readiness (503 while recovering or while the log fails)', auth: 'none', ok: 200, errors: [503], returns: 'Ready' },
+  { method: 'get', path: '/metrics', tag: 'ops', summary: 'Prometheus metrics (text exposition format)', auth: 'none', ok: 200, returnsText: 'text/plain; version=0.0.4' },
 ];
 
 /** What each error status means here (docs/http-api.md has the full table). */
@@ -115,7 +117,9 @@ export function buildOpenApi(): Record<string, unknown> {
     if (route.body) [413, 415].forEach((status) => errors.add(status));
     if (/\{(key|id|name|policy)\}/.test(route.path)) errors.add(414);
     if (route.auth === 'apiKey' && route.method !== 'get') errors.add(503);
-    const success = route.returns ? { content: { 'application/json': { schema: { $ref: `#/components/schemas/${route.returns}` } } } } : {};
+    let success = {};
+    if (route.returns) success = { content: { 'application/json': { schema: { $ref: `#/components/schemas/${route.returns}` } } } };
+    if (route.returnsText) success = { content: { [route.returnsText]: { schema: { type: 'string' } } } };
     const responses: Record<string, unknown> = { [route.ok]: { description: 'success', ...success } };
     for (const status of [...errors].sort((a, b) => a - b)) {
       responses[status] = { description: ERROR_STATUS[status], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };

@@ -1,9 +1,10 @@
-// JSON Schemas of the success bodies of the data routes, for the OpenAPI document
+// JSON Schemas of the success bodies of the data, admin and ops routes, for the OpenAPI document
 // (components.schemas). They are written by hand from the view types in @mnemo/contracts, and
 // apps/server/test/http-openapi-responses.spec.ts checks real answers of every route that names
 // one against them, with additionalProperties false, so a field added to a view without its
 // schema fails that test.
 
+import { RATE_LIMIT_ALGORITHMS } from '@mnemo/contracts';
 import type { JsonSchema } from './zod-json-schema';
 
 const integer = { type: 'integer' };
@@ -36,6 +37,26 @@ const decision = {
   shadowDenied: { type: 'boolean', description: 'a shadow policy would have denied (nothing was consumed)' },
 };
 const rateLimitResult = object(decision, ['policy', 'shadowDenied']);
+
+/** A named policy as the admin routes answer it: every default filled in, and its counters. */
+const rateLimitPolicy = object(
+  {
+    name: string,
+    domain: string,
+    descriptors: { type: 'array', items: object({ key: string, value: string }, ['value']) },
+    algorithm: { type: 'string', enum: [...RATE_LIMIT_ALGORITHMS] },
+    limit: integer,
+    windowMs: integer,
+    burst: integer,
+    shadow: boolean,
+    counters: object({ allowed: integer, denied: integer, nearLimit: integer, shadowDenied: integer }),
+  },
+  ['burst'],
+);
+
+/** One INFO section: field name -> a scalar (the persistence section's fields follow its status). */
+const infoSection = { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean', 'null'] } };
+const INFO_SECTIONS = ['server', 'memory', 'stats', 'keyspace', 'commandstats', 'persistence', 'ratelimit'];
 
 export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
   Session: session,
@@ -70,4 +91,13 @@ export const RESPONSE_SCHEMAS: Record<string, JsonSchema> = {
     freq: integer,
   }),
   Scan: object({ cursor: string, keys: { type: 'array', items: string } }),
+  AdminInfo: object(Object.fromEntries(INFO_SECTIONS.map((name) => [name, infoSection]))),
+  KeyCount: object({ pattern: string, type: { type: ['string', 'null'], enum: ['string', 'hash', null] }, count: integer, ms: integer }),
+  Config: { type: 'object', description: 'parameter name -> value, as CONFIG GET', additionalProperties: string },
+  PersistenceStatus: object({ status: { type: 'string', description: "'OK' after SAVE; what BGSAVE or a rewrite started ('Background saving started', ...)" } }),
+  Flushed: object({ flushed: { type: 'integer', description: 'keys there were before the flush' } }),
+  RateLimitPolicy: rateLimitPolicy,
+  RateLimitPolicyList: object({ policies: { type: 'array', items: { $ref: '#/components/schemas/RateLimitPolicy' } } }),
+  Health: object({ status: { type: 'string', enum: ['ok'] } }),
+  Ready: object({ status: { type: 'string', enum: ['ready'] } }),
 };
