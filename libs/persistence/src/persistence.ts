@@ -225,11 +225,12 @@ export class Persistence {
     if (!isPersistenceOption(option)) return false;
     const next = applySetting(this.settings, option, value);
     const before = this.settings;
-    this.settings = next;
+    // The writer thread first: if it refuses the new sync mode, CONFIG GET keeps the policy in force.
     if (next.appendfsync !== before.appendfsync) await this.log.setPolicy(next.appendfsync);
+    this.settings = next;
     if (next.appendonly !== before.appendonly) {
-      await this.log.setEnabled(next.appendonly);
-      if (next.appendonly) await this.rewrite().catch(() => undefined);
+      await this.log.setEnabled(next.appendonly, this.engine.lastSeq);
+      if (next.appendonly) this.snapshots.rewriteFromNow();
     }
     this.emit({ type: 'config-changed', name: option, value: settingsToText(next)[option] });
     return true;
@@ -258,6 +259,13 @@ export class Persistence {
       if (this.settings.appendonly) {
         await this.log.flushAndSync();
         this.logger.log(`shutdown: the event log is committed and fsynced up to seq ${lastSeq}`);
+        // Records made while appendonly was off are only in a snapshot; if no snapshot since
+        // covers them (the rewrite appendonly yes started did not finish), take one now, as
+        // Redis will not exit while it writes its initial AOF.
+        if (this.log.unloggedThrough > this.snapshots.state.lastStartSeq) {
+          const saved = await this.snapshots.run('shutdown', true);
+          this.logger.log(`shutdown: saved a snapshot of ${saved.keys} keys (records up to seq ${this.log.unloggedThrough} were made while appendonly was off)`);
+        }
       } else if (this.settings.save.length > 0) {
         const saved = await this.snapshots.run('shutdown', true);
         this.logger.log(`shutdown: saved a snapshot of ${saved.keys} keys (appendonly no)`);

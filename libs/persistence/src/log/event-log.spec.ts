@@ -1,8 +1,11 @@
-// The log under write failure (database locked by another process) and its fsync policies.
+// The log under write failure (database locked by another process), its fsync policies, and
+// appendonly turned off and on at run time.
 
 import Database from 'better-sqlite3';
 import { MnemoError } from '@mnemo/engine';
+import { repairLog } from '../recovery/repair-log';
 import { ModelEngine } from '../test-support/model-engine';
+import { runScenario } from '../test-support/run-scenario';
 import { memoryLogger, tempDir } from '../test-support/temp-db';
 import { Persistence, type PersistenceEvent } from '../persistence';
 
@@ -155,6 +158,77 @@ describe('event log', () => {
     await p.close();
     const again = new ModelEngine();
     const q = await Persistence.open(again, { dbPath: tmp.db, logger: memoryLogger() });
+    expect(again.dump()).toEqual(engine.dump());
+    await q.close();
+  });
+
+  /** The log's rows, in seq order: [firstSeq, lastSeq, count]. */
+  function logRows(db: string): Array<[number, number, number]> {
+    const sqlite = new Database(db, { readonly: true });
+    try {
+      return (sqlite.prepare('SELECT first_seq AS f, last_seq AS l, count AS c FROM log_batch ORDER BY first_seq').all() as Array<{ f: number; l: number; c: number }>).map((row) => [row.f, row.l, row.c]);
+    } finally {
+      sqlite.close();
+    }
+  }
+
+  it('appendonly off then on: the records it did not get are a declared gap, and a crash before the rewrite still recovers every acknowledged write', async () => {
+    const run = runScenario('appendonly-off-on-crash', tmp.dir, [tmp.db]);
+    expect(run.signal).toBe('SIGKILL');
+    const { unlogged, acknowledged, rewriteRunning } = JSON.parse(run.stdout) as { unlogged: number; acknowledged: number; rewriteRunning: boolean };
+    expect(rewriteRunning).toBe(true); // so no snapshot covers the records made while the log was off
+    const gap = logRows(tmp.db).find(([, , count]) => count === 0);
+    expect(gap).toEqual([unlogged, unlogged, 0]);
+
+    const repaired = await repairLog({ dbPath: tmp.db, logger: memoryLogger() });
+    // repair-log finds no bad batch (it only drops the rewrites the kill cut short).
+    expect({ firstBad: repaired.firstBad, dropped: repaired.droppedBatches, incomplete: repaired.droppedIncompleteSnapshots }).toEqual({ firstBad: null, dropped: 0, incomplete: 1 });
+
+    const engine = new ModelEngine();
+    const logger = memoryLogger();
+    const p = await Persistence.open(engine, { dbPath: tmp.db, logger, save: [] });
+    expect(logger.warnings.join('\n')).toMatch(new RegExp(`declares records ${unlogged}\\.\\.${unlogged} unlogged \\(appendonly was off`));
+    expect(engine.lastSeq).toBe(acknowledged);
+    expect(engine.get('before-off')).toBe('1');
+    expect(engine.get('after-on')).toBe('3');
+    expect(engine.get('key:29999')).toBe('v'.repeat(100));
+    expect(engine.get('while-off')).toBeNull(); // made while appendonly was off, and no snapshot took it
+    await p.close();
+  });
+
+  it('appendonly off then on and a shutdown before the rewrite finishes: the shutdown saves what the log did not get', async () => {
+    const engine = new ModelEngine();
+    const logger = memoryLogger();
+    const p = await Persistence.open(engine, { dbPath: tmp.db, logger, save: [] });
+    for (let i = 0; i < 30_000; i++) engine.set(`key:${i}`, 'v'.repeat(100));
+    await p.rewrite();
+    await p.configSet('appendonly', 'no');
+    engine.set('while-off', '2');
+    await p.configSet('appendonly', 'yes'); // a rewrite is scheduled behind the running one
+    engine.set('after-on', '3');
+    await p.close(); // aborts the rewrites; the declared gap is not covered, so it saves
+    expect(logger.lines.join('\n')).toMatch(/shutdown: saved a snapshot of 30002 keys \(records up to seq 30001 were made while appendonly was off\)/);
+    const again = new ModelEngine();
+    const q = await Persistence.open(again, { dbPath: tmp.db, logger: memoryLogger(), save: [] });
+    expect(again.dump()).toEqual(engine.dump());
+    await q.close();
+  });
+
+  it('appendonly yes while a rewrite runs: another rewrite follows it, so the log gets a base that covers the gap', async () => {
+    const engine = new ModelEngine();
+    const p = await Persistence.open(engine, { dbPath: tmp.db, logger: memoryLogger(), save: [] });
+    for (let i = 0; i < 30_000; i++) engine.set(`key:${i}`, 'v'.repeat(100));
+    await p.rewrite();
+    await p.configSet('appendonly', 'no');
+    engine.set('while-off', '2');
+    await p.configSet('appendonly', 'yes');
+    await p.waitFor(engine.set('after-on', '3'));
+    await p.idle();
+    expect(p.info().aof_rewrites).toBe(2);
+    await p.close();
+    expect(logRows(tmp.db).filter(([, , count]) => count === 0)).toEqual([]); // the second rewrite dropped the gap with what it covers
+    const again = new ModelEngine();
+    const q = await Persistence.open(again, { dbPath: tmp.db, logger: memoryLogger(), save: [] });
     expect(again.dump()).toEqual(engine.dump());
     await q.close();
   });

@@ -26,6 +26,12 @@
 // When the backlog is back under half the limit, acknowledgements are immediate again.
 //   everysec, limit 64 MB: 70 MB queued -> a SET's reply waits for its batch's commit
 //                          30 MB queued -> replies at once again
+// Declared gaps: records made while the log is off (appendonly no) are not logged. When logging
+// resumes, the first record's seq is past the last one logged, and before it the log queues a
+// batch of 0 records covering the seqs it never got (stored-rows.ts, isDeclaredGap), so that
+// recovery replays across it with a warning instead of refusing the gap as lost data:
+//   logged up to 1000 | appendonly no | records 1001..1230 | appendonly yes | record 1231
+//   -> batches ..1000, [1001..1230, 0 records], [1231..]
 // A failed commit keeps its batch at the head of the queue (nothing is dropped), flips the log
 // into the MISCONF state (writers refuse writes, readers go on) and retries every retryMs; the
 // first successful retry clears the error.
@@ -39,6 +45,9 @@ import { nextBufferSize, SharedBufferPool } from './shared-buffer-pool';
 import type { SyncMode } from '../writer/writer-protocol';
 
 export type FsyncPolicy = 'always' | 'everysec' | 'no';
+
+/** The payload of a declared gap: no records. */
+const EMPTY_PAYLOAD = Buffer.alloc(0);
 
 export const SYNC_MODE: Record<FsyncPolicy, SyncMode> = { always: 'FULL', everysec: 'NORMAL', no: 'OFF' };
 
@@ -103,6 +112,10 @@ export class EventLog implements MutationSink {
   private readonly writerBuf = new ByteWriter(64 * 1024, (size) => this.pool.take(size));
   private currentFirst = 0;
   private currentCount = 0;
+  /** The seq the next logged record follows on from; a later one means records were not logged. */
+  private nextSeq: number;
+  /** Last seq of the newest declared gap this log wrote (0: none). */
+  unloggedThrough = 0;
   private readonly queue: SealedBatch[] = [];
   private inFlight = false;
   private kickScheduled = false;
@@ -138,6 +151,7 @@ export class EventLog implements MutationSink {
     this.now = options.now;
     this.durableSeq = options.durableSeq;
     this.syncedSeq = options.durableSeq;
+    this.nextSeq = options.durableSeq + 1;
     this.retryMs = options.retryMs ?? 1000;
     this.maxBatchBytes = options.maxBatchBytes ?? 8 * 1024 * 1024;
     this.maxBacklogBytes = options.maxBacklogBytes ?? 64 * 1024 * 1024;
@@ -190,10 +204,15 @@ export class EventLog implements MutationSink {
     this.admitted();
   }
 
-  /** Before encoding record `seq`: false if the log takes nothing; seals the open batch on a seq gap. */
+  /**
+   * Before encoding record `seq`: false if the log takes nothing. On a seq gap, seals the open
+   * batch, and declares the records it never got (see the design note).
+   */
   private admit(seq: number): boolean {
     if (!this.enabled || this.closed) return false;
-    if (this.currentCount > 0 && seq !== this.currentFirst + this.currentCount) this.seal();
+    if (seq > this.nextSeq) this.declareGap(seq - 1);
+    else if (seq !== this.nextSeq) this.seal();
+    this.nextSeq = seq + 1;
     if (this.currentCount === 0) this.currentFirst = seq;
     return true;
   }
@@ -260,13 +279,28 @@ export class EventLog implements MutationSink {
     this.policy = policy;
   }
 
-  /** Turns the log on or off (appendonly). Turning it off flushes what was buffered first. */
-  async setEnabled(enabled: boolean): Promise<void> {
+  /**
+   * Turns the log on or off (appendonly). Turning it off flushes what was buffered first;
+   * turning it on declares the records up to `lastSeq` (the engine's) that it did not get.
+   */
+  async setEnabled(enabled: boolean, lastSeq: number): Promise<void> {
     if (!enabled && this.enabled) {
       this.enabled = false;
       await this.flush();
     }
+    if (enabled && !this.enabled && lastSeq >= this.nextSeq) {
+      this.declareGap(lastSeq);
+      this.kick(false);
+    }
     this.enabled = enabled;
+  }
+
+  /** Seals the open batch and queues a declared gap for the records from nextSeq to `lastSeq`. */
+  private declareGap(lastSeq: number): void {
+    this.seal();
+    this.queueBatch(this.nextSeq, lastSeq, 0, EMPTY_PAYLOAD);
+    this.unloggedThrough = lastSeq;
+    this.nextSeq = lastSeq + 1;
   }
 
   /** The writer's compaction dropped these; keeps size figures right. */
@@ -313,16 +347,14 @@ export class EventLog implements MutationSink {
 
   private seal(): void {
     if (this.currentCount === 0) return;
-    if (this.unsyncedSince === 0) this.unsyncedSince = this.now();
-    const payload = this.takeBatchBytes();
-    this.queue.push({
-      firstSeq: this.currentFirst,
-      lastSeq: this.currentFirst + this.currentCount - 1,
-      count: this.currentCount,
-      payload,
-      createdAt: this.now(),
-    });
+    const count = this.currentCount;
     this.currentCount = 0;
+    this.queueBatch(this.currentFirst, this.currentFirst + count - 1, count, this.takeBatchBytes());
+  }
+
+  private queueBatch(firstSeq: number, lastSeq: number, count: number, payload: Buffer): void {
+    if (this.unsyncedSince === 0) this.unsyncedSince = this.now();
+    this.queue.push({ firstSeq, lastSeq, count, payload, createdAt: this.now() });
     this.queuedBytes += payload.length;
     if (this.queuedBytes > this.maxBacklogBytes) this.backlogged = true;
   }

@@ -11,17 +11,18 @@
 //      or refused (no). The same damage in #78 refuses start-up naming batch #78 and the
 //      repair command. A gap (#78 starting at 1012) refuses start-up naming both batches.
 //
-// Exception: when the first batch after the snapshot starts later than S + 1 the log was turned
-// on after the snapshot (appendonly was no); that is replayed with a warning, not refused.
+// Exceptions, both replayed with a warning, not refused: a declared gap (a batch of 0 records
+// that the log wrote when appendonly went from no to yes, see stored-rows.ts) stands for records
+// never logged; and when the first batch after the snapshot starts later than S + 1, the log
+// was turned on after the snapshot in a file written before declared gaps existed.
 
 import { writeFileSync } from 'node:fs';
 import type { PrismaClient } from '@prisma/client';
 import { checksum, inflatePayload } from '../codec/byte-buffer';
-import { checkRecords } from '../codec/record-codec';
 import type { PersistedEngine, PersistenceLogger } from '../engine-port';
 import { StoreError } from '../store/store-errors';
 import { Replayer } from './replay';
-import { READ_PAGE as PAGE, readBatches, readChunks } from './stored-rows';
+import { checkBatch, isDeclaredGap, READ_PAGE as PAGE, readBatches, readChunks } from './stored-rows';
 
 /** What a refusal tells the operator to run for the database at `dbPath`. */
 export function repairHint(dbPath: string): string {
@@ -163,18 +164,8 @@ export async function recover(prisma: PrismaClient, engine: PersistedEngine, opt
             `records ${startSeq + 1}..${firstSeq - 1} are not in the file; replaying what was logged`,
         );
       }
-      let damage: string | null = null;
-      let encoded: Buffer | null = null;
-      if (checksum(batch.payload) !== batch.checksum || lastSeq - firstSeq + 1 !== batch.count) damage = 'fails its checksum';
-      else {
-        try {
-          encoded = inflatePayload(batch.payload);
-          checkRecords(encoded, batch.count); // the whole batch, before any of it is applied
-        } catch (error) {
-          damage = `does not decode (${(error as Error).message})`;
-        }
-      }
-      if (damage) {
+      const { damage, encoded } = checkBatch(batch); // the whole batch, before any of it is applied
+      if (damage !== null) {
         const isLast = i === batches.length - 1 && (await prisma.logBatch.count({ where: { firstSeq: { gt: BigInt(firstSeq) } } })) === 0;
         if (!isLast) throw new StoreError('LOG_CORRUPT', `${name} ${damage} and is not the last batch. Refusing to start; ${repairHint(options.dbPath)}`);
         if (!options.aofLoadTruncated) {
@@ -189,8 +180,14 @@ export async function recover(prisma: PrismaClient, engine: PersistedEngine, opt
         truncatedBatchId = batch.id;
         break;
       }
-      // checkRecords passed, so this decodes every record; those the snapshot covers are skipped.
-      const applied = replayer.replayBatch(encoded as Buffer, firstSeq, batch.count, expected);
+      if (isDeclaredGap(batch) && lastSeq >= expected) {
+        logger.warn(
+          `${name} declares records ${Math.max(firstSeq, expected)}..${lastSeq} unlogged (appendonly was off while they were made): ` +
+            'their changes are not in the file, except for keys that later records rewrite; replaying on',
+        );
+      }
+      // checkBatch passed, so this decodes every record; those the snapshot covers are skipped.
+      const applied = replayer.replayBatch(encoded, firstSeq, batch.count, expected);
       progress.recordsReplayed += applied;
       expected = Math.max(expected, lastSeq + 1);
       previous = { id: batch.id, lastSeq };

@@ -5,12 +5,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { PrismaClient } from '@prisma/client';
 import { checksum, inflatePayload } from '../codec/byte-buffer';
-import { decodeEntries, decodeRecords } from '../codec/record-codec';
+import { decodeEntries } from '../codec/record-codec';
 import type { PersistenceLogger } from '../engine-port';
 import { DbLock } from '../store/db-lock';
 import { openStore } from '../store/open-store';
 import { StoreError } from '../store/store-errors';
-import { READ_PAGE, readBatches, readChunks, type StoredChunk } from './stored-rows';
+import { checkBatch, READ_PAGE, readBatches, readChunks, type StoredChunk } from './stored-rows';
 
 export interface RepairOptions {
   dbPath: string;
@@ -158,16 +158,7 @@ async function scanLog(prisma: PrismaClient, startSeq: number): Promise<LogScan>
     for (const batch of batches) {
       const { firstSeq, lastSeq } = batch;
       lastFirst = firstSeq;
-      let damage: string | null = null;
-      if (previousEnd !== null && firstSeq > expected) damage = `seq gap: records ${expected}..${firstSeq - 1} are missing before it`;
-      else if (checksum(batch.payload) !== batch.checksum || lastSeq - firstSeq + 1 !== batch.count) damage = 'fails its checksum';
-      else {
-        try {
-          decodeRecords(inflatePayload(batch.payload), firstSeq, batch.count, () => undefined);
-        } catch (error) {
-          damage = `does not decode (${(error as Error).message})`;
-        }
-      }
+      const damage = previousEnd !== null && firstSeq > expected ? `seq gap: records ${expected}..${firstSeq - 1} are missing before it` : checkBatch(batch).damage;
       if (damage) return { kept, firstBad: `batch #${batch.id} (seq ${firstSeq}..${lastSeq}) ${damage}`, badFirstSeq: firstSeq, lastGoodSeq: expected - 1 };
       kept++;
       expected = Math.max(expected, lastSeq + 1);

@@ -1,6 +1,8 @@
 // Reading log batches and snapshot chunks back from SQLite for recovery and repair-log.
 
 import type { PrismaClient } from '@prisma/client';
+import { checksum, inflatePayload } from '../codec/byte-buffer';
+import { checkRecords } from '../codec/record-codec';
 
 /** Rows per read query during recovery. */
 export const READ_PAGE = 64;
@@ -52,4 +54,34 @@ export async function readChunks(prisma: PrismaClient, snapshotId: number, fromI
     READ_PAGE,
   );
   return rows.map((row) => ({ idx: Number(row.idx), count: Number(row.count), checksum: Number(row.checksum), payload: Buffer.from(String(row.hex), 'hex') }));
+}
+
+/**
+ * True for a declared gap: a batch row that holds no records and says that records
+ * firstSeq..lastSeq were never logged, because appendonly was off while they were made. The log
+ * writes one when logging resumes (EventLog, "declared gaps"), so that recovery and repair-log
+ * can tell records the log was never given from records it lost:
+ *
+ *   #41 seq 900..1000 (101 records) | #42 seq 1001..1230 (0 records: appendonly was off) | #43 seq 1231..1250
+ *   -> replay #41, warn about 1001..1230, replay #43      (without #42: LOG_GAP, start-up refused)
+ */
+export function isDeclaredGap(batch: Pick<StoredBatch, 'count'>): boolean {
+  return batch.count === 0;
+}
+
+/**
+ * Checks one stored batch whole: its checksum, its count against its seq range, and that its
+ * payload decodes to exactly `count` records (none for a declared gap). Returns what is wrong
+ * (for "log batch #7 ... <damage>"), or the decoded payload when nothing is.
+ */
+export function checkBatch(batch: StoredBatch): { damage: string; encoded: null } | { damage: null; encoded: Buffer } {
+  const span = batch.lastSeq - batch.firstSeq + 1;
+  if (checksum(batch.payload) !== batch.checksum || span < 1 || (batch.count !== span && !isDeclaredGap(batch))) return { damage: 'fails its checksum', encoded: null };
+  try {
+    const encoded = inflatePayload(batch.payload);
+    checkRecords(encoded, batch.count);
+    return { damage: null, encoded };
+  } catch (error) {
+    return { damage: `does not decode (${(error as Error).message})`, encoded: null };
+  }
 }

@@ -109,6 +109,16 @@ export class SnapshotScheduler {
     return 'Background append only file rewriting started';
   }
 
+  /**
+   * A rewrite that starts from the current seq: at once, or behind the running snapshot even
+   * when that is a rewrite (it started before now, so it cannot cover what came since). What
+   * appendonly yes needs: the log's base must cover the records made while it was off.
+   */
+  rewriteFromNow(): void {
+    if (this.state.running) this.state.rewriteScheduled = true;
+    else void this.run('rewrite', false).catch(() => undefined);
+  }
+
   /** Waits for the running snapshot, if any (tests, shutdown). */
   async idle(): Promise<void> {
     while (this.state.running) await this.state.running.promise.catch(() => undefined);

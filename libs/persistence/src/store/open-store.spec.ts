@@ -73,6 +73,20 @@ describe('opening the database', () => {
     await expect(openStore(tmp.db)).rejects.toMatchObject({ code: 'NEWER_SCHEMA', message: expect.stringContaining('20991231000000_future') });
   });
 
+  it('refuses a schema_version no Mnemo build wrote before changing anything, its journal mode included', async () => {
+    const store = await openStore(tmp.db);
+    await store.prisma.$disconnect();
+    for (const stamped of ['0', 'two']) {
+      const db = new Database(tmp.db);
+      db.pragma('journal_mode = DELETE');
+      db.prepare("UPDATE meta SET value = ? WHERE key = 'schema_version'").run(stamped);
+      db.close();
+      const before = digest(tmp.db);
+      await expect(openStore(tmp.db)).rejects.toMatchObject({ code: 'NOT_MNEMO', message: expect.stringContaining(`schema version ${stamped}, which no Mnemo build wrote`) });
+      expect(digest(tmp.db)).toBe(before);
+    }
+  });
+
   it('makes an existing empty (0-byte) file a new database, and says so', async () => {
     writeFileSync(tmp.db, '');
     const logger = memoryLogger();

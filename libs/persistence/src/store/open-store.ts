@@ -166,7 +166,11 @@ async function checkIdentity(prisma: PrismaClient, file: string, tables: string[
   const meta = new Map(rows.map((row) => [row.key, row.value]));
   if (meta.get('format') !== FORMAT_NAME) throw new StoreError('NOT_MNEMO', foreign);
   const version = Number(meta.get('schema_version'));
-  if (!(version <= SCHEMA_VERSION)) {
+  // Checked here, before anything writes to the file (WAL mode, migrations): a refusal leaves it as it was.
+  if (!Number.isInteger(version) || version < 1) {
+    throw new StoreError('NOT_MNEMO', `${file} says Mnemo schema version ${String(meta.get('schema_version'))}, which no Mnemo build wrote; refusing to open or change it`);
+  }
+  if (version > SCHEMA_VERSION) {
     throw new StoreError(
       'NEWER_SCHEMA',
       `${file} has Mnemo schema version ${meta.get('schema_version')}, newer than this build's ${SCHEMA_VERSION}; upgrade Mnemo to open it`,
