@@ -71,6 +71,17 @@ describe('GET /v1/sessions/:id', () => {
     expect(s.server.keyspace.engine.keyInfo(`session:${session.id}`)?.expiresAt).toBe(rolled.body.expiresAt);
   });
 
+  it('HEAD with rolling=true answers what GET would and leaves the TTL alone', async () => {
+    const session = await create({ ttlMs: 60_000 });
+    const seq = s.server.keyspace.engine.lastSeq;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const head = await call(s, 'HEAD', `/v1/sessions/${session.id}?rolling=true`);
+    expect(head.status).toBe(200);
+    expect(head.headers.get('etag')).toBe('"1"');
+    expect(s.server.keyspace.engine.keyInfo(`session:${session.id}`)?.expiresAt).toBe(session.expiresAt);
+    expect(s.server.keyspace.engine.lastSeq).toBe(seq); // no mutation record
+  });
+
   it('answers 404 for an unknown id and 400 for a malformed one', async () => {
     expectError(await call(s, 'GET', `/v1/sessions/${'A'.repeat(32)}`), 404, 'NOT_FOUND');
     expectError(await call(s, 'GET', '/v1/sessions/short'), 400, 'VALIDATION_ERROR', 'params.id');
@@ -108,6 +119,20 @@ describe('PUT and PATCH /v1/sessions/:id', () => {
     // `*`: any version of a session that exists.
     expect((await call(s, 'PUT', `/v1/sessions/${session.id}`, { body: { data: { v: 4 } }, headers: { 'if-match': '*' } })).body.version).toBe(3);
     expectError(await call(s, 'PUT', `/v1/sessions/${'C'.repeat(32)}`, { body: { data: {} }, headers: { 'if-match': '*' } }), 404, 'NOT_FOUND');
+  });
+
+  it('If-Match takes a list of tags and compares strongly (RFC 9110 §13.1.1)', async () => {
+    const session = await create();
+    const url = `/v1/sessions/${session.id}`;
+    expect((await call(s, 'GET', url, { headers: { 'if-match': '"2", "1"' } })).status).toBe(200);
+    const stale = await call(s, 'GET', url, { headers: { 'if-match': '"2", "3"' } });
+    expectError(stale, 412, 'VERSION_CONFLICT', 'headers.if-match');
+    expect(stale.body.error.message).toBe('headers.if-match: session is at version 1, not "2" or "3"');
+    const weak = await call(s, 'PUT', url, { body: { data: { w: 1 } }, headers: { 'if-match': 'W/"1"' } });
+    expectError(weak, 412, 'VERSION_CONFLICT', 'headers.if-match');
+    expect(weak.body.error.message).toMatch(/If-Match compares strongly/);
+    expect((await call(s, 'PUT', url, { body: { data: { w: 2 } }, headers: { 'if-match': 'W/"1", "1"' } })).body.version).toBe(2);
+    expectError(await call(s, 'GET', url, { headers: { 'if-match': '"2",' } }), 400, 'VALIDATION_ERROR', 'headers.if-match');
   });
 
   it('If-Match holds on every route of one session, and together with expectedVersion', async () => {
@@ -213,7 +238,8 @@ describe('a session key rewritten over the Redis protocol', () => {
     expectError(await call(s, 'GET', `/v1/sessions/${session.id}?rolling=true`), 409, 'WRONGTYPE', 'params.id');
     expectError(await call(s, 'POST', `/v1/sessions/${session.id}/touch`, { body: { ttlMs: 5000 } }), 409, 'WRONGTYPE', 'params.id');
     expectError(await call(s, 'PATCH', `/v1/sessions/${session.id}`, { body: { data: {} } }), 409, 'WRONGTYPE', 'params.id');
-    expect(s.server.keyspace.engine.keyInfo(`session:${session.id}`)?.expiresAt).toBe(before); // nothing written
+    expectError(await call(s, 'DELETE', `/v1/sessions/${session.id}`), 409, 'WRONGTYPE', 'params.id');
+    expect(s.server.keyspace.engine.keyInfo(`session:${session.id}`)?.expiresAt).toBe(before); // nothing written, nothing deleted
     s.server.keyspace.engine.del([`session:${session.id}`]);
     s.server.keyspace.engine.set(`session:${session.id}`, 'a string');
     expectError(await call(s, 'GET', `/v1/sessions/${session.id}`), 409, 'WRONGTYPE');
@@ -230,6 +256,20 @@ describe('a session key rewritten over the Redis protocol', () => {
       expect(read.body.error.message).toBe(`params.id: session:${other.id} does not hold a session (${why})`);
       expectError(await call(s, 'PATCH', `/v1/sessions/${other.id}`, { body: { data: {}, expectedVersion: 1 } }), 409, 'WRONGTYPE');
     }
+  });
+});
+
+describe("a user's index key rewritten over the Redis protocol", () => {
+  it('answers 409 WRONGTYPE naming the user id, and a refused create leaves no session behind', async () => {
+    s.server.keyspace.engine.set('user-sessions:uxs', 'a string');
+    const keysBefore = s.server.keyspace.engine.stats().keys;
+    const created = await call(s, 'POST', '/v1/sessions', { body: { userId: 'uxs', data: { a: 1 } } });
+    expectError(created, 409, 'WRONGTYPE', 'body.userId');
+    expect(created.body.error.message).toBe('body.userId: user-sessions:uxs does not hold a session index (it holds a string)');
+    expect(s.server.keyspace.engine.stats().keys).toBe(keysBefore);
+    expectError(await call(s, 'GET', '/v1/sessions?userId=uxs'), 409, 'WRONGTYPE', 'query.userId');
+    expectError(await call(s, 'DELETE', '/v1/sessions?userId=uxs'), 409, 'WRONGTYPE', 'query.userId');
+    expect(s.server.keyspace.engine.get('user-sessions:uxs')).toBe('a string');
   });
 });
 

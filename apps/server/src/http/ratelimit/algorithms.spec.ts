@@ -206,6 +206,28 @@ describe('GCRA = redis-cell CL.THROTTLE', () => {
     expect(s.at(T0 + 100).allowed).toBe(true);
   });
 
+  it.each([
+    [9, 60_000],
+    [7, 1000],
+    [6, 1000],
+    [14, 60_000],
+    [3, 1000],
+    [1000, 7],
+  ])('is exact on the burst edge with a fractional emission interval: %i per %i ms', (limit, windowMs) => {
+    const now = 1_795_813_638_181; // an instant of these years: a double resolves 2^-12 ms there
+    const s = new Sequence({ algorithm: 'gcra', limit, windowMs });
+    for (let i = 1; i <= limit; i++) expect({ i, ...s.at(now) }).toMatchObject({ i, allowed: true, remaining: limit - i });
+    const denied = s.at(now);
+    expect(denied).toMatchObject({ allowed: false, remaining: 0 });
+    // Waiting what it says is enough, and a ms less is not (when a ms less is still in the future).
+    if (denied.retryAfterMs > 1) expect(s.at(now + denied.retryAfterMs - 1).allowed).toBe(false);
+    expect(s.at(now + denied.retryAfterMs).allowed).toBe(true);
+    // A fresh key: one check leaves limit - 1, and then a cost of limit - 1 still fits.
+    const fresh = new Sequence({ algorithm: 'gcra', limit, windowMs });
+    expect(fresh.at(now + 5).remaining).toBe(limit - 1);
+    expect(fresh.at(now + 5, limit - 1)).toMatchObject({ allowed: true, remaining: 0 });
+  });
+
   it('matches a transcription of redis-cell on random sequences', () => {
     let seed = 42;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);

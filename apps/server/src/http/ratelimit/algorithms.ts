@@ -154,25 +154,41 @@ export function tokenBucket(params: RateLimitParams, stored: string | null, now:
   };
 }
 
+/**
+ * GCRA's time grid: 2^-10 ms (~1 µs). Design note: instants are ms since the epoch (~1.8e12),
+ * where a double resolves 2^-12 ms. With an emission interval such as 1000 / 7 ms, tat = now +
+ * k * T drifted by a few of those, and a check on the burst's edge (diff exactly 0) fell on the
+ * wrong side: the 9th of 9 checks in one ms was denied, and `remaining` came out one low. So T
+ * and the stored tat live on this grid, where every sum and whole multiple below 2^43 ms (the
+ * year 2248) is exact and the comparisons need no tolerance. T is rounded up onto it, so the rate
+ * is never above the configured one (1000 / 7 ms becomes 142.857421875 ms: 2e-6 slower), and a
+ * GCRA limit tops out at one per µs per key.
+ */
+const GCRA_GRID = 1024;
+
+function onGcraGrid(ms: number): number {
+  return Math.ceil(ms * GCRA_GRID) / GCRA_GRID;
+}
+
 /** GCRA, the same decision as redis-cell's CL.THROTTLE (see the design note). */
 export function gcra(params: RateLimitParams, stored: string | null, now: number, cost: number): Evaluation {
   const maxBurst = params.burst ?? params.limit - 1;
-  const emission = params.windowMs / params.limit;
+  const emission = onGcraGrid(params.windowMs / params.limit);
   const tolerance = emission * (maxBurst + 1);
   const limit = maxBurst + 1;
   const state = fields(stored, 'gcra', 1);
-  const tat = state ? Math.max(state[0], now) : now;
+  const tat = state ? Math.max(onGcraGrid(state[0]), now) : now;
   const increment = emission * cost;
   const newTat = tat + increment;
   const diff = now - (newTat - tolerance);
   const remainingFor = (ttl: number): number => {
     const next = tolerance - ttl;
-    return next > -emission ? Math.max(0, Math.floor(next / emission + EPSILON)) : 0;
+    return next > -emission ? Math.max(0, Math.floor(next / emission)) : 0;
   };
-  if (diff < -EPSILON) {
+  if (diff < 0) {
     const ttl = tat - now;
     return {
-      decision: { allowed: false, limit, remaining: remainingFor(ttl), resetMs: ceilMs(ttl), retryAfterMs: increment <= tolerance + EPSILON ? ceilMs(-diff) : -1 },
+      decision: { allowed: false, limit, remaining: remainingFor(ttl), resetMs: ceilMs(ttl), retryAfterMs: increment <= tolerance ? ceilMs(-diff) : -1 },
       next: null,
     };
   }

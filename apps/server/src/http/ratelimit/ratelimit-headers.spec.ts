@@ -26,6 +26,25 @@ describe('rateLimitHeaders', () => {
     expect(rateLimitHeaders(gcra, evaluate(gcra, null, 1_000_000, 1).decision)['RateLimit-Policy']).toBe('"p";q=10;w=60');
   });
 
+  it('for every algorithm, a client that took the last unit and waits t is allowed again', () => {
+    for (const algorithm of ['fixed-window', 'sliding-window', 'token-bucket', 'gcra'] as const) {
+      const limited = policy({ algorithm, limit: 2, windowMs: 10_000 });
+      for (const offset of [0, 1, 5_000, 9_999]) {
+        const now = 1_700_000_000_000 + offset;
+        let stored: string | null = null;
+        let last: RateLimitDecision | null = null;
+        for (let i = 0; i < 2; i++) {
+          const step = evaluate(limited, stored, now, 1);
+          stored = step.next?.value ?? stored;
+          last = step.decision;
+        }
+        expect({ algorithm, offset, allowed: last?.allowed, remaining: last?.remaining }).toEqual({ algorithm, offset, allowed: true, remaining: 0 });
+        const t = Number(/;t=(\d+)$/.exec(rateLimitHeaders(limited, last as RateLimitDecision).RateLimit)?.[1]);
+        expect({ algorithm, offset, allowedAfterT: evaluate(limited, stored, now + t * 1000, 1).decision.allowed }).toEqual({ algorithm, offset, allowedAfterT: true });
+      }
+    }
+  });
+
   it('with nothing left, t is never before Retry-After', () => {
     // A sliding window whose current window ends in 57 s, while the weighted count frees a request only in 63 s.
     const denied = rateLimitHeaders(policy({ algorithm: 'sliding-window' }), decision({ allowed: false, remaining: 0, resetMs: 57_000, retryAfterMs: 63_000 }));

@@ -59,6 +59,7 @@ export class SessionStore {
     const now = this.clock.now();
     const key = SESSION_PREFIX + id;
     const expiresAt = now + input.ttlMs;
+    if (input.userId !== null) this.checkIndex(input.userId); // before any write: a refused create leaves nothing behind
     if (input.userId !== null && input.maxPerUser > 0) this.evictOldest(input.userId, input.maxPerUser - 1);
     const createdAt = String(now);
     this.engine.execute(['HSET', key, 'data', input.dataJson, 'user', input.userId ?? '', 'version', '1', 'createdAt', createdAt, 'updatedAt', createdAt, 'ttlMs', String(input.ttlMs)]);
@@ -124,6 +125,7 @@ export class SessionStore {
   destroy(id: string): boolean {
     const session = this.read(id);
     if (!session) return false;
+    this.view(session); // WRONGTYPE, and nothing deleted, if it is not a session
     this.engine.del([SESSION_PREFIX + id]);
     const user = session.fields.get('user');
     if (user) this.dropFromIndex(user, [id]);
@@ -188,8 +190,15 @@ export class SessionStore {
     if (this.engine.keyInfo(indexKey)) this.engine.execute(['HDEL', indexKey, ...ids]);
   }
 
+  /** WRONGTYPE when the user's index key holds something else than a hash (written over RESP). */
+  private checkIndex(userId: Bytes): void {
+    const info = this.engine.keyInfo(USER_INDEX_PREFIX + userId);
+    if (info !== null && info.type !== 'hash') throw new MnemoError('WRONGTYPE', `${USER_INDEX_PREFIX}${userId} does not hold a session index (it holds a ${info.type})`);
+  }
+
   /** Live sessions of a user, oldest first; prunes index entries whose session is gone. */
   private liveSessionsOf(userId: Bytes): StoredSession[] {
+    this.checkIndex(userId);
     const index = this.engine.hgetall(USER_INDEX_PREFIX + userId);
     if (!index) return [];
     const live: Array<StoredSession & { createdAt: number; seq: number }> = [];

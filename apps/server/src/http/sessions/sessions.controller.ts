@@ -2,8 +2,8 @@
 // versions, touch, destroy, and list/destroy all sessions of a user. Every route on one session
 // honours If-Match (412 when the session is at another version).
 
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CreateSessionSchema, KeyText, QueryBool, SessionIdParam, TouchSessionSchema, UpdateSessionSchema } from '@mnemo/contracts';
 import type { CreateSession, SessionView, UpdateSession } from '@mnemo/contracts';
@@ -15,12 +15,20 @@ import { SessionsService } from './sessions.service';
 const GetQuery = z.object({ rolling: QueryBool.default('false') }).strict();
 const UserQuery = z.object({ userId: KeyText }).strict();
 
-/** `If-Match: "3"`, `W/"3"` or `3` -> 3; absent or `*` (any version) -> undefined; anything else -> 400. */
-function parseIfMatch(header: string | undefined): number | undefined {
+/**
+ * RFC 9110 §13.1.1: `If-Match: "3"` or a list `"2", "3"` -> the versions it names (a bare 3 is
+ * taken as "3"); absent or `*` (any version) -> undefined; anything else -> 400. If-Match
+ * compares strongly, so a weak tag (`W/"3"`) is valid but matches no version.
+ */
+function parseIfMatch(header: string | undefined): number[] | undefined {
   if (header === undefined || header.trim() === '*') return undefined;
-  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
-  if (!match) throw validationError('headers.if-match', 'must be a session version such as "3"');
-  return Number(match[1]);
+  const versions: number[] = [];
+  for (const tag of header.split(',')) {
+    const match = /^\s*(W\/)?"?(\d{1,15})"?\s*$/.exec(tag);
+    if (!match) throw validationError('headers.if-match', 'must be session versions such as "3" or "2", "3"');
+    if (match[1] === undefined) versions.push(Number(match[2]));
+  }
+  return versions;
 }
 
 function withEtag(reply: FastifyReply, session: SessionView): SessionView {
@@ -52,15 +60,17 @@ export class SessionsController {
     return this.sessions.destroyUser(query.userId);
   }
 
-  /** ?rolling=true also restarts the session's TTL. */
+  /** ?rolling=true also restarts the session's TTL (not on HEAD, which changes nothing). */
   @Get(':id')
   async get(
     @Param('id', new ZodPipe(SessionIdParam, 'params.id')) id: string,
     @Query(new ZodPipe(GetQuery, 'query')) query: z.infer<typeof GetQuery>,
     @Headers('if-match') ifMatch: string | undefined,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SessionView> {
-    return withEtag(reply, await this.sessions.get(id, query.rolling, parseIfMatch(ifMatch)));
+    const rolling = query.rolling && request.method !== 'HEAD';
+    return withEtag(reply, await this.sessions.get(id, rolling, parseIfMatch(ifMatch)));
   }
 
   /** Replaces the data. */

@@ -15,13 +15,26 @@ import { commitWrite } from '../common/write-gate';
 import { mergePatch } from './merge-patch';
 import { dataBytes, SessionStore, USER_INDEX_PREFIX } from './session-store';
 
-function versionConflict(status: 409 | 412, field: string, current: number, expected: number): HttpApiError {
+function versionConflict(status: 409 | 412, field: string, current: number, expected: string): HttpApiError {
   return new HttpApiError(status, HttpErrorCode.versionConflict, `${field}: session is at version ${current}, not ${expected}`, field);
+}
+
+/** What an If-Match list asked for, for its 412: `"2" or "3"`, or why weak tags alone never match. */
+function ifMatchText(versions: readonly number[]): string {
+  if (versions.length === 0) return 'a strong tag: If-Match compares strongly, and a weak tag (W/"...") matches no version';
+  return versions.map((version) => `"${version}"`).join(' or ');
 }
 
 /** A session:<id> key that does not hold a session (rewritten over RESP): 409 WRONGTYPE naming params.id. */
 function aboutSessionId(error: unknown): never {
   throw namingField(error, 'params.id', ['WRONGTYPE']);
+}
+
+/** A user-sessions:<user> key that does not hold an index (rewritten over RESP): 409 WRONGTYPE naming the user id's field. */
+function aboutUserId(field: string): (error: unknown) => never {
+  return (error) => {
+    throw namingField(error, field, ['WRONGTYPE']);
+  };
 }
 
 @Injectable()
@@ -41,7 +54,7 @@ export class SessionsService {
     const userId = body.userId === undefined ? null : keyBytes(this.config, body.userId, 'body.userId', '', USER_INDEX_PREFIX);
     const ttlMs = body.ttlMs ?? this.config['session-default-ttl'];
     const maxPerUser = body.maxPerUser ?? this.config['sessions-max-per-user'];
-    return commitWrite(this.keyspace, () => this.store.create({ dataJson, ttlMs, userId, maxPerUser }));
+    return commitWrite(this.keyspace, () => this.store.create({ dataJson, ttlMs, userId, maxPerUser })).catch(aboutUserId('body.userId'));
   }
 
   /** Runs a synchronous read, naming params.id in a WRONGTYPE. */
@@ -59,13 +72,13 @@ export class SessionsService {
    * operation, so nothing can change the session in between. A missing session is left to the
    * operation (404).
    */
-  private checkIfMatch(id: string, ifMatch: number | undefined): void {
+  private checkIfMatch(id: string, ifMatch: readonly number[] | undefined): void {
     if (ifMatch === undefined) return;
     const version = this.store.version(id);
-    if (version !== null && version !== ifMatch) throw versionConflict(412, 'headers.if-match', version, ifMatch);
+    if (version !== null && !ifMatch.includes(version)) throw versionConflict(412, 'headers.if-match', version, ifMatchText(ifMatch));
   }
 
-  async get(id: string, rolling: boolean, ifMatch?: number): Promise<SessionView> {
+  async get(id: string, rolling: boolean, ifMatch?: readonly number[]): Promise<SessionView> {
     const read = () => {
       this.checkIfMatch(id, ifMatch);
       return this.store.get(id, rolling);
@@ -80,7 +93,7 @@ export class SessionsService {
    * header (412 on mismatch, checked first as a precondition) and the body's expectedVersion
    * (409 on mismatch).
    */
-  async update(id: string, mode: 'replace' | 'merge', body: UpdateSession, ifMatch: number | undefined): Promise<SessionView> {
+  async update(id: string, mode: 'replace' | 'merge', body: UpdateSession, ifMatch: readonly number[] | undefined): Promise<SessionView> {
     const outcome = await commitWrite(this.keyspace, () => {
       this.checkIfMatch(id, ifMatch);
       return this.store.update(
@@ -92,10 +105,10 @@ export class SessionsService {
     }).catch(aboutSessionId);
     if (outcome.ok) return outcome.value;
     if (outcome.reason === 'not-found') throw notFound(`session '${id}'`, 'params.id');
-    throw versionConflict(409, 'body.expectedVersion', outcome.current, body.expectedVersion ?? 0);
+    throw versionConflict(409, 'body.expectedVersion', outcome.current, String(body.expectedVersion ?? 0));
   }
 
-  async touch(id: string, ttlMs: number | undefined, ifMatch?: number): Promise<SessionView> {
+  async touch(id: string, ttlMs: number | undefined, ifMatch?: readonly number[]): Promise<SessionView> {
     const session = await commitWrite(this.keyspace, () => {
       this.checkIfMatch(id, ifMatch);
       return this.store.touch(id, ttlMs);
@@ -104,7 +117,7 @@ export class SessionsService {
     return session;
   }
 
-  async destroy(id: string, ifMatch?: number): Promise<void> {
+  async destroy(id: string, ifMatch?: readonly number[]): Promise<void> {
     const destroyed = await commitWrite(this.keyspace, () => {
       this.checkIfMatch(id, ifMatch);
       return this.store.destroy(id);
@@ -114,12 +127,12 @@ export class SessionsService {
 
   async listUser(userIdText: string): Promise<SessionView[]> {
     const userId = keyBytes(this.config, userIdText, 'query.userId', '', USER_INDEX_PREFIX);
-    return commitWrite(this.keyspace, () => this.store.listUser(userId));
+    return commitWrite(this.keyspace, () => this.store.listUser(userId)).catch(aboutUserId('query.userId'));
   }
 
   async destroyUser(userIdText: string): Promise<{ destroyed: number }> {
     const userId = keyBytes(this.config, userIdText, 'query.userId', '', USER_INDEX_PREFIX);
-    const destroyed = await commitWrite(this.keyspace, () => this.store.destroyUser(userId));
+    const destroyed = await commitWrite(this.keyspace, () => this.store.destroyUser(userId)).catch(aboutUserId('query.userId'));
     return { destroyed };
   }
 }
