@@ -44,6 +44,14 @@ describe('/v1/counters/:key', () => {
     expect(s.server.keyspace.engine.keyInfo('counter:h')?.type).toBe('hash');
     s.server.keyspace.engine.set('counter:text', 'abc');
     expectError(await call(s, 'GET', '/v1/counters/text'), 409, 'NOT_AN_INTEGER', 'params.key');
+    // GET reads exactly what incr can step: Redis's canonical 64-bit integers.
+    for (const text of ['007', '-0', '+5', '99999999999999999999']) {
+      s.server.keyspace.engine.set('counter:odd', text);
+      expectError(await call(s, 'GET', '/v1/counters/odd'), 409, 'NOT_AN_INTEGER', 'params.key');
+      expectError(await call(s, 'POST', '/v1/counters/odd/incr'), 400, 'ERR', 'params.key');
+    }
+    s.server.keyspace.engine.set('counter:odd', '-9223372036854775808');
+    expect((await call(s, 'GET', '/v1/counters/odd')).body.value).toBe('-9223372036854775808');
     expectError(await call(s, 'POST', '/v1/counters/text/incr'), 400, 'ERR', 'params.key');
     s.server.keyspace.engine.set('counter:big', '9223372036854775806');
     const overflow = await call(s, 'POST', '/v1/counters/big/incr', { body: { by: 5 } });
@@ -112,6 +120,8 @@ describe('/v1/keys', () => {
     expect(seen.size).toBe(25);
     expectError(await call(s, 'GET', '/v1/keys?count=0'), 400, 'VALIDATION_ERROR', 'query.count');
     expectError(await call(s, 'GET', '/v1/keys?cursor=abc'), 400, 'VALIDATION_ERROR', 'query.cursor');
+    expectError(await call(s, 'GET', '/v1/keys?cursor=18446744073709551616'), 400, 'VALIDATION_ERROR', 'query.cursor'); // 2^64
+    expect((await call(s, 'GET', '/v1/keys?cursor=18446744073709551615')).status).toBe(200);
     expectError(await call(s, 'GET', '/v1/keys?type=list'), 400, 'VALIDATION_ERROR', 'query.type');
   });
 

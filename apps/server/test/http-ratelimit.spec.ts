@@ -297,12 +297,23 @@ describe.each([
       expect((await call(secured, 'POST', '/v1/ratelimit/check', { body, token: 'key-two' })).status).toBe(200);
       expect((await call(secured, 'POST', '/v1/ratelimit/check', { body, headers: { 'X-API-Key': 'key-one' } })).status).toBe(200);
     });
+
+    it('an Authorization header of another scheme, or an empty Bearer, presents no key', async () => {
+      const basic = { authorization: `Basic ${Buffer.from('user:pass').toString('base64')}` };
+      expect((await call(secured, 'POST', '/v1/ratelimit/check', { body, headers: { ...basic, 'X-API-Key': 'key-one' } })).status).toBe(200);
+      expectError(await call(secured, 'POST', '/v1/ratelimit/check', { body, headers: basic }), 401, 'UNAUTHORIZED');
+      expectError(await call(secured, 'POST', '/v1/ratelimit/check', { body, headers: { authorization: 'Bearer ' } }), 401, 'UNAUTHORIZED');
+    });
   });
 
   describe('body handling of the check route', () => {
     it('answers 413 over body-limit, 415 for a non-JSON body, 400 for an empty one, and keeps serving', async () => {
       expectError(await call(s, 'POST', '/v1/ratelimit/check', { body: adHoc('x'.repeat(20_000), 'gcra') }), 413, 'PAYLOAD_TOO_LARGE', 'body');
       expectError(await call(s, 'POST', '/v1/ratelimit/check', { rawBody: '<key/>', headers: { 'content-type': 'application/xml' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+      // JSON only, whether the lane takes the request or leaves it to the router (a query string).
+      const form = { rawBody: 'key=f1&algorithm=fixed-window&limit=2&windowMs=60000', headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+      expectError(await call(s, 'POST', '/v1/ratelimit/check', form), 415, 'UNSUPPORTED_MEDIA_TYPE', 'headers.content-type');
+      expectError(await call(s, 'POST', '/v1/ratelimit/check?', form), 415, 'UNSUPPORTED_MEDIA_TYPE', 'headers.content-type');
       expectError(await call(s, 'POST', '/v1/ratelimit/check'), 400, 'VALIDATION_ERROR', 'body.key');
       expectError(await call(s, 'POST', '/v1/ratelimit/check', { rawBody: '[1, 2]' }), 400, 'VALIDATION_ERROR', 'body');
       expectError(await call(s, 'POST', '/v1/ratelimit/check', { rawBody: '{"constructor": {"prototype": {"x": 1}}}' }), 400, 'INVALID_JSON', 'body');
@@ -319,6 +330,11 @@ describe.each([
       // Malformed percent-encoding: 400 naming the url, from the lane as from Fastify.
       expectError(await call(s, 'GET', '/v1/ratelimit/api/%E0%A4%A'), 400, 'VALIDATION_ERROR', 'url');
       expectError(await call(s, 'GET', '/v1/keys/%E0%A4%A'), 400, 'VALIDATION_ERROR', 'url');
+      // In a query string too, where Fastify's parser would keep it as literal text.
+      expectError(await call(s, 'GET', '/v1/ratelimit/api/k?denyStatus=%ZZ'), 400, 'VALIDATION_ERROR', 'url');
+      expectError(await call(s, 'GET', '/v1/sessions?userId=%ZZ'), 400, 'VALIDATION_ERROR', 'url');
+      expectError(await call(s, 'GET', '/v1/admin/keys/count?pattern=%E0%A4%A', { token: ADMIN_TOKEN }), 400, 'VALIDATION_ERROR', 'url');
+      expect((await call(s, 'GET', '/v1/sessions?userId=%C3%A9t%C3%A9')).status).toBe(200);
       // A key with an encoded slash reaches the policy as one key.
       expect((await call(s, 'GET', '/v1/ratelimit/api/a%2Fb')).status).toBe(200);
       expect(s.server.keyspace.engine.get('ratelimit-policy:api:a/b')).not.toBeNull();

@@ -10,3 +10,4 @@ export type { KeyEventListener } from './keyspace';
 export { ACTIVE_EXPIRE_INTERVAL_MS, DEFAULT_ACTIVE_EXPIRE_BUDGET_MS } from './active-expiry';
 export { seededRandom } from './seeded-random';
 export { configSetFailed, parseIntegerConfig, parseMemoryConfig } from './config';
+export { parseInt64 } from './number-format';

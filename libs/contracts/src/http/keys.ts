@@ -32,6 +32,9 @@ export const PutKeySchema = z
   .refine((body) => !(body.nx && body.xx), { message: 'nx and xx cannot both be true', path: ['nx'] });
 export type PutKey = z.infer<typeof PutKeySchema>;
 
+/** PUT /v1/keys/:key/ttl: a TTL in ms, or null to remove it (PERSIST). */
+export const KeyTtlSchema = z.object({ ttlMs: TtlMs.nullable() }).strict();
+
 export const KEY_TYPES = ['string', 'hash'] as const;
 
 export interface KeyView {

@@ -17,15 +17,17 @@ function digest(secret: string): Buffer {
   return createHash('sha256').update(secret).digest();
 }
 
-/** The presented credential: `Authorization: Bearer x` or, for API keys, `X-API-Key: x`. */
+/**
+ * The presented credential: `Authorization: Bearer x` or, for API keys, `X-API-Key: x`; null when
+ * there is none (401). An Authorization header of another scheme (Basic, added by a proxy) or a
+ * Bearer with no token presents nothing, so an X-API-Key beside it still counts.
+ */
 export function presentedCredential(request: RequestHeaders, allowApiKeyHeader: boolean): string | null {
   const authorization = request.headers.authorization;
-  if (typeof authorization === 'string') {
-    const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
-    return match ? match[1] : '';
-  }
+  const bearer = typeof authorization === 'string' ? /^Bearer\s+(\S.*)$/i.exec(authorization.trim()) : null;
+  if (bearer) return bearer[1];
   const apiKey = allowApiKeyHeader ? request.headers['x-api-key'] : undefined;
-  return typeof apiKey === 'string' ? apiKey : null;
+  return typeof apiKey === 'string' && apiKey !== '' ? apiKey : null;
 }
 
 /** Compares in constant time against every accepted secret (digests, so lengths never leak). */

@@ -2,7 +2,7 @@
 // semantics, 64-bit signed), with an optional TTL. A missing counter reads as 0.
 
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
-import { wrongType } from '@mnemo/engine';
+import { parseInt64, wrongType } from '@mnemo/engine';
 import type { Bytes, Clock } from '@mnemo/engine';
 import { CounterStepSchema } from '@mnemo/contracts';
 import type { CounterStep } from '@mnemo/contracts';
@@ -56,10 +56,12 @@ export class CountersController {
   get(@Param('key') keyText: string): CounterReply {
     const key = keyBytes(this.config, keyText, 'params.key', COUNTER_PREFIX);
     const value = aboutTheKey(() => this.keyspace.engine.get(key));
-    if (value !== null && !/^-?\d{1,20}$/.test(value)) {
-      throw new HttpApiError(409, 'NOT_AN_INTEGER', `params.key: '${keyText}' holds a value that is not an integer`, 'params.key');
+    // What INCR takes (Redis's string2ll: "7", not "007" or "-0"; 64-bit), so a value GET reads is one incr can step.
+    const counter = value === null ? 0 : parseInt64(value);
+    if (counter === null) {
+      throw new HttpApiError(409, 'NOT_AN_INTEGER', `params.key: '${keyText}' holds a value that is not a 64-bit integer`, 'params.key');
     }
-    return { key: keyText, value: value === null ? 0 : jsonInteger(value), ttlMs: this.ttlOf(key) };
+    return { key: keyText, value: jsonInteger(counter), ttlMs: this.ttlOf(key) };
   }
 
   /** Adds `by` (default 1); body optional. */

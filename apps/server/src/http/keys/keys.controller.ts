@@ -6,7 +6,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Put, Query, Use
 import { z } from 'zod';
 import { bytesFromText, bytesToText } from '@mnemo/engine';
 import type { Bytes, Clock } from '@mnemo/engine';
-import { KEY_TYPES, PutKeySchema, queryInt, TtlMs } from '@mnemo/contracts';
+import { KEY_TYPES, KeyTtlSchema, PutKeySchema, queryInt } from '@mnemo/contracts';
 import type { KeyInfoView, KeyView, PutKey, ScanView } from '@mnemo/contracts';
 import type { MnemoConfig } from '../../config/options';
 import { KeyspaceService } from '../../core/keyspace.service';
@@ -20,14 +20,17 @@ import { ZodPipe } from '../common/zod-validation.pipe';
 
 const ScanQuery = z
   .object({
-    cursor: z.string().regex(/^\d{1,20}$/, 'must be a cursor returned by a previous scan (start with 0)').default('0'),
+    cursor: z
+      .string()
+      .regex(/^\d{1,20}$/, 'must be a cursor returned by a previous scan (start with 0)')
+      // zod runs this after a failed regex too, so it only judges what the regex let through.
+      .refine((cursor) => !/^\d{1,20}$/.test(cursor) || BigInt(cursor) < 2n ** 64n, 'must be a cursor returned by a previous scan (at most 2^64 - 1)')
+      .default('0'),
     pattern: z.string().min(1).max(1024).optional(),
     count: queryInt(1, 1000).default(100),
     type: z.enum(KEY_TYPES).optional(),
   })
   .strict();
-
-const TtlBody = z.object({ ttlMs: TtlMs.nullable() }).strict();
 
 @Controller('v1/keys')
 @UseGuards(ApiKeyGuard)
@@ -106,7 +109,7 @@ export class KeysController {
 
   /** Sets the TTL (ms) or removes it (null). */
   @Put(':key/ttl')
-  async setTtl(@Param('key') keyText: string, @Body(new ZodPipe(TtlBody)) body: z.infer<typeof TtlBody>): Promise<{ key: string; ttlMs: number | null }> {
+  async setTtl(@Param('key') keyText: string, @Body(new ZodPipe(KeyTtlSchema)) body: z.infer<typeof KeyTtlSchema>): Promise<{ key: string; ttlMs: number | null }> {
     const key = this.key(keyText);
     const changed = await commitWrite(this.keyspace, () =>
       body.ttlMs === null

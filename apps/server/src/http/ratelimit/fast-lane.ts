@@ -26,7 +26,7 @@ import { adHocTarget } from './fast-validate';
 import type { MnemoConfig } from '../../config/options';
 import type { ApiKeyGuard } from '../common/auth.guard';
 import { bodyErrors, HttpApiError } from '../common/http-error';
-import { parseJsonBody } from '../common/json-body';
+import { malformedQuery, parseJsonBody } from '../common/json-body';
 import { mapError } from '../common/http-exception.filter';
 import type { HttpLogger } from '../common/http-logger';
 import { ZodPipe } from '../common/zod-validation.pipe';
@@ -155,6 +155,7 @@ export class RateLimitFastLane {
     this.guard.authorize(request);
     const match = GATEWAY_PATH.exec(request.url ?? '');
     if (!match) throw new HttpApiError(404, HttpErrorCode.notFound, 'route not found');
+    if (malformedQuery(request.url ?? '')) throw new HttpApiError(400, HttpErrorCode.validation, 'url: malformed percent-encoding in the query string', 'url');
     let policyName: string;
     let key: string;
     try {

@@ -19,8 +19,10 @@ import { HttpErrorCode, RateLimitGatewayQuerySchema, RateLimitTargetSchema } fro
 import type { MnemoConfig } from '../../config/options';
 import { MNEMO_CONFIG } from '../../core/tokens';
 import { ApiKeyGuard } from '../common/auth.guard';
+import { bodyErrors } from '../common/http-error';
 import { mapError } from '../common/http-exception.filter';
 import { HttpLogger } from '../common/http-logger';
+import { formBodies } from '../common/json-body';
 import { ZodPipe } from '../common/zod-validation.pipe';
 import { RateLimitFastLane } from './fast-lane';
 import { rateLimitHeaders } from './ratelimit-headers';
@@ -80,6 +82,11 @@ export class RateLimitFastRoutes implements OnModuleInit, OnApplicationShutdown 
   /** POST /v1/ratelimit/check: 200 with the decision, allowed or not. */
   private check(request: FastifyRequest): Promise<unknown> {
     this.guard.authorize(request);
+    // JSON only, as in the fast lane: a request the lane passed over (its URL has a query
+    // string, or the lane is off) must not be answered differently here.
+    if (typeof request.body === 'object' && request.body !== null && formBodies.has(request.body)) {
+      throw bodyErrors.unsupportedType(request.headers['content-type'] ?? null, 'JSON (application/json)');
+    }
     return this.rateLimits.check(this.checkPipe.transform(request.body));
   }
 
