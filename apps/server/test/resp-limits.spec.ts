@@ -2,7 +2,8 @@
 // buffer limit, max clients, idle timeout, a million-element multibulk and random garbage.
 // Each misbehaving client gets an error and/or a disconnect; the others notice nothing.
 
-import { bulk, error, integer, RawClient, simple, useRespServer } from './support/resp-support';
+import { connect as connectTcp } from 'node:net';
+import { bulk, error, integer, RawClient, simple, startRespServer, useRespServer } from './support/resp-support';
 
 const shared = useRespServer(['--maxclients', '20', '--client-query-buffer-limit', '1mb', '--proto-max-bulk-len', '100kb'], { awaitDisconnects: true });
 const { connect } = shared;
@@ -154,5 +155,42 @@ describe('limits', () => {
       if (i % 5 === 0) expect(await fast.command('PING')).toEqual(simple('PONG'));
     }
     expect((await slow.read())[0].type).toMatch(/bulk|null/);
+  });
+});
+
+/** Sends `input`, half-closes (FIN, as `nc -N` does) and returns every byte the server sends until it closes. */
+function sendAndHalfClose(port: number, input: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connectTcp(port, '127.0.0.1', () => socket.end(input));
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString('latin1')));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(received));
+  });
+}
+
+describe('connections that end their side', () => {
+  it('a client that half-closes still gets every reply, those waiting for an fsync or a SAVE included', async () => {
+    const mnemo = await startRespServer(['--appendfsync', 'always']);
+    try {
+      expect(await sendAndHalfClose(mnemo.port, 'SET hc 1\r\nPING\r\n')).toBe('+OK\r\n+PONG\r\n');
+      expect(await sendAndHalfClose(mnemo.port, 'PING\r\nSAVE\r\nGET hc\r\n')).toBe('+PONG\r\n+OK\r\n$1\r\n1\r\n');
+    } finally {
+      await mnemo.close();
+    }
+  });
+
+  it('a client refused over maxclients after sending a command does not hold up shutdown', async () => {
+    const mnemo = await startRespServer(['--maxclients', '1']);
+    const held = await RawClient.connect(mnemo.port);
+    expect(await held.command('PING')).toEqual(simple('PONG'));
+    const refused = await RawClient.connect(mnemo.port);
+    refused.write('PING\r\n');
+    expect(await refused.read()).toEqual([error('ERR max number of clients reached')]);
+    await refused.waitClosed();
+    const stopped = mnemo.close().then(() => 'stopped');
+    const timedOut = new Promise((resolve) => setTimeout(() => resolve('still running after 10 s'), 10_000).unref());
+    expect(await Promise.race([stopped, timedOut])).toBe('stopped');
+    held.close();
   });
 });

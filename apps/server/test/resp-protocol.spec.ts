@@ -101,6 +101,8 @@ describe('connection commands', () => {
     expect(await client.command('SELECT', '0')).toEqual(simple('OK'));
     expect(await client.command('SELECT', '1')).toEqual(error('ERR DB index is out of range'));
     expect(await client.command('SELECT', 'x')).toEqual(error('ERR value is not an integer or out of range'));
+    expect(await client.command('SELECT', '00')).toEqual(error('ERR value is not an integer or out of range')); // string2ll, as Redis
+    expect(await client.command('HELLO', '03')).toEqual(error('ERR Protocol version is not an integer or out of range'));
     const time = await client.command('TIME');
     expect(time.type).toBe('array');
     const [seconds] = (time as { value: Array<{ value: string }> }).value;
@@ -201,6 +203,9 @@ describe('connection commands', () => {
     const all = ((await client.command('INFO', 'all')) as { value: string }).value;
     expect(all).toMatch(/# Commandstats\r\n(cmdstat_[a-z|-]+:calls=\d+,rejected_calls=\d+,failed_calls=\d+\r\n)+\r\n# Keyspace/);
     expect(all).toContain('\r\n# CPU\r\n'); // Redis's title, not "Cpu"
+    // `default` adds its sections to the others named, as in Redis 7.
+    const both = ((await client.command('INFO', 'default', 'commandstats')) as { value: string }).value;
+    expect(both.match(/^# \w+/gm)).toEqual(['# Server', '# Clients', '# Memory', '# Persistence', '# Stats', '# Replication', '# CPU', '# Commandstats', '# Keyspace']);
   });
 
   it('answers unknown commands and wrong arity with Redis texts', async () => {
@@ -340,6 +345,28 @@ describe('MULTI / EXEC / WATCH', () => {
     expect(await a.command('EXEC')).toEqual({ type: 'array', value: [bulk('4')] });
     await a.command('DISCARD');
   });
+
+  it('runs commands that finish in the writer thread in their place, and answers once they are done', async () => {
+    const client = await connect();
+    client.write('MULTI\r\nSET tx:cfg 1\r\nCONFIG SET appendfsync always\r\nBGREWRITEAOF\r\nCONFIG SET appendfsync bogus\r\nGET tx:cfg\r\nEXEC\r\n');
+    const replies = await client.read(7);
+    expect(replies[6]).toEqual({
+      type: 'array',
+      value: [
+        simple('OK'),
+        simple('OK'),
+        simple('Background append only file rewriting started'),
+        error("ERR CONFIG SET failed (possibly related to argument 'appendfsync') - argument(s) must be one of the following: everysec, always, no"),
+        bulk('1'),
+      ],
+    });
+    expect(await client.command('CONFIG', 'GET', 'appendfsync')).toEqual({ type: 'array', value: [bulk('appendfsync'), bulk('always')] });
+    expect(await client.command('CONFIG', 'SET', 'appendfsync', 'everysec')).toEqual(simple('OK'));
+    // The rewrite it started must be done before other tests snapshot.
+    for (let i = 0; i < 500 && /aof_rewrite_in_progress:1/.test(((await client.command('INFO', 'persistence')) as { value: string }).value); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  });
 });
 
 describe('pub/sub context in RESP2', () => {
@@ -379,6 +406,12 @@ describe('AUTH with requirepass', () => {
     expect(await other.command('AUTH', 'wrong')).toEqual(error('WRONGPASS invalid username-password pair or user is disabled.'));
     expect(await other.command('AUTH', 'default', 's3cret')).toEqual(simple('OK'));
     expect(await other.command('GET', 'auth:none')).toEqual(nil);
+    // A HELLO refused for its name authenticates nobody (its name is checked first, as in Redis).
+    const badName = await connect();
+    expect(await badName.command('HELLO', '3', 'SETNAME', 'bad name', 'AUTH', 'default', 's3cret')).toEqual(
+      error('ERR Client names cannot contain spaces, newlines or special characters.'),
+    );
+    expect(await badName.command('PING')).toEqual(error('NOAUTH Authentication required.'));
     const hello = await connect();
     expect(await hello.command('HELLO', '3')).toEqual(
       error(

@@ -51,6 +51,11 @@ export class ReplyWriter {
     return out;
   }
 
+  /** A copy of the bytes written between two marks (previous `size`s). */
+  copy(from: number, to: number): Buffer {
+    return Buffer.from(this.scratch.subarray(from, to));
+  }
+
   /** Drops everything written since `mark` (a previous `size`). */
   truncate(mark: number): void {
     this.length = mark;

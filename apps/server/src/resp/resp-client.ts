@@ -67,6 +67,8 @@ export class RespClient {
   readonly parser: RequestParser;
   private closing = false;
   private closed = false;
+  /** The client half-closed (sent FIN, as `nc -N` does): what it sent still runs, then the connection ends. */
+  private peerEnded = false;
   /** An asynchronous command is running; later commands wait in the parser. */
   private busy = false;
   private pausedForDrain = false;
@@ -90,6 +92,12 @@ export class RespClient {
     });
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    // The listener allows half-open sockets: a client that is done sending still gets the
+    // replies of what it sent, including those waiting for a commit or an asynchronous command.
+    socket.on('end', () => {
+      this.peerEnded = true;
+      if (!this.busy) this.endWhenFlushed();
+    });
   }
 
   get subscriptionCount(): number {
@@ -179,7 +187,7 @@ export class RespClient {
     }
     this.flush(durableSeq, writeRanges);
     if (pending) this.waitForCommand(pending);
-    else if (this.closing) this.endWhenFlushed();
+    else if (this.closing || this.peerEnded) this.endWhenFlushed();
   }
 
   /** Stops reading until an asynchronous command's reply is rendered, then resumes. */

@@ -33,6 +33,8 @@ export class RespService implements OnApplicationBootstrap, BeforeApplicationShu
   readonly ctx: RespContext;
   readonly dispatcher: Dispatcher;
   private server: Server | null = null;
+  /** Connections refused over maxclients, until they close (destroyed at shutdown). */
+  private readonly rejected = new Set<Socket>();
   private idleTimer: NodeJS.Timeout | undefined;
   private metricsTimer: NodeJS.Timeout | undefined;
   private stopListening: (() => void) | undefined;
@@ -72,7 +74,8 @@ export class RespService implements OnApplicationBootstrap, BeforeApplicationShu
       mutations.stop();
       stopKeyEvents();
     };
-    const server = createServer((socket) => this.accept(socket));
+    // allowHalfOpen: a client's FIN ends its requests, not our replies (RespClient ends the socket).
+    const server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       const refused = (error: Error) => reject(listenError(error, 'resp-port', this.config.host, this.config['resp-port']));
@@ -107,6 +110,7 @@ export class RespService implements OnApplicationBootstrap, BeforeApplicationShu
     // Replies written this turn are still corked (turn-writes.ts): send them before the sockets go.
     this.ctx.turnWrites.flushNow();
     for (const client of this.ctx.clients.values()) client.destroy();
+    for (const socket of this.rejected) socket.destroy();
     await closed;
   }
 
@@ -117,6 +121,11 @@ export class RespService implements OnApplicationBootstrap, BeforeApplicationShu
     if (ctx.clients.size >= this.config.maxclients) {
       ctx.stats.rejectedConnections++;
       socket.on('error', (error) => this.logger.debug(`rejected client socket error: ${error.message}`));
+      // Read and drop what it sends, so its FIN is seen and the socket closes: unread, it stayed
+      // open and server.close() at shutdown waited for it forever.
+      this.rejected.add(socket);
+      socket.on('close', () => this.rejected.delete(socket));
+      socket.resume();
       socket.end('-ERR max number of clients reached\r\n');
       return;
     }

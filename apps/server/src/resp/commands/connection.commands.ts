@@ -1,7 +1,7 @@
 // Connection commands: PING, ECHO, HELLO, AUTH, SELECT, QUIT, RESET.
 
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { MnemoError, syntaxError, quoted } from '@mnemo/engine';
+import { MnemoError, parseInt64, syntaxError, quoted } from '@mnemo/engine';
 import type { ReplyWriter } from '@mnemo/protocol';
 import { defineCommand } from '../command-table';
 import type { RespClient } from '../resp-client';
@@ -28,8 +28,10 @@ export function authenticate(ctx: RespContext, client: RespClient, username: str
   client.authenticated = true;
 }
 
+/** Redis's canonical integer (string2ll: no leading zeros, "+" or spaces), or null. */
 function parseIntegerArg(text: string): number | null {
-  return /^-?\d{1,18}$/.test(text) ? Number(text) : null;
+  const value = parseInt64(text);
+  return value === null ? null : Number(value);
 }
 
 function ping(ctx: RespContext, client: RespClient, argv: string[]): void {
@@ -82,7 +84,7 @@ function hello(ctx: RespContext, client: RespClient, argv: string[]): void {
       credentials = [argv[j + 1], argv[j + 2]];
       j += 2;
     } else if (option === 'setname' && more >= 1) {
-      name = argv[j + 1];
+      name = validateClientName(argv[j + 1]); // before AUTH, as Redis: a refused HELLO authenticates nobody
       j++;
     } else {
       throw new MnemoError('ERR', `Syntax error in HELLO option '${quoted(argv[j])}'`);
@@ -95,7 +97,7 @@ function hello(ctx: RespContext, client: RespClient, argv: string[]): void {
       'HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
     );
   }
-  if (name !== null) client.name = validateClientName(name);
+  if (name !== null) client.name = name;
   client.protocol = version as 2 | 3;
   ctx.writer.protocol = client.protocol;
   writeHello(ctx.writer, client);

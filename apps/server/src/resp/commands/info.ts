@@ -149,12 +149,15 @@ function sectionsOf(ctx: RespContext): Record<string, () => Section> {
 /** The INFO text for the requested sections (none, 'default', 'all', 'everything' or names). */
 export function buildInfo(ctx: RespContext, requested: string[]): string {
   const sections = sectionsOf(ctx);
-  let names = requested.map((name) => name.toLowerCase());
-  if (names.length === 0 || names.includes('default')) names = DEFAULT_SECTIONS;
-  else if (names.includes('all') || names.includes('everything')) names = ALL_SECTIONS;
+  // Redis 7 takes several names, and `default`, `all` and `everything` add their sections to the
+  // others named: `INFO default commandstats` is the default sections and commandstats.
+  const asked = requested.length === 0 ? ['default'] : requested.map((name) => name.toLowerCase());
+  const names = new Set(asked);
+  if (names.has('all') || names.has('everything')) ALL_SECTIONS.forEach((name) => names.add(name));
+  if (names.has('default')) DEFAULT_SECTIONS.forEach((name) => names.add(name));
   const blocks: string[] = [];
   for (const name of ALL_SECTIONS) {
-    if (!names.includes(name)) continue;
+    if (!names.has(name)) continue;
     // Redis's section titles: "# Server", "# CPU", "# Commandstats".
     const title = name === 'cpu' ? 'CPU' : name[0].toUpperCase() + name.slice(1);
     const lines = sections[name]().map(([field, value]) => `${field}:${value}`);

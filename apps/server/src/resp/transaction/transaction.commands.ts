@@ -4,12 +4,20 @@
 // does; any refusal dooms the transaction and EXEC answers EXECABORT. EXEC runs the queue
 // synchronously, so no other client's command can run between its commands. Its replies form
 // one array; a runtime error of one command is an error element, the others still run.
+//
+// Design note: asynchronous commands in EXEC. A few commands finish in the writer thread (SAVE,
+// BGSAVE, BGREWRITEAOF, CONFIG SET appendfsync|appendonly). In EXEC they start in their place,
+// like the others, and the array reply waits for them, and for the fsync of the transaction's
+// writes, since such a reply leaves later than the batch it was read in:
+//   MULTI, SET k v, CONFIG SET appendfsync always, GET k, EXEC
+//   -> SET and GET run at once; the array [+OK, +OK, $v] is written once the CONFIG SET and the
+//      SET's commit are done (before: the element was an error while the change took effect).
 
 import { MnemoError } from '@mnemo/engine';
 import { defineCommand } from '../command-table';
 import { databaseRefusal, type Dispatcher } from '../dispatcher';
-import type { RespClient } from '../resp-client';
-import type { CommandEntry, RespContext } from '../resp-context';
+import { errorText, type RespClient } from '../resp-client';
+import type { CommandEntry, Render, RespContext } from '../resp-context';
 
 function multi(ctx: RespContext, client: RespClient): void {
   if (client.multi !== null) throw new MnemoError('ERR', 'MULTI calls can not be nested');
@@ -39,7 +47,7 @@ function unwatch(ctx: RespContext, client: RespClient): void {
 
 /** EXEC needs the dispatcher to run queued commands, hence a factory. */
 function execCommand(dispatcher: () => Dispatcher) {
-  return (ctx: RespContext, client: RespClient): void => {
+  return (ctx: RespContext, client: RespClient): void | Promise<Render> => {
     const queued = client.multi;
     if (queued === null) throw new MnemoError('ERR', 'EXEC without MULTI');
     client.multi = null;
@@ -53,21 +61,35 @@ function execCommand(dispatcher: () => Dispatcher) {
       writer.nullArray();
       return;
     }
+    const arrayStart = writer.size;
     writer.arrayHeader(queued.length);
     const run = dispatcher();
     client.inExec = true;
+    let outcome: QueuedOutcome;
     try {
-      runQueued(ctx, client, run, queued);
+      outcome = runQueued(ctx, client, run, queued);
     } finally {
       client.inExec = false;
     }
+    if (outcome.pending.size > 0) return deferReply(ctx, arrayStart, outcome);
   };
 }
 
+interface QueuedOutcome {
+  /** Where each element's reply begins in the writer, then where the last one ends. */
+  marks: number[];
+  /** The asynchronous commands' replies, by element index (they wrote nothing yet). */
+  pending: Map<number, Promise<Render>>;
+}
+
 /** Runs EXEC's queued commands, one reply element each. */
-function runQueued(ctx: RespContext, client: RespClient, run: Dispatcher, queued: string[][]): void {
+function runQueued(ctx: RespContext, client: RespClient, run: Dispatcher, queued: string[][]): QueuedOutcome {
   const writer = ctx.writer;
-  for (const argv of queued) {
+  const marks: number[] = [];
+  const pending = new Map<number, Promise<Render>>();
+  for (let index = 0; index < queued.length; index++) {
+    const argv = queued[index];
+    marks.push(writer.size);
     const entry = run.table.lookup(argv[0]);
     if (!entry) {
       writer.error(`ERR unknown command '${argv[0]}'`);
@@ -78,14 +100,38 @@ function runQueued(ctx: RespContext, client: RespClient, run: Dispatcher, queued
       writer.error(refusal);
       continue;
     }
-    const pending = run.run(client, entry, argv);
-    if (pending) {
-      // Only an asynchronous command (CONFIG SET of a persistence option) gets here; it cannot
-      // keep the transaction's atomicity, so its outcome is reported as an error element.
-      writer.error(`ERR '${entry.name}' with these arguments cannot run inside a transaction`);
-      pending.catch((error: unknown) => console.error('RESP asynchronous command in EXEC failed:', error));
-    }
+    const later = run.run(client, entry, argv);
+    if (later) pending.set(index, later);
   }
+  marks.push(writer.size);
+  return { marks, pending };
+}
+
+/**
+ * EXEC's reply once its asynchronous commands and the commit of its writes are done (see the
+ * design note): the elements already rendered are taken out of the writer and put back in order
+ * with the others. A failed command is its error element; a failed commit fails the whole reply.
+ */
+function deferReply(ctx: RespContext, arrayStart: number, { marks, pending }: QueuedOutcome): Promise<Render> {
+  const writer = ctx.writer;
+  const elements: Array<Promise<Buffer | Render | string>> = [];
+  for (let i = 0; i < marks.length - 1; i++) {
+    const later = pending.get(i);
+    elements.push(later ? later.then((render): Render | string => render, errorText) : Promise.resolve(writer.copy(marks[i], marks[i + 1])));
+  }
+  writer.truncate(arrayStart);
+  const writesDone = ctx.keyspace.durability.waitFor(ctx.engine.lastSeq);
+  writesDone.catch(() => undefined); // awaited below, after the commands
+  return Promise.all(elements).then((parts) =>
+    writesDone.then((): Render => (out) => {
+      out.arrayHeader(parts.length);
+      for (const part of parts) {
+        if (typeof part === 'string') out.error(part);
+        else if (Buffer.isBuffer(part)) out.raw(part);
+        else part(out);
+      }
+    }),
+  );
 }
 
 export function transactionCommands(dispatcher: () => Dispatcher): CommandEntry[] {
