@@ -99,6 +99,11 @@ describe('CONFIG SET and GET with random values: the same answers as Redis 7', (
           if (!same(fromMnemo, fromRedis)) differences.push(`${JSON.stringify(argv)}: mnemo ${fromMnemo} / redis ${fromRedis}`);
         }
       }
+      // One parameter named twice, in two spellings: one pair, spelled as first asked.
+      for (const argv of [['CONFIG', 'GET', 'maxmemory', 'MAXMEMORY'], ['CONFIG', 'GET', 'Timeout', 'timeout', 'TIMEOUT']]) {
+        const [fromMnemo, fromRedis] = [formatReply(await a.command(...argv)), formatReply(await b.command(...argv))];
+        if (fromMnemo !== fromRedis) differences.push(`${JSON.stringify(argv)}: mnemo ${fromMnemo} / redis ${fromRedis}`);
+      }
       expect(differences).toEqual([]);
     } finally {
       a.close();

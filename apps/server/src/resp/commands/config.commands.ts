@@ -63,9 +63,10 @@ const SERVER_OPTIONS: Record<string, ServerOption> = {
 
 /** Every [name, value] whose name matches one of the patterns, first owner wins, no duplicates. */
 function configGet(ctx: RespContext, patterns: string[]): Array<[string, string]> {
-  const found = new Map<string, string>();
+  // By parameter, whatever the spelling: CONFIG GET maxmemory MAXMEMORY is one pair, as in Redis.
+  const found = new Map<string, [string, string]>();
   const add = (pairs: Array<[string, string]>): void => {
-    for (const [name, value] of pairs) if (!found.has(name)) found.set(name, value);
+    for (const [name, value] of pairs) if (!found.has(name.toLowerCase())) found.set(name.toLowerCase(), [name, value]);
   };
   for (const raw of patterns) {
     const pattern = raw.toLowerCase();
@@ -78,7 +79,7 @@ function configGet(ctx: RespContext, patterns: string[]): Array<[string, string]
     const exact = !/[*?[]/.test(raw);
     add(exact ? pairs.map(([, value]) => [raw, value]) : pairs);
   }
-  return [...found];
+  return [...found.values()];
 }
 
 function startupValue(ctx: RespContext, name: string): string {
