@@ -15,5 +15,7 @@ describe('malformed frames: the same answers and closes as Redis 7', () => {
     // Protocol errors (a close) and frames left waiting or answered: both kinds are exercised.
     expect(run.closed).toBeGreaterThan(40);
     expect(run.cases - run.closed).toBeGreaterThan(40);
-  });
+    // ~2 s on a quiet machine (16 rounds of at least 120 ms of quiet); under the load of the other
+    // suites, every difference is re-checked with a second of quiet, so allow for a few of those.
+  }, 30_000);
 });
