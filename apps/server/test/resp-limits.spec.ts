@@ -87,6 +87,15 @@ describe('limits', () => {
     await client.waitClosed();
   });
 
+  it('applies a CONFIG SET proto-max-bulk-len to the commands after it in the same read', async () => {
+    const client = await connect();
+    expect(await client.command('CONFIG', 'SET', 'proto-max-bulk-len', '1mb', 'client-query-buffer-limit', '4mb')).toEqual(simple('OK'));
+    const big = 'b'.repeat(1_500_000); // over 1mb, under 2mb
+    client.write(`CONFIG SET proto-max-bulk-len 2mb\r\n*3\r\n$3\r\nSET\r\n$8\r\nbulk:big\r\n$${big.length}\r\n${big}\r\nCONFIG SET proto-max-bulk-len 1mb\r\n`);
+    expect(await client.read(3)).toEqual([simple('OK'), simple('OK'), simple('OK')]);
+    expect(await client.command('CONFIG', 'SET', 'client-query-buffer-limit', '1mb')).toEqual(simple('OK'));
+  });
+
   it('refuses a bulk longer than a JS string can hold even when proto-max-bulk-len allows it (it used to end the process)', async () => {
     const client = await connect();
     const admin = await connect();

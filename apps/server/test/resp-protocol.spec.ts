@@ -346,6 +346,20 @@ describe('MULTI / EXEC / WATCH', () => {
     await a.command('DISCARD');
   });
 
+  it('FLUSHALL makes EXEC answer nil for watchers of keys it removed, not of keys that were absent (Redis 7.0)', async () => {
+    const [a, b, other] = [await connect(), await connect(), await connect()];
+    await other.command('SET', 'fw:present', '1');
+    await a.command('WATCH', 'fw:present');
+    await b.command('WATCH', 'fw:absent');
+    await other.command('FLUSHALL');
+    for (const client of [a, b]) {
+      await client.command('MULTI');
+      await client.command('PING');
+    }
+    expect(await a.command('EXEC')).toEqual({ type: 'null', kind: 'array' });
+    expect(await b.command('EXEC')).toEqual({ type: 'array', value: [simple('PONG')] });
+  });
+
   it('runs commands that finish in the writer thread in their place, and answers once they are done', async () => {
     const client = await connect();
     client.write('MULTI\r\nSET tx:cfg 1\r\nCONFIG SET appendfsync always\r\nBGREWRITEAOF\r\nCONFIG SET appendfsync bogus\r\nGET tx:cfg\r\nEXEC\r\n');

@@ -164,8 +164,9 @@ export class Engine {
   }
 
   /**
-   * Sets the one listener for key creation ('new'), read misses ('keymiss') and the 'expire' of a
-   * SET with a TTL (see Keyspace.keyEvents); returns a function that removes it. It must not throw.
+   * Sets the one listener for key creation ('new'), read misses ('keymiss'), the 'expire' of a
+   * SET with a TTL and the start of a FLUSHALL ('flush', see Keyspace.keyEvents); returns a
+   * function that removes it. It must not throw.
    */
   onKeyEvent(listener: KeyEventListener): () => void {
     this.ks.keyEvents = listener;

@@ -21,7 +21,7 @@ import { LOAD_FRESH, LOAD_NONE, LOAD_STALE, endLoad } from './bulk-restore';
 import { ScanTable } from './scan-table';
 
 /** Keyspace events that are not records of their own (see Keyspace.keyEvents). */
-export type KeyEventListener = (event: 'new' | 'keymiss' | 'expire', key: Bytes) => void;
+export type KeyEventListener = (event: 'new' | 'keymiss' | 'expire' | 'flush', key: Bytes) => void;
 
 /** Pass as expiresAt to putString to keep the key's current TTL (KEEPTTL, INCR, APPEND...). */
 export const KEEP_TTL = -1;
@@ -73,8 +73,9 @@ export class Keyspace {
    * The host's listener for the keyspace events Redis sends that are not records of their own:
    * 'new' (a key is created, before the write's own record), 'keymiss' (a read finds no key) and
    * 'expire' after the 'set' of a SET, SETEX or PSETEX that gives the key a TTL (one record says
-   * both: the value and its expiry). One slot, null when nobody listens: each costs a null check
-   * on its path.
+   * both: the value and its expiry), and 'flush' (key '') as FLUSHALL begins, while the keys are
+   * still there to look at (WATCH asks which of its keys existed). One slot, null when nobody
+   * listens: each costs a null check on its path.
    */
   keyEvents: KeyEventListener | null = null;
   /** CLIENT NO-TOUCH for the command running now (Engine.noTouch): access() does nothing. */
@@ -413,8 +414,9 @@ export class Keyspace {
     this.records.del(e.key, reason);
   }
 
-  /** Removes every key. Emits a 'flush' record. */
+  /** Removes every key. Emits the 'flush' key event while the keys are still there, then a 'flush' record. */
   flushAll(reason: string): void {
+    if (this.keyEvents !== null && !this.silent) this.keyEvents('flush', '');
     this.map.clear();
     this.table.clear();
     for (const e of this.vol) e.volSlot = -1;

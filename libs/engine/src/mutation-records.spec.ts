@@ -243,4 +243,14 @@ describe('key events (Redis notification classes n and m, and the expire of a SE
     engine.execute(['GET', 'gone']);
     expect(events).toHaveLength(9);
   });
+
+  it("reports 'flush' as FLUSHALL begins, while its keys can still be looked at", () => {
+    const engine = new Engine({ clock: new ManualClock(1_000) });
+    engine.execute(['MSET', 'a', '1', 'b', '2']);
+    const seen: string[] = [];
+    engine.onKeyEvent((event) => seen.push(`${event} with ${engine.stats().keys} keys, a ${engine.keyInfo('a') === null ? 'gone' : 'there'}`));
+    engine.execute(['FLUSHALL']);
+    expect(seen).toEqual(['flush with 2 keys, a there']);
+    expect(engine.stats().keys).toBe(0);
+  });
 });

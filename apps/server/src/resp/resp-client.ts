@@ -144,9 +144,7 @@ export class RespClient {
     const engine = ctx.engine;
     writer.protocol = this.protocol;
     ctx.current = this;
-    // Limits are live: CONFIG SET applies to connected clients too, as in Redis.
-    this.parser.maxBulkLength = ctx.config['proto-max-bulk-len'];
-    this.parser.maxQueryBufferBytes = ctx.config['client-query-buffer-limit'];
+    const config = ctx.config;
     let durableSeq = 0;
     let writeRanges: number[] | null = null;
     let pending: Promise<Render> | null = null;
@@ -155,6 +153,10 @@ export class RespClient {
     this.lastInteraction = clock.enter();
     try {
       while (!this.closing) {
+        // Limits are live: CONFIG SET applies to connected clients too, as in Redis, from the
+        // next command on (a CONFIG SET earlier in this same read included).
+        this.parser.maxBulkLength = config['proto-max-bulk-len'];
+        this.parser.maxQueryBufferBytes = config['client-query-buffer-limit'];
         this.parser.authRequired = this.authRequired;
         let argv: string[] | null;
         try {

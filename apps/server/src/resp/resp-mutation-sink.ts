@@ -69,7 +69,8 @@ export class RespMutationSink implements MutationSink {
     this.notifier.changed('del', reason, key);
   }
 
+  /** FLUSHALL's watchers were dirtied as it began (the engine's 'flush' key event, resp.service.ts). */
   onFlush(): void {
-    this.watches.touchedAll();
+    return;
   }
 }

@@ -69,7 +69,11 @@ export class RespService implements OnApplicationBootstrap, BeforeApplicationShu
     const ctx = this.ctx;
     const mutations = new RespMutationSink(ctx.watches, ctx.notifier);
     mutations.attach(ctx.engine);
-    const stopKeyEvents = ctx.engine.onKeyEvent((event, key) => ctx.notifier.onKeyEvent(event, key));
+    const stopKeyEvents = ctx.engine.onKeyEvent((event, key) => {
+      // FLUSHALL dirties the watchers of the keys it removes, as Redis 7.0 (not of absent keys).
+      if (event === 'flush') ctx.watches.touchedWhere((watched) => ctx.engine.keyInfo(watched) !== null);
+      else ctx.notifier.onKeyEvent(event, key);
+    });
     this.stopListening = () => {
       mutations.stop();
       stopKeyEvents();

@@ -40,8 +40,8 @@ export class WatchRegistry {
     if (watchers) for (const client of watchers) client.watchDirty = true;
   }
 
-  /** FLUSHALL: every watcher is dirty. */
-  touchedAll(): void {
-    for (const watchers of this.byKey.values()) for (const client of watchers) client.watchDirty = true;
+  /** FLUSHALL, as it begins: the watchers of every watched key that `exists` are dirty. */
+  touchedWhere(exists: (key: string) => boolean): void {
+    for (const [key, watchers] of this.byKey) if (exists(key)) for (const client of watchers) client.watchDirty = true;
   }
 }
