@@ -244,6 +244,18 @@ describe('key events (Redis notification classes n and m, and the expire of a SE
     expect(events).toHaveLength(9);
   });
 
+  it("RENAME to a new name: 'new' for the target comes before rename_from and rename_to, as in Redis", () => {
+    const engine = new Engine({ clock: new ManualClock(1_000) });
+    engine.execute(['SET', 'a', '1']);
+    engine.execute(['SET', 'c', '3']);
+    const heard: string[] = [];
+    engine.onKeyEvent((event, key) => heard.push(`${event} ${key}`));
+    engine.onMutation((record) => heard.push(`${record.reason} ${record.kind === 'flush' ? '' : record.key}`));
+    engine.execute(['RENAME', 'a', 'b']);
+    engine.execute(['RENAME', 'b', 'c']); // onto an existing key: no 'new'
+    expect(heard).toEqual(['new b', 'rename_from a', 'rename_to b', 'rename_from b', 'rename_to c']);
+  });
+
   it("reports 'flush' as FLUSHALL begins, while its keys can still be looked at", () => {
     const engine = new Engine({ clock: new ManualClock(1_000) });
     engine.execute(['MSET', 'a', '1', 'b', '2']);

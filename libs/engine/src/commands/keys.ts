@@ -54,9 +54,19 @@ function renameGeneric(ks: Keyspace, argv: Bytes[], nx: boolean): Reply {
   if (dst !== undefined && nx) return 0;
   ks.reserve(to.length - from.length - (dst === undefined ? 0 : dst.mem), src, [to], false);
   const { value, hash, expiresAt, lruSec, lruSub, lfu } = src;
+  // Redis's order of events: 'new' for the target (its dbAdd), then rename_from, then rename_to.
+  // The target is created after the source is gone, so its 'new' is said first and not again.
+  const events = ks.keyEvents;
+  if (events !== null && dst === undefined && !ks.silent) events('new', to);
   ks.deleteEntry(src, 'rename_from');
   const target = ks.lookupQuiet(to);
-  const moved = hash === null ? ks.putString(target, to, value, expiresAt, 'rename_to') : ks.hashReplace(target, to, flatten(hash.map), expiresAt, 'rename_to');
+  ks.keyEvents = null;
+  let moved;
+  try {
+    moved = hash === null ? ks.putString(target, to, value, expiresAt, 'rename_to') : ks.hashReplace(target, to, flatten(hash.map), expiresAt, 'rename_to');
+  } finally {
+    ks.keyEvents = events;
+  }
   moved.lruSec = lruSec;
   moved.lruSub = lruSub;
   moved.lfu = lfu;
