@@ -114,7 +114,7 @@ describe('connection commands', () => {
     const id = await client.command('CLIENT', 'ID');
     expect(id.type).toBe('integer');
     const list = (await client.command('CLIENT', 'LIST')) as { value: string };
-    expect(list.value).toMatch(new RegExp(`id=${(id as { value: number }).value} addr=127\\.0\\.0\\.1:\\d+ .*name=worker-1 .*cmd=client`));
+    expect(list.value).toMatch(new RegExp(`id=${(id as { value: number }).value} addr=127\\.0\\.0\\.1:\\d+ .*name=worker-1 .*cmd=client\\|list `));
     expect(await client.command('CLIENT', 'NOPE')).toEqual(error("ERR unknown subcommand 'NOPE'. Try CLIENT HELP."));
     expect(await client.command('QUIT')).toEqual(simple('OK'));
     await client.waitClosed();
@@ -389,6 +389,9 @@ describe('pub/sub context in RESP2', () => {
     expect(await client.command('SUBSCRIBE', 'a')).toEqual({ type: 'array', value: [bulk('subscribe'), bulk('a'), integer(1)] });
     expect(await client.command('GET', 'x')).toEqual(
       error("ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"),
+    );
+    expect(await client.command('CLIENT', 'INFO')).toEqual(
+      error("ERR Can't execute 'client|info': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context"),
     );
     expect(await client.command('PING')).toEqual({ type: 'array', value: [bulk('pong'), bulk('')] });
     expect(await client.command('PSUBSCRIBE', 'b*')).toEqual({ type: 'array', value: [bulk('psubscribe'), bulk('b*'), integer(2)] });

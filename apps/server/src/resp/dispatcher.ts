@@ -61,7 +61,8 @@ export class Dispatcher {
   execute(client: RespClient, argv: string[]): void | Promise<Render> {
     const entry = this.table.lookup(argv[0]);
     if (entry === undefined) return this.reject(client, unknownCommandText(argv));
-    client.lastCommand = entry.name;
+    // Redis 7 names a subcommand with its container (CLIENT LIST: cmd=client|info).
+    client.lastCommand = entry.container ? statName(entry, argv) : entry.name;
     if (!arityOk(entry, argv.length)) return this.reject(client, `ERR wrong number of arguments for '${entry.name}' command`, entry, argv);
     if (entry.container) {
       const refusal = subcommandError(entry.name, argv);
@@ -81,7 +82,7 @@ export class Dispatcher {
     if (client.inPubSubMode && !entry.pubsubContext) {
       return this.reject(
         client,
-        `ERR Can't execute '${entry.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
+        `ERR Can't execute '${statName(entry, argv)}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`,
         entry,
         argv,
       );

@@ -92,7 +92,7 @@ function kill(ctx: RespContext, self: RespClient, argv: string[]): void {
     const filter = argv[i].toLowerCase();
     const value = argv[i + 1];
     if (filter === 'id') {
-      if (!/^\d+$/.test(value)) throw new MnemoError('ERR', 'client-id should be greater than 0');
+      if (!/^[1-9]\d{0,18}$/.test(value)) throw new MnemoError('ERR', 'client-id should be greater than 0');
       matches = matches.filter((c) => c.id === Number(value));
     } else if (filter === 'addr') matches = matches.filter((c) => c.addr === value);
     else if (filter === 'laddr') matches = matches.filter((c) => c.laddr === value);
@@ -107,7 +107,10 @@ function kill(ctx: RespContext, self: RespClient, argv: string[]): void {
       else if (type === 'pubsub') matches = matches.filter((c) => c.subscriptionCount > 0);
       else if (type === 'master' || type === 'replica' || type === 'slave') matches = [];
       else throw new MnemoError('ERR', `Unknown client type '${quoted(value)}'`);
-    } else if (filter === 'user') matches = value === 'default' ? matches : [];
+    } else if (filter === 'user') {
+      // The one user there is (requirepass is the default user's password), as Redis names others.
+      if (value !== 'default') throw new MnemoError('ERR', `No such user '${quoted(value)}'`);
+    }
     else throw syntaxError();
   }
   let killed = 0;
