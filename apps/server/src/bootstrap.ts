@@ -74,6 +74,9 @@ export async function startServer(config: MnemoConfig, options: StartOptions = {
       frameworkErrorHandler(error, reply as FrameworkErrorReply),
     // So do requests Node's HTTP parser refuses before Fastify sees them (431, malformed HTTP).
     clientErrorHandler,
+    // And an HTTP/1.1 request without Host, which Node would answer with an empty 400: the
+    // onRequest hook in json-body.ts refuses it instead.
+    http: { requireHostHeader: false },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bodyParser: false, // useBodyParsers below

@@ -40,6 +40,8 @@ describe('requests Node refuses before routing', () => {
     ['Content-Length: abc', 'POST /v1/sessions HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n', 400, 'BAD_REQUEST', 'request'],
     ['Content-Length with Transfer-Encoding', 'POST /v1/sessions HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', 400, 'BAD_REQUEST', 'request'],
     ['a garbage request line', 'HELLO THERE\r\n\r\n', 400, 'BAD_REQUEST', 'request'],
+    ['HTTP/1.1 without Host', 'GET /healthz HTTP/1.1\r\n\r\n', 400, 'VALIDATION_ERROR', 'headers.host'],
+    ['HTTP/1.1 without Host on the fast lane', 'POST /v1/ratelimit/check HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}', 400, 'VALIDATION_ERROR', 'headers.host'],
   ])('%s: answered in the error envelope, the server serves on', async (_name, text, status, code, field) => {
     const answer = await rawRequest(text);
     expect(answer.status).toBe(status);

@@ -48,6 +48,14 @@ export function malformedQuery(url: string): boolean {
 
 export function useBodyParsers(fastify: ReturnType<ReturnType<NestFastifyApplication['getHttpAdapter']>['getInstance']>): void {
   fastify.addHook('onRequest', (request, reply, done) => {
+    // Node's own check of Host is off (bootstrap.ts), so that this answer has the API's envelope.
+    if (request.raw.headers.host === undefined && request.raw.httpVersionMajor === 1 && request.raw.httpVersionMinor === 1) {
+      void reply
+        .code(400)
+        .header('connection', 'close')
+        .send({ error: { code: HttpErrorCode.validation, message: 'headers.host: an HTTP/1.1 request must carry a Host header', field: 'headers.host' } });
+      return;
+    }
     if (!malformedQuery(request.url)) return done();
     void reply.code(400).send({ error: { code: HttpErrorCode.validation, message: 'url: malformed percent-encoding in the query string', field: 'url' } });
   });

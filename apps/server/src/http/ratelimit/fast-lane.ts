@@ -79,6 +79,8 @@ export class RateLimitFastLane {
   }
 
   private handles(request: IncomingMessage): boolean {
+    // An HTTP/1.1 request without Host is refused on the common path (json-body.ts).
+    if (request.headers.host === undefined && request.httpVersionMinor === 1) return false;
     const url = request.url ?? '';
     if (request.method === 'POST') return url === CHECK_PATH;
     return request.method === 'GET' && url.startsWith('/v1/ratelimit/') && GATEWAY_PATH.test(url);
