@@ -299,6 +299,15 @@ describe('connection commands', () => {
     expect(info.value[3]).toEqual(integer(1));
     const docs = (await client.command('COMMAND', 'DOCS', 'set')) as { value: RespValue[] };
     expect(docs.value[0]).toEqual(bulk('set'));
+    const names = async (...argv: string[]): Promise<string[]> =>
+      ((await client.command('COMMAND', 'LIST', ...argv)) as { value: Array<{ value: string }> }).value.map((item) => item.value).sort();
+    expect(await names()).toHaveLength(count.value);
+    expect(await names('FILTERBY', 'PATTERN', 'hget*')).toEqual(['hget', 'hgetall']);
+    expect(await names('FILTERBY', 'PATTERN', 'config|*')).toEqual(['config|get', 'config|help', 'config|resetstat', 'config|rewrite', 'config|set']);
+    expect(await names('FILTERBY', 'ACLCAT', 'hash')).toContain('hset');
+    expect(await names('FILTERBY', 'ACLCAT', 'hash')).not.toContain('set');
+    expect(await client.command('COMMAND', 'GETKEYS', 'MSET', 'a', '1', 'b', '2')).toEqual({ type: 'array', value: [bulk('a'), bulk('b')] });
+    expect(((await client.command('COMMAND', 'HELP')) as { value: RespValue[] }).value[0]).toEqual(simple('COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:'));
   });
 });
 
