@@ -69,6 +69,24 @@ describe('active expiry', () => {
     expect(engine.stats().expiredStaleFraction).toBeLessThan(0.1);
   });
 
+  test('expired_stale_perc decays once the keys with TTLs are gone, and CONFIG RESETSTAT clears it (as Redis)', () => {
+    const { run, clock, engine } = harness();
+    for (let i = 0; i < 2000; i++) run('SET', `t${i}`, 'v', 'PX', '10');
+    clock.advance(11);
+    engine.tick(); // samples, most of them stale
+    const stale = engine.stats().expiredStaleFraction;
+    expect(stale).toBeGreaterThan(0);
+    run('FLUSHALL');
+    for (let i = 0; i < 100; i++) engine.tick(); // nothing to sample: each cycle counts as 0 %
+    expect(engine.stats().expiredStaleFraction).toBeLessThan(stale * 0.01);
+    run('SET', 'v', '1', 'PX', '10');
+    clock.advance(11);
+    engine.tick();
+    expect(engine.stats().expiredStaleFraction).toBeGreaterThan(0);
+    engine.resetStats();
+    expect(engine.stats().expiredStaleFraction).toBe(0);
+  });
+
   test('tick - drains a fully elapsed expiry window without sampling', () => {
     const { run, clock, engine } = harness();
     for (let i = 0; i < 1000; i++) run('SET', `t${i}`, 'v', 'EX', '60');

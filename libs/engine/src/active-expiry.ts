@@ -128,7 +128,8 @@ export function activeExpireCycle(ks: Keyspace, budgetMs: number, budgetClock: C
   }
   expired += sampledExpired;
 
-  if (sampled > 0) ks.staleEstimate = (sampledExpired / sampled) * 0.05 + ks.staleEstimate * 0.95;
+  // As Redis: a cycle that sampled nothing counts as 0 % stale, so the average decays once keys with TTLs are gone.
+  ks.staleEstimate = (sampled > 0 ? sampledExpired / sampled : 0) * 0.05 + ks.staleEstimate * 0.95;
   // Redis's avg_ttl: the first cycle's average, then 1/50 of each new one (expire.c); 0 again
   // once no key has a TTL. Cycles run 100 times a second here against Redis's 10, so the
   // average follows changes in ~0.5 s rather than ~5 s.

@@ -240,8 +240,23 @@ export class Engine {
     ks.misses = 0;
     ks.expiredKeys = 0;
     ks.evictedKeys = 0;
+    ks.staleEstimate = 0;
     ks.peakMemory = ks.usedMemory;
     for (const def of this.table.values()) def.calls = 0;
+  }
+
+  /**
+   * Redis's performEvictions, for the host to run before each command: while used memory is over
+   * maxmemory, evicts per policy. False when it stays over (noeviction, or nothing left to evict):
+   * the host then refuses, before they run or queue, the commands that may grow memory.
+   */
+  evictBeforeCommand(): boolean {
+    const ks = this.ks;
+    const max = ks.config.maxmemory;
+    if (max === 0 || ks.usedMemory <= max) return true;
+    ks.begin(this.clock.now());
+    ks.reserve(0, undefined, null, false);
+    return ks.usedMemory <= max;
   }
 
   /** CONFIG GET for engine-owned parameters (maxmemory, maxmemory-policy, maxmemory-samples, lfu-log-factor, lfu-decay-time, proto-max-bulk-len); glob pattern. */

@@ -124,6 +124,17 @@ describe('key commands', () => {
     for (let i = 0; i < 10; i++) expect(run('RANDOMKEY')).toBe('live');
   });
 
+  test('RANDOMKEY - a live key even when thousands expired at once (each met is deleted), nil once none is live', () => {
+    const { run, clock, engine } = harness();
+    for (let i = 0; i < 5000; i++) run('SET', `t${i}`, '1', 'PX', '5');
+    run('SET', 'live', '1');
+    clock.advance(10);
+    expect(run('RANDOMKEY')).toBe('live');
+    run('DEL', 'live');
+    expect(run('RANDOMKEY')).toBeNull();
+    expect(engine.stats().keys).toBe(0);
+  });
+
   test('DBSIZE / FLUSHALL / FLUSHDB', () => {
     const { run, err, engine } = harness();
     run('MSET', 'a', '1', 'b', '2');

@@ -225,4 +225,23 @@ describe('string commands', () => {
     expect(() => engine.set('k', 'x', { expiresAt: 0 })).toThrow("invalid expire time in 'set' command");
     expect(engine.stats().commandCalls.set).toBe(5);
   });
+
+  test('SET ... GET and GETSET count their read as a keyspace hit or miss, OBJECT and MEMORY USAGE too (as Redis)', () => {
+    const { run, engine } = harness();
+    const misses: string[] = [];
+    engine.onKeyEvent((event, key) => {
+      if (event === 'keymiss') misses.push(key);
+    });
+    run('SET', 'a', '1', 'GET'); // miss
+    run('SET', 'a', '2', 'GET'); // hit
+    run('GETSET', 'b', '1'); // miss
+    run('GETSET', 'b', '2'); // hit
+    expect(engine.stats()).toMatchObject({ hits: 2, misses: 2 });
+    expect(misses).toEqual(['a', 'b']);
+    run('OBJECT', 'ENCODING', 'a'); // hit, no touch
+    run('OBJECT', 'FREQ', 'nope'); // miss, no keymiss event
+    run('MEMORY', 'USAGE', 'b'); // hit
+    expect(engine.stats()).toMatchObject({ hits: 4, misses: 3 });
+    expect(misses).toEqual(['a', 'b']);
+  });
 });

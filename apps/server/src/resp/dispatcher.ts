@@ -2,7 +2,7 @@
 // (exists, arity and subcommand, auth, MISCONF, pub/sub context, loading, MULTI queueing), then the listener's
 // handler or the engine. Replies go to ctx.writer.
 
-import { MnemoError, quoted } from '@mnemo/engine';
+import { MnemoError, OOM_MESSAGE, quoted } from '@mnemo/engine';
 import { arityOk, CommandTable } from './command-table';
 import { feedMonitors, monitorRefusal } from './commands/monitor.commands';
 import { SUBCOMMAND_ARITY, subcommandError } from './subcommands';
@@ -31,6 +31,9 @@ export function statName(entry: CommandEntry, argv: string[]): string {
   const sub = argv[1].toLowerCase();
   return Object.hasOwn(SUBCOMMAND_ARITY[entry.name] ?? {}, sub) ? `${entry.name}|${sub}` : entry.name;
 }
+
+/** What a client in MULTI may still send while memory is over maxmemory (Redis's processCommand). */
+const OOM_EXEMPT_IN_MULTI: ReadonlySet<string> = new Set(['exec', 'discard', 'quit', 'reset']);
 
 /** Commands about the server (not one database) that run after a refused SELECT too; connection commands always do. */
 const NO_DATABASE_NEEDED: ReadonlySet<string> = new Set([
@@ -71,6 +74,12 @@ export class Dispatcher {
     if (!entry.noAuth && client.authRequired) return this.reject(client, 'NOAUTH Authentication required.', entry, argv);
     const databaseRefused = databaseRefusal(client, entry);
     if (databaseRefused !== null) return this.reject(client, databaseRefused, entry, argv);
+    // Redis's maxmemory check, before MISCONF as in processCommand: evict first; if memory stays
+    // over maxmemory, refuse what may grow it, and in MULTI anything but EXEC, DISCARD, QUIT and
+    // RESET (queuing takes memory too), which dooms the transaction (EXECABORT).
+    if (!this.ctx.engine.evictBeforeCommand() && this.refusedOnOom(client, entry)) {
+      return this.reject(client, `OOM ${OOM_MESSAGE}`, entry, argv);
+    }
     if (entry.write) {
       const writeError = this.ctx.keyspace.durability.writeError();
       if (writeError) return this.reject(client, writeError.toRedisText(), entry, argv);
@@ -95,6 +104,14 @@ export class Dispatcher {
       return;
     }
     return this.run(client, entry, argv);
+  }
+
+  /** Out of memory: is `entry` refused (see execute)? EXEC is, when it would run a command that is. */
+  private refusedOnOom(client: RespClient, entry: CommandEntry): boolean {
+    if (entry.denyoom) return true;
+    if (client.multi === null) return false;
+    if (entry.name === 'exec') return client.multi.some((queued) => this.table.lookup(queued[0])?.denyoom === true);
+    return !OOM_EXEMPT_IN_MULTI.has(entry.name);
   }
 
   /** Runs a command past all checks (EXEC uses it for queued commands), then feeds it to any MONITOR. */

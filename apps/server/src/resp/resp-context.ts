@@ -44,6 +44,8 @@ export interface CommandEntry {
   /** Undefined: the engine runs it. */
   handler?: CommandHandler;
   write: boolean;
+  /** May grow memory (Redis's denyoom): refused with OOM before it runs while maxmemory is exceeded. */
+  denyoom: boolean;
   /** Runs before AUTH (AUTH, HELLO, QUIT, RESET). */
   noAuth: boolean;
   /** Allowed in RESP2 subscribed mode (PING, QUIT, RESET, (P)SUBSCRIBE, (P)UNSUBSCRIBE). */

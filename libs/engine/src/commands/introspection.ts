@@ -50,7 +50,7 @@ function objectCommand(ks: Keyspace, argv: Bytes[]): Reply {
     throw new MnemoError('ERR', `unknown subcommand '${argv[1].slice(0, 128)}'. Try OBJECT HELP.`);
   }
   if (argv.length !== 3) throw wrongArity(`object|${sub}`);
-  const e = ks.lookupQuiet(argv[2]);
+  const e = lookupCounted(ks, argv[2]);
   if (e === undefined) return null;
   if (sub === 'encoding') return encodingOf(e);
   if (sub === 'refcount') return 1;
@@ -76,8 +76,16 @@ function memoryCommand(ks: Keyspace, argv: Bytes[]): Reply {
     if (n === null) throw new MnemoError('ERR', 'value is not an integer or out of range');
     if (n < 0) throw syntaxError();
   }
-  const e = ks.lookupQuiet(argv[2]);
+  const e = lookupCounted(ks, argv[2]);
   return e === undefined ? null : e.mem;
+}
+
+/** Redis's objectCommandLookup: no touch and no keymiss event, but a keyspace hit or miss. */
+function lookupCounted(ks: Keyspace, key: Bytes): Entry | undefined {
+  const e = ks.lookupQuiet(key);
+  if (e === undefined) ks.misses++;
+  else ks.hits++;
+  return e;
 }
 
 export const introspectionCommands: CommandDef[] = [

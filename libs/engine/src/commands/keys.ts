@@ -81,14 +81,14 @@ function flatten(map: Map<Bytes, Bytes>): Bytes[] {
 
 /** RANDOMKEY: a random live key, lazily expiring the expired ones it meets; null if empty. */
 function randomkeyCommand(ks: Keyspace): Reply {
-  for (let tries = 0; tries < 100; tries++) {
+  // As Redis's dbRandomKey on a master: every expired key met is deleted, so this ends with a
+  // live key or an empty keyspace (never a dead name, however many keys expired at once).
+  for (;;) {
     const e = ks.table.random(ks.random);
     if (e === null) return null;
     if (!ks.isExpired(e)) return e.key;
     ks.deleteEntry(e, 'expired');
   }
-  const e = ks.table.random(ks.random);
-  return e === null ? null : e.key;
 }
 
 function flushCommand(ks: Keyspace, argv: Bytes[], reason: string): Reply {

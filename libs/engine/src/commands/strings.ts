@@ -27,6 +27,11 @@ export function setGeneric(ks: Keyspace, key: Bytes, value: Bytes, nx: boolean, 
   ks.checkLength(value.length);
   const e = ks.lookupWrite(key);
   if (get) {
+    // The GET part is a read, as Redis's getGenericCommand: a hit or a miss (and its keymiss event).
+    if (e === undefined) {
+      ks.misses++;
+      if (ks.keyEvents !== null && !ks.silent) ks.keyEvents('keymiss', key);
+    } else ks.hits++;
     if (e !== undefined && e.hash !== null) throw wrongType();
     ks.previousValue = e !== undefined ? e.value : null;
   }
