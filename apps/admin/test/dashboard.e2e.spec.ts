@@ -232,8 +232,10 @@ describe('dashboard in Chromium', () => {
     const topKey = page.locator('tr[data-top-key="customer-1"]');
     await expectText(topKey, /limited/, 8_000);
     await screenshot(page, 'rate-limits');
+    await expectText(topKey.locator('td').nth(3), /^0 \/ 5$/, 8_000); // the quota left now, not after one more request
     await topKey.getByRole('button', { name: 'Reset' }).click();
     await expectText(page.getByRole('status'), /customer-1 reset/);
+    await expectText(topKey.locator('td').nth(3), /^5 \/ 5$/, 8_000);
     expect((await fetch(`${stack.serverUrl}/v1/ratelimit/api-e2e/customer-1`)).status).toBe(200);
 
     const created = await fetch(stack.serverUrl + '/v1/sessions', {

@@ -5,8 +5,10 @@ export const TOKEN_REFUSED = 'token-refused';
 
 /**
  * Where to go after signing in: `next` if it is a path of this dashboard, else the overview.
- * Only same-origin paths: `//host` and `/\host` would leave the site (an open redirect).
+ * Only same-origin paths: `//host` and `/\host` would leave the site (an open redirect), and so
+ * would `/<tab>/host`, as URL parsing drops tabs and newlines (which would also break the
+ * redirect header); so a path of printable characters only, not starting with two slashes.
  */
 export function pageAfterLogin(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) && !next.startsWith('/login') ? next : '/';
+  return typeof next === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) && !next.startsWith('/login') ? next : '/';
 }

@@ -5,6 +5,19 @@
 import type { AdminInfo, KeyCountView, KeyInfoView, KeyView, RateLimitCheckResult, RateLimitPolicy, RateLimitPolicyView, ScanView, SessionView } from '@mnemo/contracts';
 
 /** An HTTP API error answer ({ error: { code, message, field? } }), or status 0 when unreachable. */
+/**
+ * `text` as one URL path segment. A key named `.` or `..` cannot be one: URL parsing (the
+ * browser's, then the server's fetch) resolves it as a dot segment, encoded or not, and
+ * `/v1/keys/./info` would address the key "info". Such a name is refused here (400, as the API
+ * refuses keys it cannot take), so the dashboard never acts on another key in its place.
+ */
+export function pathSegment(text: string): string {
+  if (text === '.' || text === '..') {
+    throw new MnemoHttpError(400, 'VALIDATION_ERROR', `the name '${text}' cannot be part of a URL path; use redis-cli for it`, 'params.key');
+  }
+  return encodeURIComponent(text);
+}
+
 export class MnemoHttpError extends Error {
   constructor(
     readonly status: number,
@@ -124,12 +137,12 @@ export class MnemoClient {
 
   /** GET /v1/keys/:key/info: type, TTL, estimated memory, encoding, …; 404 when missing. */
   keyInfo(key: string): Promise<KeyInfoView> {
-    return this.request('GET', `/v1/keys/${encodeURIComponent(key)}/info`);
+    return this.request('GET', `/v1/keys/${pathSegment(key)}/info`);
   }
 
   /** GET /v1/keys/:key (value) and its info; MnemoHttpError 404 when missing. */
   async getKey(key: string): Promise<KeyValue> {
-    const [view, info] = await Promise.all([this.request<KeyView>('GET', `/v1/keys/${encodeURIComponent(key)}`), this.keyInfo(key)]);
+    const [view, info] = await Promise.all([this.request<KeyView>('GET', `/v1/keys/${pathSegment(key)}`), this.keyInfo(key)]);
     return {
       key,
       type: view.type,
@@ -142,7 +155,7 @@ export class MnemoClient {
 
   /** PUT /v1/keys/:key/ttl: sets (ttlMs > 0) or clears (null) a key's TTL. */
   setTtl(key: string, ttlMs: number | null): Promise<Json> {
-    return this.request('PUT', `/v1/keys/${encodeURIComponent(key)}/ttl`, { ttlMs });
+    return this.request('PUT', `/v1/keys/${pathSegment(key)}/ttl`, { ttlMs });
   }
 
   /** GET /v1/sessions?userId=: the live sessions of one user, oldest first. */
@@ -152,7 +165,7 @@ export class MnemoClient {
 
   /** DELETE /v1/sessions/:id (404 when there was no such session). */
   async destroySession(id: string): Promise<void> {
-    await this.request('DELETE', `/v1/sessions/${encodeURIComponent(id)}`);
+    await this.request('DELETE', `/v1/sessions/${pathSegment(id)}`);
   }
 
   /** DELETE /v1/sessions?userId=: log the user out everywhere. */
@@ -168,12 +181,12 @@ export class MnemoClient {
   /** PUT /v1/admin/ratelimit/policies/:name: creates or replaces a policy. */
   putPolicy(policy: RateLimitPolicy): Promise<RateLimitPolicyView> {
     const { name, ...body } = policy;
-    return this.request('PUT', `/v1/admin/ratelimit/policies/${encodeURIComponent(name)}`, body);
+    return this.request('PUT', `/v1/admin/ratelimit/policies/${pathSegment(name)}`, body);
   }
 
   /** POST /v1/ratelimit/peek: a key's current decision under a policy, consuming nothing. */
-  peekLimit(policy: string, key: string): Promise<RateLimitCheckResult> {
-    return this.request('POST', '/v1/ratelimit/peek', { policy, key });
+  peekLimit(policy: string, key: string, cost = 1): Promise<RateLimitCheckResult> {
+    return this.request('POST', '/v1/ratelimit/peek', { policy, key, cost });
   }
 
   /** POST /v1/ratelimit/reset: forgets a key's state, so it is unblocked at once. */

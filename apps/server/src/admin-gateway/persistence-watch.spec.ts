@@ -74,6 +74,7 @@ describe('PersistenceWatch', () => {
     const info = { aof_enabled: 1, aof_last_write_status: 'err', mnemo_last_write_error: 'disk full', aof_current_size: 4096, mnemo_fsync_lag_ms: 100 };
     expect(persistenceStatus(controlWith(() => info), 'always', 1000)).toEqual({
       status: 'error',
+      logEnabled: true,
       appendfsync: 'always',
       lagMs: 100,
       logBytes: 4096,
@@ -85,6 +86,8 @@ describe('PersistenceWatch', () => {
     const noLogNoSavePoints = { ...controlWith(() => ({ aof_enabled: 0 })), configGet: () => [['save', ''] as [string, string]] };
     expect(persistenceStatus(noLogNoSavePoints, 'everysec', 1000).status).toBe('off');
     const snapshotsOnly = { ...noLogNoSavePoints, configGet: () => [['save', '3600 1'] as [string, string]] };
-    expect(persistenceStatus(snapshotsOnly, 'everysec', 1000)).toMatchObject({ status: 'ok', lagMs: null });
+    expect(persistenceStatus(snapshotsOnly, 'everysec', 1000)).toMatchObject({ status: 'ok', logEnabled: false, lagMs: null });
+    const snapshotsOnlyWithLag = { ...snapshotsOnly, info: () => ({ aof_enabled: 0, mnemo_fsync_lag_ms: 0 }) };
+    expect(persistenceStatus(snapshotsOnlyWithLag, 'everysec', 1000)).toMatchObject({ status: 'ok', logEnabled: false, lagMs: null });
   });
 });

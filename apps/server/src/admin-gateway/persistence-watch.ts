@@ -150,10 +150,12 @@ export function persistenceStatus(control: PersistenceControl, appendfsync: stri
   }
   const lastError =
     text(info, 'mnemo_last_write_error') || text(info, 'mnemo_last_snapshot_error') || null;
+  const logEnabled = !off && num(info, 'aof_enabled') === 1;
   return {
     status: off ? 'off' : writeFailed || snapshotFailed ? 'error' : 'ok',
+    logEnabled,
     appendfsync: text(info, 'mnemo_appendfsync') ?? appendfsync,
-    lagMs: off ? null : lagMs,
+    lagMs: logEnabled ? lagMs : null,
     logBytes: num(info, 'aof_current_size'),
     bgsaveInProgress: num(info, 'rdb_bgsave_in_progress') === 1,
     rewriteInProgress: num(info, 'aof_rewrite_in_progress') === 1,

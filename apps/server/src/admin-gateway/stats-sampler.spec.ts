@@ -6,6 +6,7 @@ import { StatsSampler } from './stats-sampler';
 
 const persistence: StatsFrame['persistence'] = {
   status: 'off',
+  logEnabled: false,
   appendfsync: 'everysec',
   lagMs: null,
   logBytes: 0,

@@ -47,6 +47,8 @@ export interface StatsFrame {
   connectedClients: number;
   persistence: {
     status: 'ok' | 'error' | 'off';
+    /** The event log is on (appendonly yes); false: snapshots only, or nothing ('off'). */
+    logEnabled: boolean;
     appendfsync: string;
     /** ms since the last successful fsync of the log, null if none. */
     lagMs: number | null;

@@ -11,7 +11,9 @@ export const PolicyName = z
   .string()
   .min(1)
   .max(128)
-  .regex(/^[A-Za-z0-9_.-]+$/, 'must be letters, digits, "_", "." or "-"');
+  .regex(/^[A-Za-z0-9_.-]+$/, 'must be letters, digits, "_", "." or "-"')
+  // A URL path cannot carry these as a segment: /v1/ratelimit/../k is /v1/k to every URL parser.
+  .refine((name) => name !== '.' && name !== '..', 'cannot be "." or ".." (a URL path would resolve it)');
 
 /** The parameters of a limit: shared by ad-hoc checks and named policies. */
 export const RateLimitParamsShape = {

@@ -1,6 +1,6 @@
 // The shared HTTP schemas: which rate-limit and session bodies pass, and which field a refusal names.
 
-import { CreateSessionSchema, KeyText, RateLimitTargetSchema, SessionIdParam } from '../index';
+import { CreateSessionSchema, KeyText, PolicyName, RateLimitTargetSchema, SessionIdParam } from '../index';
 
 function firstIssue(result: { success: boolean; error?: { issues: Array<{ path: Array<string | number>; message: string }> } }) {
   expect(result.success).toBe(false);
@@ -33,6 +33,13 @@ describe('RateLimitTargetSchema', () => {
     expect(mixed.path).toEqual(['limit']);
     expect(mixed.message).toContain('not allowed with policy');
     expect(RateLimitTargetSchema.safeParse({ key: 'k', algorithm: 'gcra', limit: 1, windowMs: 1, extra: 1 }).success).toBe(false);
+  });
+});
+
+describe('PolicyName', () => {
+  it('takes letters, digits, "_", "." and "-", but not "." or ".." alone (a URL path would resolve them)', () => {
+    for (const name of ['api', 'edge.login', 'a..b', '...', 'v1_2-x']) expect(PolicyName.safeParse(name).success).toBe(true);
+    for (const name of ['.', '..', '', 'a b', 'a/b']) expect(PolicyName.safeParse(name).success).toBe(false);
   });
 });
 

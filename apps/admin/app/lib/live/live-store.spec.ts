@@ -16,7 +16,7 @@ function frame(at: number): StatsFrame {
     evictionsPerSec: 0,
     expirationsPerSec: 0,
     connectedClients: 0,
-    persistence: { status: 'off', appendfsync: 'everysec', lagMs: null, logBytes: 0, bgsaveInProgress: false, rewriteInProgress: false, lastError: null },
+    persistence: { status: 'off', logEnabled: false, appendfsync: 'everysec', lagMs: null, logBytes: 0, bgsaveInProgress: false, rewriteInProgress: false, lastError: null },
     rateLimit: { allowedPerSec: 0, deniedPerSec: 0 },
   };
 }

@@ -112,13 +112,18 @@ export function LiveKeyRows({ initial, unlisted, pattern, cursor, nextCursor, se
       {unlisted > 0 ? (
         <p className="muted" data-testid="unlisted-keys">
           {unlisted} matching {unlisted === 1 ? 'key' : 'keys'} not listed: the HTTP API does not take {unlisted === 1 ? 'it' : 'them'} (longer than
-          max-key-length, or with control characters); redis-cli can read {unlisted === 1 ? 'it' : 'them'}.
+          max-key-length, with control characters, or named . or ..); redis-cli can read {unlisted === 1 ? 'it' : 'them'}.
         </p>
       ) : null}
       <div className="pager">
         {cursor !== '0' ? <Link href={href({ cursor: null, key: null })}>First page</Link> : null}
         {nextCursor !== '0' ? <Link href={href({ cursor: nextCursor, key: null })}>Next page</Link> : <span className="muted">End of scan</span>}
-        {dropped > 0 ? <span className="muted">{dropped} live changes were coalesced away under load</span> : null}
+        {dropped > 0 ? (
+          <span className="muted">
+            {dropped} live {dropped === 1 ? 'change was' : 'changes were'} not shown one by one: each window sends a key&apos;s latest state (repeated writes to a key fold into one),
+            and under load some changes are sampled away
+          </span>
+        ) : null}
       </div>
     </div>
   );

@@ -17,7 +17,10 @@ export function ValueViewer({ value }: { value: KeyValue }) {
           {fields.map(([field, text]) => (
             <tr key={field}>
               <td className="mono">{field}</td>
-              <td className="mono">{looksBinary(text) ? toHex(text) : text}</td>
+              <td className="mono">
+                {looksBinary(text) ? toHex(text) : text}
+                {text.includes('\ufffd') ? <span className="muted"> (not UTF-8: &quot;ef bf bd&quot; stands for bytes the dashboard cannot show)</span> : null}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -26,9 +29,17 @@ export function ValueViewer({ value }: { value: KeyValue }) {
   }
   const text = value.value ?? '';
   const binary = looksBinary(text);
+  // The HTTP API sends values as text: bytes that are not UTF-8 arrive as U+FFFD, whose own bytes
+  // (ef bf bd) would read as stored bytes if not said.
+  const lossy = text.includes('\ufffd');
   return (
     <>
-      {binary ? <div className="muted">binary, shown as hex</div> : null}
+      {binary ? (
+        <div className="muted" data-testid="binary-note">
+          binary, shown as hex
+          {lossy ? '; bytes that are not UTF-8 reach the dashboard as U+FFFD and show as "ef bf bd", not as stored: redis-cli GET shows them exactly' : ''}
+        </div>
+      ) : null}
       <pre className="value-box mono" data-testid="value">{binary ? toHex(text) : text}</pre>
     </>
   );

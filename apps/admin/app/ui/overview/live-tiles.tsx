@@ -16,6 +16,14 @@ function Tile({ label, value, sub, testId }: { label: string; value: string; sub
   );
 }
 
+/** The persistence tile's second line: what is kept and how fresh, and what runs now. */
+function persistenceLine(p: StatsFrame['persistence']): string {
+  if (p.status === 'off') return 'appendonly no';
+  const running = `${p.bgsaveInProgress ? ', saving' : ''}${p.rewriteInProgress ? ', rewriting' : ''}`;
+  if (!p.logEnabled) return `snapshots only (appendonly no)${running}`;
+  return `${p.appendfsync}, lag ${formatDuration(p.lagMs)}${running}`;
+}
+
 export function LiveTiles() {
   const { stats } = useLiveSnapshot();
   const frame: StatsFrame | undefined = stats[stats.length - 1];
@@ -35,7 +43,7 @@ export function LiveTiles() {
         testId="tile-persistence"
         label="Persistence"
         value={p.status}
-        sub={p.status === 'off' ? 'appendonly no' : `${p.appendfsync}, lag ${formatDuration(p.lagMs)}${p.bgsaveInProgress ? ', saving' : ''}${p.rewriteInProgress ? ', rewriting' : ''}`}
+        sub={persistenceLine(p)}
       />
       <Tile
         testId="tile-ratelimit"

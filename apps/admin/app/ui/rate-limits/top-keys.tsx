@@ -44,7 +44,10 @@ export function TopKeys() {
         top.map(async ({ key: stateKey, count }) => {
           const { policy, key } = parsePolicyStateKey(stateKey) ?? { policy: '', key: stateKey };
           try {
-            return { policy, key, checks: count, state: await live.http.peekLimit(policy, key), error: null };
+            // What a next request would get (allowed, retry-after), with the quota left now: a
+            // peek of cost 1 answers what would be left after that request, one less.
+            const [next, now] = await Promise.all([live.http.peekLimit(policy, key), live.http.peekLimit(policy, key, 0)]);
+            return { policy, key, checks: count, state: { ...next, remaining: now.remaining }, error: null };
           } catch (error) {
             return { policy, key, checks: count, state: null, error: (error as Error).message };
           }
