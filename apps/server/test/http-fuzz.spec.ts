@@ -59,7 +59,8 @@ describe('HTTP API under random bad input', () => {
     // Mostly refusals, some successes: the requests reach validation, not just the router.
     expect(run.statuses['4xx']).toBeGreaterThan(600);
     expect(run.statuses['2xx']).toBeGreaterThan(50);
-  });
+    // 2-4 s alone here; under the other suites' load in CI it passed Jest's default 5 s.
+  }, 30_000);
 
   it('the server still answers and serves a session afterwards', async () => {
     expect((await call(server, 'GET', '/healthz')).status).toBe(200);
