@@ -201,11 +201,24 @@ describe('connection commands', () => {
     expect(after.has('client')).toBe(before.has('client'));
     expect(((await client.command('INFO')) as { value: string }).value).not.toContain('# Commandstats');
     const all = ((await client.command('INFO', 'all')) as { value: string }).value;
-    expect(all).toMatch(/# Commandstats\r\n(cmdstat_[a-z|-]+:calls=\d+,rejected_calls=\d+,failed_calls=\d+\r\n)+\r\n# Keyspace/);
+    expect(all).toMatch(/# Commandstats\r\n(cmdstat_[a-z|-]+:calls=\d+,rejected_calls=\d+,failed_calls=\d+\r\n)+\r\n# Errorstats\r\n(errorstat_[A-Z]+:count=\d+\r\n)*\r\n# Keyspace/);
     expect(all).toContain('\r\n# CPU\r\n'); // Redis's title, not "Cpu"
     // `default` adds its sections to the others named, as in Redis 7.
     const both = ((await client.command('INFO', 'default', 'commandstats')) as { value: string }).value;
-    expect(both.match(/^# \w+/gm)).toEqual(['# Server', '# Clients', '# Memory', '# Persistence', '# Stats', '# Replication', '# CPU', '# Commandstats', '# Keyspace']);
+    expect(both.match(/^# \w+/gm)).toEqual(['# Server', '# Clients', '# Memory', '# Persistence', '# Stats', '# Replication', '# CPU', '# Commandstats', '# Errorstats', '# Keyspace']);
+    // Errorstats: error replies by code, counted with total_error_replies; CONFIG RESETSTAT clears them.
+    const errorstat = async (code: string): Promise<number> => {
+      const text = ((await client.command('INFO', 'errorstats')) as { value: string }).value;
+      return Number(new RegExp(`^errorstat_${code}:count=(\\d+)\r$`, 'm').exec(text)?.[1] ?? 0);
+    };
+    const wrongTypeBefore = await errorstat('WRONGTYPE');
+    await client.command('HSET', 'es:h', 'f', 'v');
+    expect(await client.command('GET', 'es:h')).toMatchObject({ type: 'error' });
+    expect(await client.command('NOSUCHCOMMAND')).toMatchObject({ type: 'error' });
+    expect(await errorstat('WRONGTYPE')).toBe(wrongTypeBefore + 1);
+    expect(await errorstat('ERR')).toBeGreaterThan(0);
+    expect(await client.command('CONFIG', 'RESETSTAT')).toEqual(simple('OK'));
+    expect(await errorstat('WRONGTYPE')).toBe(0);
   });
 
   it('answers unknown commands and wrong arity with Redis texts', async () => {

@@ -8,7 +8,7 @@ import { feedMonitors, monitorRefusal } from './commands/monitor.commands';
 import { SUBCOMMAND_ARITY, subcommandError } from './subcommands';
 import type { RespClient } from './resp-client';
 import { errorText } from './resp-client';
-import { countCall, type CommandEntry, type Render, type RespContext } from './resp-context';
+import { countCall, countErrorReply, type CommandEntry, type Render, type RespContext } from './resp-context';
 import { writeReply } from './reply-render';
 
 /**
@@ -153,16 +153,17 @@ export class Dispatcher {
       // A handler that threw half-way must not leave half a reply behind.
       writer.truncate(mark);
       if (!(error instanceof MnemoError)) console.error(`RESP command '${entry.name}' failed:`, error);
-      this.ctx.stats.errorReplies++;
+      const text = error instanceof MnemoError ? error.toRedisText() : errorText(error);
+      countErrorReply(this.ctx.stats, text);
       countCall(this.ctx.stats.failedCalls, statName(entry, argv));
-      writer.error(error instanceof MnemoError ? error.toRedisText() : errorText(error));
+      writer.error(text);
     }
   }
 
   /** Refuses a command before it runs; inside MULTI this also dooms the transaction (EXECABORT). */
   private reject(client: RespClient, text: string, entry?: CommandEntry, argv?: string[]): void {
     if (client.multi !== null) client.multiFailed = true;
-    this.ctx.stats.errorReplies++;
+    countErrorReply(this.ctx.stats, text);
     if (entry !== undefined && argv !== undefined) countCall(this.ctx.stats.rejectedCalls, statName(entry, argv));
     this.ctx.writer.error(text);
   }

@@ -72,6 +72,8 @@ export interface RespStats {
   rejectedCalls: Map<string, number>;
   /** Ran and failed with an error reply: Redis's failed_calls. */
   failedCalls: Map<string, number>;
+  /** INFO errorstats: error replies by their code, the first word (ERR, WRONGTYPE, OOM, ...). */
+  errorCodes: Map<string, number>;
 }
 
 export function emptyStats(): RespStats {
@@ -84,7 +86,15 @@ export function emptyStats(): RespStats {
     listenerCalls: new Map(),
     rejectedCalls: new Map(),
     failedCalls: new Map(),
+    errorCodes: new Map(),
   };
+}
+
+/** Counts an error reply of `text` ("WRONGTYPE Operation ...") in total_error_replies and errorstats. */
+export function countErrorReply(stats: RespStats, text: string): void {
+  stats.errorReplies++;
+  const space = text.indexOf(' ');
+  countCall(stats.errorCodes, space === -1 ? text : text.slice(0, space));
 }
 
 /** Adds one to `name`'s count. */

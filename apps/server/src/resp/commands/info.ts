@@ -8,9 +8,9 @@ import { REDIS_COMPAT_VERSION } from './connection.commands';
 
 type Section = Array<[string, string | number]>;
 
-const DEFAULT_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'keyspace'];
+const DEFAULT_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'errorstats', 'keyspace'];
 /** Every section, in Redis's order; commandstats only when asked for (or all/everything), as Redis. */
-const ALL_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'commandstats', 'keyspace'];
+const ALL_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'commandstats', 'errorstats', 'keyspace'];
 
 /** Redis's bytesToHuman: 1.50K, 2.00M, 3B. */
 export function bytesToHuman(bytes: number): string {
@@ -139,6 +139,10 @@ function sectionsOf(ctx: RespContext): Record<string, () => Section> {
           `calls=${calls.get(name) ?? 0},rejected_calls=${ctx.stats.rejectedCalls.get(name) ?? 0},failed_calls=${ctx.stats.failedCalls.get(name) ?? 0}`,
         ]);
     },
+    // Error replies by code, as Redis 7 (errorstat_WRONGTYPE:count=3); those the listener refused
+    // or a command failed with, as total_error_replies counts them.
+    errorstats: () =>
+      [...ctx.stats.errorCodes.keys()].sort().map((code): [string, string] => [`errorstat_${code}`, `count=${ctx.stats.errorCodes.get(code)}`]),
     keyspace: () => {
       const stats = ctx.engine.stats();
       return stats.keys > 0 ? [['db0', `keys=${stats.keys},expires=${stats.keysWithTtl},avg_ttl=${stats.avgTtlMs}`]] : [];
