@@ -13,6 +13,7 @@ import { clientErrorHandler } from './http/common/client-error';
 import { frameworkErrorHandler } from './http/common/http-exception.filter';
 import type { FrameworkErrorReply } from './http/common/http-exception.filter';
 import { useBodyParsers } from './http/common/json-body';
+import { useRequestChecks } from './http/common/request-checks';
 import { listenError } from './config/listen-error';
 import { ServerLogger } from './server-logger';
 
@@ -75,7 +76,7 @@ export async function startServer(config: MnemoConfig, options: StartOptions = {
     // So do requests Node's HTTP parser refuses before Fastify sees them (431, malformed HTTP).
     clientErrorHandler,
     // And an HTTP/1.1 request without Host, which Node would answer with an empty 400: the
-    // onRequest hook in json-body.ts refuses it instead.
+    // onRequest hook of request-checks.ts refuses it instead.
     http: { requireHostHeader: false },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
@@ -83,6 +84,7 @@ export async function startServer(config: MnemoConfig, options: StartOptions = {
     logger: serverLogger(config['log-level']),
     abortOnError: false,
   });
+  useRequestChecks(app.getHttpAdapter().getInstance());
   useBodyParsers(app.getHttpAdapter().getInstance());
   app.enableShutdownHooks();
   app.useWebSocketAdapter(new AdminIoAdapter(app, config));

@@ -4,7 +4,6 @@
 import { parse as parseQuery } from 'node:querystring';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import secureJson from 'secure-json-parse';
-import { HttpErrorCode } from '@mnemo/contracts';
 import { bodyErrors } from './http-error';
 
 const FORBIDDEN = 'Object contains forbidden prototype property';
@@ -30,35 +29,7 @@ export const formBodies = new WeakSet<object>();
  * parseJsonBody and HTML forms (values as text); any other content type (text/plain too) gets
  * 415. The body-limit set on the Fastify instance applies to both.
  */
-/**
- * True when the query string of `url` holds a malformed percent-escape (`%ZZ`, or escapes of
- * bytes that are not UTF-8). Fastify's query parser keeps those as literal text, so
- * `?userId=%ZZ` would look up the user "%ZZ"; the API refuses them as it refuses them in paths.
- */
-export function malformedQuery(url: string): boolean {
-  const start = url.indexOf('?');
-  if (start === -1 || url.indexOf('%', start) === -1) return false;
-  try {
-    decodeURIComponent(url.slice(start + 1));
-    return false;
-  } catch {
-    return true;
-  }
-}
-
 export function useBodyParsers(fastify: ReturnType<ReturnType<NestFastifyApplication['getHttpAdapter']>['getInstance']>): void {
-  fastify.addHook('onRequest', (request, reply, done) => {
-    // Node's own check of Host is off (bootstrap.ts), so that this answer has the API's envelope.
-    if (request.raw.headers.host === undefined && request.raw.httpVersionMajor === 1 && request.raw.httpVersionMinor === 1) {
-      void reply
-        .code(400)
-        .header('connection', 'close')
-        .send({ error: { code: HttpErrorCode.validation, message: 'headers.host: an HTTP/1.1 request must carry a Host header', field: 'headers.host' } });
-      return;
-    }
-    if (!malformedQuery(request.url)) return done();
-    void reply.code(400).send({ error: { code: HttpErrorCode.validation, message: 'url: malformed percent-encoding in the query string', field: 'url' } });
-  });
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     // No body at all is no body (the route's schema decides), as the fast lane takes it.

@@ -18,13 +18,15 @@ import { HTTP_CLOCK } from '../common/tokens';
 import { commitWrite } from '../common/write-gate';
 import { ZodPipe } from '../common/zod-validation.pipe';
 
+const CURSOR = /^\d{1,20}$/;
+
 const ScanQuery = z
   .object({
     cursor: z
       .string()
-      .regex(/^\d{1,20}$/, 'must be a cursor returned by a previous scan (start with 0)')
+      .regex(CURSOR, 'must be a cursor returned by a previous scan (start with 0)')
       // zod runs this after a failed regex too, so it only judges what the regex let through.
-      .refine((cursor) => !/^\d{1,20}$/.test(cursor) || BigInt(cursor) < 2n ** 64n, 'must be a cursor returned by a previous scan (at most 2^64 - 1)')
+      .refine((cursor) => !CURSOR.test(cursor) || BigInt(cursor) < 2n ** 64n, 'must be a cursor returned by a previous scan (at most 2^64 - 1)')
       .default('0'),
     pattern: z.string().min(1).max(1024).optional(),
     count: queryInt(1, 1000).default(100),

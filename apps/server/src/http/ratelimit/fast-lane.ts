@@ -26,7 +26,8 @@ import { adHocTarget } from './fast-validate';
 import type { MnemoConfig } from '../../config/options';
 import type { ApiKeyGuard } from '../common/auth.guard';
 import { bodyErrors, HttpApiError } from '../common/http-error';
-import { malformedQuery, parseJsonBody } from '../common/json-body';
+import { parseJsonBody } from '../common/json-body';
+import { requestProblem } from '../common/request-checks';
 import { mapError } from '../common/http-exception.filter';
 import type { HttpLogger } from '../common/http-logger';
 import { ZodPipe } from '../common/zod-validation.pipe';
@@ -79,11 +80,10 @@ export class RateLimitFastLane {
   }
 
   private handles(request: IncomingMessage): boolean {
-    // An HTTP/1.1 request without Host is refused on the common path (json-body.ts).
-    if (request.headers.host === undefined && request.httpVersionMinor === 1) return false;
     const url = request.url ?? '';
-    if (request.method === 'POST') return url === CHECK_PATH;
-    return request.method === 'GET' && url.startsWith('/v1/ratelimit/') && GATEWAY_PATH.test(url);
+    const route = request.method === 'POST' ? url === CHECK_PATH : request.method === 'GET' && url.startsWith('/v1/ratelimit/') && GATEWAY_PATH.test(url);
+    // A request with a problem every route refuses (request-checks.ts) takes the common path.
+    return route && requestProblem(request) === null;
   }
 
   private serve(request: IncomingMessage, response: ServerResponse): void {
@@ -157,7 +157,6 @@ export class RateLimitFastLane {
     this.guard.authorize(request);
     const match = GATEWAY_PATH.exec(request.url ?? '');
     if (!match) throw new HttpApiError(404, HttpErrorCode.notFound, 'route not found');
-    if (malformedQuery(request.url ?? '')) throw new HttpApiError(400, HttpErrorCode.validation, 'url: malformed percent-encoding in the query string', 'url');
     let policyName: string;
     let key: string;
     try {
