@@ -31,10 +31,11 @@ async function tileNumber(testId: string): Promise<number> {
 }
 
 /** One command over the Redis protocol (a raw socket, as redis-cli would send it); resolves with the reply's first line. */
-function resp(...argv: string[]): Promise<string> {
+function resp(...argv: Array<string | Buffer>): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(stack.respPort, '127.0.0.1', () => {
-      socket.write(`*${argv.length}\r\n` + argv.map((arg) => `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`).join(''));
+      const args = argv.map((arg) => (typeof arg === 'string' ? Buffer.from(arg) : arg));
+      socket.write(Buffer.concat([Buffer.from(`*${args.length}\r\n`), ...args.flatMap((arg) => [Buffer.from(`$${arg.length}\r\n`), arg, Buffer.from('\r\n')])]));
     });
     socket.once('data', (reply) => {
       socket.end();
@@ -142,7 +143,7 @@ describe('dashboard in Chromium', () => {
     const row = page.locator('tr[data-key="user:e2e:target"]');
     await row.waitFor();
     await page.locator(`tr[data-key="${longKey}"]`).waitFor();
-    await expectText(page.getByTestId('unlisted-keys'), /1 matching key not listed: the HTTP API does not take it/);
+    await expectText(page.getByTestId('unlisted-keys'), /1 matching key not listed: longer than max-key-length/);
     await expectText(row, /string/);
     await expectText(row, /9m|10m/);
 
@@ -169,6 +170,31 @@ describe('dashboard in Chromium', () => {
     await row.getByRole('button', { name: 'Delete user:e2e:target' }).click();
     await page.locator('tr.gone[data-key="user:e2e:target"]').waitFor();
     expect((await api('GET', '/v1/keys/' + encodeURIComponent('user:e2e:target'))).status).toBe(404);
+  });
+
+  it('opens keys named . and .., shows bytes that are not UTF-8 exactly, and deletes the right key', async () => {
+    // Written over the Redis protocol, as any Redis client could: "." holds ff 00 41, ".." is a
+    // hash whose field and value are not UTF-8, and ".\xff" has a name that is not UTF-8.
+    expect(await resp('SET', '.', Buffer.from([0xff, 0x00, 0x41]))).toBe('+OK');
+    expect(await resp('HSET', '..', Buffer.from([0xc3, 0x28]), Buffer.from([0xe2, 0x82]), 'name', 'Ada')).toBe(':2');
+    expect(await resp('SET', Buffer.from([0x2e, 0xff]), 'x')).toBe('+OK');
+    await page.goto(`${stack.adminUrl}/keys?pattern=${encodeURIComponent('.*')}`);
+    await page.locator('tr[data-key="."]').waitFor();
+    await page.locator('tr[data-key=".."]').waitFor();
+    await expectText(page.getByTestId('unlisted-keys'), /1 matching key not listed: .*not UTF-8/);
+
+    await page.locator('tr[data-key="."]').getByRole('link', { name: '.', exact: true }).click();
+    await expectText(page.getByTestId('value'), /^ff 00 41$/);
+    await expectText(page.getByTestId('binary-note'), /each byte as stored, in hex/);
+    await page.locator('tr[data-key=".."]').getByRole('link', { name: '..', exact: true }).click();
+    await expectText(page.getByTestId('hash-fields'), /c3 28 \(hex\)\s+e2 82 \(hex\)/);
+    await expectText(page.getByTestId('hash-fields'), /name\s+Ada/);
+
+    // Deleting "." removes that key, not another one a dot segment would resolve to.
+    await page.locator('tr[data-key="."]').getByRole('button', { name: 'Delete .', exact: true }).click();
+    await page.locator('tr.gone[data-key="."]').waitFor();
+    expect((await api('GET', '/v1/keys/Lg?encoding=base64')).status).toBe(404);
+    expect((await api('GET', '/v1/keys/Li4?encoding=base64')).status).toBe(200);
   });
 
   it('refuses an absurd config value naming the field, then lowers maxmemory and evictions appear in the feed', async () => {

@@ -222,6 +222,47 @@ describe('/v1/keys', () => {
     expect((await call(s, 'GET', '/v1/counters/empty-body')).body).toMatchObject({ value: 2 });
   });
 
+  it('with ?encoding=base64 carries keys and values as base64 of their exact bytes: binary values, keys text cannot name', async () => {
+    const b64 = (bytes: number[] | string) => Buffer.from(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : Buffer.from(bytes)).toString('base64');
+    const engine = s.server.keyspace.engine;
+    // Bytes as the engine holds them (one char per byte): a value that is not UTF-8, under a key
+    // named "." that no URL path can carry as text, and a key with a control character.
+    engine.execute(['SET', '.', '\xff\x00A']);
+    engine.execute(['HSET', 'bin\x01hash', '\xc3\x28', '\xe2\x82']);
+    const dot = await call(s, 'GET', '/v1/keys/Lg?encoding=base64');
+    expect(dot.body).toEqual({ key: 'Lg==', type: 'string', value: b64([0xff, 0x00, 0x41]), ttlMs: null });
+    // Text mode reads the same value with U+FFFD; base64 gives back every byte.
+    expect((await call(s, 'GET', `/v1/keys/${encodeURIComponent(b64('bin\x01hash'))}?encoding=base64`)).body).toEqual({
+      key: b64('bin\x01hash'),
+      type: 'hash',
+      value: { [b64([0xc3, 0x28])]: b64([0xe2, 0x82]) },
+      ttlMs: null,
+    });
+    // URL-safe alphabet and no padding in the path; info, type and ttl name the key in base64.
+    const info = await call(s, 'GET', `/v1/keys/${b64('bin\x01hash').replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')}/info?encoding=base64`);
+    expect(info.body).toMatchObject({ key: b64('bin\x01hash'), type: 'hash', length: 1 });
+    expect((await call(s, 'GET', '/v1/keys/Lg/type?encoding=base64')).body).toEqual({ key: 'Lg==', type: 'string' });
+    // Writes: a binary value stored byte for byte, a TTL, a delete.
+    const put = await call(s, 'PUT', '/v1/keys/Li4?encoding=base64', { body: { value: b64([0x80, 0xfe]), ttlMs: 60_000 } });
+    expect(put.body).toEqual({ key: 'Li4=', type: 'string', value: 'gP4=', ttlMs: 60_000 });
+    expect(engine.get('..')).toBe('\x80\xfe');
+    expect((await call(s, 'PUT', '/v1/keys/Li4/ttl?encoding=base64', { body: { ttlMs: null } })).body).toEqual({ key: 'Li4=', ttlMs: null });
+    expect((await call(s, 'DELETE', '/v1/keys/Li4?encoding=base64')).status).toBe(204);
+    expect(engine.get('..')).toBeNull();
+    // SCAN lists every key, in base64, so each can be opened.
+    const page = await call(s, 'GET', '/v1/keys?pattern=*&count=1000&encoding=base64');
+    expect(page.body.keys).toEqual(expect.arrayContaining(['Lg==', b64('bin\x01hash')]));
+    // Bad input: not base64, empty, too long (max-key-length is 64 here), an unknown encoding or query parameter.
+    expectError(await call(s, 'GET', '/v1/keys/no%20t*?encoding=base64'), 400, 'VALIDATION_ERROR', 'params.key');
+    expectError(await call(s, 'GET', '/v1/keys/A?encoding=base64'), 400, 'VALIDATION_ERROR', 'params.key');
+    expectError(await call(s, 'GET', '/v1/keys/%3D%3D?encoding=base64'), 400, 'VALIDATION_ERROR', 'params.key');
+    expectError(await call(s, 'GET', `/v1/keys/${b64('k'.repeat(65))}?encoding=base64`), 400, 'VALIDATION_ERROR', 'params.key');
+    expectError(await call(s, 'PUT', '/v1/keys/Lg?encoding=base64', { body: { value: 'not base64!' } }), 400, 'VALIDATION_ERROR', 'body.value');
+    expectError(await call(s, 'GET', '/v1/keys/Lg?encoding=hex'), 400, 'VALIDATION_ERROR', 'query.encoding');
+    expectError(await call(s, 'GET', '/v1/keys/Lg?encodng=base64'), 400, 'VALIDATION_ERROR', 'query.encodng');
+    expect(engine.get('.')).toBe('\xff\x00A');
+  });
+
   it('treats an empty query parameter as not given (?pattern=&type=)', async () => {
     await call(s, 'PUT', '/v1/keys/empty-query', { body: { value: '1' } });
     const page = await call(s, 'GET', '/v1/keys?pattern=&cursor=0&count=1000&type=');

@@ -1,5 +1,5 @@
 // Formatting of sizes, rates and TTLs as the dashboard shows them.
-import { formatBytes, formatPercent, formatTtl, looksBinary, toHex } from './format';
+import { formatBytes, formatPercent, formatTtl } from './format';
 
 describe('formatTtl', () => {
   it.each([
@@ -24,14 +24,5 @@ describe('formatBytes / formatPercent', () => {
   it('shows a dash when there were no reads', () => {
     expect(formatPercent(null)).toBe('–');
     expect(formatPercent(0.9731)).toBe('97.3%');
-  });
-});
-
-describe('binary values', () => {
-  it('detects control bytes and renders hex', () => {
-    expect(looksBinary('plain text\n')).toBe(false);
-    expect(looksBinary('\x00\x01A')).toBe(true);
-    expect(toHex('\x00A')).toBe('00 41');
-    expect(toHex('\ufffd')).toBe('ef bf bd');
   });
 });

@@ -58,17 +58,3 @@ export function formatDuration(ms: number | null): string {
 export function formatClock(at: number): string {
   return new Date(at).toLocaleTimeString('en-GB', { hour12: false });
 }
-
-/**
- * The UTF-8 bytes of a value as hex pairs: "\x00A" → "00 41". Values arrive as text from the
- * HTTP API, so bytes that were not UTF-8 show as U+FFFD's bytes (ef bf bd).
- */
-export function toHex(text: string): string {
-  return Array.from(new TextEncoder().encode(text), (byte) => byte.toString(16).padStart(2, '0')).join(' ');
-}
-
-/** True when a string has control bytes other than tab/newline or U+FFFD: show it as hex. */
-export function looksBinary(text: string): boolean {
-  // eslint-disable-next-line no-control-regex -- control bytes are exactly what is looked for
-  return /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]/.test(text);
-}

@@ -3,21 +3,29 @@
 // (base = /api/mnemo, proxied by app/api/mnemo/[...path]/route.ts).
 
 import type { AdminInfo, KeyCountView, KeyInfoView, KeyView, RateLimitCheckResult, RateLimitPolicy, RateLimitPolicyView, ScanView, SessionView } from '@mnemo/contracts';
+import { base64UrlOfText, bytesOfBase64, showBase64, utf8TextOf } from './key-bytes';
+import type { ShownBytes } from './key-bytes';
 
-/** An HTTP API error answer ({ error: { code, message, field? } }), or status 0 when unreachable. */
 /**
- * `text` as one URL path segment. A key named `.` or `..` cannot be one: URL parsing (the
- * browser's, then the server's fetch) resolves it as a dot segment, encoded or not, and
- * `/v1/keys/./info` would address the key "info". Such a name is refused here (400, as the API
- * refuses keys it cannot take), so the dashboard never acts on another key in its place.
+ * `text` as one URL path segment, for names the API takes as text (policies). A name `.` or `..`
+ * cannot be one: URL parsing (the browser's, then the server's fetch) resolves it as a dot
+ * segment, encoded or not, and `/v1/admin/ratelimit/policies/..` would address another route.
+ * Such a name is refused here (400, as the API refuses it). Keys do not need this: they travel
+ * as base64 (keyPath).
  */
-export function pathSegment(text: string): string {
+export function pathSegment(text: string, field = 'params.name'): string {
   if (text === '.' || text === '..') {
-    throw new MnemoHttpError(400, 'VALIDATION_ERROR', `the name '${text}' cannot be part of a URL path; use redis-cli for it`, 'params.key');
+    throw new MnemoHttpError(400, 'VALIDATION_ERROR', `the name '${text}' cannot be part of a URL path`, field);
   }
   return encodeURIComponent(text);
 }
 
+/** The /v1/keys route of a key by its exact bytes: `/v1/keys/<base64url>[/suffix]?encoding=base64` (key-bytes.ts). */
+export function keyPath(key: string, suffix = ''): string {
+  return `/v1/keys/${base64UrlOfText(key)}${suffix}?encoding=base64`;
+}
+
+/** An HTTP API error answer ({ error: { code, message, field? } }), or status 0 when unreachable. */
 export class MnemoHttpError extends Error {
   constructor(
     readonly status: number,
@@ -49,15 +57,15 @@ export interface KeySummary {
 export interface ScanPage {
   cursor: string;
   keys: KeySummary[];
-  /** Keys the scan found but the key routes refuse (longer than max-key-length, control characters). */
+  /** Keys the scan found that have no text name (not UTF-8) or that the key routes refuse (longer than max-key-length). */
   unlisted: number;
 }
 
 export interface KeyValue extends KeySummary {
-  /** Strings: the value as text (bytes that are not UTF-8 arrive as U+FFFD). */
-  value: string | null;
-  /** Hashes: field → value as text. */
-  fields: Record<string, string> | null;
+  /** Strings: the bytes as stored, as text or hex (key-bytes.ts). */
+  value: ShownBytes | null;
+  /** Hashes: [field, value] pairs, shown the same way. */
+  fields: Array<[ShownBytes, ShownBytes]> | null;
 }
 
 type Fetch = typeof fetch;
@@ -84,9 +92,9 @@ export class MnemoClient {
     return this.request('GET', `/v1/admin/config?${new URLSearchParams({ pattern })}`);
   }
 
-  /** GET /v1/keys?pattern=&cursor=&count=: one SCAN step (key names only). */
+  /** GET /v1/keys?pattern=&cursor=&count=&encoding=base64: one SCAN step; `keys` are base64 of each key's bytes. */
   scan(params: { pattern: string; cursor: string; count: number }): Promise<ScanView> {
-    const query = new URLSearchParams({ pattern: params.pattern, cursor: params.cursor, count: String(params.count) });
+    const query = new URLSearchParams({ pattern: params.pattern, cursor: params.cursor, count: String(params.count), encoding: 'base64' });
     return this.request('GET', `/v1/keys?${query}`);
   }
 
@@ -98,7 +106,7 @@ export class MnemoClient {
    * starts. Example: 10,000 keys, 3 matching "user:e2e:*", want 50 → steps of 50, 100, …, 800,
    * then 1000s, one page of 3 keys, cursor "0". With "*" the first step usually fills the page.
    * Info comes from GET /v1/keys/:key/info per key, in parallel; keys that vanish in between
-   * are left out.
+   * are left out, and keys whose bytes are not UTF-8 (no text name) are counted in `unlisted`.
    */
   async scanKeys(params: { pattern: string; cursor: string; want: number; maxSteps?: number }): Promise<ScanPage> {
     const names: string[] = [];
@@ -110,11 +118,17 @@ export class MnemoClient {
       if (cursor === '0' || names.length >= params.want) break;
     }
     let unlisted = 0;
+    const texts: string[] = [];
+    for (const name of new Set(names)) {
+      const text = utf8TextOf(bytesOfBase64(name));
+      if (text === null) unlisted++;
+      else texts.push(text);
+    }
     const infos = await Promise.all(
-      [...new Set(names)].map((key) =>
-        this.keyInfo(key).catch((error: unknown) => {
+      texts.map((key) =>
+        this.keyInfo(key).then((info) => ({ key, info })).catch((error: unknown) => {
           if (error instanceof MnemoHttpError && error.status === 404) return null; // gone since the scan
-          // A key written over the Redis protocol may be one the HTTP API refuses (too long, control characters).
+          // A key written over the Redis protocol may be longer than the HTTP API takes.
           if (error instanceof MnemoHttpError && (error.status === 400 || error.status === 414)) {
             unlisted++;
             return null;
@@ -125,7 +139,7 @@ export class MnemoClient {
     );
     return {
       cursor,
-      keys: infos.filter((info): info is KeyInfoView => info !== null).map((info) => ({ key: info.key, type: info.type, ttlMs: info.ttlMs, size: info.memory })),
+      keys: infos.filter((found) => found !== null).map(({ key, info }) => ({ key, type: info.type, ttlMs: info.ttlMs, size: info.memory })),
       unlisted,
     };
   }
@@ -137,25 +151,25 @@ export class MnemoClient {
 
   /** GET /v1/keys/:key/info: type, TTL, estimated memory, encoding, …; 404 when missing. */
   keyInfo(key: string): Promise<KeyInfoView> {
-    return this.request('GET', `/v1/keys/${pathSegment(key)}/info`);
+    return this.request('GET', keyPath(key, '/info'));
   }
 
   /** GET /v1/keys/:key (value) and its info; MnemoHttpError 404 when missing. */
   async getKey(key: string): Promise<KeyValue> {
-    const [view, info] = await Promise.all([this.request<KeyView>('GET', `/v1/keys/${pathSegment(key)}`), this.keyInfo(key)]);
+    const [view, info] = await Promise.all([this.request<KeyView>('GET', keyPath(key)), this.keyInfo(key)]);
     return {
       key,
       type: view.type,
       ttlMs: view.ttlMs,
       size: info.memory,
-      value: typeof view.value === 'string' ? view.value : null,
-      fields: typeof view.value === 'object' ? view.value : null,
+      value: typeof view.value === 'string' ? showBase64(view.value) : null,
+      fields: typeof view.value === 'object' ? Object.entries(view.value).map(([field, value]) => [showBase64(field), showBase64(value)]) : null,
     };
   }
 
   /** PUT /v1/keys/:key/ttl: sets (ttlMs > 0) or clears (null) a key's TTL. */
   setTtl(key: string, ttlMs: number | null): Promise<Json> {
-    return this.request('PUT', `/v1/keys/${pathSegment(key)}/ttl`, { ttlMs });
+    return this.request('PUT', keyPath(key, '/ttl'), { ttlMs });
   }
 
   /** GET /v1/sessions?userId=: the live sessions of one user, oldest first. */
@@ -165,7 +179,7 @@ export class MnemoClient {
 
   /** DELETE /v1/sessions/:id (404 when there was no such session). */
   async destroySession(id: string): Promise<void> {
-    await this.request('DELETE', `/v1/sessions/${pathSegment(id)}`);
+    await this.request('DELETE', `/v1/sessions/${pathSegment(id, 'params.id')}`);
   }
 
   /** DELETE /v1/sessions?userId=: log the user out everywhere. */

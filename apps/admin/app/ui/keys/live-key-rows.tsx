@@ -111,8 +111,8 @@ export function LiveKeyRows({ initial, unlisted, pattern, cursor, nextCursor, se
       {rows.length === 0 ? <p className="muted">No keys match {pattern} on this page.</p> : null}
       {unlisted > 0 ? (
         <p className="muted" data-testid="unlisted-keys">
-          {unlisted} matching {unlisted === 1 ? 'key' : 'keys'} not listed: the HTTP API does not take {unlisted === 1 ? 'it' : 'them'} (longer than
-          max-key-length, with control characters, or named . or ..); redis-cli can read {unlisted === 1 ? 'it' : 'them'}.
+          {unlisted} matching {unlisted === 1 ? 'key' : 'keys'} not listed: longer than max-key-length, or not UTF-8 text (so without a name to show
+          here); redis-cli can read {unlisted === 1 ? 'it' : 'them'}.
         </p>
       ) : null}
       <div className="pager">

@@ -1,10 +1,20 @@
-// Shows a value: strings as text (or hex when binary), hashes as a field table.
-import { looksBinary, toHex } from '../../lib/format';
+// Shows a value exactly as stored: strings as text (or hex when not UTF-8 or with control bytes),
+// hashes as a field table shown the same way (see lib/key-bytes.ts).
+import type { ShownBytes } from '../../lib/key-bytes';
 import type { KeyValue } from '../../lib/mnemo-client';
+
+function Shown({ bytes }: { bytes: ShownBytes }) {
+  return bytes.hex ? (
+    <>
+      {bytes.text} <span className="muted">(hex)</span>
+    </>
+  ) : (
+    <>{bytes.text}</>
+  );
+}
 
 export function ValueViewer({ value }: { value: KeyValue }) {
   if (value.type === 'hash' && value.fields) {
-    const fields = Object.entries(value.fields);
     return (
       <table data-testid="hash-fields">
         <thead>
@@ -14,12 +24,13 @@ export function ValueViewer({ value }: { value: KeyValue }) {
           </tr>
         </thead>
         <tbody>
-          {fields.map(([field, text]) => (
-            <tr key={field}>
-              <td className="mono">{field}</td>
+          {value.fields.map(([field, fieldValue], index) => (
+            <tr key={index}>
               <td className="mono">
-                {looksBinary(text) ? toHex(text) : text}
-                {text.includes('\ufffd') ? <span className="muted"> (not UTF-8: &quot;ef bf bd&quot; stands for bytes the dashboard cannot show)</span> : null}
+                <Shown bytes={field} />
+              </td>
+              <td className="mono">
+                <Shown bytes={fieldValue} />
               </td>
             </tr>
           ))}
@@ -27,20 +38,17 @@ export function ValueViewer({ value }: { value: KeyValue }) {
       </table>
     );
   }
-  const text = value.value ?? '';
-  const binary = looksBinary(text);
-  // The HTTP API sends values as text: bytes that are not UTF-8 arrive as U+FFFD, whose own bytes
-  // (ef bf bd) would read as stored bytes if not said.
-  const lossy = text.includes('\ufffd');
+  const shown = value.value ?? { text: '', hex: false };
   return (
     <>
-      {binary ? (
+      {shown.hex ? (
         <div className="muted" data-testid="binary-note">
-          binary, shown as hex
-          {lossy ? '; bytes that are not UTF-8 reach the dashboard as U+FFFD and show as "ef bf bd", not as stored: redis-cli GET shows them exactly' : ''}
+          binary (not UTF-8 text, or with control bytes): each byte as stored, in hex
         </div>
       ) : null}
-      <pre className="value-box mono" data-testid="value">{binary ? toHex(text) : text}</pre>
+      <pre className="value-box mono" data-testid="value">
+        {shown.text}
+      </pre>
     </>
   );
 }

@@ -38,6 +38,8 @@ interface Route {
 }
 
 const key = { name: 'key', in: 'path', required: true, schema: { type: 'string' } };
+/** ?encoding= of the /v1/keys routes (key-encoding.ts): text, or base64 of the exact bytes. */
+const ENCODING: JsonSchema = { type: 'string', enum: ['text', 'base64'], description: 'base64: keys in the path and keys and values in the body and answer are base64 of their bytes' };
 
 const ROUTES: Route[] = [
   { method: 'post', path: '/v1/sessions', tag: 'sessions', summary: 'Create a session (data, ttlMs, userId); 201 with id and expiresAt', body: CreateSessionSchema, auth: 'apiKey', ok: 201, errors: [507], returns: 'Session' },
@@ -57,14 +59,14 @@ const ROUTES: Route[] = [
   { method: 'post', path: '/v1/counters/{key}/incr', tag: 'counters', summary: 'Add by (default 1), optional TTL', body: CounterStepSchema, auth: 'apiKey', ok: 200, errors: [409, 507], returns: 'Counter' },
   { method: 'post', path: '/v1/counters/{key}/decr', tag: 'counters', summary: 'Subtract by (default 1), optional TTL', body: CounterStepSchema, auth: 'apiKey', ok: 200, errors: [409, 507], returns: 'Counter' },
   { method: 'delete', path: '/v1/counters/{key}', tag: 'counters', summary: 'Reset (delete) a counter', auth: 'apiKey', ok: 200, errors: [409], returns: 'Reset' },
-  { method: 'get', path: '/v1/keys', tag: 'keys', summary: 'SCAN step: cursor, pattern, count, type', query: { cursor: { type: 'string' }, pattern: { type: 'string' }, count: { type: 'integer' }, type: { type: 'string', enum: ['string', 'hash'] } }, auth: 'apiKey', ok: 200, returns: 'Scan' },
-  { method: 'get', path: '/v1/keys/{key}', tag: 'keys', summary: 'Value (string, or fields of a hash), type and TTL', auth: 'apiKey', ok: 200, errors: [404], returns: 'Key' },
-  { method: 'put', path: '/v1/keys/{key}', tag: 'keys', summary: 'Set a string value with optional ttlMs, nx, xx', body: PutKeySchema, auth: 'apiKey', ok: 200, errors: [409, 412, 507], returns: 'Key' },
-  { method: 'delete', path: '/v1/keys/{key}', tag: 'keys', summary: 'Delete a key (204, 404 if missing)', auth: 'apiKey', ok: 204, errors: [404] },
-  { method: 'get', path: '/v1/keys/{key}/type', tag: 'keys', summary: 'Type of a key', auth: 'apiKey', ok: 200, errors: [404], returns: 'KeyType' },
-  { method: 'get', path: '/v1/keys/{key}/ttl', tag: 'keys', summary: 'Remaining TTL in ms (null: none)', auth: 'apiKey', ok: 200, errors: [404], returns: 'KeyTtl' },
-  { method: 'put', path: '/v1/keys/{key}/ttl', tag: 'keys', summary: 'Set (ttlMs) or remove (null) the TTL', body: KeyTtlSchema, auth: 'apiKey', ok: 200, errors: [404], returns: 'KeyTtl' },
-  { method: 'get', path: '/v1/keys/{key}/info', tag: 'keys', summary: 'Type, TTL, memory, encoding, length, idle time, LFU counter', auth: 'apiKey', ok: 200, errors: [404], returns: 'KeyInfo' },
+  { method: 'get', path: '/v1/keys', tag: 'keys', summary: 'SCAN step: cursor, pattern, count, type', query: { cursor: { type: 'string' }, pattern: { type: 'string' }, count: { type: 'integer' }, type: { type: 'string', enum: ['string', 'hash'] }, encoding: ENCODING }, auth: 'apiKey', ok: 200, returns: 'Scan' },
+  { method: 'get', path: '/v1/keys/{key}', tag: 'keys', query: { encoding: ENCODING }, summary: 'Value (string, or fields of a hash), type and TTL', auth: 'apiKey', ok: 200, errors: [404], returns: 'Key' },
+  { method: 'put', path: '/v1/keys/{key}', tag: 'keys', query: { encoding: ENCODING }, summary: 'Set a string value with optional ttlMs, nx, xx', body: PutKeySchema, auth: 'apiKey', ok: 200, errors: [409, 412, 507], returns: 'Key' },
+  { method: 'delete', path: '/v1/keys/{key}', tag: 'keys', query: { encoding: ENCODING }, summary: 'Delete a key (204, 404 if missing)', auth: 'apiKey', ok: 204, errors: [404] },
+  { method: 'get', path: '/v1/keys/{key}/type', tag: 'keys', query: { encoding: ENCODING }, summary: 'Type of a key', auth: 'apiKey', ok: 200, errors: [404], returns: 'KeyType' },
+  { method: 'get', path: '/v1/keys/{key}/ttl', tag: 'keys', query: { encoding: ENCODING }, summary: 'Remaining TTL in ms (null: none)', auth: 'apiKey', ok: 200, errors: [404], returns: 'KeyTtl' },
+  { method: 'put', path: '/v1/keys/{key}/ttl', tag: 'keys', query: { encoding: ENCODING }, summary: 'Set (ttlMs) or remove (null) the TTL', body: KeyTtlSchema, auth: 'apiKey', ok: 200, errors: [404], returns: 'KeyTtl' },
+  { method: 'get', path: '/v1/keys/{key}/info', tag: 'keys', query: { encoding: ENCODING }, summary: 'Type, TTL, memory, encoding, length, idle time, LFU counter', auth: 'apiKey', ok: 200, errors: [404], returns: 'KeyInfo' },
   { method: 'get', path: '/v1/admin/info', tag: 'admin', summary: 'INFO-like stats and persistence status', auth: 'admin', ok: 200, returns: 'AdminInfo' },
   { method: 'get', path: '/v1/admin/keys/count', tag: 'admin', summary: 'Count the keys matching ?pattern=glob (and ?type=string|hash) with one whole SCAN', query: { pattern: { type: 'string' }, type: { type: 'string', enum: ['string', 'hash'] } }, auth: 'admin', ok: 200, returns: 'KeyCount' },
   { method: 'get', path: '/v1/admin/config', tag: 'admin', summary: 'CONFIG GET (?pattern=glob)', query: { pattern: { type: 'string' } }, auth: 'admin', ok: 200, returns: 'Config' },

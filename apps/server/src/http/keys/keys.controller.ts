@@ -1,10 +1,11 @@
 // Routes of /v1/keys: the raw keyspace (no prefix). Get/put/delete a key with a TTL, its type,
-// TTL and metadata, and SCAN with a pattern and a cursor. Keys and values travel as text; the
-// engine stores their UTF-8 bytes (binary values read back with U+FFFD for invalid bytes).
+// TTL and metadata, and SCAN with a pattern and a cursor. Keys and values travel as text (the
+// engine stores their UTF-8 bytes) or, with ?encoding=base64, as base64 of their exact bytes
+// (key-encoding.ts).
 
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Put, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
-import { bytesFromText, bytesToText } from '@mnemo/engine';
+import { bytesFromText } from '@mnemo/engine';
 import type { Bytes, Clock } from '@mnemo/engine';
 import { KEY_TYPES, KeyTtlSchema, PutKeySchema, queryInt } from '@mnemo/contracts';
 import type { KeyInfoView, KeyView, PutKey, ScanView } from '@mnemo/contracts';
@@ -13,10 +14,12 @@ import { KeyspaceService } from '../../core/keyspace.service';
 import { MNEMO_CONFIG } from '../../core/tokens';
 import { ApiKeyGuard } from '../common/auth.guard';
 import { HttpApiError, notFound } from '../common/http-error';
-import { checkValueSize, keyBytes } from '../common/keys';
+import { checkValueSize } from '../common/keys';
 import { HTTP_CLOCK } from '../common/tokens';
 import { commitWrite } from '../common/write-gate';
 import { ZodPipe } from '../common/zod-validation.pipe';
+import { decodeKey, decodeValue, encodeBytes, KeyEncodingParam, KeyRouteQuery } from './key-encoding';
+import type { KeyEncoding } from './key-encoding';
 
 const CURSOR = /^\d{1,20}$/;
 
@@ -31,8 +34,13 @@ const ScanQuery = z
     pattern: z.string().min(1).max(1024).optional(),
     count: queryInt(1, 1000).default(100),
     type: z.enum(KEY_TYPES).optional(),
+    encoding: KeyEncodingParam,
   })
   .strict();
+
+/** Validates the query of a single-key route; `.encoding` is how its key and values travel. */
+const keyQuery = () => new ZodPipe(KeyRouteQuery, 'query');
+type KeyQuery = z.infer<typeof KeyRouteQuery>;
 
 @Controller('v1/keys')
 @UseGuards(ApiKeyGuard)
@@ -51,31 +59,31 @@ export class KeysController {
       count: query.count,
       type: query.type,
     });
-    return { cursor: result.cursor, keys: result.keys.map(bytesToText) };
+    return { cursor: result.cursor, keys: result.keys.map((key) => encodeBytes(key, query.encoding)) };
   }
 
   @Get(':key')
-  get(@Param('key') keyText: string): KeyView {
-    const key = this.key(keyText);
+  get(@Param('key') keyText: string, @Query(keyQuery()) { encoding }: KeyQuery): KeyView {
+    const key = this.key(keyText, encoding);
     const info = this.keyspace.engine.keyInfo(key);
     if (!info) throw notFound(`key '${keyText}'`, 'params.key');
     let value: KeyView['value'];
     if (info.type === 'hash') {
       const flat = this.keyspace.engine.hgetall(key) ?? [];
       const fields: Record<string, string> = {};
-      for (let i = 0; i + 1 < flat.length; i += 2) Object.defineProperty(fields, bytesToText(flat[i]), { value: bytesToText(flat[i + 1]), enumerable: true });
+      for (let i = 0; i + 1 < flat.length; i += 2) Object.defineProperty(fields, encodeBytes(flat[i], encoding), { value: encodeBytes(flat[i + 1], encoding), enumerable: true });
       value = fields;
     } else {
-      value = bytesToText(this.keyspace.engine.get(key) ?? '');
+      value = encodeBytes(this.keyspace.engine.get(key) ?? '', encoding);
     }
-    return { key: keyText, type: info.type, value, ttlMs: this.ttl(info.expiresAt) };
+    return { key: encodeBytes(key, encoding), type: info.type, value, ttlMs: this.ttl(info.expiresAt) };
   }
 
   /** Sets a string value (replacing any type); 412 when nx/xx is not met. */
   @Put(':key')
-  async put(@Param('key') keyText: string, @Body(new ZodPipe(PutKeySchema)) body: PutKey): Promise<KeyView> {
-    const key = this.key(keyText);
-    const value = checkValueSize(this.config, bytesFromText(body.value), 'body.value');
+  async put(@Param('key') keyText: string, @Query(keyQuery()) { encoding }: KeyQuery, @Body(new ZodPipe(PutKeySchema)) body: PutKey): Promise<KeyView> {
+    const key = this.key(keyText, encoding);
+    const value = checkValueSize(this.config, decodeValue(body.value, encoding, 'body.value'), 'body.value');
     const stored = await commitWrite(this.keyspace, () =>
       this.keyspace.engine.set(key, value, {
         expiresAt: body.ttlMs === undefined ? null : this.clock.now() + body.ttlMs,
@@ -86,48 +94,55 @@ export class KeysController {
     if (!stored) {
       throw new HttpApiError(412, 'PRECONDITION_FAILED', body.nx ? `body.nx: key '${keyText}' already exists` : `body.xx: key '${keyText}' does not exist`, body.nx ? 'body.nx' : 'body.xx');
     }
-    return { key: keyText, type: 'string', value: body.value, ttlMs: body.ttlMs ?? null };
+    return { key: encodeBytes(key, encoding), type: 'string', value: encodeBytes(value, encoding), ttlMs: body.ttlMs ?? null };
   }
 
   /** 204 when deleted, 404 when missing. */
   @Delete(':key')
   @HttpCode(204)
-  async remove(@Param('key') keyText: string): Promise<void> {
-    const key = this.key(keyText);
+  async remove(@Param('key') keyText: string, @Query(keyQuery()) { encoding }: KeyQuery): Promise<void> {
+    const key = this.key(keyText, encoding);
     const deleted = await commitWrite(this.keyspace, () => this.keyspace.engine.del([key]));
     if (deleted === 0) throw notFound(`key '${keyText}'`, 'params.key');
   }
 
   @Get(':key/type')
-  type(@Param('key') keyText: string): { key: string; type: string } {
-    return { key: keyText, type: this.info(keyText).type };
+  type(@Param('key') keyText: string, @Query(keyQuery()) { encoding }: KeyQuery): { key: string; type: string } {
+    const key = this.key(keyText, encoding);
+    return { key: encodeBytes(key, encoding), type: this.info(key, keyText).type };
   }
 
   /** Remaining TTL in ms, null when the key never expires. */
   @Get(':key/ttl')
-  getTtl(@Param('key') keyText: string): { key: string; ttlMs: number | null } {
-    return { key: keyText, ttlMs: this.ttl(this.info(keyText).expiresAt) };
+  getTtl(@Param('key') keyText: string, @Query(keyQuery()) { encoding }: KeyQuery): { key: string; ttlMs: number | null } {
+    const key = this.key(keyText, encoding);
+    return { key: encodeBytes(key, encoding), ttlMs: this.ttl(this.info(key, keyText).expiresAt) };
   }
 
   /** Sets the TTL (ms) or removes it (null). */
   @Put(':key/ttl')
-  async setTtl(@Param('key') keyText: string, @Body(new ZodPipe(KeyTtlSchema)) body: z.infer<typeof KeyTtlSchema>): Promise<{ key: string; ttlMs: number | null }> {
-    const key = this.key(keyText);
+  async setTtl(
+    @Param('key') keyText: string,
+    @Query(keyQuery()) { encoding }: KeyQuery,
+    @Body(new ZodPipe(KeyTtlSchema)) body: z.infer<typeof KeyTtlSchema>,
+  ): Promise<{ key: string; ttlMs: number | null }> {
+    const key = this.key(keyText, encoding);
     const changed = await commitWrite(this.keyspace, () =>
       body.ttlMs === null
         ? this.keyspace.engine.execute(['PERSIST', key])
         : this.keyspace.engine.execute(['PEXPIREAT', key, String(this.clock.now() + body.ttlMs)]),
     );
     if (changed === 0 && !this.keyspace.engine.keyInfo(key)) throw notFound(`key '${keyText}'`, 'params.key');
-    return { key: keyText, ttlMs: body.ttlMs };
+    return { key: encodeBytes(key, encoding), ttlMs: body.ttlMs };
   }
 
   /** Type, TTL, estimated memory, encoding, length, idle time and LFU counter. */
   @Get(':key/info')
-  keyInfo(@Param('key') keyText: string): KeyInfoView {
-    const info = this.info(keyText);
+  keyInfo(@Param('key') keyText: string, @Query(keyQuery()) { encoding }: KeyQuery): KeyInfoView {
+    const key = this.key(keyText, encoding);
+    const info = this.info(key, keyText);
     return {
-      key: keyText,
+      key: encodeBytes(key, encoding),
       type: info.type,
       ttlMs: this.ttl(info.expiresAt),
       expiresAt: info.expiresAt,
@@ -139,12 +154,13 @@ export class KeysController {
     };
   }
 
-  private key(keyText: string): Bytes {
-    return keyBytes(this.config, keyText, 'params.key');
+  private key(keyText: string, encoding: KeyEncoding): Bytes {
+    return decodeKey(this.config, keyText, encoding, 'params.key');
   }
 
-  private info(keyText: string) {
-    const info = this.keyspace.engine.keyInfo(this.key(keyText));
+  /** The key's metadata; 404 naming the key as the caller wrote it when it is missing. */
+  private info(key: Bytes, keyText: string) {
+    const info = this.keyspace.engine.keyInfo(key);
     if (!info) throw notFound(`key '${keyText}'`, 'params.key');
     return info;
   }
