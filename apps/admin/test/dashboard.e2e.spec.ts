@@ -174,14 +174,28 @@ describe('dashboard in Chromium', () => {
 
   it('opens keys named . and .., shows bytes that are not UTF-8 exactly, and deletes the right key', async () => {
     // Written over the Redis protocol, as any Redis client could: "." holds ff 00 41, ".." is a
-    // hash whose field and value are not UTF-8, and ".\xff" has a name that is not UTF-8.
+    // hash whose field and value are not UTF-8, ".\xff" has a name that is not UTF-8, and
+    // ".\x01ctl" one with a control character.
     expect(await resp('SET', '.', Buffer.from([0xff, 0x00, 0x41]))).toBe('+OK');
     expect(await resp('HSET', '..', Buffer.from([0xc3, 0x28]), Buffer.from([0xe2, 0x82]), 'name', 'Ada')).toBe(':2');
     expect(await resp('SET', Buffer.from([0x2e, 0xff]), 'x')).toBe('+OK');
+    expect(await resp('SET', '.\x01ctl', 'c')).toBe('+OK');
+    expect(await resp('SET', '.\ufffd', 'the twin whose text ".\\xff" reads as')).toBe('+OK');
     await page.goto(`${stack.adminUrl}/keys?pattern=${encodeURIComponent('.*')}`);
     await page.locator('tr[data-key="."]').waitFor();
     await page.locator('tr[data-key=".."]').waitFor();
     await expectText(page.getByTestId('unlisted-keys'), /1 matching key not listed: .*not UTF-8/);
+    // Live: deleting ".\xff" (no text name) leaves the row of ".\ufffd" alone. ".live1" arriving
+    // shows the page is subscribed; ".live2" that the feed got past the delete.
+    expect(await resp('SET', '.live1', 'x')).toBe('+OK');
+    await page.locator('tr[data-key=".live1"]').waitFor();
+    expect(await resp('DEL', Buffer.from([0x2e, 0xff]))).toBe(':1');
+    expect(await resp('SET', '.live2', 'x')).toBe('+OK');
+    await page.locator('tr[data-key=".live2"]').waitFor();
+    expect(await page.locator('tr.gone[data-key=".\ufffd"]').count()).toBe(0);
+    await page.locator('tr[data-key=".\ufffd"]').waitFor();
+    // A control character in a name shows as its escape, so ".\x01ctl" cannot pass for ".ctl".
+    await expectText(page.locator('tr', { hasText: 'ctl' }).getByRole('link'), /^\.\\x01ctl$/);
 
     await page.locator('tr[data-key="."]').getByRole('link', { name: '.', exact: true }).click();
     await expectText(page.getByTestId('value'), /^ff 00 41$/);

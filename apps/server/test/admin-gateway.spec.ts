@@ -133,7 +133,7 @@ describe('admin gateway - keyspace stream', () => {
     const removal = nextOn(socket, AdminStream.keyspace);
     engine().del([bytesFromText('user:1')]);
     expect((await removal).changes).toEqual([
-      { kind: 'del', event: 'del', key: 'user:1', type: null, ttlMs: null, size: null, seq: expect.any(Number) },
+      { kind: 'del', event: 'del', key: 'user:1', addressable: true, type: null, ttlMs: null, size: null, seq: expect.any(Number) },
     ]);
   });
 

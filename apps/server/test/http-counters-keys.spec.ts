@@ -255,12 +255,23 @@ describe('/v1/keys', () => {
     // Bad input: not base64, empty, too long (max-key-length is 64 here), an unknown encoding or query parameter.
     expectError(await call(s, 'GET', '/v1/keys/no%20t*?encoding=base64'), 400, 'VALIDATION_ERROR', 'params.key');
     expectError(await call(s, 'GET', '/v1/keys/A?encoding=base64'), 400, 'VALIDATION_ERROR', 'params.key');
+    // Lh decodes to "." too, with stray low bits: only the canonical spelling names a key.
+    expectError(await call(s, 'GET', '/v1/keys/Lh?encoding=base64'), 400, 'VALIDATION_ERROR', 'params.key');
     expectError(await call(s, 'GET', '/v1/keys/%3D%3D?encoding=base64'), 400, 'VALIDATION_ERROR', 'params.key');
     expectError(await call(s, 'GET', `/v1/keys/${b64('k'.repeat(65))}?encoding=base64`), 400, 'VALIDATION_ERROR', 'params.key');
     expectError(await call(s, 'PUT', '/v1/keys/Lg?encoding=base64', { body: { value: 'not base64!' } }), 400, 'VALIDATION_ERROR', 'body.value');
     expectError(await call(s, 'GET', '/v1/keys/Lg?encoding=hex'), 400, 'VALIDATION_ERROR', 'query.encoding');
     expectError(await call(s, 'GET', '/v1/keys/Lg?encodng=base64'), 400, 'VALIDATION_ERROR', 'query.encodng');
     expect(engine.get('.')).toBe('\xff\x00A');
+  });
+
+  it('reads a hash whose field names are not UTF-8 in text mode too (they read as U+FFFD; base64 keeps them apart)', async () => {
+    s.server.keyspace.engine.execute(['HSET', 'lossy-hash', '\xff', 'a', '\xfe', 'b']);
+    const text = await call(s, 'GET', '/v1/keys/lossy-hash');
+    expect(text.status).toBe(200);
+    expect(Object.keys(text.body.value)).toEqual(['\ufffd']);
+    const exact = await call(s, 'GET', `/v1/keys/${Buffer.from('lossy-hash').toString('base64url')}?encoding=base64`);
+    expect(exact.body.value).toEqual({ '/w==': 'YQ==', '/g==': 'Yg==' });
   });
 
   it('treats an empty query parameter as not given (?pattern=&type=)', async () => {

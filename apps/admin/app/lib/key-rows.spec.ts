@@ -7,7 +7,7 @@ function row(key: string): KeyRow {
 }
 
 function change(kind: KeyspaceChange['kind'], key: string, extra: Partial<KeyspaceChange> = {}): KeyspaceChange {
-  return { kind, event: kind, key, type: kind === 'set' ? 'string' : null, ttlMs: null, size: kind === 'set' ? 20 : null, seq: 1, ...extra };
+  return { kind, event: kind, key, addressable: true, type: kind === 'set' ? 'string' : null, ttlMs: null, size: kind === 'set' ? 20 : null, seq: 1, ...extra };
 }
 
 const all = () => true;
@@ -21,6 +21,12 @@ describe('applyBatch', () => {
       ['b', false],
     ]);
     expect(rows[2]).toMatchObject({ expiresAt: 6000, size: 20, version: 1 });
+  });
+
+  it('ignores keys the feed marks not addressable: no row, and no change to the row of the key their text reads as', () => {
+    // "live\xff" reads as "live\ufffd", which is also the exact text of another key.
+    const rows = applyBatch([row('live\ufffd')], { changes: [change('del', 'live\ufffd', { addressable: false }), change('set', 'x'.repeat(2000), { addressable: false })], dropped: 0 }, 0, all, true);
+    expect(rows).toEqual([row('live\ufffd')]);
   });
 
   it('does not add keys that do not match, nor any key when not on the first page', () => {

@@ -28,6 +28,9 @@ export function applyBatch(rows: KeyRow[], batch: KeyspaceBatch, now: number, ma
       for (const [key, row] of byKey) byKey.set(key, { ...row, gone: true, version: row.version + 1 });
       continue;
     }
+    // A key whose text does not name it exactly (not UTF-8) or that the key routes refuse (too
+    // long) gets no row, and cannot touch the row of the key its text reads as.
+    if (!change.addressable) continue;
     const existing = byKey.get(change.key);
     const removed = change.kind !== 'set';
     if (!existing) {

@@ -49,6 +49,7 @@ export class AdminStreamsService implements OnModuleInit, OnApplicationShutdown 
     this.keyspaceFeed = new KeyspaceFeed({
       keyInfo: (key) => keyspace.engine.keyInfo(key),
       lastSeq: () => keyspace.engine.lastSeq,
+      maxKeyBytes: () => config['max-key-length'],
       setStride: (stride) => this.sampling?.restart(stride),
     });
     this.sink = new DashboardSink(this.removals, this.keyspaceFeed);

@@ -26,7 +26,7 @@ function put(feed: KeyspaceFeed, record: MutationRecord): void {
 }
 
 function feedWith(live: Map<string, KeyInfo>, options: { windowCapacity?: number; maxChangesPerBatch?: number } = {}) {
-  return new KeyspaceFeed({ keyInfo: (key) => live.get(key) ?? null, lastSeq: () => seq, setStride: () => undefined, ...options });
+  return new KeyspaceFeed({ keyInfo: (key) => live.get(key) ?? null, lastSeq: () => seq, setStride: () => undefined, maxKeyBytes: () => 64, ...options });
 }
 
 const info = (key: string, expiresAt: number | null = null): KeyInfo => ({
@@ -54,9 +54,27 @@ describe('KeyspaceFeed', () => {
     for (let i = 0; i < 1000; i++) put(feed, set('k', NOW + 5000));
     const [{ ids, batch }] = feed.drain(NOW);
     expect(ids).toEqual(['a']);
-    expect(batch.changes).toEqual([{ kind: 'set', event: 'set', key: 'k', type: 'string', ttlMs: 5000, size: 64, seq }]);
+    expect(batch.changes).toEqual([{ kind: 'set', event: 'set', key: 'k', addressable: true, type: 'string', ttlMs: 5000, size: 64, seq }]);
     expect(batch.dropped).toBe(999);
     expect(feed.drain(NOW)).toEqual([]);
+  });
+
+  it('marks keys whose text does not name them exactly, or that are over max-key-length, as not addressable', () => {
+    const feed = feedWith(new Map());
+    feed.subscribe('a', '*');
+    // Engine bytes, one char per byte: "a" + 0xff is not UTF-8 and reads as "a\ufffd", the text of
+    // the key whose bytes are "a" + ef bf bd; max-key-length is 64 here.
+    put(feed, { kind: 'del', key: 'a\xff', seq: ++seq, reason: 'del' });
+    put(feed, del('b\ufffd'));
+    put(feed, del('k'.repeat(65)));
+    put(feed, del('k'.repeat(64)));
+    const [{ batch }] = feed.drain(NOW);
+    expect(batch.changes.map((change) => [change.key, change.addressable])).toEqual([
+      ['a\ufffd', false],
+      ['b\ufffd', true],
+      ['k'.repeat(65), false],
+      ['k'.repeat(64), true],
+    ]);
   });
 
   it('filters by pattern and maps removal reasons to kinds', () => {
@@ -103,6 +121,7 @@ describe('KeyspaceFeed', () => {
     const feed = new KeyspaceFeed({
       keyInfo: (key) => engine.keyInfo(key),
       lastSeq: () => engine.lastSeq,
+      maxKeyBytes: () => 1024,
       setStride: (stride) => {
         strides.push(stride);
         handle?.restart(stride);

@@ -36,7 +36,8 @@
 //   window 2: stride 200,000 / 1,024 = 195 -> every 195th change is stored (~1,025 entries)
 //   a window with 600 changes             -> the next one has stride 1 again
 
-import { bytesFromText, bytesToText } from '@mnemo/engine';
+import { isUtf8 } from 'node:buffer';
+import { bytesFromText, bytesToBuffer, bytesToText } from '@mnemo/engine';
 import type { Bytes, KeyInfo, KeyRecordKind } from '@mnemo/engine';
 import type { KeyspaceBatch, KeyspaceChange } from '@mnemo/contracts';
 import { compileGlobs, KeyMatcher } from './glob';
@@ -48,6 +49,8 @@ export interface KeyspaceFeedOptions {
   lastSeq: () => number;
   /** Tells the engine the stride for the next window (0: no value changes, nobody subscribed). */
   setStride: (stride: number) => void;
+  /** max-key-length: longer keys are sent as not addressable (the HTTP key routes refuse them). */
+  maxKeyBytes: () => number;
   /** Changes kept per window (rounded up to a power of two). Default 2048. */
   windowCapacity?: number;
   maxChangesPerBatch?: number;
@@ -207,7 +210,7 @@ export class KeyspaceFeed {
       }
     }
     const flushChange: KeyspaceChange | null = this.flush
-      ? { kind: 'del', event: this.flush.reason, key: '*', type: null, ttlMs: null, size: null, seq: this.flush.seq }
+      ? { kind: 'del', event: this.flush.reason, key: '*', addressable: false, type: null, ttlMs: null, size: null, seq: this.flush.seq }
       : null;
     const built = new Map<KeyState, KeyspaceChange>();
     for (const group of this.groups.values()) {
@@ -268,20 +271,23 @@ export class KeyspaceFeed {
     const event = this.reasons[i];
     const seq = this.seqs[i];
     const text = bytesToText(key);
+    // Decoding put U+FFFD only where bytes were not UTF-8, or where the key holds U+FFFD itself.
+    const addressable = key.length <= this.options.maxKeyBytes() && (!text.includes('\ufffd') || isUtf8(bytesToBuffer(key)));
     if (kind === 'del') {
       const removal = event === 'expired' ? 'expire' : event === 'evicted' ? 'evict' : 'del';
-      return { kind: removal, event, key: text, type: null, ttlMs: null, size: null, seq };
+      return { kind: removal, event, key: text, addressable, type: null, ttlMs: null, size: null, seq };
     }
     const info = this.options.keyInfo(key);
     if (info === null) {
       // Written in this window and gone since without a record yet (e.g. expired in between).
       const type = kind === 'string' ? 'string' : kind === 'ttl' ? null : 'hash';
-      return { kind: 'set', event, key: text, type, ttlMs: null, size: null, seq };
+      return { kind: 'set', event, key: text, addressable, type, ttlMs: null, size: null, seq };
     }
     return {
       kind: 'set',
       event,
       key: text,
+      addressable,
       type: info.type,
       ttlMs: info.expiresAt === null ? null : Math.max(0, info.expiresAt - now),
       size: info.memory,

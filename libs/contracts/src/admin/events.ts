@@ -73,6 +73,12 @@ export interface KeyspaceChange {
   event: string;
   /** Key as text (UTF-8 decoded; invalid bytes shown as U+FFFD). */
   key: string;
+  /**
+   * True when `key` names this key exactly and the HTTP key routes take it: its bytes are UTF-8
+   * and at most max-key-length. False: show it, but act on it (open, delete) only by other means,
+   * as its text may name another key ("a\xff" and "a\ufffd" read alike).
+   */
+  addressable: boolean;
   type: 'string' | 'hash' | null;
   /** Remaining TTL in ms, null if none or deleted. */
   ttlMs: number | null;

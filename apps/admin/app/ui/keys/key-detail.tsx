@@ -2,6 +2,7 @@
 import { MnemoHttpError } from '../../lib/mnemo-client';
 import { serverClient } from '../../lib/server-client';
 import { KeyEditor } from './key-editor';
+import { KeyName } from './key-name';
 import { ValueViewer } from './value-viewer';
 
 export async function KeyDetail({ name }: { name: string }) {
@@ -10,7 +11,9 @@ export async function KeyDetail({ name }: { name: string }) {
     const value = await client.getKey(name);
     return (
       <div className="panel" data-testid="key-detail">
-        <h2 className="mono">{name}</h2>
+        <h2 className="mono">
+          <KeyName text={name} />
+        </h2>
         <KeyEditor name={name} ttlMs={value.ttlMs} loadedAt={Date.now()} type={value.type} size={value.size} />
         <ValueViewer value={value} />
       </div>
@@ -19,7 +22,9 @@ export async function KeyDetail({ name }: { name: string }) {
     const missing = error instanceof MnemoHttpError && error.status === 404;
     return (
       <div className="panel" data-testid="key-detail">
-        <h2 className="mono">{name}</h2>
+        <h2 className="mono">
+          <KeyName text={name} />
+        </h2>
         <p className={missing ? 'muted' : 'notice error'}>
           {missing ? 'This key does not exist (deleted, expired or evicted).' : `Could not read the key (${(error as Error).message}).`}
         </p>

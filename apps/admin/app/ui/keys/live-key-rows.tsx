@@ -12,6 +12,7 @@ import { globToRegExp } from '../../lib/glob';
 import { useLive } from '../../lib/live/live-provider';
 import { applyBatch, KeyRow } from '../../lib/key-rows';
 import type { KeySummary } from '../../lib/mnemo-client';
+import { KeyName } from './key-name';
 
 interface LiveKeyRowsProps {
   initial: KeySummary[];
@@ -92,7 +93,7 @@ export function LiveKeyRows({ initial, unlisted, pattern, cursor, nextCursor, se
               >
                 <td className="mono">
                   <Link href={href({ key: row.key })} scroll={false}>
-                    {row.key}
+                    <KeyName text={row.key} />
                   </Link>
                 </td>
                 <td>{row.gone ? 'deleted' : (row.type ?? '–')}</td>

@@ -9,7 +9,9 @@
 // bytes, so every key is reachable and every value round-trips byte for byte:
 //   key ".", value ff 00 41  ->  GET /v1/keys/Lg?encoding=base64  ->  { key: "Lg==", value: "/wBB" }
 // Input takes either alphabet (standard, or URL-safe `-_` so a path needs no escapes) with or
-// without padding; answers use the standard alphabet with padding. SCAN's `pattern` stays text.
+// without padding, but only the canonical spelling of the bytes (`Lh` also decodes to ".", with
+// stray low bits: refused, so each key has one name); answers use the standard alphabet with
+// padding. SCAN's `pattern` stays text.
 
 import { z } from 'zod';
 import { bytesFromText, bytesToText } from '@mnemo/engine';
@@ -29,10 +31,13 @@ export const KeyRouteQuery = z.object({ encoding: KeyEncodingParam }).strict();
 // Whole 4-char groups, then an optional tail of 2 or 3 chars with its optional padding.
 const BASE64 = /^(?:[A-Za-z0-9+/_-]{4})*(?:[A-Za-z0-9+/_-]{2}(?:==)?|[A-Za-z0-9+/_-]{3}=?)?$/;
 
-/** Decodes base64 (either alphabet, padding optional); throws 400 naming `field` on anything else. */
+/** Decodes canonical base64 (either alphabet, padding optional); throws 400 naming `field` on anything else. */
 export function bytesFromBase64(text: string, field: string): Bytes {
   if (!BASE64.test(text)) throw validationError(field, 'is not base64 (A-Z a-z 0-9 + / or - _, optional = padding)');
-  return Buffer.from(text, 'base64').toString('latin1');
+  const buffer = Buffer.from(text, 'base64');
+  const urlSafe = text.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  if (buffer.toString('base64url') !== urlSafe) throw validationError(field, 'is not canonical base64 (its last character has bits set that encode no byte)');
+  return buffer.toString('latin1');
 }
 
 /** Bytes as the caller asked for them: UTF-8 text (U+FFFD for invalid bytes) or base64. */

@@ -70,8 +70,10 @@ export class KeysController {
     let value: KeyView['value'];
     if (info.type === 'hash') {
       const flat = this.keyspace.engine.hgetall(key) ?? [];
-      const fields: Record<string, string> = {};
-      for (let i = 0; i + 1 < flat.length; i += 2) Object.defineProperty(fields, encodeBytes(flat[i], encoding), { value: encodeBytes(flat[i + 1], encoding), enumerable: true });
+      // No prototype, so a field named __proto__ is data. In text mode two fields that are not
+      // UTF-8 can read as the same text (both U+FFFD): the last one is shown; base64 is exact.
+      const fields: Record<string, string> = Object.create(null);
+      for (let i = 0; i + 1 < flat.length; i += 2) fields[encodeBytes(flat[i], encoding)] = encodeBytes(flat[i + 1], encoding);
       value = fields;
     } else {
       value = encodeBytes(this.keyspace.engine.get(key) ?? '', encoding);
