@@ -51,6 +51,12 @@ describe('ioredis', () => {
     const results = await redis.multi().select(5).set('multi:db5', 'v').exec();
     expect(results?.map(([error]) => error?.message)).toEqual([expect.stringMatching(/DB index is out of range/), expect.stringMatching(/asked for database 5/)]);
     expect(await zero.exists('multi:db5')).toBe(0);
+    // Once data commands have run, a refused SELECT outside MULTI is only an error, as in Redis
+    // with one database: the connection goes on in database 0 (node-redis, whose select() failed,
+    // would otherwise be left with a connection that refuses everything and no way to know).
+    await expect(redis.select(1)).rejects.toThrow(/DB index is out of range/);
+    expect(await redis.set('after:select', 'v')).toBe('OK');
+    expect(await zero.get('after:select')).toBe('v');
   });
 
   it('runs strings, hashes, counters and TTLs with binary-safe values', async () => {

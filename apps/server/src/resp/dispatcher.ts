@@ -41,13 +41,18 @@ const NO_DATABASE_NEEDED: ReadonlySet<string> = new Set([
   'subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe', 'publish', 'pubsub',
 ]);
 
+/** A data command: one that acts on the selected database (connection and server commands do not). */
+function needsDatabase(entry: CommandEntry): boolean {
+  return entry.group !== 'connection' && !NO_DATABASE_NEEDED.has(entry.name);
+}
+
 /**
  * The refusal for a data command of a client whose SELECT of a database Mnemo lacks was refused
  * (RespClient.refusedDatabase), else null. Checked when a command arrives and again in EXEC, as
  * MULTI can queue `SELECT 3` and `SET k v` before the SELECT has failed.
  */
 export function databaseRefusal(client: RespClient, entry: CommandEntry): string | null {
-  if (client.refusedDatabase === null || entry.group === 'connection' || NO_DATABASE_NEEDED.has(entry.name)) return null;
+  if (client.refusedDatabase === null || !needsDatabase(entry)) return null;
   return `ERR this connection asked for database ${client.refusedDatabase}, which Mnemo does not have (only database 0): its commands are refused so that they do not act on database 0 by mistake. SELECT 0, or connect without a database index`;
 }
 
@@ -116,6 +121,7 @@ export class Dispatcher {
 
   /** Runs a command past all checks (EXEC uses it for queued commands), then feeds it to any MONITOR. */
   run(client: RespClient, entry: CommandEntry, argv: string[]): void | Promise<Render> {
+    if (!client.usedDatabase && needsDatabase(entry)) client.usedDatabase = true;
     const result = client.noTouch ? this.runWithoutTouching(client, entry, argv) : this.runCommand(client, entry, argv);
     if (this.ctx.monitors.size !== 0) {
       // Monitors are observers: a line that cannot be made (a value too big for one more string)

@@ -44,10 +44,17 @@ export class RespClient {
   /**
    * A database this client asked for with SELECT and Mnemo does not have (only 0 exists), else
    * null. While set, its data commands are refused (see Dispatcher): some clients (ioredis with
-   * `db: 3`) only log the refused SELECT and go on, and would otherwise read, write and flush
-   * database 0 thinking it is another one.
+   * `db: 3`) send SELECT on connecting, only log its refusal and go on, and would otherwise read,
+   * write and flush database 0 thinking it is another one. Set only by a SELECT before the
+   * connection's first data command, or inside EXEC for the rest of that transaction: a refused
+   * SELECT later on leaves the connection on database 0, as in Redis, since a client such as
+   * node-redis has no way to learn of a refusal that outlasts its SELECT.
    */
   refusedDatabase: number | null = null;
+  /** A data command has run on this connection (see refusedDatabase). */
+  usedDatabase = false;
+  /** EXEC is running this client's queued commands. */
+  runningTransaction = false;
   /** CLIENT NO-EVICT: shown in CLIENT LIST only (Mnemo never evicts clients). */
   noEvict = false;
   protocol: ProtocolVersion = 2;

@@ -120,7 +120,7 @@ function select(ctx: RespContext, client: RespClient, argv: string[]): void {
   const index = parseIntegerArg(argv[1]);
   if (index === null) throw new MnemoError('ERR', 'value is not an integer or out of range');
   if (index !== 0) {
-    client.refusedDatabase = index;
+    if (!client.usedDatabase || client.runningTransaction) client.refusedDatabase = index;
     throw new MnemoError('ERR', 'DB index is out of range');
   }
   client.refusedDatabase = null;
@@ -143,6 +143,7 @@ function reset(ctx: RespContext, client: RespClient): void {
   client.noTouch = false;
   client.noEvict = false;
   client.refusedDatabase = null;
+  client.usedDatabase = false;
   client.protocol = 2;
   ctx.writer.protocol = 2;
   client.authenticated = ctx.config.requirepass === '';
