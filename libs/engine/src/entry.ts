@@ -15,6 +15,15 @@ export class HashValue {
   deletions = 0;
   /** OBJECT ENCODING 'hashtable' once true; like Redis, it never goes back to 'listpack'. */
   hashtable = false;
+  /** Where the last HSCAN calls stopped, so the next call with that cursor resumes there (commands/scan.ts). */
+  scanResumes: HscanResume[] | null = null;
+}
+
+/** An HSCAN left off: the cursor it answered, its live iterator, and the entry read but not returned. */
+export interface HscanResume {
+  cursor: bigint;
+  iterator: Iterator<[Bytes, Bytes]>;
+  pendingField: Bytes;
 }
 
 /** Marks "no TTL" in Entry.expiresAt (real expiries are positive ms since epoch). */

@@ -123,4 +123,41 @@ describe('HSCAN', () => {
     expect(round).toBeGreaterThan(10);
     for (let i = 300; i < 1000; i++) expect(seen.has(`f${i}`)).toBe(true);
   });
+
+  test('HSCAN - a call with the cursor the last one answered goes on from where it stopped', () => {
+    const { run } = harness();
+    const args = ['HSET', 'h'];
+    for (let i = 0; i < 200; i++) args.push(`f${i}`, `v${i}`);
+    run(...args);
+    const [c1, first] = run('HSCAN', 'h', '0', 'COUNT', '10') as [string, string[]];
+    expect(first.filter((_, i) => i % 2 === 0)).toEqual(Array.from({ length: 10 }, (_, i) => `f${i}`));
+    // A deletion further on: walking again from the cursor's position would step back one field
+    // and return f9 twice; going on from where it stopped returns none twice. The field it had
+    // read ahead (f10) is deleted, and f11 changed: neither is returned stale.
+    run('HDEL', 'h', 'f150', 'f10');
+    run('HSET', 'h', 'f11', 'changed');
+    const [, second] = run('HSCAN', 'h', c1, 'COUNT', '10') as [string, string[]];
+    expect(second.slice(0, 2)).toEqual(['f11', 'changed']);
+    expect(second.filter((_, i) => i % 2 === 0)).toEqual(Array.from({ length: 10 }, (_, i) => `f${i + 11}`));
+  });
+
+  test('HSCAN - two scans of one hash at once each return every field exactly once', () => {
+    const { run } = harness();
+    const args = ['HSET', 'h'];
+    for (let i = 0; i < 500; i++) args.push(`f${i}`, 'v');
+    run(...args);
+    const seen = [[] as string[], [] as string[]];
+    const cursors = ['0', '0'];
+    const done = [false, false];
+    while (!done[0] || !done[1]) {
+      for (const s of [0, 1]) {
+        if (done[s]) continue;
+        const [next, flat] = run('HSCAN', 'h', cursors[s], 'COUNT', s === 0 ? '7' : '13', 'NOVALUES') as [string, string[]];
+        seen[s].push(...flat);
+        cursors[s] = next;
+        done[s] = next === '0';
+      }
+    }
+    for (const fields of seen) expect([...fields].sort()).toEqual(Array.from({ length: 500 }, (_, i) => `f${i}`).sort());
+  });
 });
