@@ -3,6 +3,7 @@
 import { loadConfig } from './config/load-config';
 import { ConfigError, optionsHelp } from './config/options';
 import { startServer } from './bootstrap';
+import { PolicyRegistry } from './http/ratelimit/policy-registry';
 
 // A log that cannot be written (stdout or stderr on a full disk, a closed pipe) must not end the
 // server: a stream 'error' with no listener would. Lost log lines are the lesser harm.
@@ -16,6 +17,9 @@ async function main(): Promise<void> {
   let config;
   try {
     config = loadConfig({ argv: process.argv.slice(2), env: process.env });
+    // The rate-limit module reads the policies file as the server starts; reading it here first
+    // makes a missing or bad file stop start-up as any bad option does (one line, exit code 2).
+    PolicyRegistry.open(config['ratelimit-policies'], config.db);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`mnemo: ${error.message}`);

@@ -57,4 +57,21 @@ describe('restart with persistence on', () => {
       await server?.close();
     }
   });
+
+  it('answers a snapshot asked for while one runs with 409 SNAPSHOT_RUNNING, and schedules a rewrite after it (202)', async () => {
+    const server = await startHttpServer(['--appendonly', 'yes']);
+    try {
+      // Enough keys that a background save takes many event-loop turns.
+      const engine = server.server.keyspace.engine;
+      for (let i = 0; i < 300_000; i += 10_000) engine.execute(['MSET', ...Array.from({ length: 10_000 }, (_, j) => [`bulk:${i + j}`, 'v']).flat()]);
+      const admin = (action: string) => call(server, 'POST', `/v1/admin/${action}`, { token: ADMIN_TOKEN });
+      expect((await admin('bgsave')).status).toBe(202);
+      const again = await admin('bgsave');
+      expect(again.status).toBe(409);
+      expect(again.body.error).toEqual({ code: 'SNAPSHOT_RUNNING', message: 'Background save already in progress' });
+      expect(await admin('rewrite')).toMatchObject({ status: 202, body: { status: 'Background append only file rewriting scheduled' } });
+    } finally {
+      await server.close();
+    }
+  });
 });

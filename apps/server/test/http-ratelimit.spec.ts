@@ -309,7 +309,10 @@ describe.each([
   describe('body handling of the check route', () => {
     it('answers 413 over body-limit, 415 for a non-JSON body, 400 for an empty one, and keeps serving', async () => {
       expectError(await call(s, 'POST', '/v1/ratelimit/check', { body: adHoc('x'.repeat(20_000), 'gcra') }), 413, 'PAYLOAD_TOO_LARGE', 'body');
-      expectError(await call(s, 'POST', '/v1/ratelimit/check', { rawBody: '<key/>', headers: { 'content-type': 'application/xml' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+      const xml = await call(s, 'POST', '/v1/ratelimit/check', { rawBody: '<key/>', headers: { 'content-type': 'application/xml' } });
+      expectError(xml, 415, 'UNSUPPORTED_MEDIA_TYPE');
+      // The same advice with the lane on or off: JSON, not "JSON or a form" (a form is refused too).
+      expect(xml.body.error.message).toBe("headers.content-type: 'application/xml' is not accepted here; send JSON (application/json)");
       // JSON only, whether the lane takes the request or leaves it to the router (a query string).
       const form = { rawBody: 'key=f1&algorithm=fixed-window&limit=2&windowMs=60000', headers: { 'content-type': 'application/x-www-form-urlencoded' } };
       expectError(await call(s, 'POST', '/v1/ratelimit/check', form), 415, 'UNSUPPORTED_MEDIA_TYPE', 'headers.content-type');

@@ -5,7 +5,7 @@
 import { connect as connectTcp } from 'node:net';
 import { bulk, error, integer, RawClient, simple, startRespServer, useRespServer } from './support/resp-support';
 
-const shared = useRespServer(['--maxclients', '20', '--client-query-buffer-limit', '1mb', '--proto-max-bulk-len', '100kb'], { awaitDisconnects: true });
+const shared = useRespServer(['--maxclients', '20', '--client-query-buffer-limit', '1mb', '--proto-max-bulk-len', '1mb'], { awaitDisconnects: true });
 const { connect } = shared;
 
 /** A bystander that must keep working through every test. */
@@ -19,7 +19,7 @@ describe('protocol errors: Redis texts, then the connection closes', () => {
   it.each([
     ['*1\r\n$-5\r\n', 'ERR Protocol error: invalid bulk length'],
     ['*1\r\n$99999999999999\r\n', 'ERR Protocol error: invalid bulk length'],
-    ['*1\r\n$102401\r\n', 'ERR Protocol error: invalid bulk length'],
+    ['*1\r\n$1048577\r\n', 'ERR Protocol error: invalid bulk length'],
     ['*x\r\n', 'ERR Protocol error: invalid multibulk length'],
     ['*3000000000\r\n', 'ERR Protocol error: invalid multibulk length'],
     ['*1\r\nx\r\n', "ERR Protocol error: expected '$', got 'x'"],
@@ -77,11 +77,11 @@ describe('limits', () => {
   it('applies CONFIG SET proto-max-bulk-len to connected clients at once', async () => {
     const client = await connect();
     const admin = await connect();
-    expect(await admin.command('CONFIG', 'SET', 'proto-max-bulk-len', '2mb')).toEqual(simple('OK'));
+    expect(await admin.command('CONFIG', 'SET', 'proto-max-bulk-len', '2mb', 'client-query-buffer-limit', '4mb')).toEqual(simple('OK'));
     expect(await admin.command('CONFIG', 'GET', 'proto-max-bulk-len')).toEqual({ type: 'array', value: [bulk('proto-max-bulk-len'), bulk('2097152')] });
-    const value = 'v'.repeat(150_000);
-    expect(await client.command('SET', 'bulk:150k', value)).toEqual(simple('OK'));
-    expect(await admin.command('CONFIG', 'SET', 'proto-max-bulk-len', '1mb')).toEqual(simple('OK'));
+    const value = 'v'.repeat(1_500_000); // over the 1mb the server started with
+    expect(await client.command('SET', 'bulk:1500k', value)).toEqual(simple('OK'));
+    expect(await admin.command('CONFIG', 'SET', 'proto-max-bulk-len', '1mb', 'client-query-buffer-limit', '1mb')).toEqual(simple('OK'));
     client.write(`*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$${2 * 1024 * 1024}\r\n`);
     expect(await client.read()).toEqual([error('ERR Protocol error: invalid bulk length')]);
     await client.waitClosed();

@@ -121,6 +121,7 @@ export class Persistence {
     const store = await openStore(options.dbPath, { migrationsDir: options.migrationsDir, busyTimeoutMs: options.busyTimeoutMs });
     if (store.wasEmptyFile) logger.warn(`${store.path} existed but was empty (0 bytes): made it a new, empty Mnemo database`);
     else if (store.migrated.length > 0) logger.log(`${store.created ? 'created' : 'migrated'} ${store.path} (${store.migrated.join(', ')})`);
+    else logger.log(`opened ${store.path}`);
     const upgrade = store.payloadUpgrade;
     if (upgrade) logger.log(`upgraded ${store.path} from schema ${upgrade.fromVersion} to ${SCHEMA_VERSION}`);
     let report: RecoveryReport;

@@ -56,6 +56,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ argv: ['--http-port', '70000'] })).toThrow(ConfigError);
     expect(() => loadConfig({ argv: ['--save', '3600'] })).toThrow("option 'save'");
     expect(() => loadConfig({ argv: ['--maxmemory', 'lots'] })).toThrow("option 'maxmemory': 'lots' is not a size");
+    // Values the server would otherwise refuse only once running (a Nest stack trace, exit 1) or
+    // take and then fail every command with (proto-max-bulk-len 1): refused here, as CONFIG SET does.
+    expect(() => loadConfig({ argv: ['--notify-keyspace-events', 'Zq'] })).toThrow("option 'notify-keyspace-events': 'Zq': Invalid event class character");
+    expect(loadConfig({ argv: ['--notify-keyspace-events', 'KEA'] })['notify-keyspace-events']).toBe('KEA');
+    expect(() => loadConfig({ argv: ['--proto-max-bulk-len', '1'] })).toThrow("option 'proto-max-bulk-len': '1' is below the least it can be, 1048576 bytes");
+    expect(() => loadConfig({ argv: ['--client-query-buffer-limit', '1kb'] })).toThrow("option 'client-query-buffer-limit'");
+    expect(() => loadConfig({ argv: ['--body-limit', '0'] })).toThrow("option 'body-limit': '0' is below the least it can be");
     expect(() => loadConfig({ argv: ['--http-port'] })).toThrow("option '--http-port' needs a value");
     expect(() => loadConfig({ argv: ['stray'] })).toThrow("unexpected argument 'stray'");
   });

@@ -4,6 +4,7 @@
 // Command-line flag: --name value or --name=value.
 
 import { EVICTION_POLICIES } from '@mnemo/engine';
+import { parseKeyspaceEvents } from '../resp/pubsub/keyspace-events';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -61,6 +62,25 @@ export function parseYesNo(text: string, name: string): boolean {
 
 const parseText: Parser<string> = (text) => text;
 
+/** A byte size of at least `min`, as CONFIG SET takes it (proto-max-bulk-len: 1mb and up). */
+export function parseBytesAtLeast(min: number): Parser<number> {
+  return (text, name) => {
+    const value = parseBytes(text, name);
+    if (value < min) throw new ConfigError(`option '${name}': '${text}' is below the least it can be, ${min} bytes`);
+    return value;
+  };
+}
+
+/** notify-keyspace-events as Redis spells it (e.g. "KEA", "Ex"); checked here so a bad one stops start-up with its name. */
+function parseNotifyFlags(text: string, name: string): string {
+  try {
+    parseKeyspaceEvents(text);
+  } catch (error) {
+    throw new ConfigError(`option '${name}': '${text}': ${(error as Error).message}`);
+  }
+  return text;
+}
+
 export function parsePort(text: string, name: string): number {
   return parseInteger(0, 65535)(text, name);
 }
@@ -102,11 +122,11 @@ export const OPTION_DEFINITIONS = {
   'auto-aof-rewrite-min-size': { default: 64 * 1024 * 1024, parse: parseBytes, help: 'smallest log size that is rewritten automatically' },
   'aof-load-truncated': { default: true, parse: parseYesNo, help: 'skip a torn last log batch at start-up (yes|no)' },
   maxclients: { default: 10000, parse: parseInteger(1, 4_294_967_295), help: 'most Redis-protocol clients at once' },
-  'proto-max-bulk-len': { default: 512 * 1024 * 1024, parse: parseBytes, help: 'largest bulk string (and value)' },
-  'client-query-buffer-limit': { default: 1024 * 1024 * 1024, parse: parseBytes, help: 'largest unparsed input per client' },
+  'proto-max-bulk-len': { default: 512 * 1024 * 1024, parse: parseBytesAtLeast(1024 * 1024), help: 'largest bulk string (and value); at least 1mb, as CONFIG SET takes it' },
+  'client-query-buffer-limit': { default: 1024 * 1024 * 1024, parse: parseBytesAtLeast(1024 * 1024), help: 'largest unparsed input per client; at least 1mb, as CONFIG SET takes it' },
   timeout: { default: 0, parse: parseInteger(0, 2_147_483_647), help: 'close Redis-protocol clients idle this many seconds (0: never)' },
-  'notify-keyspace-events': { default: '', parse: parseText, help: 'keyspace notification classes, as Redis' },
-  'body-limit': { default: 1024 * 1024, parse: parseBytes, help: 'largest HTTP request body' },
+  'notify-keyspace-events': { default: '', parse: parseNotifyFlags, help: 'keyspace notification classes, as Redis' },
+  'body-limit': { default: 1024 * 1024, parse: parseBytesAtLeast(1024), help: 'largest HTTP request body (at least 1kb)' },
   'max-key-length': { default: 1024, parse: parseInteger(1, 1024 * 1024), help: 'longest key accepted over HTTP, in bytes' },
   'max-value-size': { default: 1024 * 1024, parse: parseBytes, help: 'largest value accepted over HTTP' },
   'ratelimit-policies': {

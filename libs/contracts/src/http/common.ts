@@ -29,6 +29,7 @@ export const HttpErrorCode = {
   notFound: 'NOT_FOUND',
   methodNotAllowed: 'METHOD_NOT_ALLOWED',
   versionConflict: 'VERSION_CONFLICT',
+  snapshotRunning: 'SNAPSHOT_RUNNING',
   rateLimited: 'RATE_LIMITED',
   notConfigured: 'NOT_CONFIGURED',
   internal: 'INTERNAL',

@@ -87,15 +87,23 @@ export class SnapshotScheduler {
 
   /** SAVE: a point-in-time snapshot taken in one turn; rejects 'ERR ...' if one is running. */
   async save(): Promise<void> {
-    if (this.state.running) throw new MnemoError('ERR', 'Background save already in progress');
+    this.refuseWhileRunning();
     await this.run('save', true);
   }
 
   /** BGSAVE: starts a fuzzy snapshot; resolves with Redis's reply text once it has started. */
   async bgsave(): Promise<string> {
-    if (this.state.running) throw new MnemoError('ERR', 'Background save already in progress');
+    this.refuseWhileRunning();
     void this.run('bgsave', false).catch(() => undefined);
     return 'Background saving started';
+  }
+
+  /** Refuses SAVE and BGSAVE while a snapshot or a rewrite runs, naming which (BGSAVE SCHEDULE is not kept for later). */
+  private refuseWhileRunning(): void {
+    const running = this.state.running;
+    if (!running) return;
+    if (running.kind === 'rewrite') throw new MnemoError('ERR', "Background append only file rewriting in progress: can't save right now, try again when it is done");
+    throw new MnemoError('ERR', 'Background save already in progress');
   }
 
   /** BGREWRITEAOF: a snapshot that drops the log it covers; scheduled if a snapshot is running. */

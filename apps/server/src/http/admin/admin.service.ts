@@ -3,6 +3,7 @@
 
 import { Injectable } from '@nestjs/common';
 import { bytesFromText, MnemoError } from '@mnemo/engine';
+import { HttpErrorCode } from '@mnemo/contracts';
 import type { AdminInfo, KeyCountView } from '@mnemo/contracts';
 import { KeyspaceService } from '../../core/keyspace.service';
 import { HttpApiError, validationError } from '../common/http-error';
@@ -15,9 +16,9 @@ const STARTED_AT = Date.now();
 const COUNT_SLICE = 10_000;
 
 /** Persistence errors: MnemoErrors keep their mapping (MISCONF 503...), ERR is a 409 conflict
- * (a snapshot already running), anything else means persistence is not there (501). */
+ * (a snapshot already running: SNAPSHOT_RUNNING), anything else means persistence is not there (501). */
 function persistenceError(error: unknown): HttpApiError | MnemoError {
-  if (error instanceof MnemoError) return error.code === 'ERR' ? new HttpApiError(409, 'ERR', error.message) : error;
+  if (error instanceof MnemoError) return error.code === 'ERR' ? new HttpApiError(409, HttpErrorCode.snapshotRunning, error.message) : error;
   return new HttpApiError(501, 'NOT_CONFIGURED', (error as Error).message);
 }
 

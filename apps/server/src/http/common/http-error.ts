@@ -63,6 +63,9 @@ export const bodyErrors = {
     ),
 };
 
+/** Routes whose body is JSON only (no forms): their 415 says so whoever refuses the body. */
+export const JSON_ONLY_PATHS: ReadonlySet<string> = new Set(['/v1/ratelimit/check']);
+
 /** 404 naming the path parameter that found nothing: `params.key: key 'k' not found`. */
 export function notFound(what: string, field: string): HttpApiError {
   return new HttpApiError(404, HttpErrorCode.notFound, `${field}: ${what} not found`, field);

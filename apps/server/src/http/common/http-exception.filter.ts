@@ -14,13 +14,14 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Injectable, NotFo
 import { HttpErrorCode } from '@mnemo/contracts';
 import { MnemoError } from '@mnemo/engine';
 import type { ErrorBody } from '@mnemo/contracts';
-import { bodyErrors, ENGINE_STATUS, HttpApiError } from './http-error';
+import { bodyErrors, ENGINE_STATUS, HttpApiError, JSON_ONLY_PATHS } from './http-error';
 import { HttpLogger } from './http-logger';
 
 /** What the filter needs of a Fastify request: its method, URL and the router it missed. */
 interface RoutedRequest {
   method: string;
   url: string;
+  headers: Record<string, string | string[] | undefined>;
   server?: {
     findRoute(options: { method: string; url: string }): unknown;
     initialConfig?: { maxParamLength?: number; routerOptions?: { maxParamLength?: number } };
@@ -132,6 +133,15 @@ export class HttpExceptionFilter implements ExceptionFilter {
     // Nest's answer to a request no route matched: a NotFoundException, not one of ours.
     if (mapped.status === 404 && exception instanceof NotFoundException) {
       mapped = methodNotAllowed(http.getRequest<RoutedRequest>()) ?? mapped;
+    }
+    // Fastify's parsers refuse a content type before the route runs, so its 415 names what most
+    // routes take; a JSON-only route (the lane's check route, when the lane leaves it to Nest) says JSON.
+    if (mapped.status === 415) {
+      const request = http.getRequest<RoutedRequest>();
+      if (JSON_ONLY_PATHS.has(request.url.split('?')[0])) {
+        const type = request.headers['content-type'];
+        mapped = mapError(bodyErrors.unsupportedType(typeof type === 'string' ? type : null, 'JSON (application/json)'));
+      }
     }
     // Only the unexpected (500 INTERNAL) is logged with its stack: a 503 MISCONF/LOADING or 507 OOM
     // is a deliberate answer (the request log has it), and /readyz answers 503 on every probe
