@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Redis from 'ioredis';
 import { ProtocolError, RequestParser } from '@mnemo/protocol';
 import { freePort } from '../apps/server/test/support/free-port';
 
@@ -29,12 +30,12 @@ interface Options {
   /** 1: the everysec phase also measures the Node floor (bench/peers/node-floor.mjs); 0: it does not. */
   floor: number;
   maxmemory: string;
-  /** Comma-separated phases to run: everysec, always, logcost, lru, fuzz, parser. */
+  /** Comma-separated phases to run: everysec, always, logcost, lru, fuzz, parser, hscan. */
   phases: string;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { n: 500_000, 'always-n': 20_000, rounds: 2, clients: 50, 'lru-seconds': 10, 'lru-keys': 200_000, 'fuzz-seconds': 20, floor: 1, maxmemory: '16mb', phases: 'everysec,always,logcost,lru,fuzz,parser' };
+  const options: Options = { n: 500_000, 'always-n': 20_000, rounds: 2, clients: 50, 'lru-seconds': 10, 'lru-keys': 200_000, 'fuzz-seconds': 20, floor: 1, maxmemory: '16mb', phases: 'everysec,always,logcost,lru,fuzz,parser,hscan' };
   for (let i = 0; i < argv.length; i += 2) {
     const name = argv[i].replace(/^--/, '') as keyof Options;
     if (!(name in options)) throw new Error(`unknown option ${argv[i]} (use ${Object.keys(options).map((o) => `--${o}`).join(', ')})`);
@@ -246,6 +247,37 @@ function fuzz(seconds: number): { inputs: number; commands: number; protocolErro
 }
 
 /** The request parser alone: ns per command over reads of 16 pipelined `INCR key` frames, 5 runs. */
+/**
+ * A full HSCAN pass over a hash of `fields` fields, as node-redis's hScanIterator makes it (no
+ * COUNT: 10 a call) and with COUNT 1000, in ms; checks every field came back.
+ */
+async function hscanPass(port: number, fields: number): Promise<Record<string, number>> {
+  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true });
+  await client.connect();
+  try {
+    await client.del('hscan:h');
+    for (let i = 0; i < fields; i += 1000) {
+      await client.hset('hscan:h', Object.fromEntries(Array.from({ length: 1000 }, (_, j) => [`field:${i + j}`, `value:${i + j}`])));
+    }
+    const out: Record<string, number> = {};
+    for (const count of [10, 1000]) {
+      const seen = new Set<string>();
+      const started = performance.now();
+      let cursor = '0';
+      do {
+        const [next, flat] = await client.hscan('hscan:h', cursor, 'COUNT', count);
+        for (let i = 0; i < flat.length; i += 2) seen.add(flat[i]);
+        cursor = next;
+      } while (cursor !== '0');
+      out[`count${count}Ms`] = Math.round(performance.now() - started);
+      if (seen.size !== fields) throw new Error(`HSCAN COUNT ${count} on port ${port} returned ${seen.size} of ${fields} fields`);
+    }
+    return out;
+  } finally {
+    client.disconnect();
+  }
+}
+
 function parseSpeed(): { runs: number[]; best: number; median: number } {
   const frame = (i: number): string => `*2\r\n$4\r\nINCR\r\n$16\r\nkey:__rand_${String(i).padStart(5, '0')}\r\n`;
   const reads = Array.from({ length: 64 }, (_, r) => Buffer.from(Array.from({ length: 16 }, (_, i) => frame(r * 16 + i)).join('')));
@@ -307,6 +339,12 @@ async function main(): Promise<void> {
     results.fuzz = fuzz(options['fuzz-seconds']);
   }
   if (phases.has('parser')) results.parser = parseSpeed();
+  if (phases.has('hscan')) {
+    const mnemo = await startMnemo('everysec');
+    const redis = await startRedis('everysec');
+    results.hscan = { fields: 60_000, mnemo: await hscanPass(mnemo.port, 60_000), redis: await hscanPass(redis.port, 60_000) };
+    await Promise.all([mnemo.stop(), redis.stop()]);
+  }
 
   console.log('\nRESP throughput (requests/s, median of rounds; ratio = server / peer)');
   console.table(
@@ -315,6 +353,7 @@ async function main(): Promise<void> {
   if (results.lruTest) console.log('redis-cli --lru-test hit ratio (%):', results.lruTest);
   if (results.fuzz) console.log('parser fuzz:', results.fuzz);
   if (results.parser) console.log('request parser, pipelined INCR frames (ns per command):', results.parser);
+  if (results.hscan) console.log('full HSCAN pass over a 60,000-field hash (ms):', results.hscan);
   const out = path.join(root, 'bench', 'results', 'resp.json');
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`wrote ${path.relative(root, out)}`);

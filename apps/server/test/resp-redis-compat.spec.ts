@@ -114,6 +114,7 @@ const SEQUENCES: Record<string, Step[]> = {
     ['MULTI'],
     ['DISCARD'],
   ],
+  'help lines are simple strings': [{ argv: ['OBJECT', 'HELP'], compare: 'type' }],
   'subcommands checked before running or queuing': [
     ['OBJECT', 'ENCODING'],
     ['OBJECT', 'NOPE', 'x'],

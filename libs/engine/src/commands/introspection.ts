@@ -7,7 +7,7 @@ import { LRU_TICKS_PER_MS, TRACK_LFU } from '../access-tracking';
 import type { Keyspace } from '../keyspace';
 import { lfuDecrAndReturn } from '../lfu';
 import { parseInt64 } from '../number-format';
-import type { Reply } from '../reply';
+import { StatusReply, type Reply } from '../reply';
 
 /** OBJECT ENCODING's answer for an entry. */
 export function encodingOf(e: Entry): string {
@@ -28,6 +28,7 @@ const SWITCH_NOTE = 'Please note that when switching between policies at runtime
 function objectCommand(ks: Keyspace, argv: Bytes[]): Reply {
   const sub = argv[1].toLowerCase();
   if (sub === 'help' && argv.length === 2) {
+    // Simple strings, as Redis's addReplyHelp writes every help line.
     return [
       'OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
       'ENCODING <key>',
@@ -44,7 +45,7 @@ function objectCommand(ks: Keyspace, argv: Bytes[]): Reply {
       '    <key>.',
       'HELP',
       '    Print this help.',
-    ];
+    ].map((line) => new StatusReply(line));
   }
   if (sub !== 'encoding' && sub !== 'freq' && sub !== 'idletime' && sub !== 'refcount') {
     throw new MnemoError('ERR', `unknown subcommand '${argv[1].slice(0, 128)}'. Try OBJECT HELP.`);
