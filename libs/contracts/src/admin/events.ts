@@ -200,7 +200,6 @@ export interface AdminCommandShapes {
   'key:delete': { request: DeleteKeyRequest; ok: { deleted: number } };
 }
 
-/** The options `config:set` accepts (others get UNKNOWN_OPTION). */
 /** maxmemory-policy values (the engine's EVICTION_POLICIES; a server test keeps the two equal). */
 export const MAXMEMORY_POLICIES = [
   'noeviction',
@@ -215,6 +214,7 @@ export const MAXMEMORY_POLICIES = [
   'volatile-lrm',
 ] as const;
 
+/** The options `config:set` accepts (others get UNKNOWN_OPTION). */
 export const ADMIN_SETTABLE_OPTIONS = [
   'maxmemory',
   'maxmemory-policy',
