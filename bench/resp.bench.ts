@@ -246,7 +246,6 @@ function fuzz(seconds: number): { inputs: number; commands: number; protocolErro
   return stats;
 }
 
-/** The request parser alone: ns per command over reads of 16 pipelined `INCR key` frames, 5 runs. */
 /**
  * A full HSCAN pass over a hash of `fields` fields, as node-redis's hScanIterator makes it (no
  * COUNT: 10 a call) and with COUNT 1000, in ms; checks every field came back.
@@ -278,6 +277,7 @@ async function hscanPass(port: number, fields: number): Promise<Record<string, n
   }
 }
 
+/** The request parser alone: ns per command over reads of 16 pipelined `INCR key` frames, 5 runs. */
 function parseSpeed(): { runs: number[]; best: number; median: number } {
   const frame = (i: number): string => `*2\r\n$4\r\nINCR\r\n$16\r\nkey:__rand_${String(i).padStart(5, '0')}\r\n`;
   const reads = Array.from({ length: 64 }, (_, r) => Buffer.from(Array.from({ length: 16 }, (_, i) => frame(r * 16 + i)).join('')));

@@ -58,13 +58,28 @@ describe('restart with persistence on', () => {
     }
   });
 
-  it('answers a snapshot asked for while one runs with 409 SNAPSHOT_RUNNING, and schedules a rewrite after it (202)', async () => {
+  it('answers a snapshot asked for while one runs with 409 SNAPSHOT_RUNNING, and schedules a rewrite after a BGSAVE (202)', async () => {
     const server = await startHttpServer(['--appendonly', 'yes']);
     try {
       // Enough keys that a background save takes many event-loop turns.
       const engine = server.server.keyspace.engine;
       for (let i = 0; i < 300_000; i += 10_000) engine.execute(['MSET', ...Array.from({ length: 10_000 }, (_, j) => [`bulk:${i + j}`, 'v']).flat()]);
       const admin = (action: string) => call(server, 'POST', `/v1/admin/${action}`, { token: ADMIN_TOKEN });
+      // During a rewrite: no snapshot of either kind.
+      expect(await admin('rewrite')).toMatchObject({ status: 202, body: { status: 'Background append only file rewriting started' } });
+      for (const action of ['bgsave', 'save']) {
+        const refused = await admin(action);
+        expect(refused.status).toBe(409);
+        expect(refused.body.error).toEqual({ code: 'SNAPSHOT_RUNNING', message: "Background append only file rewriting in progress: can't save right now, try again when it is done" });
+      }
+      expect((await admin('rewrite')).body.error.message).toBe('Background append only file rewriting already in progress');
+      for (let waited = 0; ; waited += 50) {
+        const info = await call(server, 'GET', '/v1/admin/info', { token: ADMIN_TOKEN });
+        if (info.body.persistence.aof_rewrite_in_progress === 0) break;
+        if (waited > 20_000) throw new Error('the rewrite did not finish');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      // During a BGSAVE: another one is refused, a rewrite is scheduled after it.
       expect((await admin('bgsave')).status).toBe(202);
       const again = await admin('bgsave');
       expect(again.status).toBe(409);

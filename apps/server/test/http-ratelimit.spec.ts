@@ -313,6 +313,9 @@ describe.each([
       expectError(xml, 415, 'UNSUPPORTED_MEDIA_TYPE');
       // The same advice with the lane on or off: JSON, not "JSON or a form" (a form is refused too).
       expect(xml.body.error.message).toBe("headers.content-type: 'application/xml' is not accepted here; send JSON (application/json)");
+      // The route as the router matched it, however its path was spelled.
+      const escaped = await call(s, 'POST', '/v1/ratelimit/%63heck', { rawBody: '<key/>', headers: { 'content-type': 'application/xml' } });
+      expect(escaped.body.error.message).toBe(xml.body.error.message);
       // JSON only, whether the lane takes the request or leaves it to the router (a query string).
       const form = { rawBody: 'key=f1&algorithm=fixed-window&limit=2&windowMs=60000', headers: { 'content-type': 'application/x-www-form-urlencoded' } };
       expectError(await call(s, 'POST', '/v1/ratelimit/check', form), 415, 'UNSUPPORTED_MEDIA_TYPE', 'headers.content-type');

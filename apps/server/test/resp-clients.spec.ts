@@ -59,6 +59,15 @@ describe('ioredis', () => {
     expect(await zero.get('after:select')).toBe('v');
   });
 
+  it('a SELECT refused inside the first transaction of a fresh connection refuses its data commands after EXEC too', async () => {
+    const fresh = client();
+    const results = await fresh.multi().select(3).set('fresh:db3', 'v').exec();
+    expect(results?.map(([error]) => error?.message)).toEqual([expect.stringMatching(/DB index is out of range/), expect.stringMatching(/asked for database 3/)]);
+    await expect(fresh.get('fresh:db3')).rejects.toThrow(/asked for database 3/);
+    expect(await fresh.select(0)).toBe('OK');
+    expect(await fresh.exists('fresh:db3')).toBe(0);
+  });
+
   it('runs strings, hashes, counters and TTLs with binary-safe values', async () => {
     const redis = client();
     expect(await redis.set('greeting', 'hello')).toBe('OK');

@@ -67,6 +67,15 @@ describe('key commands', () => {
     expect(run('OBJECT', 'IDLETIME', 'a')).toBe(0);
   });
 
+  test('OBJECT HELP and MEMORY HELP answer simple strings, as Redis writes help lines', () => {
+    const { run } = harness();
+    for (const command of ['OBJECT', 'MEMORY']) {
+      const lines = run(command, 'HELP') as unknown[];
+      expect(lines.length).toBeGreaterThan(3);
+      for (const line of lines) expect(line).toBeInstanceOf(StatusReply);
+    }
+  });
+
   test('OBJECT IDLETIME and LRU order hold past small-integer stamps, days of uptime and a second boundary', () => {
     const { engine, run, clock } = harness();
     clock.advance(3 * 86_400_000 + 999); // three days after start, 1 ms before a second boundary

@@ -381,6 +381,7 @@ export class Keyspace {
       removed.push(f);
     }
     if (removed.length === 0) return 0;
+    h.scanResumes = null; // their cursors are no longer exact (commands/scan.ts)
     if (h.map.size === 0) {
       this.deleteEntry(e, 'hdel');
       return removed.length;

@@ -129,16 +129,66 @@ describe('HSCAN', () => {
     const args = ['HSET', 'h'];
     for (let i = 0; i < 200; i++) args.push(`f${i}`, `v${i}`);
     run(...args);
-    const [c1, first] = run('HSCAN', 'h', '0', 'COUNT', '10') as [string, string[]];
-    expect(first.filter((_, i) => i % 2 === 0)).toEqual(Array.from({ length: 10 }, (_, i) => `f${i}`));
-    // A deletion further on: walking again from the cursor's position would step back one field
-    // and return f9 twice; going on from where it stopped returns none twice. The field it had
-    // read ahead (f10) is deleted, and f11 changed: neither is returned stale.
-    run('HDEL', 'h', 'f150', 'f10');
-    run('HSET', 'h', 'f11', 'changed');
-    const [, second] = run('HSCAN', 'h', c1, 'COUNT', '10') as [string, string[]];
-    expect(second.slice(0, 2)).toEqual(['f11', 'changed']);
-    expect(second.filter((_, i) => i % 2 === 0)).toEqual(Array.from({ length: 10 }, (_, i) => `f${i + 11}`));
+    const page = (cursor: string): [string, string[]] => run('HSCAN', 'h', cursor, 'COUNT', '10') as [string, string[]];
+    const names = (flat: string[]) => flat.filter((_, i) => i % 2 === 0);
+    const [c1, first] = page('0');
+    expect(names(first)).toEqual(Array.from({ length: 10 }, (_, i) => `f${i}`));
+    // A field added and a value changed since: the parked iterator sees both, current values.
+    run('HSET', 'h', 'f11', 'changed', 'late', 'x');
+    const [c2, second] = page(c1);
+    expect(second.slice(2, 4)).toEqual(['f11', 'changed']);
+    expect(names(second)).toEqual(Array.from({ length: 10 }, (_, i) => `f${i + 10}`));
+    // Without a parked iterator the same cursor is found again by walking: same fields.
+    const [, again] = run('HSCAN', 'h', c1, 'COUNT', '10') as [string, string[]];
+    expect(names(again)).toEqual(names(second));
+    expect(c2).not.toBe('0');
+  });
+
+  test('HSCAN - after a deletion a scan never takes over another scan\'s place (no field skipped)', () => {
+    const { run } = harness();
+    const args = ['HSET', 'h'];
+    for (let i = 0; i < 200; i++) args.push(`f${i}`, 'v');
+    run(...args);
+    const page = (cursor: string): [string, string[]] => run('HSCAN', 'h', cursor, 'COUNT', '10', 'NOVALUES') as [string, string[]];
+    // Scan A reads a page; ten fields at the far end go; A reads on. Its cursor now rewinds by
+    // the ten deletions, to where a fresh scan B stands after one page: B must not get A's place.
+    const [a1] = page('0');
+    for (let i = 190; i < 200; i++) run('HDEL', 'h', `f${i}`);
+    page(a1);
+    const seenByB: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, fields] = page(cursor);
+      seenByB.push(...fields);
+      cursor = next;
+    } while (cursor !== '0');
+    expect(new Set(seenByB)).toEqual(new Set(Array.from({ length: 190 }, (_, i) => `f${i}`)));
+  });
+
+  test('HSCAN - scans interleaved at random with deletions and additions never miss a field present throughout', () => {
+    const { run } = harness();
+    const random = seededRandom(42);
+    for (let round = 0; round < 40; round++) {
+      run('DEL', 'h');
+      const args = ['HSET', 'h'];
+      for (let i = 0; i < 300; i++) args.push(`f${i}`, 'v');
+      run(...args);
+      // Every third field may be deleted and re-added meanwhile (ahead of some scans, behind
+      // others); the rest stay throughout.
+      const scans = [5, 10, 20].map((count) => ({ count, cursor: '0', started: false, seen: new Set<string>() }));
+      while (scans.some((scan) => !scan.started || scan.cursor !== '0')) {
+        const scan = scans[Math.floor(random() * scans.length)];
+        if (scan.started && scan.cursor === '0') continue;
+        scan.started = true;
+        const [next, fields] = run('HSCAN', 'h', scan.cursor, 'COUNT', String(scan.count), 'NOVALUES') as [string, string[]];
+        fields.forEach((field) => scan.seen.add(field));
+        scan.cursor = next;
+        const victim = `f${3 * Math.floor(random() * 100)}`;
+        if (random() < 0.5) run('HDEL', 'h', victim);
+        else run('HSET', 'h', victim, 'back', `new${round}:${Math.floor(random() * 1000)}`, 'v');
+      }
+      for (const scan of scans) for (let i = 0; i < 300; i++) if (i % 3 !== 0) expect(scan.seen.has(`f${i}`)).toBe(true);
+    }
   });
 
   test('HSCAN - two scans of one hash at once each return every field exactly once', () => {

@@ -8,6 +8,7 @@ export { EventLog, type EventLogStatus, type FsyncPolicy, type LogEvent } from '
 export { recover, repairHint, type RecoveryProgress, type RecoveryReport } from './recovery/recover';
 export { Persistence, type PersistenceEvent, type PersistenceListener, type PersistenceOptions } from './persistence';
 export { type SnapshotKind, type SnapshotResult } from './snapshot/snapshotter';
+export { SnapshotConflict } from './snapshot/snapshot-scheduler';
 export { openStore, createPrismaClient, SCHEMA_VERSION } from './store/open-store';
 export { StoreError, type StoreErrorCode } from './store/store-errors';
 export { repairLog, type RepairOptions, type RepairReport } from './recovery/repair-log';

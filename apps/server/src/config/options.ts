@@ -4,7 +4,7 @@
 // Command-line flag: --name value or --name=value.
 
 import { EVICTION_POLICIES } from '@mnemo/engine';
-import { parseKeyspaceEvents } from '../resp/pubsub/keyspace-events';
+import { parseKeyspaceEvents } from './keyspace-event-flags';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -61,6 +61,9 @@ export function parseYesNo(text: string, name: string): boolean {
 }
 
 const parseText: Parser<string> = (text) => text;
+
+/** The least proto-max-bulk-len and client-query-buffer-limit can be, at start-up as with CONFIG SET (Redis's bound). */
+export const MIN_PROTOCOL_LIMIT = 1024 * 1024;
 
 /** A byte size of at least `min`, as CONFIG SET takes it (proto-max-bulk-len: 1mb and up). */
 export function parseBytesAtLeast(min: number): Parser<number> {
@@ -122,8 +125,8 @@ export const OPTION_DEFINITIONS = {
   'auto-aof-rewrite-min-size': { default: 64 * 1024 * 1024, parse: parseBytes, help: 'smallest log size that is rewritten automatically' },
   'aof-load-truncated': { default: true, parse: parseYesNo, help: 'skip a torn last log batch at start-up (yes|no)' },
   maxclients: { default: 10000, parse: parseInteger(1, 4_294_967_295), help: 'most Redis-protocol clients at once' },
-  'proto-max-bulk-len': { default: 512 * 1024 * 1024, parse: parseBytesAtLeast(1024 * 1024), help: 'largest bulk string (and value); at least 1mb, as CONFIG SET takes it' },
-  'client-query-buffer-limit': { default: 1024 * 1024 * 1024, parse: parseBytesAtLeast(1024 * 1024), help: 'largest unparsed input per client; at least 1mb, as CONFIG SET takes it' },
+  'proto-max-bulk-len': { default: 512 * 1024 * 1024, parse: parseBytesAtLeast(MIN_PROTOCOL_LIMIT), help: 'largest bulk string (and value); at least 1mb, as CONFIG SET takes it' },
+  'client-query-buffer-limit': { default: 1024 * 1024 * 1024, parse: parseBytesAtLeast(MIN_PROTOCOL_LIMIT), help: 'largest unparsed input per client; at least 1mb, as CONFIG SET takes it' },
   timeout: { default: 0, parse: parseInteger(0, 2_147_483_647), help: 'close Redis-protocol clients idle this many seconds (0: never)' },
   'notify-keyspace-events': { default: '', parse: parseNotifyFlags, help: 'keyspace notification classes, as Redis' },
   'body-limit': { default: 1024 * 1024, parse: parseBytesAtLeast(1024), help: 'largest HTTP request body (at least 1kb)' },

@@ -35,10 +35,14 @@ export function statName(entry: CommandEntry, argv: string[]): string {
 /** What a client in MULTI may still send while memory is over maxmemory (Redis's processCommand). */
 const OOM_EXEMPT_IN_MULTI: ReadonlySet<string> = new Set(['exec', 'discard', 'quit', 'reset']);
 
-/** Commands about the server (not one database) that run after a refused SELECT too; connection commands always do. */
+/**
+ * Commands about the server or the transaction (not one database) that run after a refused
+ * SELECT too, and do not count as a connection's first data command; connection commands always do.
+ */
 const NO_DATABASE_NEEDED: ReadonlySet<string> = new Set([
   'command', 'info', 'config', 'time', 'lastsave', 'save', 'bgsave', 'bgrewriteaof', 'monitor',
   'subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe', 'publish', 'pubsub',
+  'multi', 'exec', 'discard', 'unwatch',
 ]);
 
 /** A data command: one that acts on the selected database (connection and server commands do not). */

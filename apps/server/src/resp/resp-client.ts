@@ -53,8 +53,6 @@ export class RespClient {
   refusedDatabase: number | null = null;
   /** A data command has run on this connection (see refusedDatabase). */
   usedDatabase = false;
-  /** EXEC is running this client's queued commands. */
-  runningTransaction = false;
   /** CLIENT NO-EVICT: shown in CLIENT LIST only (Mnemo never evicts clients). */
   noEvict = false;
   protocol: ProtocolVersion = 2;

@@ -25,11 +25,15 @@ export function idleSecondsOf(ks: Keyspace, e: Entry): number {
 
 const SWITCH_NOTE = 'Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.';
 
+/** A HELP reply: simple strings, as Redis's addReplyHelp writes every line. */
+function helpLines(lines: string[]): Reply {
+  return lines.map((line) => new StatusReply(line));
+}
+
 function objectCommand(ks: Keyspace, argv: Bytes[]): Reply {
   const sub = argv[1].toLowerCase();
   if (sub === 'help' && argv.length === 2) {
-    // Simple strings, as Redis's addReplyHelp writes every help line.
-    return [
+    return helpLines([
       'OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
       'ENCODING <key>',
       '    Return the kind of internal representation used in order to store the value',
@@ -45,7 +49,7 @@ function objectCommand(ks: Keyspace, argv: Bytes[]): Reply {
       '    <key>.',
       'HELP',
       '    Print this help.',
-    ].map((line) => new StatusReply(line));
+    ]);
   }
   if (sub !== 'encoding' && sub !== 'freq' && sub !== 'idletime' && sub !== 'refcount') {
     throw new MnemoError('ERR', `unknown subcommand '${argv[1].slice(0, 128)}'. Try OBJECT HELP.`);
@@ -67,7 +71,13 @@ function objectCommand(ks: Keyspace, argv: Bytes[]): Reply {
 function memoryCommand(ks: Keyspace, argv: Bytes[]): Reply {
   const sub = argv[1].toLowerCase();
   if (sub === 'help' && argv.length === 2) {
-    return ['MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:', 'USAGE <key> [SAMPLES <count>]', '    Return memory in bytes used by <key> and its value.', 'HELP', '    Print this help.'];
+    return helpLines([
+      'MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+      'USAGE <key> [SAMPLES <count>]',
+      '    Return memory in bytes used by <key> and its value.',
+      'HELP',
+      '    Print this help.',
+    ]);
   }
   if (sub !== 'usage') throw new MnemoError('ERR', `unknown subcommand '${argv[1].slice(0, 128)}'. Try MEMORY HELP.`);
   if (argv.length < 3) throw wrongArity('memory|usage');

@@ -13,12 +13,16 @@
 // O(position + COUNT), and a full HSCAN of a big hash with a small COUNT would be quadratic
 // (node-redis's hScanIterator sends no COUNT: 3.0 s for 60,000 fields). So the hash keeps the
 // live iterators of the last few calls (HashValue.scanResumes), keyed by the cursor each
-// answered: the call that brings that cursor back goes on from there in O(COUNT). A Map iterator
-// stays valid while the Map changes (it visits fields added since, skips fields deleted), so a
-// resumed scan keeps the guarantee; the entry it read ahead to know there was more is looked up
-// again, and skipped if deleted meanwhile. Any other cursor takes the walk above.
+// answered: the call that brings that cursor back goes on from there in O(COUNT).
 //   HSCAN h 0 COUNT 10 -> fields 1..10, cursor c1 (iterator parked on field 11)
 //   HSCAN h c1 COUNT 10 -> fields 11..20 from the parked iterator, cursor c2
+// A parked iterator is only used while its cursor is exact: no field deleted since it was
+// parked (HDEL drops them all). After a deletion the cursor's position is a lower bound (the
+// walk rewinds by every deletion, wherever it was), and two scans at different places could
+// then hold the same cursor: the one behind must not be handed the iterator of the one ahead,
+// which would skip the fields between. The walk from a lower bound repeats fields at worst,
+// and parks an exact iterator again. Two exact iterators with one cursor are at the same place,
+// so either serves either scan.
 import type { Bytes } from '../bytes';
 import { command, type CommandDef } from '../command-table';
 import type { HashValue, HscanResume } from '../entry';
@@ -148,13 +152,13 @@ function hscanCommand(ks: Keyspace, argv: Bytes[]): Reply {
   const dels = Number(cursor % HSCAN_POS_SHIFT);
   const since = (h.deletions - dels) >>> 0;
   const start = cursor === 0n ? 0 : Math.max(0, pos - since);
-  const resume = cursor === 0n ? undefined : takeResume(h, cursor);
+  // since === 0: no field deleted since this cursor was answered, so it is exact (see above).
+  const resume = cursor === 0n || since !== 0 ? undefined : takeResume(h, cursor);
   let iterator: Iterator<[Bytes, Bytes]>;
   let field: Bytes | undefined;
   if (resume !== undefined) {
     iterator = resume.iterator;
-    field = resume.pendingField;
-    if (!h.map.has(field)) field = nextField(iterator);
+    field = resume.pendingField; // still there: nothing was deleted
   } else {
     iterator = h.map.entries();
     field = nextField(iterator);

@@ -9,6 +9,13 @@ import type { EventLog } from '../log/event-log';
 import type { PersistenceEvent } from '../persistence-events';
 import { SnapshotAborted, type Snapshotter, type SnapshotKind, type SnapshotResult } from './snapshotter';
 
+/** A snapshot refused because another one is running (Redis's -ERR; the HTTP API's 409 SNAPSHOT_RUNNING). */
+export class SnapshotConflict extends MnemoError {
+  constructor(message: string) {
+    super('ERR', message);
+  }
+}
+
 /** Redis waits this long before retrying a failed automatic BGSAVE. */
 const BGSAVE_RETRY_DELAY_MS = 5000;
 
@@ -102,13 +109,13 @@ export class SnapshotScheduler {
   private refuseWhileRunning(): void {
     const running = this.state.running;
     if (!running) return;
-    if (running.kind === 'rewrite') throw new MnemoError('ERR', "Background append only file rewriting in progress: can't save right now, try again when it is done");
-    throw new MnemoError('ERR', 'Background save already in progress');
+    if (running.kind === 'rewrite') throw new SnapshotConflict("Background append only file rewriting in progress: can't save right now, try again when it is done");
+    throw new SnapshotConflict('Background save already in progress');
   }
 
   /** BGREWRITEAOF: a snapshot that drops the log it covers; scheduled if a snapshot is running. */
   async rewrite(): Promise<string> {
-    if (this.state.running?.kind === 'rewrite') throw new MnemoError('ERR', 'Background append only file rewriting already in progress');
+    if (this.state.running?.kind === 'rewrite') throw new SnapshotConflict('Background append only file rewriting already in progress');
     if (this.state.running) {
       this.state.rewriteScheduled = true;
       return 'Background append only file rewriting scheduled';

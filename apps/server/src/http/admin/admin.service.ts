@@ -4,6 +4,7 @@
 import { Injectable } from '@nestjs/common';
 import { bytesFromText, MnemoError } from '@mnemo/engine';
 import { HttpErrorCode } from '@mnemo/contracts';
+import { SnapshotConflict } from '@mnemo/persistence';
 import type { AdminInfo, KeyCountView } from '@mnemo/contracts';
 import { KeyspaceService } from '../../core/keyspace.service';
 import { HttpApiError, validationError } from '../common/http-error';
@@ -15,10 +16,14 @@ const STARTED_AT = Date.now();
 /** Keys one slice of a key count visits before the event loop gets a turn (~1–3 ms here). */
 const COUNT_SLICE = 10_000;
 
-/** Persistence errors: MnemoErrors keep their mapping (MISCONF 503...), ERR is a 409 conflict
- * (a snapshot already running: SNAPSHOT_RUNNING), anything else means persistence is not there (501). */
+/**
+ * Persistence errors: a snapshot refused because one runs is a 409 SNAPSHOT_RUNNING; another ERR
+ * is a snapshot that failed (500, with its cause); other MnemoErrors keep their mapping (MISCONF
+ * 503...); anything else means persistence is not there (501).
+ */
 function persistenceError(error: unknown): HttpApiError | MnemoError {
-  if (error instanceof MnemoError) return error.code === 'ERR' ? new HttpApiError(409, HttpErrorCode.snapshotRunning, error.message) : error;
+  if (error instanceof SnapshotConflict) return new HttpApiError(409, HttpErrorCode.snapshotRunning, error.message);
+  if (error instanceof MnemoError) return error.code === 'ERR' ? new HttpApiError(500, HttpErrorCode.internal, error.message) : error;
   return new HttpApiError(501, 'NOT_CONFIGURED', (error as Error).message);
 }
 

@@ -22,6 +22,7 @@ interface RoutedRequest {
   method: string;
   url: string;
   headers: Record<string, string | string[] | undefined>;
+  routeOptions?: { url?: string };
   server?: {
     findRoute(options: { method: string; url: string }): unknown;
     initialConfig?: { maxParamLength?: number; routerOptions?: { maxParamLength?: number } };
@@ -138,7 +139,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     // routes take; a JSON-only route (the lane's check route, when the lane leaves it to Nest) says JSON.
     if (mapped.status === 415) {
       const request = http.getRequest<RoutedRequest>();
-      if (JSON_ONLY_PATHS.has(request.url.split('?')[0])) {
+      // The route Fastify matched (its own decoding of the path: /v1/ratelimit/%63heck is the check route).
+      if (JSON_ONLY_PATHS.has(request.routeOptions?.url ?? request.url.split('?')[0])) {
         const type = request.headers['content-type'];
         mapped = mapError(bodyErrors.unsupportedType(typeof type === 'string' ? type : null, 'JSON (application/json)'));
       }

@@ -4,6 +4,7 @@
 
 import { configSetFailed, MnemoError, parseIntegerConfig, parseMemoryConfig, quoted } from '@mnemo/engine';
 import { compileGlob } from '../../admin-gateway/glob';
+import { MIN_PROTOCOL_LIMIT } from '../../config/options';
 import { defineCommand } from '../command-table';
 import type { RespClient } from '../resp-client';
 import type { CommandEntry, Render, RespContext } from '../resp-context';
@@ -53,7 +54,7 @@ const SERVER_OPTIONS: Record<string, ServerOption> = {
   'client-query-buffer-limit': {
     get: (ctx) => String(ctx.config['client-query-buffer-limit']),
     set: (ctx, value) => {
-      ctx.config['client-query-buffer-limit'] = parseMemoryConfig('client-query-buffer-limit', value, 1024 * 1024);
+      ctx.config['client-query-buffer-limit'] = parseMemoryConfig('client-query-buffer-limit', value, MIN_PROTOCOL_LIMIT);
     },
   },
   port: { get: (ctx) => String(ctx.port) },

@@ -120,7 +120,7 @@ function select(ctx: RespContext, client: RespClient, argv: string[]): void {
   const index = parseIntegerArg(argv[1]);
   if (index === null) throw new MnemoError('ERR', 'value is not an integer or out of range');
   if (index !== 0) {
-    if (!client.usedDatabase || client.runningTransaction) client.refusedDatabase = index;
+    if (!client.usedDatabase || client.inExec) client.refusedDatabase = index;
     throw new MnemoError('ERR', 'DB index is out of range');
   }
   client.refusedDatabase = null;

@@ -18,51 +18,12 @@
 //
 // With no subscriber at all, or no flags, a record or key event costs one check.
 
-import { MnemoError, type KeyRecordKind } from '@mnemo/engine';
+import type { KeyRecordKind } from '@mnemo/engine';
 import type { PubSubHub } from './pubsub-hub';
 
-const CLASS_BITS: Record<string, number> = {
-  g: 1 << 0,
-  $: 1 << 1,
-  l: 1 << 2,
-  s: 1 << 3,
-  h: 1 << 4,
-  z: 1 << 5,
-  x: 1 << 6,
-  e: 1 << 7,
-  t: 1 << 8,
-  d: 1 << 9,
-  n: 1 << 10,
-  m: 1 << 11,
-  K: 1 << 12,
-  E: 1 << 13,
-};
-const ALL_CLASSES = 'g$lshzxetd';
-const ALL = [...ALL_CLASSES].reduce((bits, c) => bits | CLASS_BITS[c], 0);
-const KEYSPACE = CLASS_BITS.K;
-const KEYEVENT = CLASS_BITS.E;
+import { CLASS_BITS, KEYEVENT, KEYSPACE, parseKeyspaceEvents } from '../../config/keyspace-event-flags';
 
-/** Parses Redis's flag string; throws MnemoError with Redis's CONFIG SET wording on a bad character. */
-export function parseKeyspaceEvents(text: string): number {
-  let flags = 0;
-  for (const c of text) {
-    if (c === 'A') flags |= ALL;
-    else if (CLASS_BITS[c] !== undefined) flags |= CLASS_BITS[c];
-    else throw new MnemoError('ERR', "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
-  }
-  return flags;
-}
-
-/** The canonical string CONFIG GET shows (Redis's keyspaceEventsFlagsToString). */
-export function formatKeyspaceEvents(flags: number): string {
-  let out = '';
-  if ((flags & ALL) === ALL) out += 'A';
-  else for (const c of `${ALL_CLASSES}n`) if (flags & CLASS_BITS[c]) out += c;
-  if (flags & KEYSPACE) out += 'K';
-  if (flags & KEYEVENT) out += 'E';
-  if (flags & CLASS_BITS.m) out += 'm';
-  return out;
-}
+export { formatKeyspaceEvents, parseKeyspaceEvents } from '../../config/keyspace-event-flags';
 
 const EVENT_CLASSES: Record<string, string> = {
   set: '$',

@@ -87,21 +87,6 @@ function runQueued(ctx: RespContext, client: RespClient, run: Dispatcher, queued
   const writer = ctx.writer;
   const marks: number[] = [];
   const pending = new Map<number, Promise<Render>>();
-  // A refused SELECT refuses the transaction's later data commands; it outlasts EXEC only if no
-  // data command ever ran on the connection (see RespClient.refusedDatabase).
-  client.runningTransaction = true;
-  try {
-    runEach(ctx, client, run, queued, marks, pending);
-  } finally {
-    client.runningTransaction = false;
-    if (client.usedDatabase) client.refusedDatabase = null;
-  }
-  marks.push(writer.size);
-  return { marks, pending };
-}
-
-function runEach(ctx: RespContext, client: RespClient, run: Dispatcher, queued: string[][], marks: number[], pending: Map<number, Promise<Render>>): void {
-  const writer = ctx.writer;
   for (let index = 0; index < queued.length; index++) {
     const argv = queued[index];
     marks.push(writer.size);
@@ -118,6 +103,13 @@ function runEach(ctx: RespContext, client: RespClient, run: Dispatcher, queued: 
     const later = run.run(client, entry, argv);
     if (later) pending.set(index, later);
   }
+  marks.push(writer.size);
+  // A refused SELECT refuses the transaction's later data commands; it outlasts EXEC only if no
+  // data command has run on the connection yet (see RespClient.refusedDatabase):
+  //   fresh connection: MULTI, SELECT 3, SET k v, EXEC -> SET refused, and later commands too
+  //   after a GET:      MULTI, SELECT 3, SET k v, EXEC -> SET refused; later commands run
+  if (client.usedDatabase) client.refusedDatabase = null;
+  return { marks, pending };
 }
 
 /**
