@@ -191,9 +191,9 @@ export class Persistence {
     return this.snapshots.save();
   }
 
-  /** BGSAVE: starts a fuzzy snapshot; resolves with Redis's reply text once it has started. */
-  bgsave(): Promise<string> {
-    return this.snapshots.bgsave();
+  /** BGSAVE [SCHEDULE]: starts a fuzzy snapshot; resolves with Redis's reply text once it has started (or is scheduled). */
+  bgsave(schedule = false): Promise<string> {
+    return this.snapshots.bgsave(schedule);
   }
 
   /** BGREWRITEAOF: a snapshot that drops the log it covers; scheduled if a snapshot is running. */

@@ -10,8 +10,8 @@ export interface PersistenceControl {
   info(): PersistenceInfo;
   /** Blocking snapshot (SAVE). Rejects with a MnemoError on failure. */
   save(): Promise<void>;
-  /** Starts a fuzzy background snapshot; rejects if one is already running (Redis's text). */
-  bgsave(): Promise<string>;
+  /** Starts a fuzzy background snapshot; rejects if one is already running (Redis's text). `schedule`: BGSAVE SCHEDULE. */
+  bgsave(schedule?: boolean): Promise<string>;
   /** Starts a log rewrite (BGREWRITEAOF). */
   rewrite(): Promise<string>;
   /** Unix seconds of the last successful snapshot (LASTSAVE). */

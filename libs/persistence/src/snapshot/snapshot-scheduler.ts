@@ -23,6 +23,8 @@ const BGSAVE_RETRY_DELAY_MS = 5000;
 export interface SnapshotState {
   running: { kind: SnapshotKind; startedAt: number; promise: Promise<SnapshotResult> } | null;
   rewriteScheduled: boolean;
+  /** BGSAVE SCHEDULE asked during a rewrite: a BGSAVE starts once nothing runs (after a scheduled rewrite). */
+  bgsaveScheduled: boolean;
   lastStatus: 'ok' | 'err';
   lastError: string | null;
   lastFailedAt: number;
@@ -74,6 +76,7 @@ export class SnapshotScheduler {
     this.state = {
       running: null,
       rewriteScheduled: false,
+      bgsaveScheduled: false,
       lastStatus: 'ok',
       lastError: null,
       lastFailedAt: 0,
@@ -98,14 +101,23 @@ export class SnapshotScheduler {
     await this.run('save', true);
   }
 
-  /** BGSAVE: starts a fuzzy snapshot; resolves with Redis's reply text once it has started. */
-  async bgsave(): Promise<string> {
+  /**
+   * BGSAVE: starts a fuzzy snapshot; resolves with Redis's reply text once it has started. During
+   * a rewrite it is refused as Redis refuses it beside an AOF child, or with `schedule` (BGSAVE
+   * SCHEDULE) kept for when the rewrite is done; beside another snapshot it is refused either way.
+   */
+  async bgsave(schedule = false): Promise<string> {
+    if (this.state.running?.kind === 'rewrite') {
+      if (!schedule) throw new SnapshotConflict("Another child process is active (AOF?): can't BGSAVE right now. Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.");
+      this.state.bgsaveScheduled = true;
+      return 'Background saving scheduled';
+    }
     this.refuseWhileRunning();
     void this.run('bgsave', false).catch(() => undefined);
     return 'Background saving started';
   }
 
-  /** Refuses SAVE and BGSAVE while a snapshot or a rewrite runs, naming which (BGSAVE SCHEDULE is not kept for later). */
+  /** Refuses SAVE and BGSAVE while a snapshot or a rewrite runs, naming which. */
   private refuseWhileRunning(): void {
     const running = this.state.running;
     if (!running) return;
@@ -178,7 +190,7 @@ export class SnapshotScheduler {
         state.aofBaseSize = deps.log.status().bytes;
         deps.logger.log(`${kind} snapshot #${result.snapshotId}: ${result.keys} keys, ${result.bytes} bytes in ${result.durationMs} ms; dropped ${result.droppedBatches} log batches`);
         deps.emit({ type: 'snapshot-finished', kind, result });
-        this.runScheduledRewrite();
+        this.runScheduled();
         return result;
       },
       (error: Error) => {
@@ -194,7 +206,7 @@ export class SnapshotScheduler {
           deps.logger.error(`${kind} failed: ${error.message}`);
         }
         deps.emit({ type: 'snapshot-failed', kind, error: error.message });
-        this.runScheduledRewrite();
+        this.runScheduled();
         throw error;
       },
     );
@@ -202,10 +214,16 @@ export class SnapshotScheduler {
     return promise;
   }
 
-  private runScheduledRewrite(): void {
-    if (!this.state.rewriteScheduled || this.deps.closing()) return;
-    this.state.rewriteScheduled = false;
-    void this.run('rewrite', false).catch(() => undefined);
+  /** Once a snapshot ends: a scheduled rewrite, else a scheduled BGSAVE (in Redis's serverCron order). */
+  private runScheduled(): void {
+    if (this.deps.closing()) return;
+    if (this.state.rewriteScheduled) {
+      this.state.rewriteScheduled = false;
+      void this.run('rewrite', false).catch(() => undefined);
+    } else if (this.state.bgsaveScheduled) {
+      this.state.bgsaveScheduled = false;
+      void this.run('bgsave', false).catch(() => undefined);
+    }
   }
 
   /**

@@ -32,7 +32,7 @@ function save(ctx: RespContext): Promise<Render> {
 
 function bgsave(ctx: RespContext, _client: RespClient, argv: string[]): Promise<Render> {
   if (argv.length > 2 || (argv.length === 2 && argv[1].toLowerCase() !== 'schedule')) return Promise.reject(syntaxError());
-  return ctx.keyspace.persistence.bgsave().then((status) => (writer) => writer.status(status));
+  return ctx.keyspace.persistence.bgsave(argv.length === 2).then((status) => (writer) => writer.status(status));
 }
 
 function bgrewriteaof(ctx: RespContext): Promise<Render> {
