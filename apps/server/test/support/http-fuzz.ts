@@ -21,7 +21,7 @@ function pick<T>(rnd: Rnd, items: readonly T[]): T {
 
 const PARAMS = ['k1', 'user:42', '', '%00', '%ZZ', '%', '__proto__', 'constructor', 'a%2Fb', '..%2F..', '%F0%9F%98%80', 'caf%C3%A9', '%C3', 'x'.repeat(2000), '%20', 'a b', '1e3', '-1', 'true', 'null'];
 const GOOD_PARAMS = ['k1', 'user:42', 'a%2Fb', 'caf%C3%A9', 'api'];
-const QUERIES = ['', '?userId=u1', '?userId=', '?rolling=true', '?rolling=maybe', '?denyStatus=403', '?denyStatus=abc', '?denyStatus=500', '?count=-1', '?count=1e9', '?count=10', '?cursor=x', '?cursor=0', '?match=*', '?type=hash', '?type=list', '?x=1&x=2', '?%ZZ=1', '?userId=u1&userId=u2', '?__proto__=1'];
+const QUERIES = ['', '?userId=u1', '?userId=', '?rolling=true', '?rolling=maybe', '?denyStatus=403', '?denyStatus=abc', '?denyStatus=500', '?count=-1', '?count=1e9', '?count=10', '?cursor=x', '?cursor=0', '?match=*', '?type=hash', '?type=list', '?x=1&x=2', '?%ZZ=1', '?userId=u1&userId=u2', '?__proto__=1', '?encoding=base64', '?encoding=hex', '?encoding=base64&encoding=text'];
 const NUMBERS = [0, 1, -1, 1.5, 42, 1e308, -1e308, 2 ** 53, 2 ** 63, 1e-300, 60_000, 3_600_000, 0.0001];
 const STRINGS = ['', 'x', 'gcra', 'token-bucket', 'fixed-window', 'sliding-window', 'nope', 'api', 'auth', '__proto__', 'x'.repeat(5000), '\u0000', 'é', '1', 'true'];
 const FIELDS = [
