@@ -177,6 +177,16 @@ describe('one Mnemo process per database file', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('a bad rate-limit policies file stops the process with one line naming the option and exit code 2, no stack trace', async () => {
+    const policies = path.join(dir, 'bad-policies.json');
+    writeFileSync(policies, '{bad');
+    const refused = await startChild(path.join(dir, 'policies.db'), ['--ratelimit-policies', policies]).then(
+      () => null,
+      (error: Error) => error.message,
+    );
+    expect(refused).toBe(`server exited with 2 before listening:\nmnemo: option 'ratelimit-policies': ${policies} is not JSON: Expected property name or '}' in JSON at position 1\n`);
+  });
+
   it('a second server (or repair-log) on a live file is refused naming file and pid; the first keeps working; SIGKILL frees the file', async () => {
     const db = path.join(dir, 'mnemo.db');
     const first = await startChild(db, ['--appendfsync', 'always']);
