@@ -19,10 +19,10 @@ export class HashValue {
   scanResumes: HscanResume[] | null = null;
 }
 
-/** An HSCAN left off: the cursor it answered, its live iterator, and the entry read but not returned. */
+/** An HSCAN left off: the cursor it answered, its live iterator over the field names, and the field read but not returned. */
 export interface HscanResume {
   cursor: bigint;
-  iterator: Iterator<[Bytes, Bytes]>;
+  iterator: Iterator<Bytes>;
   pendingField: Bytes;
 }
 

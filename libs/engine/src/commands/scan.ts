@@ -154,13 +154,14 @@ function hscanCommand(ks: Keyspace, argv: Bytes[]): Reply {
   const start = cursor === 0n ? 0 : Math.max(0, pos - since);
   // since === 0: no field deleted since this cursor was answered, so it is exact (see above).
   const resume = cursor === 0n || since !== 0 ? undefined : takeResume(h, cursor);
-  let iterator: Iterator<[Bytes, Bytes]>;
+  // Fields only: each value is read when it is returned (a parked field's may have changed).
+  let iterator: Iterator<Bytes>;
   let field: Bytes | undefined;
   if (resume !== undefined) {
     iterator = resume.iterator;
     field = resume.pendingField; // still there: nothing was deleted
   } else {
-    iterator = h.map.entries();
+    iterator = h.map.keys();
     field = nextField(iterator);
     for (let skipped = 0; skipped < start && field !== undefined; skipped++) field = nextField(iterator);
   }
@@ -181,9 +182,9 @@ function hscanCommand(ks: Keyspace, argv: Bytes[]): Reply {
 /** Resumable HSCANs kept per hash: enough for a few clients scanning the same hash at once. */
 const MAX_RESUMES = 4;
 
-function nextField(iterator: Iterator<[Bytes, Bytes]>): Bytes | undefined {
+function nextField(iterator: Iterator<Bytes>): Bytes | undefined {
   const step = iterator.next();
-  return step.done ? undefined : step.value[0];
+  return step.done ? undefined : step.value;
 }
 
 /** Removes and returns the parked scan that answered `cursor`, if any. */
