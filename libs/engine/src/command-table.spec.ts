@@ -56,4 +56,21 @@ describe('command table', () => {
     expect(err('OBJECT', 'IDLETIME', 'n')).toMatch(/^ERR An LFU maxmemory policy is selected/);
     expect(run('OBJECT', 'ENCODING', 'missing')).toBeNull();
   });
+
+  test('OBJECT REFCOUNT - Redis shares 0..9999 unless maxmemory runs an LRU, LFU or LRM policy', () => {
+    const { run, engine } = harness();
+    run('MSET', 'zero', '0', 'small', '9999', 'big', '10000', 'neg', '-1', 'padded', '007', 'text', 'abc');
+    run('INCR', 'ctr');
+    run('HSET', 'h', 'f', '1');
+    const refcounts = () => ['zero', 'small', 'ctr', 'big', 'neg', 'padded', 'text', 'h'].map((key) => run('OBJECT', 'REFCOUNT', key));
+    expect(refcounts()).toEqual([2147483647, 2147483647, 2147483647, 1, 1, 1, 1, 1]);
+    expect(engine.keyInfo('small')?.refcount).toBe(2147483647);
+    engine.configSet('maxmemory-policy', 'allkeys-lru');
+    expect(refcounts()[0]).toBe(2147483647); // no maxmemory: still shared
+    engine.configSet('maxmemory', '100mb');
+    expect(refcounts()).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
+    engine.configSet('maxmemory-policy', 'volatile-ttl');
+    expect(refcounts()[0]).toBe(2147483647);
+    expect(run('OBJECT', 'REFCOUNT', 'missing')).toBeNull();
+  });
 });

@@ -9,7 +9,7 @@ import { BulkRestorer, LOAD_NONE, endLoad, type RestoreSink } from './bulk-resto
 import type { CommandDef } from './command-table';
 import { counterCommands, incrGeneric } from './commands/counters';
 import { hashCommands, hgetallFlat } from './commands/hashes';
-import { encodingOf, idleSecondsOf, introspectionCommands } from './commands/introspection';
+import { encodingOf, idleSecondsOf, introspectionCommands, refcountOf } from './commands/introspection';
 import { delGeneric, keyCommands } from './commands/keys';
 import { scanCommands, scanTyped, parseCursor } from './commands/scan';
 import { getValue, setGeneric, stringCommands } from './commands/strings';
@@ -334,6 +334,7 @@ export class Engine {
       freq: lfuDecrAndReturn(e.lfu, ks.now, ks.config.lfuDecayTime),
       encoding: encodingOf(e),
       length: e.hash === null ? e.value.length : e.hash.map.size,
+      refcount: refcountOf(ks, e),
     };
   }
 

@@ -98,6 +98,8 @@ export interface KeyInfo {
   encoding: string;
   /** String length in bytes, or number of fields of a hash. */
   length: number;
+  /** As OBJECT REFCOUNT: 2147483647 for Redis's shared integers, else 1. */
+  refcount: number;
 }
 
 export type CommandFlag = 'write' | 'readonly' | 'denyoom' | 'fast' | 'admin';

@@ -38,6 +38,7 @@ const info = (key: string, expiresAt: number | null = null): KeyInfo => ({
   freq: 0,
   encoding: 'embstr',
   length: 1,
+  refcount: 1,
 });
 
 describe('KeyspaceFeed', () => {

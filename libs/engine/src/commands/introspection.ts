@@ -17,6 +17,23 @@ export function encodingOf(e: Entry): string {
   return v.length <= 44 ? 'embstr' : 'raw';
 }
 
+/** Redis's OBJ_SHARED_REFCOUNT: the refcount OBJECT REFCOUNT shows for a shared object. */
+export const SHARED_REFCOUNT = 2147483647;
+
+/**
+ * OBJECT REFCOUNT. Redis stores the integers 0..9999 as shared objects (refcount INT_MAX) unless
+ * maxmemory is set with an LRU, LFU or LRM policy, which needs per-key access data; every other
+ * value has one reference. Redis decides when the value is written; Mnemo shares nothing and
+ * decides when asked, so a value written before a policy change reads as one written now would.
+ */
+export function refcountOf(ks: Keyspace, e: Entry): number {
+  if (e.hash !== null || e.value.length > 4) return 1;
+  const n = parseInt64(e.value);
+  if (typeof n !== 'number' || n < 0 || n >= 10000) return 1;
+  const perKeyData = ks.config.maxmemory > 0 && /-(lru|lfu|lrm)$/.test(ks.config.policy);
+  return perKeyData ? 1 : SHARED_REFCOUNT;
+}
+
 /** Seconds since the entry's last access (OBJECT IDLETIME). */
 export function idleSecondsOf(ks: Keyspace, e: Entry): number {
   const ticks = ks.lruIdleTicks(e);
@@ -58,7 +75,7 @@ function objectCommand(ks: Keyspace, argv: Bytes[]): Reply {
   const e = lookupCounted(ks, argv[2]);
   if (e === undefined) return null;
   if (sub === 'encoding') return encodingOf(e);
-  if (sub === 'refcount') return 1;
+  if (sub === 'refcount') return refcountOf(ks, e);
   const lfu = ks.trackMode === TRACK_LFU;
   if (sub === 'idletime') {
     if (lfu) throw new MnemoError('ERR', `An LFU maxmemory policy is selected, idle time not tracked. ${SWITCH_NOTE}`);

@@ -89,7 +89,7 @@ function object(ctx: RespContext, _client: RespClient, argv: string[]): void {
   } else if (sub === 'encoding') {
     ctx.writer.bulk(info.encoding);
   } else {
-    ctx.writer.integer(1);
+    ctx.writer.integer(info.refcount);
   }
 }
 
