@@ -105,6 +105,21 @@ describe.each([
       expect((await call(s, 'POST', '/v1/ratelimit/check', { body: search })).body).toMatchObject({ allowed: true, policy: 'any-route-ip', limit: 5 });
     });
 
+    it('keeps the policy + key form and the gateway URL out of descriptor states: a key cannot drain or reset one', async () => {
+      const victim = { domain: 'auth', descriptors: [{ key: 'route', value: 'login' }, { key: 'ip', value: '10.9.9.9' }] };
+      const forged = 'route=login|ip=10.9.9.9';
+      expect((await call(s, 'POST', '/v1/ratelimit/check', { body: { policy: 'login-ip', key: forged } })).body).toMatchObject({ allowed: true, policy: 'login-ip' });
+      expect((await call(s, 'GET', `/v1/ratelimit/login-ip/${encodeURIComponent(forged)}`)).status).toBe(429); // the same state as policy + key
+      expect((await call(s, 'POST', '/v1/ratelimit/check', { body: victim })).body).toMatchObject({ allowed: true, remaining: 0 });
+      expect(s.server.keyspace.engine.get('ratelimit-policy:login-ip:route%3Dlogin|ip%3D10.9.9.9')).not.toBeNull();
+      // A reset by the forged key leaves the descriptor state as it is.
+      await call(s, 'POST', '/v1/ratelimit/reset', { body: { policy: 'login-ip', key: forged } });
+      expect((await call(s, 'POST', '/v1/ratelimit/check', { body: victim })).body).toMatchObject({ allowed: false });
+      // A policy without descriptors keeps its keys as they are.
+      await call(s, 'POST', '/v1/ratelimit/check', { body: { policy: 'api', key: 'a=b%c' } });
+      expect(s.server.keyspace.engine.get('ratelimit-policy:api:a=b%c')).not.toBeNull();
+    });
+
     it('never denies under a shadow policy but reports and counts the would-be denial', async () => {
       expect((await call(s, 'POST', '/v1/ratelimit/check', { body: { policy: 'trial', key: 'k' } })).body).toMatchObject({ allowed: true });
       const second = await call(s, 'POST', '/v1/ratelimit/check', { body: { policy: 'trial', key: 'k' } });
@@ -123,6 +138,20 @@ describe.each([
       await call(s, 'POST', '/v1/ratelimit/check', { body });
       await call(s, 'POST', '/v1/ratelimit/check', { body });
       expect({ allowed: counters.rateLimitAllowed - before.allowed, denied: counters.rateLimitDenied - before.denied }).toEqual({ allowed: 1, denied: 1 });
+    });
+
+    it('leave out cost-0 looks, in the policy counters and /metrics too', async () => {
+      const counters = s.server.app.get(ServerCounters);
+      const before = { allowed: counters.rateLimitAllowed, denied: counters.rateLimitDenied };
+      const policyCounters = async () => (await call(s, 'GET', '/v1/admin/ratelimit/policies', { token: ADMIN_TOKEN })).body.policies.find((p: { name: string }) => p.name === 'api').counters;
+      const metric = async () => /mnemo_ratelimit_decisions_total\{policy="api",decision="allowed"\} (\d+)/.exec((await call(s, 'GET', '/metrics')).text)?.[1];
+      const [policyBefore, metricBefore] = [await policyCounters(), await metric()];
+      expect(metricBefore).toMatch(/^\d+$/);
+      for (let i = 0; i < 3; i++) await call(s, 'POST', '/v1/ratelimit/check', { body: { policy: 'api', key: 'looker', cost: 0 } });
+      await call(s, 'POST', '/v1/ratelimit/batch', { body: { checks: [{ policy: 'api', key: 'looker', cost: 0 }] } });
+      expect(await policyCounters()).toEqual(policyBefore);
+      expect(await metric()).toBe(metricBefore);
+      expect({ allowed: counters.rateLimitAllowed - before.allowed, denied: counters.rateLimitDenied - before.denied }).toEqual({ allowed: 0, denied: 0 });
     });
   });
 

@@ -5,6 +5,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Socket, connect } from 'node:net';
 import { freePort } from './free-port';
+import { stopChild } from './stop-child';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ReplyParser, RespValue } from '@mnemo/protocol';
@@ -120,14 +121,7 @@ export async function startRedisPeer(extraArgs: string[] = []): Promise<RedisPee
   return {
     port,
     process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => {
-          rmSync(dir, { recursive: true, force: true });
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
+    stop: () => stopChild(child, dir),
   };
 }
 

@@ -228,6 +228,33 @@ describe('GCRA = redis-cell CL.THROTTLE', () => {
     expect(fresh.at(now + 5, limit - 1)).toMatchObject({ allowed: true, remaining: 0 });
   });
 
+  it.each([
+    [1_000_000, 1000, 500_000],
+    [100_000, 1000, 50_000],
+    [2_000_000, 1000, 1_000_000],
+  ])('admits the configured rate at high rates: %i per %i ms', (limit, windowMs, remainingAfterHalf) => {
+    const s = new Sequence({ algorithm: 'gcra', limit, windowMs });
+    expect(s.at(T0, limit)).toMatchObject({ allowed: true, remaining: 0, resetMs: windowMs });
+    expect(s.at(T0, 1)).toMatchObject({ allowed: false, retryAfterMs: 1 });
+    expect(s.at(T0 + windowMs / 2, 0)).toMatchObject({ allowed: true, remaining: remainingAfterHalf, resetMs: windowMs / 2 });
+    expect(s.at(T0 + windowMs / 2, remainingAfterHalf)).toMatchObject({ allowed: true, remaining: 0 });
+    expect(s.at(T0 + windowMs / 2, 1).allowed).toBe(false);
+  });
+
+  it('rounds the emission interval up to a whole ns: 3M per second is 334 ns, 0.2 % slower', () => {
+    expect(new Sequence({ algorithm: 'gcra', limit: 3_000_000, windowMs: 1000 }).at(T0, 3_000_000)).toMatchObject({ allowed: true, resetMs: 1002 });
+  });
+
+  it('stores tat in whole ns, and reads a state stored in ms by earlier versions', () => {
+    const { next } = evaluate({ algorithm: 'gcra', limit: 3, windowMs: 1000 }, null, T0, 1);
+    expect(next).toEqual({ value: `gcra|${BigInt(T0) * 1_000_000n + 333_333_334n}`, expiresAt: T0 + 334 });
+    const fromMs = evaluate({ algorithm: 'gcra', limit: 10, windowMs: 1000 }, `gcra|${T0 + 500.5}`, T0, 0);
+    expect(fromMs.decision).toMatchObject({ allowed: true, remaining: 4, resetMs: 501 });
+    for (const bad of ['gcra|-5', 'gcra|x', 'gcra|', 'gcra|1e400', `gcra|${'9'.repeat(21)}`]) {
+      expect(evaluate({ algorithm: 'gcra', limit: 10, windowMs: 1000 }, bad, T0, 0).decision.remaining).toBe(10);
+    }
+  });
+
   it('matches a transcription of redis-cell on random sequences', () => {
     let seed = 42;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);

@@ -7,7 +7,7 @@
 //   fixed-window    "fw|<windowStart>|<count>"              expires at windowStart + window
 //   sliding-window  "sw|<windowStart>|<previous>|<current>" expires at windowStart + 2 windows
 //   token-bucket    "tb|<tokens>|<updatedAt>"               expires when the bucket is full again
-//   gcra            "gcra|<tat>"                            expires at tat (the bucket is empty)
+//   gcra            "gcra|<tat in ns>"                      expires at tat (the bucket is empty)
 //
 // A state of another algorithm, an unparsable one (or one with a negative number, which only a
 // hand-written state has) or a missing key means "fresh". A denied
@@ -154,48 +154,72 @@ export function tokenBucket(params: RateLimitParams, stored: string | null, now:
   };
 }
 
-/**
- * GCRA's time grid: 2^-10 ms (~1 µs). Design note: instants are ms since the epoch (~1.8e12),
- * where a double resolves 2^-12 ms. With an emission interval such as 1000 / 7 ms, tat = now +
- * k * T drifted by a few of those, and a check on the burst's edge (diff exactly 0) fell on the
- * wrong side: the 9th of 9 checks in one ms was denied, and `remaining` came out one low. So T
- * and the stored tat live on this grid, where every sum and whole multiple below 2^43 ms (the
- * year 2248) is exact and the comparisons need no tolerance. T is rounded up onto it, so the rate
- * is never above the configured one (1000 / 7 ms becomes 142.857421875 ms: 2e-6 slower), and a
- * GCRA limit tops out at one per µs per key.
+/*
+ * GCRA counts in integer nanoseconds (BigInt), as redis-cell does in i64. Design note: instants
+ * are ms since the epoch (~1.8e12), where a double resolves only 2^-12 ms, so float sums of the
+ * emission interval T drift and a check on the burst's edge fell on the wrong side; an earlier
+ * fix put T on a 2^-10 ms grid, which was exact but rounded T = 1 µs (a million a second) up to
+ * 1.95 µs and admitted half the configured rate. In whole ns every sum is exact at any rate a
+ * limit can name (at most 1e9 per ms). T is rounded up to a whole ns, so the rate is never above
+ * the configured one (redis-cell truncates instead): 1000 / 3 ms -> 333,333,334 ns.
+ *
+ * The stored state is "gcra|<tat in ns>". A state written before this change holds tat in ms (a
+ * decimal under 1e15) and is read as such.
  */
-const GCRA_GRID = 1024;
+const NS_PER_MS = 1_000_000n;
+const MS_STATE_BELOW = 1e15;
 
-function onGcraGrid(ms: number): number {
-  return Math.ceil(ms * GCRA_GRID) / GCRA_GRID;
+function msToNs(ms: number): bigint {
+  const whole = Math.floor(ms);
+  return BigInt(whole) * NS_PER_MS + BigInt(Math.round((ms - whole) * 1e6));
 }
 
-/** GCRA, the same decision as redis-cell's CL.THROTTLE (see the design note). */
+/** ceil(ns / 1e6) for ns >= 0, as a number of ms. */
+function nsToCeilMs(ns: bigint): number {
+  return ns <= 0n ? 0 : Number((ns + NS_PER_MS - 1n) / NS_PER_MS);
+}
+
+/** The stored tat in ns, or null for a missing, foreign or malformed state. */
+function storedTatNs(stored: string | null): bigint | null {
+  if (stored === null || !stored.startsWith('gcra|')) return null;
+  const text = stored.slice(5);
+  if (/^\d{1,20}$/.test(text)) {
+    const ns = BigInt(text);
+    return ns < BigInt(MS_STATE_BELOW) ? msToNs(Number(text)) : ns;
+  }
+  const ms = fields(stored, 'gcra', 1);
+  return ms && ms[0] < MS_STATE_BELOW ? msToNs(ms[0]) : null;
+}
+
+/** GCRA, the same decision as redis-cell's CL.THROTTLE (see the design notes). */
 export function gcra(params: RateLimitParams, stored: string | null, now: number, cost: number): Evaluation {
   const maxBurst = params.burst ?? params.limit - 1;
-  const emission = onGcraGrid(params.windowMs / params.limit);
-  const tolerance = emission * (maxBurst + 1);
+  const periodNs = BigInt(params.windowMs) * NS_PER_MS;
+  const count = BigInt(params.limit);
+  const emission = (periodNs + count - 1n) / count;
+  const tolerance = emission * BigInt(maxBurst + 1);
   const limit = maxBurst + 1;
-  const state = fields(stored, 'gcra', 1);
-  const tat = state ? Math.max(onGcraGrid(state[0]), now) : now;
-  const increment = emission * cost;
+  const nowNs = msToNs(now);
+  const storedTat = storedTatNs(stored);
+  const tat = storedTat !== null && storedTat > nowNs ? storedTat : nowNs;
+  const increment = emission * BigInt(cost);
   const newTat = tat + increment;
-  const diff = now - (newTat - tolerance);
-  const remainingFor = (ttl: number): number => {
+  const diff = nowNs - (newTat - tolerance);
+  const remainingFor = (ttl: bigint): number => {
     const next = tolerance - ttl;
-    return next > -emission ? Math.max(0, Math.floor(next / emission)) : 0;
+    return next > 0n ? Number(next / emission) : 0;
   };
-  if (diff < 0) {
-    const ttl = tat - now;
+  if (diff < 0n) {
+    const ttl = tat - nowNs;
     return {
-      decision: { allowed: false, limit, remaining: remainingFor(ttl), resetMs: ceilMs(ttl), retryAfterMs: increment <= tolerance ? ceilMs(-diff) : -1 },
+      decision: { allowed: false, limit, remaining: remainingFor(ttl), resetMs: nsToCeilMs(ttl), retryAfterMs: increment <= tolerance ? nsToCeilMs(-diff) : -1 },
       next: null,
     };
   }
-  const ttl = newTat - now;
+  const ttl = newTat - nowNs;
   return {
-    decision: { allowed: true, limit, remaining: remainingFor(ttl), resetMs: ceilMs(ttl), retryAfterMs: 0 },
-    next: cost === 0 ? null : { value: `gcra|${newTat}`, expiresAt: Math.ceil(newTat) },
+    decision: { allowed: true, limit, remaining: remainingFor(ttl), resetMs: nsToCeilMs(ttl), retryAfterMs: 0 },
+    next: cost === 0 ? null : { value: `gcra|${newTat}`, expiresAt: nsToCeilMs(newTat) },
   };
 }
 

@@ -30,8 +30,10 @@ import { ConfigError } from '../../config/options';
 
 const DESCRIPTOR_SPECIALS = /[%|=]/g;
 
-function escapeDescriptorValue(value: string): string {
-  return value.replace(DESCRIPTOR_SPECIALS, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const KEY_SPECIALS = /[%=]/g;
+
+function escapeDescriptorValue(value: string, specials = DESCRIPTOR_SPECIALS): string {
+  return value.replace(specials, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /** Envoy's default near_limit ratio: a decision is "near limit" once 80% of the limit is used. */
@@ -228,5 +230,16 @@ export class PolicyRegistry {
   static descriptorKey(policy: RateLimitPolicy, entries: DescriptorEntry[]): string {
     const values = new Map(entries.map((entry) => [entry.key, entry.value]));
     return policy.descriptors.map((descriptor) => `${descriptor.key}=${escapeDescriptorValue(values.get(descriptor.key) ?? '')}`).join('|');
+  }
+
+  /**
+   * The state key suffix for the policy + key form (and the gateway URL). On a policy with
+   * descriptors, `%` and `=` in the key are written %25 and %3D: a descriptor state always holds a
+   * raw `=` and an escaped key never does, so a key such as `route=login|ip=10.9.9.9` (which a
+   * client may choose, when the gateway keys on its input) cannot reach, drain or reset the state
+   * of the descriptor request { route: login, ip: 10.9.9.9 }. Other policies keep the key as is.
+   */
+  static namedKey<K extends string | undefined>(policy: RateLimitPolicy, key: K): K {
+    return (policy.descriptors.length === 0 || key === undefined ? key : escapeDescriptorValue(key, KEY_SPECIALS)) as K;
   }
 }

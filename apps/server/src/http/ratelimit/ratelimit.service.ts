@@ -91,7 +91,7 @@ export class RateLimitService {
     }
     if (target.policy !== undefined) {
       const policy = this.policy(target.policy, `${field}.policy`);
-      return { stateKey: keyBytes(this.config, target.key, `${field}.key`, `${POLICY_PREFIX}${policy.name}:`), params: policy, cost: target.cost, shadow: policy.shadow, policy, field: `${field}.key` };
+      return { stateKey: keyBytes(this.config, PolicyRegistry.namedKey(policy, target.key), `${field}.key`, `${POLICY_PREFIX}${policy.name}:`), params: policy, cost: target.cost, shadow: policy.shadow, policy, field: `${field}.key` };
     }
     const { algorithm, limit, windowMs, burst } = target;
     // The schema's refinement guarantees these for the ad-hoc form.
@@ -123,7 +123,7 @@ export class RateLimitService {
   private resolvePolicy(policyName: string, key: string): Resolved & { policy: RateLimitPolicy } {
     const policy = this.policy(policyName, 'params.policy');
     return {
-      stateKey: keyBytes(this.config, key, 'params.key', `${POLICY_PREFIX}${policy.name}:`),
+      stateKey: keyBytes(this.config, PolicyRegistry.namedKey(policy, key), 'params.key', `${POLICY_PREFIX}${policy.name}:`),
       params: policy,
       cost: 1,
       shadow: policy.shadow,
@@ -191,7 +191,9 @@ export class RateLimitService {
     return result;
   }
 
+  /** Counts a decision for the policy counters, /metrics and the dashboard; a cost-0 look is none. */
   private count(check: Resolved, outcome: CheckOutcome): void {
+    if (check.cost === 0) return;
     const name = check.policy?.name ?? '';
     let totals = this.totals.get(name);
     if (!totals) {
