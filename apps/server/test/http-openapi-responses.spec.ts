@@ -80,6 +80,21 @@ describe('OpenAPI success bodies', () => {
     expectValid('PATCH', '/v1/sessions/{id}', await call(s, 'PATCH', `/v1/sessions/${id}`, json({ data: { b: 2 } })));
     expectValid('POST', '/v1/sessions/{id}/touch', await call(s, 'POST', `/v1/sessions/${id}/touch`, json({ ttlMs: 30_000 })));
     expectValid('DELETE', '/v1/sessions', await call(s, 'DELETE', '/v1/sessions?userId=u1'));
+    // Keys rewritten over RESP answer the 409 WRONGTYPE http-api.md documents: declared too.
+    const conflict = async (method: string, template: string, path: string, options = {}) => {
+      const result = await call(s, method, path, options);
+      expect({ route: `${method} ${template}`, status: result.status }).toEqual({ route: `${method} ${template}`, status: 409 });
+      expectValid(method, template, result);
+    };
+    s.server.keyspace.engine.set('user-sessions:rewritten', 'a string');
+    await conflict('POST', '/v1/sessions', '/v1/sessions', json({ userId: 'rewritten' }));
+    await conflict('GET', '/v1/sessions', '/v1/sessions?userId=rewritten');
+    await conflict('DELETE', '/v1/sessions', '/v1/sessions?userId=rewritten');
+    const damaged = (await call(s, 'POST', '/v1/sessions', json({}))).body.id as string;
+    s.server.keyspace.engine.set(`session:${damaged}`, 'a string');
+    // (A route whose success has no body is not in `checked`: its 409 is looked up alone.)
+    expect((await call(s, 'DELETE', `/v1/sessions/${damaged}`)).status).toBe(409);
+    expect(doc.paths['/v1/sessions/{id}'].delete.responses['409']).toBeDefined();
 
     const target = { key: 'client-1', algorithm: 'fixed-window', limit: 1, windowMs: 60_000 };
     expectValid('POST', '/v1/ratelimit/check', await call(s, 'POST', '/v1/ratelimit/check', json(target)));

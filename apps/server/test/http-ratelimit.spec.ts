@@ -355,6 +355,19 @@ describe.each([
       expect((await call(s, 'POST', '/v1/ratelimit/check', { body: adHoc('after', 'gcra') })).status).toBe(200);
     });
 
+    it('reads JSON as UTF-8 only: 415 for another charset, 400 INVALID_JSON for bytes that are not UTF-8', async () => {
+      const json = (charset: string) => ({ rawBody: JSON.stringify(adHoc('charset', 'gcra')), headers: { 'content-type': `application/json; charset=${charset}` } });
+      for (const accepted of ['utf-8', 'UTF-8', '"utf-8"', 'utf8']) expect((await call(s, 'POST', '/v1/ratelimit/check', json(accepted))).status).toBe(200);
+      const latin1 = await call(s, 'POST', '/v1/ratelimit/check', json('latin1'));
+      expectError(latin1, 415, 'UNSUPPORTED_MEDIA_TYPE', 'headers.content-type');
+      expect(latin1.body.error.message).toContain('UTF-8');
+      const notUtf8 = Buffer.concat([Buffer.from('{"key":"caf'), Buffer.from([0xe9]), Buffer.from('","algorithm":"gcra","limit":1,"windowMs":1000}')]);
+      const refused = await call(s, 'POST', '/v1/ratelimit/check', { rawBody: notUtf8 });
+      expectError(refused, 400, 'INVALID_JSON', 'body');
+      expect(refused.body.error.message).toBe('body: not valid UTF-8');
+      expect((await call(s, 'POST', '/v1/ratelimit/check', { body: adHoc('café', 'gcra') })).status).toBe(200);
+    });
+
     it('leaves other methods and paths to the rest of the API', async () => {
       // The check path takes POST only: 405 with Allow, from the router behind the lane.
       const get = await call(s, 'GET', '/v1/ratelimit/check');

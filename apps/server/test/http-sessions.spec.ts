@@ -64,6 +64,7 @@ describe('GET /v1/sessions/:id', () => {
     const read = await call(s, 'GET', `/v1/sessions/${session.id}`);
     expect(read.status).toBe(200);
     expect(read.headers.get('etag')).toBe('"1"');
+    expect(read.headers.get('cache-control')).toBe('no-store'); // a user's data: no cache keeps it
     expect(read.body).toEqual(session);
     await new Promise((resolve) => setTimeout(resolve, 5));
     const rolled = await call(s, 'GET', `/v1/sessions/${session.id}?rolling=true`);
@@ -78,6 +79,7 @@ describe('GET /v1/sessions/:id', () => {
     const head = await call(s, 'HEAD', `/v1/sessions/${session.id}?rolling=true`);
     expect(head.status).toBe(200);
     expect(head.headers.get('etag')).toBe('"1"');
+    expect(head.headers.get('cache-control')).toBe('no-store');
     expect(s.server.keyspace.engine.keyInfo(`session:${session.id}`)?.expiresAt).toBe(session.expiresAt);
     expect(s.server.keyspace.engine.lastSeq).toBe(seq); // no mutation record
   });
@@ -274,14 +276,65 @@ describe("a user's index key rewritten over the Redis protocol", () => {
 });
 
 describe('a user whose sessions include one rewritten over the Redis protocol', () => {
-  it('lists the others, and log-out-everywhere destroys them all', async () => {
-    const [a, damaged, c] = [await create({ userId: 'dora' }), await create({ userId: 'dora' }), await create({ userId: 'dora' })];
-    s.server.keyspace.engine.execute(['HSET', `session:${damaged.id}`, 'data', 'not json']);
-    const listed = await call(s, 'GET', '/v1/sessions?userId=dora');
+  const deep = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+  it.each([
+    ['a hash whose data is not JSON', (key: string) => s.server.keyspace.engine.execute(['HSET', key, 'data', 'not json'])],
+    ['a string', (key: string) => s.server.keyspace.engine.set(key, 'a string', { keepTtl: true })],
+    ['data nested 5,000 levels deep', (key: string) => s.server.keyspace.engine.execute(['HSET', key, 'data', deep(5000)])],
+  ])('(%s) lists the others, creates under a cap, and log-out-everywhere destroys them all', async (what, rewrite) => {
+    const user = `dora-${what.length}`;
+    const [a, damaged, c] = [await create({ userId: user }), await create({ userId: user }), await create({ userId: user })];
+    rewrite(`session:${damaged.id}`);
+    const listed = await call(s, 'GET', `/v1/sessions?userId=${user}`);
     expect(listed.status).toBe(200);
     expect(listed.body.sessions.map((one: { id: string }) => one.id)).toEqual([a.id, c.id]);
-    expect((await call(s, 'DELETE', '/v1/sessions?userId=dora')).body).toEqual({ destroyed: 3 });
+    expect((await call(s, 'DELETE', `/v1/sessions?userId=${user}`)).body).toEqual({ destroyed: 3 });
     expect(s.server.keyspace.engine.keyInfo(`session:${damaged.id}`)).toBeNull();
+    // A capped create for a user with a damaged entry destroys the oldest, damaged or not.
+    const [first, second] = [await create({ userId: user }), await create({ userId: user })];
+    rewrite(`session:${first.id}`);
+    expect((await call(s, 'POST', '/v1/sessions', { body: { userId: user, maxPerUser: 1 } })).status).toBe(201);
+    expect([first.id, second.id].map((id) => s.server.keyspace.engine.keyInfo(`session:${id}`))).toEqual([null, null]);
+  });
+
+  it('answers data nested deeper than 64 levels with 409 WRONGTYPE on every route, before any write', async () => {
+    const session = await create();
+    s.server.keyspace.engine.execute(['HSET', `session:${session.id}`, 'data', deep(5000)]);
+    const before = s.server.keyspace.engine.keyInfo(`session:${session.id}`)?.expiresAt;
+    const read = await call(s, 'GET', `/v1/sessions/${session.id}`);
+    expectError(read, 409, 'WRONGTYPE', 'params.id');
+    expect(read.body.error.message).toBe(`params.id: session:${session.id} does not hold a session (its data is nested deeper than 64 levels)`);
+    expectError(await call(s, 'GET', `/v1/sessions/${session.id}?rolling=true`), 409, 'WRONGTYPE', 'params.id');
+    expectError(await call(s, 'POST', `/v1/sessions/${session.id}/touch`, { body: { ttlMs: 5000 } }), 409, 'WRONGTYPE', 'params.id');
+    expectError(await call(s, 'PATCH', `/v1/sessions/${session.id}`, { body: { data: { b: 1 } } }), 409, 'WRONGTYPE', 'params.id');
+    expect(s.server.keyspace.engine.keyInfo(`session:${session.id}`)?.expiresAt).toBe(before);
+    s.server.keyspace.engine.execute(['HSET', `session:${session.id}`, 'data', deep(64)]);
+    expect((await call(s, 'GET', `/v1/sessions/${session.id}`)).status).toBe(200);
+  });
+});
+
+describe('a user index under maxmemory with allkeys-lru', () => {
+  let small: HttpTestServer;
+  beforeAll(async () => {
+    small = await startHttpServer(['--maxmemory', '2mb', '--maxmemory-policy', 'allkeys-lru']);
+  });
+  afterAll(() => small.close());
+
+  it('outlives the sessions it lists while they are read, so log-out-everywhere still finds them all', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await call(small, 'POST', '/v1/sessions', { body: { userId: 'busy', ttlMs: 600_000, data: { i } } })).body.id);
+    const engine = small.server.keyspace.engine;
+    const evictedBefore = engine.stats().evictedKeys;
+    // Plain reads (no rolling) of the user's sessions between bursts of other writes: ~6 MB of
+    // fillers through 2 MB, so most keys are evicted.
+    for (let round = 0; round < 60; round++) {
+      for (let i = 0; i < 200; i++) engine.set(`filler:${round}:${i}`, 'x'.repeat(500));
+      for (const id of ids) expect((await call(small, 'GET', `/v1/sessions/${id}`)).status).toBe(200);
+    }
+    expect(engine.stats().evictedKeys - evictedBefore).toBeGreaterThan(5000);
+    expect(engine.keyInfo('user-sessions:busy')).not.toBeNull();
+    expect((await call(small, 'DELETE', '/v1/sessions?userId=busy')).body).toEqual({ destroyed: 3 });
+    for (const id of ids) expect((await call(small, 'GET', `/v1/sessions/${id}`)).status).toBe(404);
   });
 });
 

@@ -42,7 +42,7 @@ export async function startHttpServer(extraFlags: string[] = [], dir = mkdtempSy
 export interface CallOptions {
   body?: unknown;
   /** Sent as is (for malformed JSON); implies content-type application/json unless given. */
-  rawBody?: string;
+  rawBody?: string | Uint8Array;
   headers?: Record<string, string>;
   /** Adds `Authorization: Bearer <token>`. */
   token?: string;
@@ -61,7 +61,7 @@ export interface CallResult<T = any> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function call<T = any>(server: HttpTestServer, method: string, urlPath: string, options: CallOptions = {}): Promise<CallResult<T>> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
-  let body: string | undefined;
+  let body: string | Uint8Array | undefined;
   if (options.rawBody !== undefined) body = options.rawBody;
   else if (options.body !== undefined) body = JSON.stringify(options.body);
   if (body !== undefined && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';

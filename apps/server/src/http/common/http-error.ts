@@ -51,6 +51,8 @@ export function validationError(field: string, message: string): HttpApiError {
 /** Request bodies refused before validation: the same texts from the Nest routes and the fast lane. */
 export const bodyErrors = {
   notJson: (): HttpApiError => new HttpApiError(400, HttpErrorCode.invalidJson, 'body: not valid JSON', 'body'),
+  notUtf8: (): HttpApiError => new HttpApiError(400, HttpErrorCode.invalidJson, 'body: not valid UTF-8', 'body'),
+  malformedForm: (): HttpApiError => new HttpApiError(400, HttpErrorCode.validation, 'body: malformed percent-encoding in the form', 'body'),
   poisoned: (): HttpApiError => new HttpApiError(400, HttpErrorCode.invalidJson, 'body: contains a forbidden __proto__ or constructor property', 'body'),
   tooLarge: (): HttpApiError => new HttpApiError(413, HttpErrorCode.tooLarge, 'body: larger than body-limit', 'body'),
   /** 415: `type` is the request's content type when known, `accepted` what the route takes. */

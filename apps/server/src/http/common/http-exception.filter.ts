@@ -137,7 +137,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     // Fastify's parsers refuse a content type before the route runs, so its 415 names what most
     // routes take; a JSON-only route (the lane's check route, when the lane leaves it to Nest) says JSON.
-    if (mapped.status === 415) {
+    // (A 415 of our own parsers, a charset other than UTF-8, already says what to send.)
+    if (mapped.status === 415 && !(exception instanceof HttpApiError)) {
       const request = http.getRequest<RoutedRequest>();
       // The route Fastify matched (its own decoding of the path: /v1/ratelimit/%63heck is the check route).
       if (JSON_ONLY_PATHS.has(request.routeOptions?.url ?? request.url.split('?')[0])) {

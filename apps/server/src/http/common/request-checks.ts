@@ -15,9 +15,14 @@ import { mapError } from './http-exception.filter';
  */
 function malformedQuery(url: string): boolean {
   const start = url.indexOf('?');
-  if (start === -1 || url.indexOf('%', start) === -1) return false;
+  return start !== -1 && malformedPercentEncoding(url.slice(start + 1));
+}
+
+/** True when `text` holds a malformed percent-escape: `%ZZ`, or escapes of bytes that are not UTF-8. */
+export function malformedPercentEncoding(text: string): boolean {
+  if (text.indexOf('%') === -1) return false;
   try {
-    decodeURIComponent(url.slice(start + 1));
+    decodeURIComponent(text);
     return false;
   } catch {
     return true;

@@ -42,14 +42,14 @@ const key = { name: 'key', in: 'path', required: true, schema: { type: 'string' 
 const ENCODING: JsonSchema = { type: 'string', enum: ['text', 'base64'], description: 'base64: keys in the path and keys and values in the body and answer are base64 of their bytes' };
 
 const ROUTES: Route[] = [
-  { method: 'post', path: '/v1/sessions', tag: 'sessions', summary: 'Create a session (data, ttlMs, userId); 201 with id and expiresAt', body: CreateSessionSchema, auth: 'apiKey', ok: 201, errors: [507], returns: 'Session' },
-  { method: 'get', path: '/v1/sessions', tag: 'sessions', summary: "List a user's live sessions", query: { userId: { type: 'string' } }, auth: 'apiKey', ok: 200, returns: 'SessionList' },
-  { method: 'delete', path: '/v1/sessions', tag: 'sessions', summary: 'Destroy every session of a user (log out everywhere)', query: { userId: { type: 'string' } }, auth: 'apiKey', ok: 200, returns: 'Destroyed' },
+  { method: 'post', path: '/v1/sessions', tag: 'sessions', summary: 'Create a session (data, ttlMs, userId); 201 with id and expiresAt', body: CreateSessionSchema, auth: 'apiKey', ok: 201, errors: [409, 507], returns: 'Session' },
+  { method: 'get', path: '/v1/sessions', tag: 'sessions', summary: "List a user's live sessions (and prune their index)", query: { userId: { type: 'string' } }, auth: 'apiKey', ok: 200, errors: [409, 503], returns: 'SessionList' },
+  { method: 'delete', path: '/v1/sessions', tag: 'sessions', summary: 'Destroy every session of a user (log out everywhere)', query: { userId: { type: 'string' } }, auth: 'apiKey', ok: 200, errors: [409], returns: 'Destroyed' },
   { method: 'get', path: '/v1/sessions/{id}', tag: 'sessions', summary: 'Get a session; ?rolling=true restarts its TTL. ETag = version; If-Match (412)', query: { rolling: { type: 'string', enum: ['true', 'false', '1', '0'] } }, auth: 'apiKey', ok: 200, errors: [404, 409, 412, 503], returns: 'Session' },
   { method: 'put', path: '/v1/sessions/{id}', tag: 'sessions', summary: 'Replace the data; expectedVersion (409) or If-Match (412) for optimistic concurrency', body: UpdateSessionSchema, auth: 'apiKey', ok: 200, errors: [404, 409, 412, 507], returns: 'Session' },
   { method: 'patch', path: '/v1/sessions/{id}', tag: 'sessions', summary: 'Merge the data (RFC 7386); same version checks as PUT', body: UpdateSessionSchema, auth: 'apiKey', ok: 200, errors: [404, 409, 412, 507], returns: 'Session' },
   { method: 'post', path: '/v1/sessions/{id}/touch', tag: 'sessions', summary: 'Restart the TTL; If-Match (412)', body: TouchSessionSchema, auth: 'apiKey', ok: 200, errors: [404, 409, 412], returns: 'Session' },
-  { method: 'delete', path: '/v1/sessions/{id}', tag: 'sessions', summary: 'Destroy a session (204, 404 if missing); If-Match (412)', auth: 'apiKey', ok: 204, errors: [404, 412] },
+  { method: 'delete', path: '/v1/sessions/{id}', tag: 'sessions', summary: 'Destroy a session (204, 404 if missing); If-Match (412)', auth: 'apiKey', ok: 204, errors: [404, 409, 412] },
   { method: 'post', path: '/v1/ratelimit/check', tag: 'ratelimit', summary: 'Atomic check: ad hoc (key+algorithm+limit+windowMs), policy+key, or domain+descriptors', body: RateLimitTargetSchema, auth: 'apiKey', ok: 200, errors: [404, 409, 507], returns: 'RateLimitResult' },
   { method: 'post', path: '/v1/ratelimit/batch', tag: 'ratelimit', summary: 'All-or-nothing batch of checks', body: RateLimitBatchSchema, auth: 'apiKey', ok: 200, errors: [404, 409, 507], returns: 'RateLimitBatchResult' },
   { method: 'post', path: '/v1/ratelimit/peek', tag: 'ratelimit', summary: "What a check would answer, plus the raw state; consumes nothing", body: RateLimitTargetSchema, auth: 'apiKey', ok: 200, errors: [404, 409], returns: 'RateLimitPeek' },

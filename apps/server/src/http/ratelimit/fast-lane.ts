@@ -26,7 +26,7 @@ import { adHocTarget } from './fast-validate';
 import type { MnemoConfig } from '../../config/options';
 import type { ApiKeyGuard } from '../common/auth.guard';
 import { bodyErrors, HttpApiError } from '../common/http-error';
-import { parseJsonBody } from '../common/json-body';
+import { checkCharset, parseJsonBody, utf8Text } from '../common/json-body';
 import { requestProblem } from '../common/request-checks';
 import { mapError } from '../common/http-exception.filter';
 import type { HttpLogger } from '../common/http-logger';
@@ -203,9 +203,9 @@ export class RateLimitFastLane {
         if (!/^application\/json\s*(;|$)/i.test(type)) {
           return reject(bodyErrors.unsupportedType(type, 'JSON (application/json)'));
         }
-        const text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size)).toString('utf8');
         try {
-          resolve(parseJsonBody(text));
+          checkCharset(type);
+          resolve(parseJsonBody(utf8Text(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size))));
         } catch (error) {
           reject(error);
         }

@@ -10,7 +10,11 @@
 //                         the key's own expiry is the session's expiry.
 //   user-sessions:<user>  hash  <id> -> createdAt|seq, one field per session of the user; expires
 //                         with the user's longest-living session. Entries whose session has
-//                         expired or been evicted are pruned when the index is next read.
+//                         expired or been evicted are pruned when the index is next read. Every
+//                         read of a session through this API also TOUCHes its user's index, so
+//                         under an LRU or LFU policy the index is never colder than the user's
+//                         sessions and is not evicted before them (log-out-everywhere and
+//                         maxPerUser find sessions through it).
 //
 // Example: create { userId: "u1", ttlMs: 60000, data: { cart: 2 } } at t=1000 ->
 //   HSET session:Xy.. data {"cart":2} user u1 version 1 createdAt 1000 updatedAt 1000 ttlMs 60000
@@ -22,6 +26,7 @@
 import { randomBytes } from 'node:crypto';
 import { bytesFromText, bytesToText, MnemoError } from '@mnemo/engine';
 import type { Bytes, Clock, Engine } from '@mnemo/engine';
+import { MAX_SESSION_DATA_DEPTH, nestedDeeperThan } from '@mnemo/contracts';
 import type { SessionView } from '@mnemo/contracts';
 
 export const SESSION_PREFIX = 'session:';
@@ -32,6 +37,8 @@ export type SessionOutcome<T> = { ok: true; value: T } | { ok: false; reason: 'n
 interface StoredSession {
   id: string;
   fields: Map<string, Bytes>;
+  /** Set for an index entry whose key was rewritten over RESP into a string: view() refuses it. */
+  holdsString?: true;
 }
 
 function pairs(flat: Bytes[]): Map<string, Bytes> {
@@ -84,6 +91,7 @@ export class SessionStore {
     const session = this.read(id);
     if (!session) return null;
     const current = this.view(session); // WRONGTYPE before any write if it is not a session
+    this.touchIndex(session);
     if (!rolling) return current;
     this.expire(session, current.ttlMs);
     return this.view(session);
@@ -99,6 +107,7 @@ export class SessionStore {
     const current = this.view(session);
     const version = current.version;
     if (expectedVersion !== undefined && expectedVersion !== version) return { ok: false, reason: 'version', current: version };
+    this.touchIndex(session);
     const dataJson = compute(current.data);
     const argv = ['HSET', SESSION_PREFIX + id, 'data', dataJson, 'version', String(version + 1), 'updatedAt', String(this.clock.now())];
     if (ttlMs !== undefined) argv.push('ttlMs', String(ttlMs));
@@ -113,6 +122,7 @@ export class SessionStore {
     const session = this.read(id);
     if (!session) return null;
     this.view(session); // WRONGTYPE before any write if it is not a session
+    this.touchIndex(session);
     if (ttlMs !== undefined) {
       this.engine.execute(['HSET', SESSION_PREFIX + id, 'ttlMs', String(ttlMs)]);
       session.fields.set('ttlMs', String(ttlMs));
@@ -177,6 +187,12 @@ export class SessionStore {
     if (user) this.extendIndex(user, expiresAt);
   }
 
+  /** An access to the user's index (LRU/LFU), not a write: see the design note. */
+  private touchIndex(session: StoredSession): void {
+    const user = session.fields.get('user');
+    if (user) this.engine.execute(['TOUCH', USER_INDEX_PREFIX + user]);
+  }
+
   /** The index lives as long as the user's longest-living session. */
   private extendIndex(userId: Bytes, expiresAt: number): void {
     const indexKey = USER_INDEX_PREFIX + userId;
@@ -204,8 +220,14 @@ export class SessionStore {
     const live: Array<StoredSession & { createdAt: number; seq: number }> = [];
     const stale: string[] = [];
     for (const [id, order] of pairs(index)) {
-      const session = this.read(id);
       const [createdAt, seq] = order.split('|').map(Number);
+      // A session key rewritten into a string: kept as the user's damaged entry (lists leave it
+      // out, log-out-everywhere deletes it) instead of failing the whole user with WRONGTYPE.
+      if (this.engine.keyInfo(SESSION_PREFIX + id)?.type === 'string') {
+        live.push({ id, fields: new Map(), holdsString: true, createdAt, seq: seq || 0 });
+        continue;
+      }
+      const session = this.read(id);
       if (session && session.fields.get('user') === userId) live.push({ ...session, createdAt, seq: seq || 0 });
       else stale.push(id);
     }
@@ -226,13 +248,21 @@ export class SessionStore {
   private view(session: StoredSession): SessionView {
     const fields = session.fields;
     const notASession = (why: string) => new MnemoError('WRONGTYPE', `${SESSION_PREFIX}${session.id} does not hold a session (${why})`);
+    if (session.holdsString) throw notASession('it holds a string');
+    const text = bytesToText(fields.get('data') ?? '');
     let data: unknown;
     try {
-      data = JSON.parse(bytesToText(fields.get('data') ?? ''));
+      data = JSON.parse(text);
     } catch {
       throw notASession('its data field is not JSON');
     }
     if (typeof data !== 'object' || data === null || Array.isArray(data)) throw notASession('its data field is not a JSON object');
+    // Data written over RESP may nest deeper than the API accepts, and serializing it recurses
+    // (thousands of levels overflow the stack): refused as not a session, before any write.
+    // Nesting past the limit takes at least two characters a level, so short data is not walked.
+    if (text.length > 2 * MAX_SESSION_DATA_DEPTH && nestedDeeperThan(data, MAX_SESSION_DATA_DEPTH)) {
+      throw notASession(`its data is nested deeper than ${MAX_SESSION_DATA_DEPTH} levels`);
+    }
     const integer = (name: string, min: number): number => {
       const text = fields.get(name) ?? '';
       const value = Number(text);

@@ -2,7 +2,7 @@
 // versions, touch, destroy, and list/destroy all sessions of a user. Every route on one session
 // honours If-Match (412 when the session is at another version).
 
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, Headers, HttpCode, Param, Patch, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CreateSessionSchema, KeyText, QueryBool, SessionIdParam, TouchSessionSchema, UpdateSessionSchema } from '@mnemo/contracts';
@@ -36,6 +36,9 @@ function withEtag(reply: FastifyReply, session: SessionView): SessionView {
   return session;
 }
 
+/** Session answers hold a user's data: no shared or private cache may keep them (RFC 9111 §5.2.2.5). */
+const NO_STORE = 'no-store';
+
 @Controller('v1/sessions')
 @UseGuards(ApiKeyGuard)
 export class SessionsController {
@@ -43,6 +46,7 @@ export class SessionsController {
 
   /** 201 with the new session (id, expiresAt, version 1). */
   @Post()
+  @Header('Cache-Control', NO_STORE)
   @HttpCode(201)
   async create(@Body(new ZodPipe(CreateSessionSchema)) body: CreateSession, @Res({ passthrough: true }) reply: FastifyReply): Promise<SessionView> {
     return withEtag(reply, await this.sessions.create(body));
@@ -50,18 +54,21 @@ export class SessionsController {
 
   /** The live sessions of `?userId=`, oldest first. */
   @Get()
+  @Header('Cache-Control', NO_STORE)
   async list(@Query(new ZodPipe(UserQuery, 'query')) query: z.infer<typeof UserQuery>): Promise<{ sessions: SessionView[] }> {
     return { sessions: await this.sessions.listUser(query.userId) };
   }
 
   /** Log out everywhere: destroys every session of `?userId=`. */
   @Delete()
+  @Header('Cache-Control', NO_STORE)
   destroyUser(@Query(new ZodPipe(UserQuery, 'query')) query: z.infer<typeof UserQuery>): Promise<{ destroyed: number }> {
     return this.sessions.destroyUser(query.userId);
   }
 
   /** ?rolling=true also restarts the session's TTL (not on HEAD, which changes nothing). */
   @Get(':id')
+  @Header('Cache-Control', NO_STORE)
   async get(
     @Param('id', new ZodPipe(SessionIdParam, 'params.id')) id: string,
     @Query(new ZodPipe(GetQuery, 'query')) query: z.infer<typeof GetQuery>,
@@ -75,6 +82,7 @@ export class SessionsController {
 
   /** Replaces the data. */
   @Put(':id')
+  @Header('Cache-Control', NO_STORE)
   async replace(
     @Param('id', new ZodPipe(SessionIdParam, 'params.id')) id: string,
     @Body(new ZodPipe(UpdateSessionSchema)) body: UpdateSession,
@@ -86,6 +94,7 @@ export class SessionsController {
 
   /** Merges the data (RFC 7386 JSON merge patch: null deletes a field). */
   @Patch(':id')
+  @Header('Cache-Control', NO_STORE)
   async merge(
     @Param('id', new ZodPipe(SessionIdParam, 'params.id')) id: string,
     @Body(new ZodPipe(UpdateSessionSchema)) body: UpdateSession,
@@ -97,6 +106,7 @@ export class SessionsController {
 
   /** Restarts the TTL (optionally a new ttlMs). */
   @Post(':id/touch')
+  @Header('Cache-Control', NO_STORE)
   @HttpCode(200)
   async touch(
     @Param('id', new ZodPipe(SessionIdParam, 'params.id')) id: string,
