@@ -143,7 +143,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       // The route Fastify matched (its own decoding of the path: /v1/ratelimit/%63heck is the check route).
       if (JSON_ONLY_PATHS.has(request.routeOptions?.url ?? request.url.split('?')[0])) {
         const type = request.headers['content-type'];
-        mapped = mapError(bodyErrors.unsupportedType(typeof type === 'string' ? type : null, 'JSON (application/json)'));
+        mapped = mapError(bodyErrors.unsupportedType(typeof type === 'string' ? type : '', 'JSON (application/json)'));
       }
     }
     // Only the unexpected (500 INTERNAL) is logged with its stack: a 503 MISCONF/LOADING or 507 OOM
@@ -177,8 +177,13 @@ export function frameworkErrorHandler(error: { message: string; statusCode?: num
     reply.code(414).send({ error: { code: HttpErrorCode.uriTooLong, message, field: 'params' } });
     return;
   }
+  if (error.code === 'FST_ERR_BAD_URL') {
+    // The fast lane's words for the same URL (Fastify's message repeats the path).
+    reply.code(400).send({ error: { code: HttpErrorCode.validation, message: 'url: malformed percent-encoding', field: 'url' } });
+    return;
+  }
   const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
-  const field = error.code === 'FST_ERR_BAD_URL' ? 'url' : 'headers';
+  const field = 'headers';
   const code = status === 400 ? HttpErrorCode.validation : (STATUS_CODES[status] ?? `HTTP_${status}`);
   reply.code(status).send({ error: { code, message: `${field}: ${error.message}`, field } });
 }
