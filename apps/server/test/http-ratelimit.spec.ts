@@ -351,7 +351,7 @@ describe.each([
       expectError(await call(s, 'POST', '/v1/ratelimit/check?', form), 415, 'UNSUPPORTED_MEDIA_TYPE', 'headers.content-type');
       // A body with no Content-Type at all (a Uint8Array: fetch adds none): the same words from both.
       const untyped = await fetch(`${s.url}/v1/ratelimit/check${fastLane === 'yes' ? '' : '?'}`, { method: 'POST', body: new TextEncoder().encode('{"key":"k"}') });
-      expect({ status: untyped.status, message: (await untyped.json()).error.message }).toEqual({
+      expect({ status: untyped.status, message: ((await untyped.json()) as { error: { message: string } }).error.message }).toEqual({
         status: 415,
         message: "headers.content-type: '(none)' is not accepted here; send JSON (application/json)",
       });
