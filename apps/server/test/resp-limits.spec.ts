@@ -48,6 +48,47 @@ describe('protocol errors: Redis texts, then the connection closes', () => {
 });
 
 describe('limits', () => {
+  it('holds about 1 MB of replies for a client that pipelines big reads and reads none, then sends them all once it reads', async () => {
+    const bystander = await connect();
+    const value = 'v'.repeat(100_000);
+    expect(await bystander.command('SET', 'big', value)).toEqual(simple('OK'));
+    const count = 600; // 13 KB of requests, 60 MB of replies
+    const socket = connectTcp(shared.mnemo.port, '127.0.0.1');
+    try {
+      await new Promise((resolve) => socket.once('connect', resolve));
+      socket.pause();
+      socket.write('*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n'.repeat(count));
+      let peak = 0;
+      for (let i = 0; i < 50; i++) {
+        for (const client of shared.mnemo.resp.ctx.clients.values()) peak = Math.max(peak, client.pendingOutputBytes);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      expect(peak).toBeGreaterThan(0);
+      expect(peak).toBeLessThan(3 * 1024 * 1024);
+      expect(await bystander.command('GET', 'healthy')).toBeDefined(); // others are served meanwhile
+      // Reading now gets every reply, whole and in order.
+      const reply = Buffer.from(`$100000\r\n${value}\r\n`);
+      const expected = reply.length * count;
+      let received = 0;
+      let wrong = 0;
+      let carry = Buffer.alloc(0);
+      await new Promise<void>((resolve) => {
+        socket.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          carry = Buffer.concat([carry, chunk]);
+          for (; carry.length >= reply.length; carry = carry.subarray(reply.length)) {
+            if (!carry.subarray(0, reply.length).equals(reply)) wrong++;
+          }
+          if (received >= expected) resolve();
+        });
+        socket.resume();
+      });
+      expect({ received, wrong }).toEqual({ received: expected, wrong: 0 });
+    } finally {
+      socket.destroy(); // a failed expectation must not leave a client behind for the maxclients test
+    }
+  });
+
   it('closes a client over the query buffer limit with an error; others are unaffected', async () => {
     const bystander = await connect();
     bystander.send('SET', 'before', '1');

@@ -24,6 +24,11 @@ import type { Dispatcher } from './dispatcher';
 
 /** A subscriber whose unsent output grows beyond this is disconnected (Redis's pubsub hard limit). */
 const PUBSUB_OUTPUT_LIMIT = 32 * 1024 * 1024;
+/**
+ * Replies one read may build before its remaining commands wait for them to leave (see
+ * continueWhenDrained): a 64 KB read of `GET big` (a 100 KB value) made 280 MB of replies at once.
+ */
+const REPLY_BATCH_BYTES = 1024 * 1024;
 
 /** A pub/sub message or other out-of-band push, encoded lazily per protocol version. */
 export interface PushMessage {
@@ -153,6 +158,7 @@ export class RespClient {
     let durableSeq = 0;
     let writeRanges: number[] | null = null;
     let pending: Promise<Render> | null = null;
+    let held = false;
     // One clock read for every command of this read (turn-clock.ts).
     const clock = ctx.keyspace.clock;
     this.lastInteraction = clock.enter();
@@ -187,6 +193,10 @@ export class RespClient {
           pending = result;
           break;
         }
+        if (writer.size > REPLY_BATCH_BYTES) {
+          held = this.parser.bufferedBytes > 0;
+          if (held) break;
+        }
       }
     } finally {
       ctx.current = null;
@@ -194,7 +204,34 @@ export class RespClient {
     }
     this.flush(durableSeq, writeRanges);
     if (pending) this.waitForCommand(pending);
+    else if (held && !this.closing) this.continueWhenDrained();
     else if (this.closing || this.peerEnded) this.endWhenFlushed();
+  }
+
+  /**
+   * The replies of this read passed REPLY_BATCH_BYTES: the read's remaining commands wait in the
+   * parser (and the socket stops reading) until those replies have been handed to the kernel,
+   * then run on a later turn. So a client that pipelines commands with big replies and reads
+   * none holds about REPLY_BATCH_BYTES (plus one reply) of the server's memory, not every reply
+   * of its read; a client that reads gets them all, in order, and other clients run in between.
+   */
+  private continueWhenDrained(): void {
+    this.busy = true;
+    this.socket.pause();
+    const go = (): void => {
+      if (this.closed) return;
+      if (this.socket.writableNeedDrain) {
+        this.socket.once('drain', go);
+        return;
+      }
+      this.busy = false;
+      if (!this.pausedForDrain) this.socket.resume();
+      this.drain();
+    };
+    // After a commit wait (appendfsync always) the replies reach the socket later: wait for them.
+    const tail = this.tail;
+    if (tail === null) setImmediate(go);
+    else void tail.then(go, go);
   }
 
   /** Stops reading until an asynchronous command's reply is rendered, then resumes. */
