@@ -147,7 +147,9 @@ describe('rate-limit policies at run time', () => {
     expect(list.body.policies).toEqual([expect.objectContaining({ name: 'burst', counters: { allowed: 2, denied: 1, nearLimit: 1, shadowDenied: 0 } })]);
     await admin('PUT', '/v1/admin/ratelimit/policies/burst', { algorithm: 'token-bucket', limit: 1, windowMs: 60_000, burst: 2, shadow: true });
     expect((await call(s, 'GET', '/v1/ratelimit/burst/u')).status).toBe(200);
+    expect((await call(s, 'GET', '/metrics')).text).toContain('policy="burst"');
     expect((await admin('DELETE', '/v1/admin/ratelimit/policies/burst')).status).toBe(204);
+    expect((await call(s, 'GET', '/metrics')).text).not.toContain('policy="burst"'); // its series go with it
     expectError(await call(s, 'GET', '/v1/ratelimit/burst/u'), 404, 'NOT_FOUND', 'params.policy');
     expectError(await admin('DELETE', '/v1/admin/ratelimit/policies/burst'), 404, 'NOT_FOUND', 'params.name');
   });

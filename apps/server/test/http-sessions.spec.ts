@@ -224,6 +224,19 @@ describe('sessions of a user', () => {
     expect((await call(s, 'GET', '/v1/sessions?userId=dave')).body.sessions).toHaveLength(1);
   });
 
+  it('keeps the index near its live sessions while a user keeps logging in and old sessions expire', async () => {
+    for (let i = 0; i < 200; i++) {
+      // maxPerUser 0: no cap (this server has one), so only expiry ends these sessions.
+      await create({ userId: 'frequent', ttlMs: 1, maxPerUser: 0 });
+      if (i % 50 === 0) await create({ userId: 'frequent', ttlMs: 600_000, maxPerUser: 0 }); // a few that stay
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5)); // the last 1 ms session ends too
+    const entries = s.server.keyspace.engine.execute(['HLEN', 'user-sessions:frequent']);
+    expect(entries).toBeLessThanOrEqual(16); // 204 were created; 4 live
+    expect((await call(s, 'GET', '/v1/sessions?userId=frequent')).body.sessions).toHaveLength(4);
+  });
+
   it('drops a session destroyed by id from the user index', async () => {
     const session = await create({ userId: 'erin' });
     await call(s, 'DELETE', `/v1/sessions/${session.id}`);

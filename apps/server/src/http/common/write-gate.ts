@@ -14,7 +14,16 @@ export async function commitWrite<T>(keyspace: KeyspaceService, write: () => T):
   if (failure) throw failure;
   const engine = keyspace.engine;
   const before = engine.lastSeq;
-  const result = write();
+  // One time for the whole write, as a RESP command run has (turn-clock.ts): a session created
+  // with a 1 ms TTL must not expire between its HSET and the read that answers it.
+  const clock = keyspace.clock;
+  clock.enter();
+  let result: T;
+  try {
+    result = write();
+  } finally {
+    clock.exit();
+  }
   const after = engine.lastSeq;
   if (after !== before && !keyspace.durability.isDurable(after)) await keyspace.durability.waitFor(after);
   return result;

@@ -88,6 +88,8 @@ export function defaultPolicyFile(dbPath: string): string {
 export class PolicyRegistry {
   private readonly policies = new Map<string, RateLimitPolicy>();
   private readonly counters = new Map<string, RateLimitPolicyCounters>();
+  /** Called with the name of each deleted policy (what others keep per policy goes with it). */
+  private readonly deleteListeners: Array<(name: string) => void> = [];
 
   /** `file`: where edits are written back; null keeps them in memory (unit tests). */
   constructor(
@@ -146,7 +148,12 @@ export class PolicyRegistry {
     this.policies.delete(name);
     this.saveOrUndo(() => this.policies.set(name, before));
     this.counters.delete(name);
+    for (const listener of this.deleteListeners) listener(name);
     return true;
+  }
+
+  onDelete(listener: (name: string) => void): void {
+    this.deleteListeners.push(listener);
   }
 
   private add(policy: RateLimitPolicy): void {

@@ -69,6 +69,8 @@ export class RateLimitService {
     private readonly serverCounters: ServerCounters,
   ) {
     this.limiter = new RateLimiter(keyspace.engine, clock);
+    // A deleted policy's decision totals go with it (/metrics would keep its series forever).
+    policies.onDelete((name) => this.totals.delete(name));
   }
 
   /** Finds the policy or answers 404 naming the field. */

@@ -14,7 +14,10 @@
 //                         read of a session through this API also TOUCHes its user's index, so
 //                         under an LRU or LFU policy the index is never colder than the user's
 //                         sessions and is not evicted before them (log-out-everywhere and
-//                         maxPerUser find sessions through it).
+//                         maxPerUser find sessions through it). A create also prunes the index
+//                         once it has doubled since its last prune (so a user who keeps logging in
+//                         while old sessions expire keeps an index of about twice the live ones,
+//                         at an amortized cost of ~2 session lookups a create).
 //
 // Example: create { userId: "u1", ttlMs: 60000, data: { cart: 2 } } at t=1000 ->
 //   HSET session:Xy.. data {"cart":2} user u1 version 1 createdAt 1000 updatedAt 1000 ttlMs 60000
@@ -32,6 +35,10 @@ import type { SessionView } from '@mnemo/contracts';
 export const SESSION_PREFIX = 'session:';
 export const USER_INDEX_PREFIX = 'user-sessions:';
 
+/** Users whose last prune size is remembered (in memory; a forgotten user is pruned at 16 entries). */
+const PRUNE_MEMORY = 10_000;
+const PRUNE_FLOOR = 8;
+
 export type SessionOutcome<T> = { ok: true; value: T } | { ok: false; reason: 'not-found' } | { ok: false; reason: 'version'; current: number };
 
 interface StoredSession {
@@ -48,6 +55,9 @@ function pairs(flat: Bytes[]): Map<string, Bytes> {
 }
 
 export class SessionStore {
+  /** Live entries each user's index kept at its last prune (insertion order = least recent first). */
+  private readonly prunedTo = new Map<Bytes, number>();
+
   constructor(
     private readonly engine: Engine,
     private readonly clock: Clock,
@@ -76,6 +86,7 @@ export class SessionStore {
       // createdAt|seq: the seq of the session's own record orders sessions created in one ms.
       this.engine.execute(['HSET', indexKey, id, `${createdAt}|${this.engine.lastSeq}`]);
       this.extendIndex(input.userId, expiresAt);
+      this.pruneIfDoubled(input.userId);
     }
     return this.view(this.readOrFail(id));
   }
@@ -233,6 +244,16 @@ export class SessionStore {
     }
     if (stale.length > 0) this.dropFromIndex(userId, stale);
     return live.sort((a, b) => a.createdAt - b.createdAt || a.seq - b.seq);
+  }
+
+  /** Prunes the user's index of ended sessions once it has doubled since its last prune. */
+  private pruneIfDoubled(userId: Bytes): void {
+    const entries = Number(this.engine.execute(['HLEN', USER_INDEX_PREFIX + userId]));
+    if (entries < 2 * (this.prunedTo.get(userId) ?? PRUNE_FLOOR)) return;
+    const live = this.liveSessionsOf(userId).length;
+    this.prunedTo.delete(userId);
+    this.prunedTo.set(userId, Math.max(PRUNE_FLOOR, live));
+    if (this.prunedTo.size > PRUNE_MEMORY) this.prunedTo.delete(this.prunedTo.keys().next().value as Bytes);
   }
 
   /** Destroys the user's oldest sessions until at most `keep` remain. */
