@@ -59,6 +59,9 @@ describe('RESP3 via HELLO 3', () => {
     expect(await client.command('INCRBYFLOAT', 'resp3:f', '1.5')).toEqual(bulk('1.5'));
     const config = await client.command('CONFIG', 'GET', 'maxmemory-policy');
     expect(config).toEqual({ type: 'map', value: [[bulk('maxmemory-policy'), bulk('noeviction')]] });
+    // Globs are Redis's, not a RegExp: "[" is an unclosed class (no match, no error), and classes work.
+    expect(await client.command('CONFIG', 'GET', '[')).toEqual({ type: 'map', value: [] });
+    expect(await client.command('CONFIG', 'GET', 'appendfsyn[a-c]')).toEqual({ type: 'map', value: [[bulk('appendfsync'), bulk('everysec')]] });
     expect(await client.command('SUBSCRIBE', 'r3')).toEqual({ type: 'push', value: [bulk('subscribe'), bulk('r3'), integer(1)] });
     // RESP3 clients may run any command while subscribed.
     expect(await client.command('GET', 'resp3:missing')).toEqual({ type: 'null', kind: 'resp3' });

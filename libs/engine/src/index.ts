@@ -11,3 +11,4 @@ export { ACTIVE_EXPIRE_INTERVAL_MS, DEFAULT_ACTIVE_EXPIRE_BUDGET_MS } from './ac
 export { seededRandom } from './seeded-random';
 export { configSetFailed, parseIntegerConfig, parseMemoryConfig } from './config';
 export { parseInt64 } from './number-format';
+export { globMatch } from './glob';

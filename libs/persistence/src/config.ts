@@ -103,9 +103,3 @@ export function applySetting(settings: PersistenceSettings, name: PersistenceOpt
 export function isPersistenceOption(name: string): name is PersistenceOptionName {
   return (PERSISTENCE_OPTIONS as readonly string[]).includes(name);
 }
-
-/** Redis-style glob (*, ?, [abc]) match, case-insensitive, for CONFIG GET patterns. */
-export function globMatch(pattern: string, text: string): boolean {
-  const source = pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${source}$`, 'i').test(text);
-}

@@ -1,8 +1,9 @@
 // The persistence facade: opens the file, recovers the engine, keeps the log, hands snapshots to
 // the scheduler, answers INFO/CONFIG, and shuts down cleanly.
 
+import { globMatch } from '@mnemo/engine';
 import type { MnemoError } from '@mnemo/engine';
-import { applySetting, DEFAULT_SETTINGS, globMatch, isPersistenceOption, PERSISTENCE_OPTIONS, PersistenceSettings, settingsToText } from './config';
+import { applySetting, DEFAULT_SETTINGS, isPersistenceOption, PERSISTENCE_OPTIONS, PersistenceSettings, settingsToText } from './config';
 import { consoleLogger, type PersistedEngine, type PersistenceLogger } from './engine-port';
 import { EventLog, SYNC_MODE } from './log/event-log';
 import type { PersistenceEvent, PersistenceListener } from './persistence-events';
@@ -213,7 +214,7 @@ export class Persistence {
 
   configGet(pattern: string): Array<[string, string]> {
     const text = settingsToText(this.settings);
-    return PERSISTENCE_OPTIONS.filter((name) => globMatch(pattern, name)).map((name) => [name, text[name]]);
+    return PERSISTENCE_OPTIONS.filter((name) => globMatch(pattern, name, true)).map((name) => [name, text[name]]);
   }
 
   /**

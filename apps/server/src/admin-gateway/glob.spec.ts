@@ -25,8 +25,16 @@ describe('compileGlob', () => {
   it('honours escapes, unclosed classes and reversed ranges', () => {
     expect(matches('a\\*b', 'a*b')).toBe(true);
     expect(matches('a\\*b', 'axxb')).toBe(false);
-    expect(matches('[abc', '[abc')).toBe(true);
+    // An unclosed class is a class to the end, as in redis-server 7.0.15 (`KEYS [abc` -> a, b).
+    expect(matches('[abc', 'a')).toBe(true);
+    expect(matches('[abc', '[abc')).toBe(false);
     expect(matches('[z-a]', 'm')).toBe(true);
+  });
+
+  it('stays linear on patterns that make a backtracking RegExp exponential', () => {
+    const started = performance.now();
+    expect(matches('*a*a*a*a*a*a*a*a*a*a*a*a*b', 'a'.repeat(40))).toBe(false);
+    expect(performance.now() - started).toBeLessThan(1000); // a RegExp took seconds at 8 stars, hours at 12
   });
 
   it('matches bytes, so ? is one byte of a multi-byte character', () => {
