@@ -47,6 +47,20 @@ describe('protocol errors: Redis texts, then the connection closes', () => {
   });
 });
 
+describe('an HTTP request sent to the RESP port (cross-protocol scripting)', () => {
+  it.each([
+    ['a form POST', 'POST / HTTP/1.1\r\nHost: 127.0.0.1:6380\r\nContent-Type: text/plain\r\n\r\nSET xproto pwned\r\nCONFIG SET requirepass x\r\n'],
+    ['a GET', 'GET / HTTP/1.1\r\nHost: 127.0.0.1:6380\r\n\r\nSET xproto pwned\r\n'],
+  ])('%s: closed at its POST or Host: line, and nothing after it runs', async (_what, request) => {
+    const bystander = await connect();
+    const attacker = await connect();
+    attacker.write(request);
+    await attacker.waitClosed();
+    expect(await bystander.command('GET', 'xproto')).toEqual({ type: 'null', kind: 'bulk' });
+    expect(await bystander.command('CONFIG', 'GET', 'requirepass')).toEqual({ type: 'array', value: [bulk('requirepass'), bulk('')] });
+  });
+});
+
 describe('limits', () => {
   it('holds about 1 MB of replies for a client that pipelines big reads and reads none, then sends them all once it reads', async () => {
     const bystander = await connect();

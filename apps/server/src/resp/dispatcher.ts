@@ -2,6 +2,7 @@
 // (exists, arity and subcommand, auth, MISCONF, pub/sub context, loading, MULTI queueing), then the listener's
 // handler or the engine. Replies go to ctx.writer.
 
+import { Logger } from '@nestjs/common';
 import { MnemoError, OOM_MESSAGE, quoted } from '@mnemo/engine';
 import { arityOk, CommandTable } from './command-table';
 import { feedMonitors, monitorRefusal } from './commands/monitor.commands';
@@ -60,6 +61,19 @@ export function databaseRefusal(client: RespClient, entry: CommandEntry): string
   return `ERR this connection asked for database ${client.refusedDatabase}, which Mnemo does not have (only database 0): its commands are refused so that they do not act on database 0 by mistake. SELECT 0, or connect without a database index`;
 }
 
+/**
+ * `POST` and `Host:` as a command name: an HTTP request sent to the RESP port, most likely by a
+ * web page the operator has open (cross-protocol scripting: a form or fetch to 127.0.0.1:6380
+ * whose body holds `CONFIG SET requirepass ...`). Redis closes such connections unanswered and
+ * warns; so does Mnemo, before any line after it runs.
+ */
+function isHttpRequestLine(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower === 'post' || lower === 'host:';
+}
+
+const crossProtocolLog = new Logger('RespService');
+
 export class Dispatcher {
   constructor(
     private readonly ctx: RespContext,
@@ -70,9 +84,19 @@ export class Dispatcher {
    * Runs `argv` for `client`. Returns a promise only for an asynchronous listener command (the
    * caller waits for it before reading further commands); otherwise the reply is already written.
    */
+  private refuseCrossProtocol(client: RespClient): void {
+    crossProtocolLog.warn(
+      `Possible SECURITY ATTACK detected from ${client.addr}: it looks like somebody is sending POST or Host: commands to Mnemo's Redis port, likely a web page attempting cross-protocol scripting. Connection aborted.`,
+    );
+    client.destroy();
+  }
+
   execute(client: RespClient, argv: string[]): void | Promise<Render> {
     const entry = this.table.lookup(argv[0]);
-    if (entry === undefined) return this.reject(client, unknownCommandText(argv));
+    if (entry === undefined) {
+      if (isHttpRequestLine(argv[0])) return this.refuseCrossProtocol(client);
+      return this.reject(client, unknownCommandText(argv));
+    }
     // Redis 7 names a subcommand with its container (CLIENT LIST: cmd=client|info).
     client.lastCommand = entry.container ? statName(entry, argv) : entry.name;
     if (!arityOk(entry, argv.length)) return this.reject(client, `ERR wrong number of arguments for '${entry.name}' command`, entry, argv);
