@@ -84,7 +84,7 @@ export async function startServer(config: MnemoConfig, options: StartOptions = {
     logger: serverLogger(config['log-level']),
     abortOnError: false,
   });
-  useRequestChecks(app.getHttpAdapter().getInstance());
+  useRequestChecks(app.getHttpAdapter().getInstance(), config);
   useBodyParsers(app.getHttpAdapter().getInstance());
   app.enableShutdownHooks();
   app.useWebSocketAdapter(new AdminIoAdapter(app, config));

@@ -112,6 +112,11 @@ export const OPTION_DEFINITIONS = {
   'migrations-dir': { default: '', parse: parseText, help: "the project's prisma/migrations directory (empty: found from the server's own location)" },
   'admin-token': { default: '', parse: parseText, help: 'bearer token for /v1/admin and the dashboard; random if empty' },
   'api-keys': { default: '', parse: parseText, help: 'comma-separated API keys required on data endpoints; none if empty' },
+  'http-allowed-hosts': {
+    default: '',
+    parse: parseText,
+    help: "comma-separated Host names the HTTP API answers besides loopback ones ('*': any); empty: any name when host is not loopback",
+  },
   requirepass: { default: '', parse: parseText, help: 'password for AUTH on the Redis protocol; none if empty' },
   maxmemory: { default: 0, parse: parseBytes, help: 'memory limit for the keyspace (0: none)' },
   'maxmemory-policy': { default: 'noeviction', parse: parseChoice(EVICTION_POLICY_NAMES), help: 'eviction policy' },

@@ -83,7 +83,7 @@ export class RateLimitFastLane {
     const url = request.url ?? '';
     const route = request.method === 'POST' ? url === CHECK_PATH : request.method === 'GET' && url.startsWith('/v1/ratelimit/') && GATEWAY_PATH.test(url);
     // A request with a problem every route refuses (request-checks.ts) takes the common path.
-    return route && requestProblem(request) === null;
+    return route && requestProblem(request, this.config) === null;
   }
 
   private serve(request: IncomingMessage, response: ServerResponse): void {
