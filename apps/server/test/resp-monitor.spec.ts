@@ -55,6 +55,7 @@ const SCRIPT: string[][] = [
   ['CONFIG', 'GET', 'maxmemory'], // admin: not fed
   ['AUTH', 'secret'], // fed with its argument redacted
   ['HELLO', '2', 'AUTH', 'default', 'pw', 'SETNAME', 'me'],
+  ['HELLO', '2', 'SETNAME', 'auth', 'AUTH', 'default', 'pw2'], // a client named "auth": the password is still redacted
   ['CLIENT', 'LIST'], // admin subcommand: not fed
   ['CLIENT', 'GETNAME'],
   ['CLIENT', 'ID'],

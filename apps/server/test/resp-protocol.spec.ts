@@ -2,7 +2,7 @@
 // connection commands, transactions, pub/sub context rules and AUTH.
 
 import { RespValue } from '@mnemo/protocol';
-import { bulk, error, integer, nil, simple, useRespServer } from './support/resp-support';
+import { bulk, error, integer, nil, RawClient, simple, startRespServer, useRespServer } from './support/resp-support';
 
 const shared = useRespServer();
 const { connect } = shared;
@@ -467,6 +467,23 @@ describe('AUTH with requirepass', () => {
     expect(await unauthenticated.read()).toEqual([error('ERR Protocol error: unauthenticated multibulk length')]);
     await unauthenticated.waitClosed();
     expect(await client.command('CONFIG', 'SET', 'requirepass', '')).toEqual(simple('OK'));
+  });
+});
+
+describe('a requirepass given at start that is not ASCII', () => {
+  it('is the UTF-8 bytes a client sends, not the low byte of each character', async () => {
+    const server = await startRespServer(['--requirepass', 'пароль']);
+    try {
+      const client = await RawClient.connect(server.port);
+      // The low bytes of п, а, р, о, л, ь: what the password was compared with before.
+      expect(await client.command('AUTH', '?0@>;L')).toEqual(error('WRONGPASS invalid username-password pair or user is disabled.'));
+      const utf8 = Buffer.from('пароль', 'utf8'); // what a Redis client sends
+      expect(await client.command('AUTH', utf8)).toEqual(simple('OK'));
+      expect(await client.command('CONFIG', 'GET', 'requirepass')).toEqual({ type: 'array', value: [bulk('requirepass'), bulk(utf8.toString('latin1'))] });
+      client.close();
+    } finally {
+      await server.close();
+    }
   });
 });
 

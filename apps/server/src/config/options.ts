@@ -3,7 +3,7 @@
 // Environment variable: MNEMO_ + the name in upper snake case (http-port -> MNEMO_HTTP_PORT).
 // Command-line flag: --name value or --name=value.
 
-import { EVICTION_POLICIES } from '@mnemo/engine';
+import { bytesFromText, EVICTION_POLICIES } from '@mnemo/engine';
 import { parseKeyspaceEvents } from './keyspace-event-flags';
 
 export class ConfigError extends Error {
@@ -61,6 +61,12 @@ export function parseYesNo(text: string, name: string): boolean {
 }
 
 const parseText: Parser<string> = (text) => text;
+/**
+ * A password as the bytes a Redis client sends: its UTF-8, held as a byte string (as RESP
+ * arguments and CONFIG SET values are). Kept as text, `--requirepass пароль` was compared
+ * against the low byte of each character, and the real password was refused.
+ */
+const parseSecretBytes: Parser<string> = (text) => bytesFromText(text);
 
 /** The least proto-max-bulk-len and client-query-buffer-limit can be, at start-up as with CONFIG SET (Redis's bound). */
 export const MIN_PROTOCOL_LIMIT = 1024 * 1024;
@@ -117,7 +123,7 @@ export const OPTION_DEFINITIONS = {
     parse: parseText,
     help: "comma-separated Host names the HTTP API answers besides loopback ones ('*': any); empty: any name when host is not loopback",
   },
-  requirepass: { default: '', parse: parseText, help: 'password for AUTH on the Redis protocol; none if empty' },
+  requirepass: { default: '', parse: parseSecretBytes, help: 'password for AUTH on the Redis protocol; none if empty' },
   maxmemory: { default: 0, parse: parseBytes, help: 'memory limit for the keyspace (0: none)' },
   'maxmemory-policy': { default: 'noeviction', parse: parseChoice(EVICTION_POLICY_NAMES), help: 'eviction policy' },
   'maxmemory-samples': { default: 5, parse: parseInteger(1, 2_147_483_647), help: 'keys sampled per eviction' },

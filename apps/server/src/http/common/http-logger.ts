@@ -14,6 +14,14 @@ interface FastifyLike {
   ): void;
 }
 
+/**
+ * The URL as the request log writes it: a session id in the path is its holder's credential
+ * (whoever has it is logged in), so it is written as `<id>`: /v1/sessions/<id>/touch.
+ */
+export function loggedUrl(url: string): string {
+  return url.startsWith('/v1/sessions/') ? url.replace(/^\/v1\/sessions\/[^/?#]+/, '/v1/sessions/<id>') : url;
+}
+
 @Injectable()
 export class HttpLogger implements OnModuleInit, OnApplicationShutdown {
   readonly logger: Logger;
@@ -54,7 +62,7 @@ export class HttpLogger implements OnModuleInit, OnApplicationShutdown {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyLike>();
     fastify.addHook('onResponse', async (request, reply) => {
       this.logger.info(
-        { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 },
+        { method: request.method, url: loggedUrl(request.url), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 },
         'request',
       );
     });

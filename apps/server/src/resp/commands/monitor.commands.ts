@@ -53,12 +53,15 @@ export function quoteArgument(arg: string): string {
 function printedArguments(entry: CommandEntry, argv: string[]): string[] {
   if (entry.name === 'auth') return [argv[0], ...argv.slice(1).map(() => '(redacted)')];
   if (entry.name !== 'hello') return argv;
+  // HELLO protover [AUTH user pass] [SETNAME name], walked by its syntax: a client named "auth"
+  // (HELLO 3 SETNAME auth AUTH default pw) must not hide its name and print the password.
   const printed = [...argv];
-  for (let i = 1; i < printed.length; i++) {
-    if (printed[i].toLowerCase() === 'auth') {
+  for (let i = 2; i < printed.length; ) {
+    const option = printed[i].toLowerCase();
+    if (option === 'auth') {
       for (let j = i + 1; j <= i + 2 && j < printed.length; j++) printed[j] = '(redacted)';
-      break;
-    }
+      i += 3;
+    } else i += option === 'setname' ? 2 : 1;
   }
   return printed;
 }
