@@ -73,6 +73,18 @@ afterAll(async () => {
   await stack?.close();
 });
 
+describe("the dashboard's proxy to the API", () => {
+  it('passes small bodies on and refuses one over 8 MB with 413 before reading it whole', async () => {
+    const url = `${stack.adminUrl}/api/mnemo/v1/keys/proxied`;
+    const headers = { authorization: `Bearer ${stack.token}`, 'content-type': 'application/json' };
+    expect((await fetch(url, { method: 'PUT', headers, body: JSON.stringify({ value: 'through the proxy' }) })).status).toBe(200);
+    const huge = await fetch(url, { method: 'PUT', headers, body: JSON.stringify({ value: 'x'.repeat(9 * 1024 * 1024) }) });
+    expect(huge.status).toBe(413);
+    expect((await huge.json()).error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', field: 'body', message: expect.stringContaining('dashboard proxy') });
+    expect((await (await fetch(url, { headers })).json()).value).toBe('through the proxy');
+  });
+});
+
 describe('dashboard in Chromium', () => {
   it('a saved token the server refuses (it restarted with a new one) leads to the login page, which says why', async () => {
     await context.addCookies([{ name: 'mnemo_admin_token', value: 'token-of-an-earlier-run', url: stack.adminUrl }]);

@@ -11,6 +11,42 @@ const FORWARDED_REQUEST = ['authorization', 'content-type', 'accept', 'x-api-key
 /** Response headers passed back (rate-limit headers included). */
 const FORWARDED_RESPONSE = ['content-type', 'retry-after', 'ratelimit', 'ratelimit-policy', 'cache-control'];
 
+/**
+ * Bodies the proxy passes on, at most: the dashboard sends small JSON, and the server's own
+ * body-limit (1mb by default) refuses more. Before this cap any request, signed in or not, was
+ * read whole into memory first (a 300 MB POST took the dashboard's server to 1.2 GB).
+ */
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+function tooLarge(): Response {
+  return Response.json({ error: { code: 'PAYLOAD_TOO_LARGE', message: `body: larger than the dashboard proxy's ${MAX_BODY_BYTES} bytes`, field: 'body' } }, { status: 413 });
+}
+
+/** The request's body, or null once it passes MAX_BODY_BYTES (the rest is not read). */
+async function cappedBody(request: NextRequest): Promise<ArrayBuffer | null> {
+  if (Number(request.headers.get('content-length') ?? 0) > MAX_BODY_BYTES) return null;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (request.body) {
+    const reader = request.body.getReader();
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      size += read.value.length;
+      if (size > MAX_BODY_BYTES) {
+        await reader.cancel();
+        return null;
+      }
+      chunks.push(read.value);
+    }
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return body.buffer;
+}
+
 async function proxy(request: NextRequest, context: { params: Promise<{ path: string[] }> }): Promise<Response> {
   const { path } = await context.params;
   const target = `${serverUrl()}/${path.map(encodeURIComponent).join('/')}${request.nextUrl.search}`;
@@ -20,12 +56,14 @@ async function proxy(request: NextRequest, context: { params: Promise<{ path: st
     if (value) headers.set(name, value);
   }
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
+  const body = hasBody ? await cappedBody(request) : undefined;
+  if (body === null) return tooLarge();
   let upstream: Response;
   try {
     upstream = await fetch(target, {
       method: request.method,
       headers,
-      body: hasBody ? await request.arrayBuffer() : undefined,
+      body,
       cache: 'no-store',
       redirect: 'manual',
     });
