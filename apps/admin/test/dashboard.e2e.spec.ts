@@ -83,6 +83,12 @@ describe("the dashboard's proxy to the API", () => {
     expect((await huge.json()).error).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', field: 'body', message: expect.stringContaining('dashboard proxy') });
     expect((await (await fetch(url, { headers })).json()).value).toBe('through the proxy');
   });
+
+  it('forbids framing the dashboard (clickjacking)', async () => {
+    const answer = await fetch(`${stack.adminUrl}/login`);
+    expect(answer.headers.get('x-frame-options')).toBe('DENY');
+    expect(answer.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
+  });
 });
 
 describe('dashboard in Chromium', () => {
