@@ -103,8 +103,12 @@ export async function startServer(config: MnemoConfig, options: StartOptions = {
   if (announce) {
     console.log(`Mnemo HTTP API listening on ${httpUrl}`);
     if (generatedToken) console.log(`Admin token (generated for this run, set MNEMO_ADMIN_TOKEN to fix it): ${config['admin-token']}`);
-    if (!['127.0.0.1', 'localhost', '::1'].includes(config.host) && (generatedToken || !config['api-keys'])) {
-      const missing = [generatedToken ? 'no admin token set (a generated one is in use)' : '', config['api-keys'] ? '' : 'no API keys (data endpoints are open)'];
+    if (!['127.0.0.1', 'localhost', '::1'].includes(config.host) && (generatedToken || !config['api-keys'] || !config.requirepass)) {
+      const missing = [
+        generatedToken ? 'no admin token set (a generated one is in use)' : '',
+        config['api-keys'] ? '' : 'no API keys (data endpoints are open)',
+        config.requirepass ? '' : 'no requirepass (the Redis port is open to anyone who reaches it)',
+      ];
       console.warn(`Warning: bound to ${config.host} with ${missing.filter(Boolean).join(' and ')}`);
     }
   }
