@@ -52,10 +52,20 @@ export interface HostPolicy {
   'http-allowed-hosts': string;
 }
 
+/** The names a policy allows, parsed once per option text (it runs on every request). */
+let parsedHosts: { text: string; names: ReadonlySet<string> } = { text: '', names: new Set() };
+
+function allowedNames(text: string): ReadonlySet<string> {
+  if (parsedHosts.text !== text) {
+    parsedHosts = { text, names: new Set(text.split(',').map((entry) => entry.trim().toLowerCase()).filter(Boolean)) };
+  }
+  return parsedHosts.names;
+}
+
 function hostAllowed(name: string, policy: HostPolicy): boolean {
-  const listed = policy['http-allowed-hosts'].split(',').map((entry) => entry.trim().toLowerCase()).filter(Boolean);
-  if (listed.includes('*') || listed.includes(name)) return true;
-  if (!LOOPBACK_NAME.test(hostName(policy.host))) return listed.length === 0;
+  const listed = allowedNames(policy['http-allowed-hosts']);
+  if (listed.has('*') || listed.has(name)) return true;
+  if (!LOOPBACK_NAME.test(hostName(policy.host))) return listed.size === 0;
   return LOOPBACK_NAME.test(name);
 }
 

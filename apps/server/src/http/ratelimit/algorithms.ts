@@ -168,6 +168,7 @@ export function tokenBucket(params: RateLimitParams, stored: string | null, now:
  */
 const NS_PER_MS = 1_000_000n;
 const MS_STATE_BELOW = 1e15;
+const MS_STATE_BELOW_NS = BigInt(MS_STATE_BELOW);
 
 function msToNs(ms: number): bigint {
   const whole = Math.floor(ms);
@@ -185,7 +186,7 @@ function storedTatNs(stored: string | null): bigint | null {
   const text = stored.slice(5);
   if (/^\d{1,20}$/.test(text)) {
     const ns = BigInt(text);
-    return ns < BigInt(MS_STATE_BELOW) ? msToNs(Number(text)) : ns;
+    return ns < MS_STATE_BELOW_NS ? msToNs(Number(text)) : ns;
   }
   const ms = fields(stored, 'gcra', 1);
   return ms && ms[0] < MS_STATE_BELOW ? msToNs(ms[0]) : null;

@@ -232,18 +232,26 @@ export class SessionStore {
     const stale: string[] = [];
     for (const [id, order] of pairs(index)) {
       const [createdAt, seq] = order.split('|').map(Number);
-      // A session key rewritten into a string: kept as the user's damaged entry (lists leave it
-      // out, log-out-everywhere deletes it) instead of failing the whole user with WRONGTYPE.
-      if (this.engine.keyInfo(SESSION_PREFIX + id)?.type === 'string') {
-        live.push({ id, fields: new Map(), holdsString: true, createdAt, seq: seq || 0 });
-        continue;
-      }
-      const session = this.read(id);
-      if (session && session.fields.get('user') === userId) live.push({ ...session, createdAt, seq: seq || 0 });
+      const session = this.readListed(id);
+      if (session && (session.holdsString || session.fields.get('user') === userId)) live.push({ ...session, createdAt, seq: seq || 0 });
       else stale.push(id);
     }
     if (stale.length > 0) this.dropFromIndex(userId, stale);
     return live.sort((a, b) => a.createdAt - b.createdAt || a.seq - b.seq);
+  }
+
+  /**
+   * A session listed in a user's index, as read() reads it; a key rewritten into a string is kept
+   * as the user's damaged entry (lists leave it out, log-out-everywhere deletes it) instead of
+   * failing the whole user with WRONGTYPE.
+   */
+  private readListed(id: string): StoredSession | null {
+    try {
+      return this.read(id);
+    } catch (error) {
+      if (error instanceof MnemoError && error.code === 'WRONGTYPE') return { id, fields: new Map(), holdsString: true };
+      throw error;
+    }
   }
 
   /** Prunes the user's index of ended sessions once it has doubled since its last prune. */
