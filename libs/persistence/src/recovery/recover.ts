@@ -174,7 +174,7 @@ export async function recover(prisma: PrismaClient, engine: PersistedEngine, opt
         // SQLite commits are atomic, so a bad last batch is damage rather than a cut-off write:
         // its stored bytes are kept in a file beside the database before the row goes.
         const kept = `${options.dbPath}.torn-batch-${batch.id}-seq-${firstSeq}-${lastSeq}.bin`;
-        writeFileSync(kept, batch.payload);
+        writeFileSync(kept, batch.payload, { mode: 0o600 }); // records hold session data, like the database
         logger.warn(`the last ${name} is torn (${damage}): skipping and deleting it (aof-load-truncated yes); records ${firstSeq}..${lastSeq} are lost; its stored bytes are kept in ${kept}`);
         await prisma.logBatch.delete({ where: { id: batch.id } });
         truncatedBatchId = batch.id;

@@ -3,7 +3,7 @@
 
 import Database from 'better-sqlite3';
 import { RecordBuilder } from '@mnemo/engine';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { ModelEngine } from '../test-support/model-engine';
 import { memoryLogger, useTempStore } from '../test-support/temp-db';
@@ -150,6 +150,7 @@ describe('recovery', () => {
     const kept = `${store.db}.torn-batch-${last.id}-seq-21-30.bin`;
     expect(logger.warnings.join('\n')).toContain(`its stored bytes are kept in ${kept}`);
     expect(readFileSync(kept)).toEqual(Buffer.from(last.payload.subarray(0, last.payload.length - 4)));
+    expect(statSync(kept).mode & 0o777).toBe(0o600); // records hold session data
     expect(again.get('r1:9')).toBe('v1.9');
     expect(again.get('r2:0')).toBeNull();
     expect(again.lastSeq).toBe(20);
@@ -203,7 +204,7 @@ describe('recovery', () => {
     });
     const report = await repairLog({ dbPath: store.db, logger: memoryLogger() });
     if (report.backupPath === null) throw new Error('repair-log changed the file without a backup');
-    expect(existsSync(report.backupPath)).toBe(true);
+    expect(statSync(report.backupPath).mode & 0o777).toBe(0o600); // as private as a new database
     expect(report).toMatchObject({ keptBatches: 1, droppedBatches: 3, lastGoodSeq: 10 });
     expect(report.firstBad).toMatch(`batch #${bad.id}`);
     const again = new ModelEngine();

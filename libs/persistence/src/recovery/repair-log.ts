@@ -8,7 +8,7 @@ import { checksum, inflatePayload } from '../codec/byte-buffer';
 import { decodeEntries } from '../codec/record-codec';
 import type { PersistenceLogger } from '../engine-port';
 import { DbLock } from '../store/db-lock';
-import { openStore } from '../store/open-store';
+import { createPrivateFile, openStore } from '../store/open-store';
 import { StoreError } from '../store/store-errors';
 import { checkBatch, READ_PAGE, readBatches, readChunks, type StoredChunk } from './stored-rows';
 
@@ -92,6 +92,7 @@ async function repairLocked(options: RepairOptions): Promise<RepairReport> {
     }
 
     report.backupPath = path.resolve(options.backupPath ?? `${store.path}.bak-${Date.now()}`);
+    createPrivateFile(report.backupPath); // VACUUM INTO fills an empty file and refuses a non-empty one
     await prisma.$executeRawUnsafe(`VACUUM INTO '${report.backupPath.replace(/'/g, "''")}'`);
     logger.log(`backed up ${store.path} to ${report.backupPath}`);
     if (incomplete > 0) {

@@ -1,8 +1,9 @@
 // One Mnemo process per database file: an OS lock on a side file `<db>.lock` that dies with the process.
 
 import Database from 'better-sqlite3';
-import { closeSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import path from 'node:path';
+import { createPrivateFile } from './open-store';
 import { StoreError } from './store-errors';
 
 /** Locks held by this process, by absolute lock-file path (value: the database path as given). */
@@ -45,9 +46,10 @@ export class DbLock {
     if (held.has(lockPath)) throw inUse(dbPath, process.pid);
     let connection: Database.Database;
     try {
-      mkdirSync(path.dirname(lockPath), { recursive: true });
+      createPrivateFile(lockPath);
       connection = new Database(lockPath, { timeout: 0 });
     } catch (error) {
+      if (error instanceof StoreError) throw error;
       throw new StoreError('OPEN_FAILED', `cannot create the lock file ${lockPath}: ${(error as Error).message}`);
     }
     try {

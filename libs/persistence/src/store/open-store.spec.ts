@@ -40,6 +40,28 @@ describe('opening the database', () => {
     await second.prisma.$disconnect();
   });
 
+  it('creates a new database readable by its owner only: its directories 0700, every file 0600; an existing file keeps its mode', async () => {
+    const dir = path.join(tmp.dir, 'private', 'data');
+    const file = path.join(dir, 'mnemo.db');
+    const engine = new ModelEngine();
+    const p = await Persistence.open(engine, { dbPath: file, logger: memoryLogger() });
+    engine.set('session:1', 'secret');
+    await p.save();
+    const modes = (): Array<[string, number]> => readdirSync(dir).map((name) => [name, statSync(path.join(dir, name)).mode & 0o777]);
+    try {
+      expect(statSync(dir).mode & 0o777).toBe(0o700);
+      expect(statSync(path.dirname(dir)).mode & 0o777).toBe(0o700);
+      expect(modes().map(([name]) => name)).toEqual(expect.arrayContaining(['mnemo.db', 'mnemo.db-wal', 'mnemo.db.lock']));
+      expect(modes()).toEqual(modes().map(([name]) => [name, 0o600]));
+    } finally {
+      await p.close();
+    }
+    chmodSync(file, 0o640);
+    const again = await openStore(file);
+    await again.prisma.$disconnect();
+    expect(statSync(file).mode & 0o777).toBe(0o640);
+  });
+
   it('refuses a file that is not SQLite, leaving it byte for byte', async () => {
     writeFileSync(tmp.db, 'this is my shopping list, not a database\n'.repeat(20));
     const before = digest(tmp.db);

@@ -71,7 +71,7 @@ export async function openStore(dbPath: string, options: OpenStoreOptions = {}):
       throw new StoreError('NOT_MNEMO', `${file} is not a SQLite database, so not a Mnemo database; refusing to open or overwrite it`);
     }
   } else {
-    mkdirSync(path.dirname(file), { recursive: true });
+    createPrivateFile(file);
   }
   const prisma = createPrismaClient(file, options.busyTimeoutMs);
   try {
@@ -96,6 +96,23 @@ export async function openStore(dbPath: string, options: OpenStoreOptions = {}):
     await prisma.$disconnect();
     if (error instanceof StoreError) throw error;
     throw sqliteFileError(file, error) ?? new StoreError('OPEN_FAILED', `cannot open ${file}: ${sqliteMessage(error)}`);
+  }
+}
+
+/**
+ * The database holds every session and key, so a new one is readable by its owner only: the
+ * directories Mnemo creates for it are 0700 and the file 0600 (SQLite gives its -wal and -shm
+ * files the database file's mode). An existing file or directory keeps the mode its operator set.
+ * Used for the database and for the copies Mnemo writes of it.
+ */
+export function createPrivateFile(file: string): void {
+  try {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    closeSync(openSync(file, 'wx', 0o600));
+  } catch (error) {
+    // An existing file is left as it is: whoever opens it next decides (SQLite refuses a foreign one).
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw new StoreError('OPEN_FAILED', `cannot create ${file}: ${(error as Error).message}`);
   }
 }
 
