@@ -2,7 +2,8 @@
 // Mnemo and against Redis 7 started here, both with appendonly + appendfsync everysec, then both
 // with appendfsync always; `redis-cli --lru-test` hit ratios at the same maxmemory; and a long
 // fuzz run of the request parser; and the event log's cost at the server (Mnemo everysec vs Mnemo
-// with appendonly no, phase logcost). Neither server takes snapshots (save ""). The everysec phase
+// with appendonly no, phase logcost); and EVALSHA of a rate-limit Lua script on both (phase
+// script). Neither server takes snapshots (save ""). The everysec phase
 // also measures the Node floor (bench/peers/node-floor.mjs: one canned reply per request, no
 // parsing, no data), the least any Node server costs per request here, as a reference. Runs
 // alternate between the servers so machine noise hits all of them.
@@ -30,12 +31,12 @@ interface Options {
   /** 1: the everysec phase also measures the Node floor (bench/peers/node-floor.mjs); 0: it does not. */
   floor: number;
   maxmemory: string;
-  /** Comma-separated phases to run: everysec, always, logcost, lru, fuzz, parser, hscan. */
+  /** Comma-separated phases to run: everysec, always, logcost, lru, fuzz, parser, hscan, script. */
   phases: string;
 }
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { n: 500_000, 'always-n': 20_000, rounds: 2, clients: 50, 'lru-seconds': 10, 'lru-keys': 200_000, 'fuzz-seconds': 20, floor: 1, maxmemory: '16mb', phases: 'everysec,always,logcost,lru,fuzz,parser,hscan' };
+  const options: Options = { n: 500_000, 'always-n': 20_000, rounds: 2, clients: 50, 'lru-seconds': 10, 'lru-keys': 200_000, 'fuzz-seconds': 20, floor: 1, maxmemory: '16mb', phases: 'everysec,always,logcost,lru,fuzz,parser,hscan,script' };
   for (let i = 0; i < argv.length; i += 2) {
     const name = argv[i].replace(/^--/, '') as keyof Options;
     if (!(name in options)) throw new Error(`unknown option ${argv[i]} (use ${Object.keys(options).map((o) => `--${o}`).join(', ')})`);
@@ -131,6 +132,27 @@ function redisBenchmark(port: number, options: Options, pipeline: number, reques
     if (fields.length >= 2 && /^\d/.test(fields[1])) rates[fields[0]] = Number(fields[1]);
   }
   return rates;
+}
+
+/**
+ * The rate-limit script rate-limit libraries run (INCR, PEXPIRE on the first hit, PTTL), loaded
+ * with SCRIPT LOAD and called by redis-benchmark as EVALSHA over 100,000 random keys.
+ */
+const RATE_LIMIT_SCRIPT = "local c = redis.call('incr', KEYS[1]) if c == 1 then redis.call('pexpire', KEYS[1], ARGV[1]) end return {c, redis.call('pttl', KEYS[1])}";
+
+function scriptBenchmark(port: number, options: Options, pipeline: number, requests: number): number {
+  const load = spawnSync('/usr/bin/redis-cli', ['-p', String(port), 'SCRIPT', 'LOAD', RATE_LIMIT_SCRIPT], { encoding: 'utf8' });
+  const sha = load.stdout.trim();
+  if (!/^[0-9a-f]{40}$/.test(sha)) throw new Error(`SCRIPT LOAD failed: ${load.stdout} ${load.stderr}`);
+  const result = spawnSync(
+    '/usr/bin/redis-benchmark',
+    ['-h', '127.0.0.1', '-p', String(port), '-n', String(requests), '-c', String(options.clients), '-P', String(pipeline), '-r', '100000', '--csv', 'EVALSHA', sha, '1', 'rl:__rand_int__', '60000'],
+    { encoding: 'utf8', timeout: 600_000 },
+  );
+  if (result.status !== 0) throw new Error(`redis-benchmark failed: ${result.stderr}`);
+  const line = result.stdout.split('\n').find((row) => /^"EVALSHA/.test(row));
+  if (!line) throw new Error(`redis-benchmark printed no EVALSHA row: ${result.stdout}`);
+  return Number(line.split(',')[1].replace(/"/g, ''));
 }
 
 function median(values: number[]): number {
@@ -346,6 +368,24 @@ async function main(): Promise<void> {
     await Promise.all([mnemo.stop(), redis.stop()]);
   }
 
+  if (phases.has('script')) {
+    // A Lua rate-limit check per request: Mnemo's fengari VM against Redis's Lua 5.1.
+    const mnemo = await startMnemo('everysec');
+    const redis = await startRedis('everysec');
+    const script: Record<string, { mnemo: number; redis: number; ratio: number }> = {};
+    for (const pipeline of [1, 16]) {
+      const mnemoRates: number[] = [];
+      const redisRates: number[] = [];
+      for (let round = 0; round < options.rounds; round++) {
+        mnemoRates.push(scriptBenchmark(mnemo.port, options, pipeline, options['always-n'] * 5));
+        redisRates.push(scriptBenchmark(redis.port, options, pipeline, options['always-n'] * 5));
+      }
+      script[`-P ${pipeline}`] = { mnemo: median(mnemoRates), redis: median(redisRates), ratio: Number((median(mnemoRates) / median(redisRates)).toFixed(2)) };
+    }
+    results.script = script;
+    await Promise.all([mnemo.stop(), redis.stop()]);
+  }
+
   console.log('\nRESP throughput (requests/s, median of rounds; ratio = server / peer)');
   console.table(
     rows.map((r) => ({ scenario: r.scenario, test: r.test, server: r.name, rate: r.rate, peer: r.peerName, 'peer rate': r.peerRate, ratio: r.ratio, target: r.target === null ? '(reference)' : `>= ${r.target}`, met: r.met ?? '' })),
@@ -354,6 +394,7 @@ async function main(): Promise<void> {
   if (results.fuzz) console.log('parser fuzz:', results.fuzz);
   if (results.parser) console.log('request parser, pipelined INCR frames (ns per command):', results.parser);
   if (results.hscan) console.log('full HSCAN pass over a 60,000-field hash (ms):', results.hscan);
+  if (results.script) console.log('EVALSHA of a rate-limit script (INCR, PEXPIRE, PTTL), requests/s:', results.script);
   const out = path.join(root, 'bench', 'results', 'resp.json');
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`wrote ${path.relative(root, out)}`);

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'EXECABORT'
   | 'NOSCRIPT'
   | 'BUSY'
+  | 'NOTBUSY'
   | 'NOPROTO'
   | 'LOADING';
 

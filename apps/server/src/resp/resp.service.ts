@@ -21,6 +21,7 @@ import { PUBSUB_COMMANDS } from './pubsub/pubsub.commands';
 import { RespClient } from './resp-client';
 import { RespContext } from './resp-context';
 import { RespMutationSink } from './resp-mutation-sink';
+import { scriptingCommands } from './scripting/scripting.commands';
 import { transactionCommands } from './transaction/transaction.commands';
 import { listenError } from '../config/listen-error';
 
@@ -56,6 +57,7 @@ export class RespService implements OnApplicationBootstrap, BeforeApplicationShu
       ...MONITOR_COMMANDS,
       ...transactionCommands(dispatcher),
       ...commandCommands(dispatcher),
+      ...scriptingCommands(dispatcher),
     ];
     this.dispatcher = new Dispatcher(this.ctx, new CommandTable(keyspace.engine, own, FALLBACK_COMMANDS));
   }

@@ -1,0 +1,72 @@
+// The part of fengari (a Lua 5.3 VM in JavaScript, https://fengari.io) that the scripting
+// commands use, typed. Lua strings are Uint8Arrays of bytes; a lua_State is opaque.
+
+declare module 'fengari' {
+  export type LuaState = { readonly __luaState: unique symbol };
+  export type LuaString = Uint8Array;
+  export type JsFunction = (L: LuaState) => number;
+  export interface LuaDebug {
+    source: LuaString | null;
+    currentline: number;
+  }
+
+  export const lua: {
+    LUA_REGISTRYINDEX: number;
+    LUA_RIDX_GLOBALS: number;
+    LUA_OK: number;
+    LUA_MASKCOUNT: number;
+    LUA_TNIL: number;
+    LUA_TBOOLEAN: number;
+    LUA_TNUMBER: number;
+    LUA_TSTRING: number;
+    LUA_TTABLE: number;
+    lua_Debug: new () => LuaDebug;
+    lua_gettop(L: LuaState): number;
+    lua_settop(L: LuaState, index: number): void;
+    lua_pop(L: LuaState, count: number): void;
+    lua_type(L: LuaState, index: number): number;
+    lua_pushnil(L: LuaState): void;
+    lua_pushboolean(L: LuaState, value: boolean): void;
+    lua_pushinteger(L: LuaState, value: number): void;
+    lua_pushnumber(L: LuaState, value: number): void;
+    lua_pushstring(L: LuaState, value: LuaString): void;
+    lua_pushvalue(L: LuaState, index: number): void;
+    lua_pushjsfunction(L: LuaState, fn: JsFunction): void;
+    lua_createtable(L: LuaState, arraySize: number, hashSize: number): void;
+    lua_rawseti(L: LuaState, index: number, n: number): void;
+    lua_rawgeti(L: LuaState, index: number, n: number): number;
+    lua_rawset(L: LuaState, index: number): void;
+    lua_rawlen(L: LuaState, index: number): number;
+    lua_getfield(L: LuaState, index: number, key: LuaString): number;
+    lua_setfield(L: LuaState, index: number, key: LuaString): void;
+    lua_setglobal(L: LuaState, name: LuaString): void;
+    lua_toboolean(L: LuaState, index: number): boolean;
+    lua_isinteger(L: LuaState, index: number): boolean;
+    lua_tointeger(L: LuaState, index: number): number;
+    lua_tonumber(L: LuaState, index: number): number;
+    lua_tolstring(L: LuaState, index: number): LuaString | null;
+    lua_pcall(L: LuaState, nargs: number, nresults: number, msgh: number): number;
+    lua_error(L: LuaState): never;
+    lua_sethook(L: LuaState, hook: ((L: LuaState) => void) | null, mask: number, count: number): void;
+    lua_getstack(L: LuaState, level: number, ar: LuaDebug): number;
+    lua_getinfo(L: LuaState, what: LuaString, ar: LuaDebug): number;
+  };
+
+  export const lauxlib: {
+    luaL_newstate(): LuaState;
+    luaL_requiref(L: LuaState, name: LuaString, open: JsFunction, global: number): void;
+    luaL_loadbuffer(L: LuaState, buffer: LuaString, size: number | null, chunkname: LuaString): number;
+    luaL_ref(L: LuaState, table: number): number;
+    luaL_unref(L: LuaState, table: number, ref: number): void;
+    luaL_error(L: LuaState, message: LuaString): never;
+  };
+
+  export const lualib: {
+    luaopen_base: JsFunction;
+    luaopen_table: JsFunction;
+    luaopen_string: JsFunction;
+    luaopen_math: JsFunction;
+  };
+
+  export function to_luastring(text: string): LuaString;
+}

@@ -1,0 +1,73 @@
+// The Lua runtime's limits and sandbox with a recording host (no server): the end-to-end
+// behaviour, against redis-server, is in test/resp-scripting.spec.ts.
+
+import { MnemoError, type Reply } from '@mnemo/engine';
+import { LuaScripts, type ScriptHost } from './lua-scripts';
+
+class RecordingHost implements ScriptHost {
+  readonly calls: string[][] = [];
+  readonly logged: string[] = [];
+  call(argv: string[]): Reply {
+    this.calls.push(argv);
+    if (argv[0] === 'fail') throw new MnemoError('WRONGTYPE', 'Operation against a key holding the wrong kind of value');
+    return argv.length;
+  }
+  log(level: number, message: string): void {
+    this.logged.push(`${level} ${message}`);
+  }
+}
+
+const errorOf = (run: () => unknown): string => {
+  try {
+    run();
+  } catch (error) {
+    return (error as MnemoError).toRedisText();
+  }
+  throw new Error('expected the script to fail');
+};
+
+describe('LuaScripts', () => {
+  it('stops a script that grows the heap past its limit, and runs the next one', () => {
+    const host = new RecordingHost();
+    const lua = new LuaScripts(host, { timeMs: 60_000, memoryBytes: 64 * 1024 * 1024 });
+    const sha = lua.load("redis.call('set', 'k', 'v') local s = string.rep('x', 1048576) local t = {} for i = 1, 1e6 do t[i] = s .. i end return #t", false);
+    expect(errorOf(() => lua.run(sha, [], [], false))).toMatch(/^ERR Script used more than 64 MB of memory and was stopped; writes it made stay script: [0-9a-f]{40}/);
+    expect(host.calls).toEqual([['set', 'k', 'v']]); // what ran before the stop stays done
+    expect(lua.run(lua.load('return 1', true), [], [], false)).toBe(1);
+  });
+
+  it('stops a script that runs past its time limit', () => {
+    const lua = new LuaScripts(new RecordingHost(), { timeMs: 100, memoryBytes: 512 * 1024 * 1024 });
+    const started = performance.now();
+    expect(errorOf(() => lua.run(lua.load('while true do end', true), [], [], false))).toContain('Script ran for more than 100 ms and was stopped');
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('passes KEYS and ARGV as bytes, and hands redis.call errors to pcall as tables', () => {
+    const host = new RecordingHost();
+    const lua = new LuaScripts(host);
+    lua.run(lua.load("redis.log(redis.LOG_WARNING, 'seen', 3)", true), [], [], false);
+    expect(host.logged).toEqual(['3 seen 3']);
+    const sha = lua.load("local r = redis.pcall('fail', KEYS[1]) return {r.err, redis.call('echo', KEYS[1], ARGV[1], 7, 0.5)}", false);
+    expect(lua.run(sha, ['k\u00ff\u0000'], ['a\u00e9'], false)).toEqual(['WRONGTYPE Operation against a key holding the wrong kind of value', 5]);
+    expect(host.calls[1]).toEqual(['echo', 'k\u00ff\u0000', 'a\u00e9', '7', '0.5']);
+  });
+
+  it('keeps at most 500 scripts compiled by EVAL, oldest out first; SCRIPT LOAD ones stay', () => {
+    const lua = new LuaScripts(new RecordingHost());
+    const pinned = lua.load('return "pinned"', false);
+    const first = lua.load('return 0', true);
+    for (let i = 1; i <= 500; i++) lua.load(`return ${i}`, true);
+    expect(lua.has(first)).toBe(false);
+    expect(lua.has(pinned)).toBe(true);
+    expect(lua.size).toBe(501);
+    expect(errorOf(() => lua.run(first, [], [], false))).toBe('NOSCRIPT No matching script. Please use EVAL.');
+  });
+
+  it('offers no file, process or module access', () => {
+    const lua = new LuaScripts(new RecordingHost());
+    for (const name of ['io', 'os', 'require', 'dofile', 'loadfile', 'load', 'package', 'debug']) {
+      expect(errorOf(() => lua.run(lua.load(`return ${name}`, true), [], [], false))).toContain(`nonexistent global variable '${name}'`);
+    }
+  });
+});

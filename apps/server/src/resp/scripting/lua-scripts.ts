@@ -1,0 +1,307 @@
+// The Lua side of EVAL: one sandboxed Lua state (fengari, Lua 5.3 in JavaScript), the scripts
+// compiled in it by SHA1, and running one of them with KEYS and ARGV.
+//
+// Design note: what a script may do. Like Redis 7, a script runs atomically (nothing else runs
+// until it returns), sees only the base, table, string and math libraries, cannot create globals,
+// and reaches the keyspace through redis.call / redis.pcall, which run engine commands with the
+// same checks a client's command gets (write refused with MISCONF while the log cannot commit,
+// OOM for denyoom commands over maxmemory, writes refused in EVAL_RO). Its writes are ordinary
+// mutation records, so the log, keyspace notifications, WATCH and the dashboard see them, and
+// under appendfsync always its reply waits for their commit like any write's.
+// Where Mnemo differs from Redis, because one thread serves every client here too:
+//   - a script that runs past SCRIPT_TIME_LIMIT_MS, or grows the heap by SCRIPT_MEMORY_LIMIT, is
+//     stopped with an error (Redis would answer BUSY to everyone until SCRIPT KILL, or until
+//     SHUTDOWN NOSAVE if it wrote); writes it made before that stay;
+//   - numbers follow Lua 5.3 with 32-bit integers (fengari): 10/2 is 5.0, tostring(3.0) is "3.0",
+//     and integer arithmetic past 2^31 wraps, so values above 2^31 from replies come as floats;
+//   - no cjson, cmsgpack, bit or struct libraries, and no redis.setresp(3).
+
+import { createHash } from 'node:crypto';
+import { getHeapStatistics } from 'node:v8';
+import { MnemoError, type Reply } from '@mnemo/engine';
+import { lauxlib, lua, lualib, to_luastring, type LuaState, type LuaString } from 'fengari';
+import { fromLuaString, pushErrorTable, pushReply, readArguments, readReply, ScriptErrorReply, toLuaString } from './lua-values';
+
+export const SCRIPT_TIME_LIMIT_MS = 5000;
+export const SCRIPT_MEMORY_LIMIT = 512 * 1024 * 1024;
+/** Scripts EVAL compiled (not SCRIPT LOAD) kept at most; the oldest go first, as in Redis 7.4. */
+export const EVAL_SCRIPTS_KEPT = 500;
+/** Lua instructions between two checks of the time and memory limits. */
+const HOOK_EVERY = 1000;
+const CHUNK_NAME = '@user_script';
+
+/** When a running script is stopped (see the design note). */
+export interface ScriptLimits {
+  timeMs: number;
+  /** Growth of the heap (V8's and external memory) since the script's first limit check. */
+  memoryBytes: number;
+}
+
+/** What redis.call needs from the server: run one command for the script. */
+export interface ScriptHost {
+  /** Runs `argv`; returns its reply or throws MnemoError (the text the script sees). */
+  call(argv: string[], readOnly: boolean): Reply;
+  log(level: number, message: string): void;
+}
+
+/** The sandbox, run once per Lua state before any script (see the design note). */
+const PRELUDE = `
+unpack = table.unpack
+table.getn = function(t) return #t end
+math.pow = function(x, y) return x ^ y end
+local rep = string.rep
+string.rep = function(s, n, sep)
+  if (#s + #(sep or '')) * n > ${SCRIPT_MEMORY_LIMIT} then error('string.rep: result too large', 2) end
+  return rep(s, n, sep)
+end
+local call, pcall_, error_reply = __mnemo_call, __mnemo_pcall, __mnemo_error_reply
+redis = {
+  call = call,
+  pcall = pcall_,
+  sha1hex = __mnemo_sha1hex,
+  log = __mnemo_log,
+  error_reply = error_reply,
+  status_reply = function(text) return { ok = text } end,
+  LOG_DEBUG = 0, LOG_VERBOSE = 1, LOG_NOTICE = 2, LOG_WARNING = 3,
+  REDIS_VERSION = '7.0.15', REDIS_VERSION_NUM = 0x07000f,
+}
+for _, name in ipairs({'__mnemo_call', '__mnemo_pcall', '__mnemo_sha1hex', '__mnemo_log', '__mnemo_error_reply',
+                       'dofile', 'loadfile', 'load', 'print', 'collectgarbage'}) do _G[name] = nil end
+setmetatable(_G, {
+  __index = function(_, name) error("Script attempted to access nonexistent global variable '" .. tostring(name) .. "'", 2) end,
+  __newindex = function() error('Attempt to modify a readonly table', 2) end,
+})
+`;
+
+interface Running {
+  readOnly: boolean;
+  deadline: number;
+  /** Heap size that stops the script: set at the first check (a short script never pays for it). */
+  heapLimit: number;
+  /** Line of the script where an error was raised, found by the message handler. */
+  errorLine: number;
+}
+
+export class LuaScripts {
+  private readonly L: LuaState;
+  /** SHA1 -> registry reference of the compiled function; insertion order is age. */
+  private readonly compiled = new Map<string, { ref: number; byEval: boolean }>();
+  private evalCompiled = 0;
+  private running: Running | null = null;
+  /** Set when a JavaScript error went through the VM: the state must be replaced. */
+  broken = false;
+
+  constructor(
+    private readonly host: ScriptHost,
+    private readonly limits: ScriptLimits = { timeMs: SCRIPT_TIME_LIMIT_MS, memoryBytes: SCRIPT_MEMORY_LIMIT },
+  ) {
+    const L = lauxlib.luaL_newstate();
+    this.L = L;
+    for (const [name, open] of [
+      ['_G', lualib.luaopen_base],
+      ['table', lualib.luaopen_table],
+      ['string', lualib.luaopen_string],
+      ['math', lualib.luaopen_math],
+    ] as const) {
+      lauxlib.luaL_requiref(L, to_luastring(name), open, 1);
+      lua.lua_pop(L, 1);
+    }
+    this.defineGlobal('__mnemo_call', (state) => this.redisCall(state, true));
+    this.defineGlobal('__mnemo_pcall', (state) => this.redisCall(state, false));
+    this.defineGlobal('__mnemo_sha1hex', (state) => {
+      const text = lua.lua_type(state, 1) === lua.LUA_TSTRING ? fromLuaString(lua.lua_tolstring(state, 1) as LuaString) : '';
+      lua.lua_pushstring(state, toLuaString(sha1(text)));
+      return 1;
+    });
+    this.defineGlobal('__mnemo_log', (state) => {
+      const args = readArguments(state) ?? [];
+      this.host.log(Number(args[0] ?? 2), args.slice(1).join(' '));
+      return 0;
+    });
+    this.defineGlobal('__mnemo_error_reply', (state) => {
+      const text = lua.lua_type(state, 1) === lua.LUA_TSTRING ? fromLuaString(lua.lua_tolstring(state, 1) as LuaString) : '';
+      pushErrorTable(state, errorTableText(text.startsWith('-') ? text : `-${text}`));
+      return 1;
+    });
+    if (lauxlib.luaL_loadbuffer(L, to_luastring(PRELUDE), null, to_luastring('=prelude')) !== lua.LUA_OK || lua.lua_pcall(L, 0, 0, 0) !== lua.LUA_OK) {
+      throw new Error(`Lua prelude failed: ${fromLuaString(lua.lua_tolstring(L, -1) ?? new Uint8Array())}`);
+    }
+  }
+
+  get size(): number {
+    return this.compiled.size;
+  }
+
+  has(sha: string): boolean {
+    return this.compiled.has(sha);
+  }
+
+  /** Compiles `body` (SCRIPT LOAD, EVAL) unless known; returns its SHA1. Throws Redis's compile error. */
+  load(body: string, byEval: boolean): string {
+    const sha = sha1(body);
+    const known = this.compiled.get(sha);
+    if (known) {
+      if (!byEval && known.byEval) {
+        known.byEval = false; // SCRIPT LOAD pins a script EVAL had compiled
+        this.evalCompiled--;
+      }
+      return sha;
+    }
+    const L = this.L;
+    if (lauxlib.luaL_loadbuffer(L, toLuaString(body), null, to_luastring(CHUNK_NAME)) !== lua.LUA_OK) {
+      const message = fromLuaString(lua.lua_tolstring(L, -1) ?? new Uint8Array());
+      lua.lua_pop(L, 1);
+      throw new MnemoError('ERR', `Error compiling script (new function): ${message}`);
+    }
+    this.compiled.set(sha, { ref: lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX), byEval });
+    if (byEval && ++this.evalCompiled > EVAL_SCRIPTS_KEPT) this.forgetOldestEvalScript();
+    return sha;
+  }
+
+  /**
+   * Runs a compiled script with KEYS and ARGV; returns its reply. Throws ScriptErrorReply for an
+   * error it returned or raised (Redis's texts), NOSCRIPT for an unknown SHA1.
+   */
+  run(sha: string, keys: string[], args: string[], readOnly: boolean): Reply {
+    const script = this.compiled.get(sha);
+    if (!script) throw new MnemoError('NOSCRIPT', 'No matching script. Please use EVAL.');
+    const L = this.L;
+    const base = lua.lua_gettop(L);
+    this.setGlobalArray('KEYS', keys);
+    this.setGlobalArray('ARGV', args);
+    const running: Running = { readOnly, deadline: performance.now() + this.limits.timeMs, heapLimit: 0, errorLine: 0 };
+    this.running = running;
+    lua.lua_pushjsfunction(L, (state) => this.onError(state));
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, script.ref);
+    lua.lua_sethook(L, (state) => this.checkLimits(state), lua.LUA_MASKCOUNT, HOOK_EVERY);
+    try {
+      if (lua.lua_pcall(L, 0, 1, base + 1) !== lua.LUA_OK) throw new ScriptErrorReply(this.raisedErrorText(sha, running.errorLine));
+      return readReply(L);
+    } catch (error) {
+      if (error instanceof MnemoError) throw error;
+      // A JavaScript error inside the VM (an allocation that failed) may leave the state half
+      // unwound: it is not used again (ScriptCache makes a new one).
+      this.broken = true;
+      throw new MnemoError('ERR', `script stopped: ${(error as Error).message} script: ${sha}`);
+    } finally {
+      lua.lua_sethook(L, null, 0, 0);
+      lua.lua_settop(L, base);
+      this.running = null;
+    }
+  }
+
+  /** redis.call (raise = true) and redis.pcall: run the command, push its reply or error table. */
+  private redisCall(L: LuaState, raise: boolean): number {
+    const running = this.running;
+    const argv = readArguments(L);
+    let failure: string;
+    if (running === null) {
+      failure = 'ERR redis.call is only available while a script runs';
+    } else if (argv === null) {
+      failure = 'ERR Lua redis lib command arguments must be strings or integers';
+    } else if (argv.length === 0) {
+      failure = 'ERR Please specify at least one argument for this redis lib call';
+    } else {
+      try {
+        const reply = this.host.call(argv, running.readOnly);
+        lua.lua_settop(L, 0);
+        pushReply(L, reply);
+        return 1;
+      } catch (error) {
+        failure = error instanceof MnemoError ? error.toRedisText() : `ERR ${(error as Error).message}`;
+      }
+    }
+    lua.lua_settop(L, 0);
+    pushErrorTable(L, failure);
+    if (raise) lua.lua_error(L);
+    return 1;
+  }
+
+  /** Message handler of lua_pcall: notes the script line the error came from, keeps the error. */
+  private onError(L: LuaState): number {
+    const ar = new lua.lua_Debug();
+    const what = to_luastring('Sl');
+    const chunk = to_luastring(CHUNK_NAME);
+    for (let level = 1; lua.lua_getstack(L, level, ar) !== 0; level++) {
+      lua.lua_getinfo(L, what, ar);
+      if (ar.source !== null && Buffer.compare(Buffer.from(ar.source), Buffer.from(chunk)) === 0) {
+        if (this.running) this.running.errorLine = ar.currentline;
+        break;
+      }
+    }
+    return 1;
+  }
+
+  /** The count hook: stops a script over its time or memory limit (see the design note). */
+  private checkLimits(L: LuaState): void {
+    const running = this.running;
+    if (running === null) return;
+    if (performance.now() > running.deadline) {
+      lauxlib.luaL_error(L, to_luastring(`Script ran for more than ${this.limits.timeMs} ms and was stopped; writes it made stay`));
+    }
+    const heap = getHeapStatistics();
+    const used = heap.used_heap_size + heap.external_memory;
+    if (running.heapLimit === 0) running.heapLimit = used + this.limits.memoryBytes;
+    if (used > running.heapLimit) {
+      lauxlib.luaL_error(L, to_luastring(`Script used more than ${this.limits.memoryBytes / 1024 / 1024} MB of memory and was stopped; writes it made stay`));
+    }
+  }
+
+  /** Redis 7's text for an error a script raised: `<error> script: <sha>, on @user_script:<line>.` */
+  private raisedErrorText(sha: string, line: number): string {
+    const L = this.L;
+    let text: string;
+    if (lua.lua_type(L, -1) === lua.LUA_TTABLE) {
+      lua.lua_getfield(L, -1, to_luastring('err'));
+      text = lua.lua_type(L, -1) === lua.LUA_TSTRING ? fromLuaString(lua.lua_tolstring(L, -1) as LuaString) : 'ERR unknown error';
+      lua.lua_pop(L, 1);
+    } else {
+      const message = lua.lua_type(L, -1) === lua.LUA_TSTRING || lua.lua_type(L, -1) === lua.LUA_TNUMBER ? lua.lua_tolstring(L, -1) : null;
+      text = `ERR ${message ? fromLuaString(message) : 'unknown error'}`;
+    }
+    return `${text.replace(/[\r\n]/g, ' ')} script: ${sha}, on ${CHUNK_NAME}:${line}.`;
+  }
+
+  private defineGlobal(name: string, fn: (L: LuaState) => number): void {
+    lua.lua_pushjsfunction(this.L, fn);
+    lua.lua_setglobal(this.L, to_luastring(name));
+  }
+
+  /** Sets KEYS or ARGV past the read-only globals guard (rawset). */
+  private setGlobalArray(name: string, items: string[]): void {
+    const L = this.L;
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
+    lua.lua_pushstring(L, to_luastring(name));
+    lua.lua_createtable(L, items.length, 0);
+    for (let i = 0; i < items.length; i++) {
+      lua.lua_pushstring(L, toLuaString(items[i]));
+      lua.lua_rawseti(L, -2, i + 1);
+    }
+    lua.lua_rawset(L, -3);
+    lua.lua_pop(L, 1);
+  }
+
+  private forgetOldestEvalScript(): void {
+    for (const [sha, script] of this.compiled) {
+      if (!script.byEval) continue;
+      lauxlib.luaL_unref(this.L, lua.LUA_REGISTRYINDEX, script.ref);
+      this.compiled.delete(sha);
+      this.evalCompiled--;
+      return;
+    }
+  }
+}
+
+export function sha1(bytes: string): string {
+  return createHash('sha1').update(Buffer.from(bytes, 'latin1')).digest('hex');
+}
+
+/**
+ * redis.error_reply's table text, from Redis's luaPushErrorBuff: "-CODE message" keeps CODE,
+ * "-message" (one word) gets ERR.
+ */
+function errorTableText(withDash: string): string {
+  const space = withDash.indexOf(' ');
+  const text = space === -1 ? `ERR ${withDash.slice(1)}` : `${withDash.slice(1, space)} ${withDash.slice(space + 1)}`;
+  return text.replace(/[\r\n]+$/, '');
+}
