@@ -1,6 +1,8 @@
 // The single-process lock on a database file: refusal naming file and pid, release, death with the process.
 
 import { type ChildProcess, spawn } from 'node:child_process';
+import { linkSync, mkdirSync, symlinkSync } from 'node:fs';
+import path from 'node:path';
 import { ModelEngine } from '../test-support/model-engine';
 import { memoryLogger, tempDir } from '../test-support/temp-db';
 import { Persistence } from '../persistence';
@@ -59,5 +61,32 @@ describe('database lock', () => {
     lock.release();
     lock.release(); // idempotent
     DbLock.acquire(tmp.db).release();
+  });
+
+  it('the same file through a symbolic link (to it or to its directory) is the same lock; a hard-linked file is refused', async () => {
+    const first = await Persistence.open(new ModelEngine(), { dbPath: tmp.db, logger: memoryLogger(), save: [] });
+    try {
+      const fileLink = path.join(tmp.dir, 'link.db');
+      symlinkSync(tmp.db, fileLink);
+      const dirLink = path.join(tmp.dir, 'volume');
+      symlinkSync(tmp.dir, dirLink);
+      for (const other of [fileLink, path.join(dirLink, path.basename(tmp.db))]) {
+        await expect(Persistence.open(new ModelEngine(), { dbPath: other, logger: memoryLogger(), save: [] })).rejects.toMatchObject({
+          code: 'IN_USE',
+          message: expect.stringContaining(`database ${other} is in use by another Mnemo process (pid ${process.pid})`),
+        });
+      }
+    } finally {
+      await first.close();
+    }
+    mkdirSync(path.join(tmp.dir, 'other'));
+    const hardLink = path.join(tmp.dir, 'other', 'hard.db');
+    linkSync(tmp.db, hardLink);
+    for (const name of [tmp.db, hardLink]) {
+      await expect(Persistence.open(new ModelEngine(), { dbPath: name, logger: memoryLogger(), save: [] })).rejects.toMatchObject({
+        code: 'OPEN_FAILED',
+        message: expect.stringContaining('has 2 hard links; SQLite cannot lock one file reached by several names'),
+      });
+    }
   });
 });

@@ -1,7 +1,7 @@
 // One Mnemo process per database file: an OS lock on a side file `<db>.lock` that dies with the process.
 
 import Database from 'better-sqlite3';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createPrivateFile } from './open-store';
 import { StoreError } from './store-errors';
@@ -42,7 +42,7 @@ export class DbLock {
    * file cannot be created or locked for another reason.
    */
   static acquire(dbPath: string): DbLock {
-    const lockPath = `${path.resolve(dbPath)}.lock`;
+    const lockPath = `${canonicalPath(dbPath)}.lock`;
     if (held.has(lockPath)) throw inUse(dbPath, process.pid);
     let connection: Database.Database;
     try {
@@ -95,4 +95,27 @@ function readHolderPid(lockPath: string): number | null {
   } finally {
     if (fd !== null) closeSync(fd);
   }
+}
+
+/**
+ * The one name of the database file the lock is taken for: symbolic links resolved, so
+ * `data -> /mnt/volume` and `/mnt/volume/mnemo.db` share one lock (two servers on one file
+ * through a link would each log and snapshot over the other's acknowledged writes). A file with
+ * several hard links is refused: SQLite names its WAL after the path it is opened by, so two
+ * names would be two logs over one file, which SQLite itself lists as a way to corrupt it.
+ */
+export function canonicalPath(dbPath: string): string {
+  const absolute = path.resolve(dbPath);
+  if (existsSync(absolute)) {
+    const links = statSync(absolute).nlink;
+    if (statSync(absolute).isFile() && links > 1) {
+      throw new StoreError(
+        'OPEN_FAILED',
+        `${absolute} has ${links} hard links; SQLite cannot lock one file reached by several names, so Mnemo refuses it. Copy the file (cp) instead of linking it (ln), or remove the other links`,
+      );
+    }
+    return realpathSync(absolute);
+  }
+  const dir = path.dirname(absolute);
+  return existsSync(dir) ? path.join(realpathSync(dir), path.basename(absolute)) : absolute;
 }
