@@ -208,6 +208,26 @@ const SEQUENCES: Record<string, Step[]> = {
     ['OBJECT', 'NOPE', 'o'],
     ['CONFIG', 'RESETSTAT'],
   ],
+  // What monitoring agents poll (redis_exporter, Datadog): answered, empty, without error replies.
+  'monitoring: slow log, latency monitor, role': [
+    ['SLOWLOG', 'GET'],
+    ['SLOWLOG', 'GET', '-1'],
+    ['SLOWLOG', 'GET', '-2'],
+    ['SLOWLOG', 'GET', 'x'],
+    ['SLOWLOG', 'LEN'],
+    ['SLOWLOG', 'RESET'],
+    ['SLOWLOG', 'NOPE'],
+    ['LATENCY', 'LATEST'],
+    ['LATENCY', 'HISTORY', 'command'],
+    ['LATENCY', 'RESET'],
+    ['LATENCY', 'GRAPH', 'command'],
+    ['CONFIG', 'GET', 'slowlog-max-len'],
+    ['CONFIG', 'GET', 'latency-monitor-threshold'],
+    ['ROLE'],
+    { argv: ['SLOWLOG', 'HELP'], compare: 'type' },
+    { argv: ['LATENCY', 'DOCTOR'], compare: 'type' },
+    ['INFO', 'errorstats'],
+  ],
   'pub/sub in RESP2': [
     ['PUBLISH', 'nobody', 'x'],
     ['SUBSCRIBE', 'a'],
@@ -262,6 +282,18 @@ describe('same replies as Redis 7', () => {
       await client.waitClosed();
     }
     expect(replies[0]).toEqual(replies[1]);
+  });
+
+  it('INFO commandstats lines have the fields of Redis 7, in its order', async () => {
+    const fieldsOf = async (port: number): Promise<string[]> => {
+      const client = await RawClient.connect(port);
+      await client.command('PING');
+      const text = ((await client.command('INFO', 'commandstats')) as { value: string }).value;
+      client.close();
+      const line = /^cmdstat_ping:(.*)\r$/m.exec(text);
+      return (line?.[1] ?? '').split(',').map((pair) => pair.split('=')[0]);
+    };
+    expect(await fieldsOf(servers.mnemo.port)).toEqual(await fieldsOf(servers.redis.port));
   });
 
   it('keyspace notifications carry the same channels and payloads', async () => {

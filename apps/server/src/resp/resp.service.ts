@@ -21,6 +21,7 @@ import { PUBSUB_COMMANDS } from './pubsub/pubsub.commands';
 import { RespClient } from './resp-client';
 import { RespContext } from './resp-context';
 import { RespMutationSink } from './resp-mutation-sink';
+import { DIAGNOSTICS_COMMANDS } from './commands/diagnostics.commands';
 import { scriptingCommands } from './scripting/scripting.commands';
 import { transactionCommands } from './transaction/transaction.commands';
 import { listenError } from '../config/listen-error';
@@ -52,6 +53,7 @@ export class RespService implements OnApplicationBootstrap, BeforeApplicationShu
       ...CONNECTION_COMMANDS,
       ...CLIENT_COMMANDS,
       ...SERVER_COMMANDS,
+      ...DIAGNOSTICS_COMMANDS,
       ...CONFIG_COMMANDS,
       ...PUBSUB_COMMANDS,
       ...MONITOR_COMMANDS,

@@ -36,6 +36,8 @@ export const SUBCOMMAND_ARITY: Readonly<Record<string, Readonly<Record<string, n
   memory: { help: 2, purge: 2, doctor: 2, 'malloc-stats': 2, usage: -3, stats: 2 },
   command: { getkeys: -4, info: -2, getkeysandflags: -4, list: -2, docs: -2, help: 2, count: 2 },
   script: { debug: 3, exists: -3, flush: -2, help: 2, kill: 2, load: 3 },
+  slowlog: { get: -2, len: 2, reset: 2, help: 2 },
+  latency: { doctor: 2, latest: 2, history: 3, reset: -2, histogram: -2, graph: 3, help: 2 },
   pubsub: { help: 2, channels: -2, numsub: -2, numpat: 2, shardchannels: -2, shardnumsub: -2 },
 };
 

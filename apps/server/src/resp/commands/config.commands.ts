@@ -60,6 +60,10 @@ const SERVER_OPTIONS: Record<string, ServerOption> = {
   port: { get: (ctx) => String(ctx.port) },
   bind: { get: (ctx) => ctx.config.host },
   databases: { get: () => '1' },
+  // Commands are not timed (commands/diagnostics.commands.ts): the slow log and latency monitor are off.
+  'slowlog-log-slower-than': { get: () => '-1' },
+  'slowlog-max-len': { get: () => '128' },
+  'latency-monitor-threshold': { get: () => '0' },
 };
 
 /** Every [name, value] whose name matches one of the patterns, first owner wins, no duplicates. */

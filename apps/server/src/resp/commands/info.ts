@@ -126,8 +126,9 @@ function sectionsOf(ctx: RespContext): Record<string, () => Section> {
       ];
     },
     // Calls per command from every front end (the engine counts HTTP and RESP alike; the
-    // listener its own commands), and the RESP refusals and failures. Redis's usec fields are
-    // left out: Mnemo does not time each command.
+    // listener its own commands), and the RESP refusals and failures. Mnemo does not time each
+    // command: usec and usec_per_call are 0, present so that exporters reading the fields by
+    // position (redis_exporter) or by name (Datadog) parse the line.
     commandstats: () => {
       const calls = new Map(Object.entries(ctx.engine.stats().commandCalls).filter(([, count]) => count > 0));
       for (const [name, count] of ctx.stats.listenerCalls) calls.set(name, (calls.get(name) ?? 0) + count);
@@ -136,7 +137,7 @@ function sectionsOf(ctx: RespContext): Record<string, () => Section> {
         .sort()
         .map((name): [string, string] => [
           `cmdstat_${name}`,
-          `calls=${calls.get(name) ?? 0},rejected_calls=${ctx.stats.rejectedCalls.get(name) ?? 0},failed_calls=${ctx.stats.failedCalls.get(name) ?? 0}`,
+          `calls=${calls.get(name) ?? 0},usec=0,usec_per_call=0.00,rejected_calls=${ctx.stats.rejectedCalls.get(name) ?? 0},failed_calls=${ctx.stats.failedCalls.get(name) ?? 0}`,
         ]);
     },
     // Error replies by code, as Redis 7 (errorstat_WRONGTYPE:count=3); those the listener refused
