@@ -4,6 +4,7 @@
 // refused before it touches it (the lock dies with the holder).
 
 import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -176,6 +177,30 @@ describe('one Mnemo process per database file', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'mnemo-lock-'));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('redis-cli shutdown stops the server as SIGTERM does: the log flushed, the file freed, nothing acknowledged lost', async () => {
+    const db = path.join(dir, 'shutdown.db');
+    const first = await startChild(db, ['--appendfsync', 'everysec']);
+    const redis = client(first.respPort);
+    for (let i = 0; i < 200; i++) await redis.set(`k${i}`, String(i)); // acknowledged, not yet fsynced
+    redis.disconnect();
+    expect((await client(first.respPort).call('SHUTDOWN', 'NOW', 'NOPE').catch((error: Error) => error.message))).toBe('ERR syntax error');
+    const cli = spawnSync('redis-cli', ['-p', String(first.respPort), 'shutdown'], { encoding: 'utf8', timeout: 20_000 });
+    expect(cli.status).toBe(0);
+    expect(cli.stdout).not.toMatch(/ERR/);
+    expect(await first.exited).toBe('SIGTERM');
+    expect(first.output()).toMatch(/SHUTDOWN asked by client 127\.0\.0\.1:\d+: stopping as on SIGTERM/);
+    const second = await startChild(db); // the lock was released
+    const again = client(second.respPort);
+    try {
+      expect(await again.get('k199')).toBe('199');
+      expect(await again.dbsize()).toBe(200);
+    } finally {
+      again.disconnect();
+      second.proc.kill('SIGTERM');
+      await second.exited;
+    }
+  });
 
   it('a bad rate-limit policies file stops the process with one line naming the option and exit code 2, no stack trace', async () => {
     const policies = path.join(dir, 'bad-policies.json');

@@ -1,6 +1,7 @@
 // Server commands the listener answers: INFO, DBSIZE, TIME, SAVE, BGSAVE, BGREWRITEAOF,
 // LASTSAVE, and fallbacks for MEMORY, OBJECT, FLUSHDB, FLUSHALL when the engine lacks them.
 
+import { Logger } from '@nestjs/common';
 import { MnemoError, syntaxError, quoted } from '@mnemo/engine';
 import { defineCommand } from '../command-table';
 import type { RespClient } from '../resp-client';
@@ -37,6 +38,30 @@ function bgsave(ctx: RespContext, _client: RespClient, argv: string[]): Promise<
 
 function bgrewriteaof(ctx: RespContext): Promise<Render> {
   return ctx.keyspace.persistence.rewrite().then((status) => (writer) => writer.status(status));
+}
+
+const shutdownLog = new Logger('RespService');
+const SHUTDOWN_FLAGS = new Set(['nosave', 'save', 'now', 'force', 'abort']);
+
+/**
+ * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: the server stops as on SIGTERM (the log is
+ * flushed, so NOSAVE drops nothing acknowledged; SAVE takes a snapshot first). As in Redis, the
+ * client gets no reply: its connection closes when the process ends. Stop scripts written for
+ * Redis (`redis-cli shutdown`) work unchanged.
+ */
+function shutdown(ctx: RespContext, client: RespClient, argv: string[]): void | Promise<Render> {
+  const flags = new Set(argv.slice(1).map((arg) => arg.toLowerCase()));
+  if ([...flags].some((flag) => !SHUTDOWN_FLAGS.has(flag)) || (flags.has('save') && flags.has('nosave'))) throw syntaxError();
+  if (flags.has('abort')) throw new MnemoError('ERR', 'No shutdown in progress.');
+  const stop = (): void => {
+    shutdownLog.warn(`SHUTDOWN asked by client ${client.addr}: stopping as on SIGTERM`);
+    process.kill(process.pid, 'SIGTERM');
+  };
+  if (!flags.has('save')) return stop();
+  return ctx.keyspace.persistence.save().then(() => {
+    stop();
+    return () => undefined;
+  });
 }
 
 function lastsave(ctx: RespContext): void {
@@ -108,6 +133,7 @@ export const SERVER_COMMANDS: CommandEntry[] = [
   defineCommand('save', 1, ['admin', 'noscript', 'no_async_loading', 'no_multi'], 'server', 'Synchronously saves the database(s) to disk.', save),
   defineCommand('bgsave', -1, ['admin', 'noscript', 'no_async_loading'], 'server', 'Asynchronously saves the database(s) to disk.', bgsave),
   defineCommand('bgrewriteaof', 1, ['admin', 'noscript', 'no_async_loading'], 'server', 'Asynchronously rewrites the append-only file to disk.', bgrewriteaof),
+  defineCommand('shutdown', -1, ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'allow_busy'], 'server', 'Synchronously saves the database(s) to disk and shuts down the Redis server.', shutdown),
   defineCommand('lastsave', 1, ['loading', 'stale', 'fast'], 'server', 'Returns the Unix timestamp of the last successful save to disk.', lastsave),
   defineCommand('memory', -2, ['readonly'], 'server', 'A container for memory diagnostics commands.', memory, { since: '4.0.0' }),
   defineCommand('object', -2, ['readonly'], 'generic', 'A container for object introspection commands.', object, { since: '2.2.3' }),
