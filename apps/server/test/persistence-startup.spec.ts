@@ -6,14 +6,14 @@
 import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bytesFromText } from '@mnemo/engine';
 import { startServer } from '../src/bootstrap';
 import { runCli } from '../src/cli/mnemo-cli';
 import { loadConfig } from '../src/config/load-config';
-import { buildServerBundle, client, startChild } from './support/crash-child';
+import { buildServerBundle, client, readAll, startChild, startLoad, until } from './support/crash-child';
 import { type AddressInfo, createServer } from 'node:net';
 
 jest.setTimeout(60_000);
@@ -177,6 +177,46 @@ describe('one Mnemo process per database file', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'mnemo-lock-'));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('mnemo backup copies a live database under a write load: every write acknowledged before it, checked, private, with the policies file', async () => {
+    const db = path.join(dir, 'live.db');
+    const policies = JSON.stringify({ policies: [{ name: 'login', algorithm: 'fixed-window', limit: 5, windowMs: 60_000 }] });
+    writeFileSync(path.join(dir, 'live.ratelimit-policies.json'), policies);
+    const server = await startChild(db, ['--appendfsync', 'always']);
+    const load = startLoad(server.respPort, 8, 2_000);
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const copy = path.join(dir, 'copies', 'live-copy.db');
+    mkdirSync(path.dirname(copy));
+    let ackedBefore: string[] = [];
+    try {
+      await until(() => load.acked.size >= 2_000);
+      ackedBefore = [...load.acked.keys()];
+      expect(await runCli(['backup', copy, '--db', db], {})).toBe(0); // while the writers go on
+      expect(log.mock.calls.flat().join('\n')).toMatch(/backup: .*live\.db -> .*live-copy\.db \(\d+ bytes, \d+ ms, checked\)/);
+      expect(await runCli(['backup', copy, '--db', db], {})).toBe(1); // never over an existing file
+      expect(error.mock.calls.flat().join('\n')).toMatch('already exists; a backup never overwrites a file');
+      expect(await runCli(['backup', '--db', db], {})).toBe(2);
+    } finally {
+      log.mockRestore();
+      error.mockRestore();
+      await load.stop();
+      server.proc.kill('SIGTERM');
+      await server.exited;
+    }
+    expect(statSync(copy).mode & 0o777).toBe(0o600);
+    const copiedPolicies = path.join(dir, 'copies', 'live-copy.ratelimit-policies.json');
+    expect(readFileSync(copiedPolicies, 'utf8')).toBe(policies);
+    expect(statSync(copiedPolicies).mode & 0o777).toBe(0o600);
+    const restored = await startChild(copy);
+    try {
+      const values = await readAll(restored.respPort, ackedBefore);
+      expect(ackedBefore.filter((key) => values.get(key) !== load.acked.get(key)?.value)).toEqual([]);
+    } finally {
+      restored.proc.kill('SIGTERM');
+      await restored.exited;
+    }
+  });
 
   it('redis-cli shutdown stops the server as SIGTERM does: the log flushed, the file freed, nothing acknowledged lost', async () => {
     const db = path.join(dir, 'shutdown.db');

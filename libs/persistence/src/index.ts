@@ -11,4 +11,5 @@ export { type SnapshotKind, type SnapshotResult } from './snapshot/snapshotter';
 export { SnapshotConflict } from './snapshot/snapshot-scheduler';
 export { openStore, createPrismaClient, SCHEMA_VERSION } from './store/open-store';
 export { StoreError, type StoreErrorCode } from './store/store-errors';
+export { backupDatabase, type BackupReport } from './store/backup';
 export { repairLog, type RepairOptions, type RepairReport } from './recovery/repair-log';

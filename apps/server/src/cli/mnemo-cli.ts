@@ -1,9 +1,21 @@
-// `npm run mnemo -- <command>`: operator commands that work on the database file while the server
-// is stopped. Today: repair-log (see docs/persistence.md).
+// `npm run mnemo -- <command>` (in the Docker image: `node dist/apps/server/mnemo-cli.js <command>`):
+// operator commands on the database file. backup runs beside a live server; repair-log needs it
+// stopped (see docs/operations.md and docs/persistence.md).
 
-import { consoleLogger, repairLog, StoreError } from '@mnemo/persistence';
+import { chmodSync, constants, copyFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { backupDatabase, consoleLogger, repairLog, StoreError } from '@mnemo/persistence';
+import { defaultPolicyFile } from '../http/ratelimit/policy-registry';
 
-const USAGE = `usage: npm run mnemo -- repair-log [--db <file>] [--backup <file>] [--drop-snapshot] [--migrations-dir <dir>]
+const USAGE = `usage: npm run mnemo -- backup <file> [--db <file>] [--policies <file>]
+       npm run mnemo -- repair-log [--db <file>] [--backup <file>] [--drop-snapshot] [--migrations-dir <dir>]
+
+  backup       copy the database, consistent as of one commit, while the server runs (or not), to
+               <file> (a new file, created 0600), check the copy, and copy the rate-limit policies
+               file beside it as <file name>.ratelimit-policies.json, the name a server started on
+               the copy reads. Restore: stop the server, put the copy (and the policies file) in
+               place of the database, start.
+    --policies       the policies file to copy (default: <db name>.ratelimit-policies.json beside the db)
 
   repair-log   check the database; if the log is damaged, back the file up, then truncate the
                event log at the last good batch (the batch that failed its checksum or left a
@@ -17,6 +29,9 @@ Stop the server first: repair-log must be the only process using the file.`;
 
 interface CliArgs {
   command: string | undefined;
+  /** backup's destination. */
+  target?: string;
+  policies?: string;
   db: string;
   backup?: string;
   dropSnapshot: boolean;
@@ -36,10 +51,12 @@ export function parseArgs(argv: string[], env: NodeJS.ProcessEnv): CliArgs {
     };
     if (flag === '--db') args.db = value();
     else if (flag === '--backup') args.backup = value();
+    else if (flag === '--policies') args.policies = value();
     else if (flag === '--drop-snapshot') args.dropSnapshot = true;
     else if (flag === '--migrations-dir') args.migrationsDir = value();
     else if (flag === '--help' || flag === '-h') args.command = 'help';
     else if (!flag.startsWith('-') && args.command === undefined) args.command = flag;
+    else if (!flag.startsWith('-') && args.command === 'backup' && args.target === undefined) args.target = flag;
     else throw new Error(`unknown argument '${arg}'`);
   }
   return args;
@@ -58,6 +75,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<nu
     console.log(USAGE);
     return 0;
   }
+  if (args.command === 'backup') return backup(args);
   if (args.command !== 'repair-log') {
     console.error(args.command ? `mnemo: unknown command '${args.command}'\n${USAGE}` : USAGE);
     return 2;
@@ -76,6 +94,33 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv): Promise<nu
   } catch (error) {
     const code = error instanceof StoreError ? ` [${error.code}]` : '';
     console.error(`mnemo repair-log failed${code}: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+/** `backup <file>`: the database, checked, and its policies file beside it. */
+function backup(args: CliArgs): number {
+  if (args.target === undefined) {
+    console.error(`mnemo: backup needs a destination file\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const report = backupDatabase(args.db, args.target);
+    console.log(`backup: ${report.source} -> ${report.destination} (${report.bytes} bytes, ${report.ms} ms, checked)`);
+    const policies = args.policies ?? defaultPolicyFile(args.db);
+    if (existsSync(policies)) {
+      const copy = defaultPolicyFile(report.destination);
+      copyFileSync(policies, copy, constants.COPYFILE_EXCL); // never over an existing file
+      chmodSync(copy, 0o600);
+      console.log(`backup: rate-limit policies ${path.resolve(policies)} -> ${copy}`);
+    } else if (args.policies !== undefined) {
+      console.error(`mnemo backup: no policies file at ${path.resolve(policies)}`);
+      return 1;
+    }
+    return 0;
+  } catch (error) {
+    const code = error instanceof StoreError ? ` [${error.code}]` : '';
+    console.error(`mnemo backup failed${code}: ${(error as Error).message}`);
     return 1;
   }
 }

@@ -164,7 +164,7 @@ export function sqliteFileError(file: string, error: unknown): StoreError | null
   if (/malformed|SQLITE_CORRUPT/i.test(cause)) {
     return new StoreError(
       'CORRUPT',
-      `${file} is damaged (SQLite: ${cause}); it was left as it is. Restore it from a backup, or salvage what SQLite can still read: sqlite3 ${file} .recover | sqlite3 recovered.db`,
+      `${file} is damaged (SQLite: ${cause}); it was left as it is. Restore it from a backup (npm run mnemo -- backup makes them), or salvage what SQLite can still read with a sqlite3 shell built with .recover (Debian 12's is not): sqlite3 ${file} .recover | sqlite3 recovered.db, and check recovered.db before starting on it`,
     );
   }
   return null;

@@ -1,5 +1,5 @@
 // The policy file on disk: what start-up says about a bad one, and that a refused file is left as it was.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../../config/options';
@@ -29,6 +29,16 @@ describe('PolicyRegistry.open', () => {
     expect(PolicyRegistry.open('', db()).list()).toEqual([]);
     writeFileSync(defaultPolicyFile(db()), JSON.stringify({ policies: [{ name: 'api', algorithm: 'gcra', limit: 5, windowMs: 1000 }] }));
     expect(PolicyRegistry.open('', db()).list().map((policy) => policy.name)).toEqual(['api']);
+  });
+
+  it('rewrites the file readable by the server user only (0600), like the database', () => {
+    const policies = [
+      { name: 'a', algorithm: 'gcra', limit: 5, windowMs: 1000 },
+      { name: 'b', algorithm: 'gcra', limit: 5, windowMs: 1000 },
+    ];
+    writeFileSync(defaultPolicyFile(db()), JSON.stringify({ policies }), { mode: 0o644 });
+    expect(PolicyRegistry.open('', db()).delete('b')).toBe(true);
+    expect(statSync(defaultPolicyFile(db())).mode & 0o777).toBe(0o600);
   });
 
   it.each([

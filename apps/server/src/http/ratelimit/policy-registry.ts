@@ -167,7 +167,7 @@ export class PolicyRegistry {
     const temp = `${this.file}.${process.pid}.tmp`;
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
-      const fd = openSync(temp, 'w');
+      const fd = openSync(temp, 'w', 0o600); // readable by the server's user only, like the database
       try {
         writeSync(fd, `${JSON.stringify({ policies: [...this.policies.values()] }, null, 2)}\n`);
         fsyncSync(fd);
