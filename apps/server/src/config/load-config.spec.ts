@@ -41,6 +41,12 @@ describe('loadConfig', () => {
     expect(config.save).toEqual([]);
   });
 
+  it('adds up save lines of a config file as redis.conf does; save "" clears them; other options: the last line wins', () => {
+    expect(parseConfigFile('save 900 1\nsave 300 10\nmaxmemory 1mb\nmaxmemory 2mb\n', 'm.conf')).toEqual({ save: '900 1 300 10', maxmemory: '2mb' });
+    expect(parseConfigFile('save 900 1\nsave ""\n', 'm.conf')).toEqual({ save: '' });
+    expect(parseConfigFile('save ""\nsave 60 5\n', 'm.conf')).toEqual({ save: '60 5' });
+  });
+
   it('names an unknown flag, env variable or file option', () => {
     expect(() => loadConfig({ argv: ['--max-memory', '1'] })).toThrow("unknown option '--max-memory'");
     expect(() => loadConfig({ env: { MNEMO_MAXMEMORY_POLICY_X: 'a' } })).toThrow(

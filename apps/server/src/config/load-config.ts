@@ -52,7 +52,11 @@ export function parseEnv(env: NodeJS.ProcessEnv): RawOptions {
   return raw;
 }
 
-/** Parses a redis.conf-style file: `name value` per line, `#` comments, values may be quoted. */
+/**
+ * Parses a redis.conf-style file: `name value` per line, `#` comments, values may be quoted. A
+ * later line wins, except `save` lines, which add up as in redis.conf (`save 900 1` then
+ * `save 300 10` is `900 1 300 10`; `save ""` clears those before it).
+ */
 export function parseConfigFile(text: string, fileName: string): RawOptions {
   const raw: RawOptions = {};
   text.split(/\r?\n/).forEach((line, index) => {
@@ -63,7 +67,7 @@ export function parseConfigFile(text: string, fileName: string): RawOptions {
     if (!isOptionName(name)) throw new ConfigError(`${fileName}:${index + 1}: unknown option '${name}'`);
     let value = match ? match[2].trim() : '';
     if (/^".*"$/.test(value) || /^'.*'$/.test(value)) value = value.slice(1, -1);
-    raw[name] = value;
+    raw[name] = name === 'save' && raw.save && value ? `${raw.save} ${value}` : value;
   });
   return raw;
 }
