@@ -29,6 +29,8 @@ export const EVAL_SCRIPTS_KEPT = 500;
 /** Lua instructions between two checks of the time and memory limits. */
 const HOOK_EVERY = 1000;
 const CHUNK_NAME = '@user_script';
+const KEYS_NAME = to_luastring('KEYS');
+const ARGV_NAME = to_luastring('ARGV');
 
 /** When a running script is stopped (see the design note). */
 export interface ScriptLimits {
@@ -88,6 +90,8 @@ export class LuaScripts {
   private readonly compiled = new Map<string, { ref: number; byEval: boolean }>();
   private evalCompiled = 0;
   private running: Running | null = null;
+  /** Registry reference of lua_pcall's message handler (onError). */
+  private readonly onErrorRef: number;
   /** Set when a JavaScript error went through the VM: the state must be replaced. */
   broken = false;
 
@@ -123,6 +127,8 @@ export class LuaScripts {
       pushErrorTable(state, errorTableText(text.startsWith('-') ? text : `-${text}`));
       return 1;
     });
+    lua.lua_pushjsfunction(L, (state) => this.onError(state));
+    this.onErrorRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     if (lauxlib.luaL_loadbuffer(L, to_luastring(PRELUDE), null, to_luastring('=prelude')) !== lua.LUA_OK || lua.lua_pcall(L, 0, 0, 0) !== lua.LUA_OK) {
       throw new Error(`Lua prelude failed: ${fromLuaString(lua.lua_tolstring(L, -1) ?? new Uint8Array())}`);
     }
@@ -167,11 +173,11 @@ export class LuaScripts {
     if (!script) throw new MnemoError('NOSCRIPT', 'No matching script. Please use EVAL.');
     const L = this.L;
     const base = lua.lua_gettop(L);
-    this.setGlobalArray('KEYS', keys);
-    this.setGlobalArray('ARGV', args);
+    this.setGlobalArray(KEYS_NAME, keys);
+    this.setGlobalArray(ARGV_NAME, args);
     const running: Running = { readOnly, deadline: performance.now() + this.limits.timeMs, heapLimit: 0, errorLine: 0 };
     this.running = running;
-    lua.lua_pushjsfunction(L, (state) => this.onError(state));
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.onErrorRef);
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, script.ref);
     lua.lua_sethook(L, (state) => this.checkLimits(state), lua.LUA_MASKCOUNT, HOOK_EVERY);
     try {
@@ -268,10 +274,10 @@ export class LuaScripts {
   }
 
   /** Sets KEYS or ARGV past the read-only globals guard (rawset). */
-  private setGlobalArray(name: string, items: string[]): void {
+  private setGlobalArray(name: LuaString, items: string[]): void {
     const L = this.L;
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
-    lua.lua_pushstring(L, to_luastring(name));
+    lua.lua_pushstring(L, name);
     lua.lua_createtable(L, items.length, 0);
     for (let i = 0; i < items.length; i++) {
       lua.lua_pushstring(L, toLuaString(items[i]));

@@ -37,8 +37,12 @@ export function toLuaString(bytes: string): LuaString {
   return out;
 }
 
+/** Short strings (keys, counters) by char codes: several times faster than a Buffer's latin1 decode. */
+const SHORT_STRING = 64;
+
 export function fromLuaString(value: LuaString): string {
-  return Buffer.from(value.buffer, value.byteOffset, value.length).toString('latin1');
+  if (value.length > SHORT_STRING) return Buffer.from(value.buffer, value.byteOffset, value.length).toString('latin1');
+  return String.fromCharCode.apply(null, value as unknown as number[]);
 }
 
 /**
