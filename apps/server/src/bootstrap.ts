@@ -2,6 +2,7 @@
 
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import type { LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -14,8 +15,10 @@ import { frameworkErrorHandler } from './http/common/http-exception.filter';
 import type { FrameworkErrorReply } from './http/common/http-exception.filter';
 import { useBodyParsers } from './http/common/json-body';
 import { useRequestChecks } from './http/common/request-checks';
-import { listenError } from './config/listen-error';
+import { checkPortsFree, listenError } from './config/listen-error';
 import { ServerLogger } from './server-logger';
+import { defaultPolicyFile } from './http/ratelimit/policy-registry';
+import { MNEMO_VERSION } from './version';
 
 export interface RunningServer {
   app: NestFastifyApplication;
@@ -58,6 +61,14 @@ function serverLogger(level: MnemoConfig['log-level']): ServerLogger | false {
 
 export async function startServer(config: MnemoConfig, options: StartOptions = {}): Promise<RunningServer> {
   const announce = options.announce ?? true;
+  if (announce) {
+    const policies = config['ratelimit-policies'] || defaultPolicyFile(config.db);
+    console.log(`Mnemo ${MNEMO_VERSION} (Node ${process.version}) starting: database ${path.resolve(config.db)}, rate-limit policies ${path.resolve(policies)}, config file ${config.config ? path.resolve(config.config) : 'none'}`);
+  }
+  await checkPortsFree(config.host, [
+    ['resp-port', config['resp-port']],
+    ['http-port', config['http-port']],
+  ]);
   let generatedToken = false;
   if (!config['admin-token']) {
     config['admin-token'] = randomBytes(24).toString('base64url');

@@ -133,7 +133,7 @@ describe('server start-up with persistence', () => {
     await again.close();
   });
 
-  it('a port already in use stops start-up naming its option, and frees the database for the next start', async () => {
+  it('a port already in use stops start-up naming its option, before the database is opened or created', async () => {
     const first = await startServer(loadConfig({ argv: flags(path.join(dir, 'first.db')) }), { announce: false });
     try {
       const httpPort = Number(new URL(first.httpUrl).port);
@@ -152,7 +152,9 @@ describe('server start-up with persistence', () => {
       } finally {
         blocker.close();
       }
-      // The failed starts released the database: a start on free ports works.
+      // Found before the database was opened: a mistyped start creates no file.
+      expect(existsSync(db)).toBe(false);
+      // A start on free ports works.
       const again = await startServer(loadConfig({ argv: flags(db) }), { announce: false });
       await again.close();
     } finally {
@@ -229,6 +231,7 @@ describe('one Mnemo process per database file', () => {
     expect(cli.status).toBe(0);
     expect(cli.stdout).not.toMatch(/ERR/);
     expect(await first.exited).toBe('SIGTERM');
+    expect(first.output()).toContain(`starting: database ${db}, rate-limit policies ${path.join(dir, 'shutdown.ratelimit-policies.json')}, config file none`);
     expect(first.output()).toMatch(/SHUTDOWN asked by client 127\.0\.0\.1:\d+: stopping as on SIGTERM/);
     const second = await startChild(db); // the lock was released
     const again = client(second.respPort);
@@ -249,7 +252,13 @@ describe('one Mnemo process per database file', () => {
       () => null,
       (error: Error) => error.message,
     );
-    expect(refused).toBe(`server exited with 2 before listening:\nmnemo: option 'ratelimit-policies': ${policies} is not JSON: Expected property name or '}' in JSON at position 1\n`);
+    // The start-up line, then the refusal: one line, no stack trace.
+    expect(refused?.split('\n')).toEqual([
+      'server exited with 2 before listening:',
+      expect.stringMatching(/^Mnemo \S+ \(Node v[\d.]+\) starting: database /),
+      `mnemo: option 'ratelimit-policies': ${policies} is not JSON: Expected property name or '}' in JSON at position 1`,
+      '',
+    ]);
   });
 
   it('a second server (or repair-log) on a live file is refused naming file and pid; the first keeps working; SIGKILL frees the file', async () => {

@@ -10,6 +10,7 @@ import { KeyspaceService } from '../../core/keyspace.service';
 import { HttpApiError, validationError } from '../common/http-error';
 import { commitWrite } from '../common/write-gate';
 import { RateLimitService } from '../ratelimit/ratelimit.service';
+import { MNEMO_VERSION } from '../../version';
 
 const STARTED_AT = Date.now();
 
@@ -68,7 +69,7 @@ export class AdminService {
     }
     return {
       server: {
-        version: '0.1.0',
+        version: MNEMO_VERSION,
         node: process.version,
         pid: process.pid,
         uptime_in_seconds: Math.floor((Date.now() - STARTED_AT) / 1000),

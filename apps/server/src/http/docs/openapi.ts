@@ -19,6 +19,7 @@ import {
 } from '@mnemo/contracts';
 import { RESPONSE_SCHEMAS } from './response-schemas';
 import { JsonSchema, toJsonSchema } from './zod-json-schema';
+import { MNEMO_VERSION } from '../../version';
 
 interface Route {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -137,7 +138,7 @@ export function buildOpenApi(): Record<string, unknown> {
     openapi: '3.1.0',
     info: {
       title: 'Mnemo HTTP API',
-      version: '0.1.0',
+      version: MNEMO_VERSION,
       description: 'Sessions, rate limits, counters and keys over an event-sourced keyspace. Errors: { error: { code, message, field? } }; WRONGTYPE 409, OOM 507, MISCONF 503.',
     },
     paths,

@@ -5,6 +5,7 @@ import { totalmem } from 'node:os';
 import { ACTIVE_EXPIRE_INTERVAL_MS } from '@mnemo/engine';
 import type { RespContext } from '../resp-context';
 import { REDIS_COMPAT_VERSION } from './connection.commands';
+import { MNEMO_VERSION } from '../../version';
 
 type Section = Array<[string, string | number]>;
 
@@ -31,7 +32,7 @@ function sectionsOf(ctx: RespContext): Record<string, () => Section> {
   return {
     server: () => [
       ['redis_version', REDIS_COMPAT_VERSION],
-      ['mnemo_version', '0.1.0'],
+      ['mnemo_version', MNEMO_VERSION],
       ['redis_mode', 'standalone'],
       ['os', `${process.platform} ${process.arch}`],
       ['arch_bits', 64],
