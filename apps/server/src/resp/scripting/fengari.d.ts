@@ -45,6 +45,8 @@ declare module 'fengari' {
     lua_tointeger(L: LuaState, index: number): number;
     lua_tonumber(L: LuaState, index: number): number;
     lua_tolstring(L: LuaState, index: number): LuaString | null;
+    lua_newthread(L: LuaState): LuaState;
+    lua_xmove(from: LuaState, to: LuaState, count: number): void;
     lua_pcall(L: LuaState, nargs: number, nresults: number, msgh: number): number;
     lua_error(L: LuaState): never;
     lua_sethook(L: LuaState, hook: ((L: LuaState) => void) | null, mask: number, count: number): void;

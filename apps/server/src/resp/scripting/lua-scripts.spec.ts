@@ -64,6 +64,27 @@ describe('LuaScripts', () => {
     expect(errorOf(() => lua.run(first, [], [], false))).toBe('NOSCRIPT No matching script. Please use EVAL.');
   });
 
+  it('a script cannot change what the next one sees: globals, library tables, the string metatable', () => {
+    const lua = new LuaScripts(new RecordingHost());
+    const attempts = [
+      'redis = nil',
+      'redis.call = function() return 1 end',
+      'string.len = nil',
+      'table.insert = nil',
+      'math.floor = nil',
+      "getmetatable('').__index = {}",
+      'setmetatable(_G, nil)',
+      "rawset(_G, 'x', 1)",
+      'KEYS2 = {}',
+    ];
+    for (const attempt of attempts) {
+      expect([attempt, errorOf(() => lua.run(lua.load(attempt, true), [], [], false))]).toEqual([attempt, expect.stringMatching(/readonly table|nonexistent global variable 'rawset'|attempt to index a boolean value|cannot change a protected metatable/)]);
+    }
+    const check = "return {type(redis.call), string.len('abc'), ('abc'):upper(), type(table.insert), math.floor(2.5), type(KEYS2)}";
+    expect(errorOf(() => lua.run(lua.load(check, true), [], [], false))).toContain("nonexistent global variable 'KEYS2'");
+    expect(lua.run(lua.load("local t = {} table.insert(t, 'x') t.y = 1 return {type(redis.call), string.len('abc'), ('abc'):upper(), t[1], math.floor(2.5)}", true), [], [], false)).toEqual(['function', 3, 'ABC', 'x', 2]);
+  });
+
   it('offers no file, process or module access', () => {
     const lua = new LuaScripts(new RecordingHost());
     for (const name of ['io', 'os', 'require', 'dofile', 'loadfile', 'load', 'package', 'debug']) {
