@@ -3,9 +3,10 @@
 //
 // Design note: what a script may do. Like Redis 7, a script runs atomically (nothing else runs
 // until it returns), sees only the base, table, string and math libraries, cannot create globals
-// nor change the globals and library tables the next script sees (PRELUDE), and reaches the keyspace through redis.call / redis.pcall, which run engine commands with the
-// same checks a client's command gets (write refused with MISCONF while the log cannot commit,
-// OOM for denyoom commands over maxmemory, writes refused in EVAL_RO). Its writes are ordinary
+// nor change the globals and library tables the next script sees (PRELUDE), and reaches the
+// keyspace through redis.call / redis.pcall, which run engine commands with the same checks a
+// client's command gets (write refused with MISCONF while the log cannot commit, OOM for denyoom
+// commands over maxmemory, writes refused in EVAL_RO). Its writes are ordinary
 // mutation records, so the log, keyspace notifications, WATCH and the dashboard see them, and
 // under appendfsync always its reply waits for their commit like any write's.
 // Where Mnemo differs from Redis, because one thread serves every client here too:
