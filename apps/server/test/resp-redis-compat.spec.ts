@@ -296,6 +296,16 @@ describe('same replies as Redis 7', () => {
     expect(await fieldsOf(servers.mnemo.port)).toEqual(await fieldsOf(servers.redis.port));
   });
 
+  it('INFO replication has the fields of Redis 7.0, in its order (a primary without replicas)', async () => {
+    const fieldsOf = async (port: number): Promise<string[]> => {
+      const client = await RawClient.connect(port);
+      const text = ((await client.command('INFO', 'replication')) as { value: string }).value;
+      client.close();
+      return text.split('\r\n').filter((line) => line.includes(':')).map((line) => line.slice(0, line.indexOf(':')));
+    };
+    expect(await fieldsOf(servers.mnemo.port)).toEqual(await fieldsOf(servers.redis.port));
+  });
+
   it('keyspace notifications carry the same channels and payloads', async () => {
     const received: string[][] = [];
     for (const port of [servers.mnemo.port, servers.redis.port]) {

@@ -128,7 +128,7 @@ describe('opening the database', () => {
     const before = digest(tmp.db);
     await expect(Persistence.open(new ModelEngine(), { dbPath: tmp.db, logger: memoryLogger(), save: [] })).rejects.toMatchObject({
       code: 'CORRUPT',
-      message: expect.stringMatching(/is damaged \(SQLite: database disk image is malformed\); it was left as it is\. Restore it from a backup, or salvage .*\.recover/),
+      message: expect.stringMatching(/is damaged \(SQLite: database disk image is malformed\); it was left as it is\. Restore it from a backup \(npm run mnemo -- backup makes them\), or salvage .*\.recover/),
     });
     expect(digest(tmp.db)).toBe(before);
   });

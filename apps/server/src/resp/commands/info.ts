@@ -115,9 +115,19 @@ function sectionsOf(ctx: RespContext): Record<string, () => Section> {
         ['total_error_replies', ctx.stats.errorReplies],
       ];
     },
+    // A primary without replicas, in Redis 7.0's fields (exporters read master_repl_offset).
     replication: () => [
       ['role', 'master'],
       ['connected_slaves', 0],
+      ['master_failover_state', 'no-failover'],
+      ['master_replid', ctx.runId],
+      ['master_replid2', '0'.repeat(40)],
+      ['master_repl_offset', 0],
+      ['second_repl_offset', -1],
+      ['repl_backlog_active', 0],
+      ['repl_backlog_size', 1048576],
+      ['repl_backlog_first_byte_offset', 0],
+      ['repl_backlog_histlen', 0],
     ],
     cpu: () => {
       const usage = process.cpuUsage();
