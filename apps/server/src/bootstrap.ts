@@ -59,6 +59,20 @@ function serverLogger(level: MnemoConfig['log-level']): ServerLogger | false {
   return logLevels === false ? false : new ServerLogger({ logLevels });
 }
 
+/**
+ * The start-up warning for a server reachable from other machines (host not loopback) while a
+ * door is open: no admin token of the operator's, no API keys, no requirepass. Null otherwise.
+ */
+export function exposureWarning(config: Pick<MnemoConfig, 'host' | 'api-keys' | 'requirepass'>, generatedToken: boolean): string | null {
+  if (['127.0.0.1', 'localhost', '::1'].includes(config.host)) return null;
+  const missing = [
+    generatedToken ? 'no admin token set (a generated one is in use)' : '',
+    config['api-keys'] ? '' : 'no API keys (data endpoints are open)',
+    config.requirepass ? '' : 'no requirepass (the Redis port is open to anyone who reaches it)',
+  ].filter(Boolean);
+  return missing.length === 0 ? null : `Warning: bound to ${config.host} with ${missing.join(' and ')}`;
+}
+
 export async function startServer(config: MnemoConfig, options: StartOptions = {}): Promise<RunningServer> {
   const announce = options.announce ?? true;
   if (announce) {
@@ -114,14 +128,8 @@ export async function startServer(config: MnemoConfig, options: StartOptions = {
   if (announce) {
     console.log(`Mnemo HTTP API listening on ${httpUrl}`);
     if (generatedToken) console.log(`Admin token (generated for this run, set MNEMO_ADMIN_TOKEN to fix it): ${config['admin-token']}`);
-    if (!['127.0.0.1', 'localhost', '::1'].includes(config.host) && (generatedToken || !config['api-keys'] || !config.requirepass)) {
-      const missing = [
-        generatedToken ? 'no admin token set (a generated one is in use)' : '',
-        config['api-keys'] ? '' : 'no API keys (data endpoints are open)',
-        config.requirepass ? '' : 'no requirepass (the Redis port is open to anyone who reaches it)',
-      ];
-      console.warn(`Warning: bound to ${config.host} with ${missing.filter(Boolean).join(' and ')}`);
-    }
+    const warning = exposureWarning(config, generatedToken);
+    if (warning) console.warn(warning);
   }
   return {
     app,
