@@ -100,9 +100,22 @@ export async function startServer(config: MnemoConfig, options: StartOptions = {
       frameworkErrorHandler(error, reply as FrameworkErrorReply),
     // So do requests Node's HTTP parser refuses before Fastify sees them (431, malformed HTTP).
     clientErrorHandler,
+    // A request must arrive whole within http-request-timeout (Fastify's default is no limit:
+    // a body sent one byte a second held its connection forever); Node answers it 408 through
+    // clientErrorHandler. Node checks every connectionsCheckingInterval, so a short timeout (tests)
+    // is checked more often. Its headers timeout may not exceed the request timeout.
+    requestTimeout: config['http-request-timeout'],
     // And an HTTP/1.1 request without Host, which Node would answer with an empty 400: the
     // onRequest hook of request-checks.ts refuses it instead.
-    http: { requireHostHeader: false },
+    http: {
+      requireHostHeader: false,
+      ...(config['http-request-timeout'] > 0
+        ? {
+            headersTimeout: Math.min(60_000, config['http-request-timeout']),
+            connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor(config['http-request-timeout'] / 4))),
+          }
+        : {}),
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bodyParser: false, // useBodyParsers below

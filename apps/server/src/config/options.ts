@@ -140,6 +140,11 @@ export const OPTION_DEFINITIONS = {
   'client-query-buffer-limit': { default: 1024 * 1024 * 1024, parse: parseBytesAtLeast(MIN_PROTOCOL_LIMIT), help: 'largest unparsed input per client; at least 1mb, as CONFIG SET takes it' },
   timeout: { default: 0, parse: parseInteger(0, 2_147_483_647), help: 'close Redis-protocol clients idle this many seconds (0: never)' },
   'notify-keyspace-events': { default: '', parse: parseNotifyFlags, help: 'keyspace notification classes, as Redis' },
+  'http-request-timeout': {
+    default: 60_000,
+    parse: parseInteger(0, 2_147_483_647),
+    help: 'milliseconds a client has to send a whole HTTP request, headers and body (408 after; 0: no limit)',
+  },
   'body-limit': { default: 1024 * 1024, parse: parseBytesAtLeast(1024), help: 'largest HTTP request body (at least 1kb)' },
   'max-key-length': { default: 1024, parse: parseInteger(1, 1024 * 1024), help: 'longest key accepted over HTTP, in bytes' },
   'max-value-size': { default: 1024 * 1024, parse: parseBytes, help: 'largest value accepted over HTTP' },
