@@ -3,6 +3,12 @@
 import { DoubleReply, MapReply, Reply, StatusReply } from '@mnemo/engine';
 import type { ReplyWriter } from '@mnemo/protocol';
 
+/** A HELP subcommand's reply: its lines as an array of simple strings, as Redis sends them. */
+export function writeHelp(writer: ReplyWriter, lines: readonly string[]): void {
+  writer.arrayHeader(lines.length);
+  for (const line of lines) writer.status(line);
+}
+
 /** Appends `reply` to `writer`: null -> nil, string -> bulk, number/bigint -> integer, etc. */
 export function writeReply(writer: ReplyWriter, reply: Reply): void {
   if (reply === null) {

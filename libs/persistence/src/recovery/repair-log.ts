@@ -8,7 +8,8 @@ import { checksum, inflatePayload } from '../codec/byte-buffer';
 import { decodeEntries } from '../codec/record-codec';
 import type { PersistenceLogger } from '../engine-port';
 import { DbLock } from '../store/db-lock';
-import { createPrivateFile, openStore } from '../store/open-store';
+import { openStore } from '../store/open-store';
+import { createPrivateFile } from '../store/private-file';
 import { StoreError } from '../store/store-errors';
 import { checkBatch, READ_PAGE, readBatches, readChunks, type StoredChunk } from './stored-rows';
 

@@ -10,7 +10,7 @@
 import Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { createPrivateFile } from './open-store';
+import { createPrivateFile } from './private-file';
 import { StoreError } from './store-errors';
 
 export interface BackupReport {

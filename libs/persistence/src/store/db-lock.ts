@@ -3,7 +3,7 @@
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { createPrivateFile } from './open-store';
+import { createPrivateFile } from './private-file';
 import { StoreError } from './store-errors';
 
 /** Locks held by this process, by absolute lock-file path (value: the database path as given). */
@@ -107,8 +107,9 @@ function readHolderPid(lockPath: string): number | null {
 export function canonicalPath(dbPath: string): string {
   const absolute = path.resolve(dbPath);
   if (existsSync(absolute)) {
-    const links = statSync(absolute).nlink;
-    if (statSync(absolute).isFile() && links > 1) {
+    const stat = statSync(absolute);
+    const links = stat.nlink;
+    if (stat.isFile() && links > 1) {
       throw new StoreError(
         'OPEN_FAILED',
         `${absolute} has ${links} hard links; SQLite cannot lock one file reached by several names, so Mnemo refuses it. Copy the file (cp) instead of linking it (ln), or remove the other links`,

@@ -1,12 +1,13 @@
 // Opens the SQLite file through Prisma: refuses foreign or newer files, applies migrations,
 // stamps new files as Mnemo's and sets WAL mode.
 
-import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { PrismaClient } from '@prisma/client';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { applyMigrations, findMigrationsDir, loadMigrations } from './migrations';
 import { upgradePayloads, type PayloadUpgrade } from './payload-format';
+import { createPrivateFile } from './private-file';
 import { StoreError } from './store-errors';
 
 /**
@@ -96,23 +97,6 @@ export async function openStore(dbPath: string, options: OpenStoreOptions = {}):
     await prisma.$disconnect();
     if (error instanceof StoreError) throw error;
     throw sqliteFileError(file, error) ?? new StoreError('OPEN_FAILED', `cannot open ${file}: ${sqliteMessage(error)}`);
-  }
-}
-
-/**
- * The database holds every session and key, so a new one is readable by its owner only: the
- * directories Mnemo creates for it are 0700 and the file 0600 (SQLite gives its -wal and -shm
- * files the database file's mode). An existing file or directory keeps the mode its operator set.
- * Used for the database and for the copies Mnemo writes of it.
- */
-export function createPrivateFile(file: string): void {
-  try {
-    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-    closeSync(openSync(file, 'wx', 0o600));
-  } catch (error) {
-    // An existing file is left as it is: whoever opens it next decides (SQLite refuses a foreign one).
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
-    throw new StoreError('OPEN_FAILED', `cannot create ${file}: ${(error as Error).message}`);
   }
 }
 

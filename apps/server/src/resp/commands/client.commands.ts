@@ -4,6 +4,7 @@ import { MnemoError, syntaxError, quoted } from '@mnemo/engine';
 import { defineCommand } from '../command-table';
 import type { RespClient } from '../resp-client';
 import type { CommandEntry, RespContext } from '../resp-context';
+import { writeHelp } from '../reply-render';
 
 /** Returns `name` if Redis would accept it as a client name (printable ASCII, no spaces), else throws. */
 /** Redis's validateClientAttr: printable ASCII without spaces, so CLIENT LIST splits on spaces. */
@@ -201,8 +202,7 @@ function client(ctx: RespContext, self: RespClient, argv: string[]): void {
       return;
     }
     case 'help':
-      writer.arrayHeader(HELP.length);
-      for (const line of HELP) writer.status(line);
+      writeHelp(writer, HELP);
       return;
     default:
       throw new MnemoError('ERR', `unknown subcommand '${quoted(argv[1])}'. Try CLIENT HELP.`);

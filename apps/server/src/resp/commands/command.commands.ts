@@ -9,6 +9,7 @@ import { SUBCOMMAND_ARITY } from '../subcommands';
 import type { Dispatcher } from '../dispatcher';
 import type { RespClient } from '../resp-client';
 import type { CommandEntry, RespContext } from '../resp-context';
+import { writeHelp } from '../reply-render';
 
 const GROUP_CATEGORIES: Record<string, string> = {
   string: '@string',
@@ -142,8 +143,7 @@ function commandCommand(dispatcher: () => Dispatcher) {
       writer.arrayHeader(keys.length);
       for (const key of keys) writer.bulk(key);
     } else if (sub === 'help' && argv.length === 2) {
-      writer.arrayHeader(HELP.length);
-      for (const line of HELP) writer.status(line);
+      writeHelp(writer, HELP);
     } else if (sub === 'info') {
       const entries = argv.length === 2 ? all : argv.slice(2).map((name) => table.lookup(name));
       writer.arrayHeader(entries.length);

@@ -10,6 +10,7 @@ import type { RespClient } from '../resp-client';
 import type { CommandEntry, Render, RespContext } from '../resp-context';
 import { emptyStats } from '../resp-context';
 import { formatKeyspaceEvents, parseKeyspaceEvents } from '../pubsub/keyspace-events';
+import { writeHelp } from '../reply-render';
 
 /** Options persistence owns: shown from the startup config if no persistence service answers. */
 const PERSISTENCE_OPTIONS = ['appendonly', 'appendfsync', 'save', 'auto-aof-rewrite-percentage', 'auto-aof-rewrite-min-size', 'aof-load-truncated'];
@@ -225,8 +226,7 @@ function config(ctx: RespContext, _client: RespClient, argv: string[]): void | P
     case 'rewrite':
       throw new MnemoError('ERR', 'The server is running without a config file');
     case 'help':
-      writer.arrayHeader(HELP.length);
-      for (const line of HELP) writer.status(line);
+      writeHelp(writer, HELP);
       return;
     default:
       throw new MnemoError('ERR', `unknown subcommand '${quoted(argv[1])}'. Try CONFIG HELP.`);

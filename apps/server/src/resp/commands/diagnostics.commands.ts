@@ -8,6 +8,7 @@ import { MnemoError, parseInt64 } from '@mnemo/engine';
 import { defineCommand } from '../command-table';
 import type { RespClient } from '../resp-client';
 import type { CommandEntry, RespContext } from '../resp-context';
+import { writeHelp } from '../reply-render';
 
 const SLOWLOG_HELP = [
   'SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
@@ -44,11 +45,6 @@ const LATENCY_DOCTOR =
   'Latency monitoring is disabled in Mnemo: it does not time commands. The server log reports ' +
   'event-loop stalls of snapshots and log commits, and the dashboard shows their durations.';
 
-function writeHelp(ctx: RespContext, lines: string[]): void {
-  ctx.writer.arrayHeader(lines.length);
-  for (const line of lines) ctx.writer.status(line);
-}
-
 function slowlog(ctx: RespContext, _client: RespClient, argv: string[]): void {
   switch (argv[1].toLowerCase()) {
     case 'get': {
@@ -64,7 +60,7 @@ function slowlog(ctx: RespContext, _client: RespClient, argv: string[]): void {
       ctx.writer.status('OK');
       return;
     default:
-      writeHelp(ctx, SLOWLOG_HELP);
+      writeHelp(ctx.writer, SLOWLOG_HELP);
   }
 }
 
@@ -84,7 +80,7 @@ function latency(ctx: RespContext, _client: RespClient, argv: string[]): void {
     case 'graph':
       throw new MnemoError('ERR', `No samples available for event '${argv[2]}'`);
     default:
-      writeHelp(ctx, LATENCY_HELP);
+      writeHelp(ctx.writer, LATENCY_HELP);
   }
 }
 

@@ -9,7 +9,7 @@ import { arityOk, defineCommand } from '../command-table';
 import type { Dispatcher } from '../dispatcher';
 import type { RespClient } from '../resp-client';
 import type { CommandEntry, RespContext } from '../resp-context';
-import { writeReply } from '../reply-render';
+import { writeHelp, writeReply } from '../reply-render';
 import { LuaScripts, type ScriptHost } from './lua-scripts';
 
 const SCRIPT_HELP = [
@@ -67,8 +67,9 @@ class ScriptCache {
     return this.scripts;
   }
 
-  get size(): number {
-    return this.scripts?.size ?? 0;
+  /** SCRIPT EXISTS: known, without making a Lua state to ask. */
+  has(sha: string): boolean {
+    return this.scripts?.has(sha) ?? false;
   }
 
   flush(): void {
@@ -106,7 +107,7 @@ function scriptCommand(cacheOf: CacheOf) {
         return;
       case 'exists':
         writer.arrayHeader(argv.length - 2);
-        for (let i = 2; i < argv.length; i++) writer.integer(cache.size > 0 && cache.lua.has(argv[i].toLowerCase()) ? 1 : 0);
+        for (let i = 2; i < argv.length; i++) writer.integer(cache.has(argv[i].toLowerCase()) ? 1 : 0);
         return;
       case 'flush': {
         const mode = argv[2]?.toLowerCase();
@@ -120,8 +121,7 @@ function scriptCommand(cacheOf: CacheOf) {
       case 'kill': // a script never runs while a command is read
         throw new MnemoError('NOTBUSY', 'No scripts in execution right now.');
       case 'help':
-        writer.arrayHeader(SCRIPT_HELP.length);
-        for (const line of SCRIPT_HELP) writer.status(line);
+        writeHelp(writer, SCRIPT_HELP);
         return;
       default: // DEBUG
         throw new MnemoError('ERR', 'SCRIPT DEBUG is not supported by Mnemo');
