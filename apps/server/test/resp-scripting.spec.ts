@@ -187,9 +187,13 @@ describe('a script is one atomic step of the keyspace', () => {
     other.close();
   });
 
-  it('string.rep past the limit is refused; the server keeps running (the memory limit: lua-scripts.spec.ts)', async () => {
+  it('a string past 512 MB, or a heap grown past the limit, stops the script; the server keeps running (more: lua-scripts.spec.ts)', async () => {
     const client = await RawClient.connect(servers.mnemo.port);
-    expect(await client.command('EVAL', "return string.rep('x', 2^30)", '0')).toEqual({ type: 'error', value: expect.stringContaining('string.rep: result too large') });
+    expect(await client.command('EVAL', "return string.rep('x', 2^30)", '0')).toEqual({ type: 'error', value: expect.stringContaining('buffer too large') });
+    expect(await client.command('EVAL', "local s = 'x' for i = 1, 40 do s = s .. s end return #s", '0')).toEqual({
+      type: 'error',
+      value: expect.stringMatching(/Script used more than 512 MB of memory and was stopped|string length overflow/),
+    });
     expect(await client.command('PING')).toEqual({ type: 'simple', value: 'PONG' });
     client.close();
   });

@@ -36,6 +36,7 @@ declare module 'fengari' {
     lua_rawseti(L: LuaState, index: number, n: number): void;
     lua_rawgeti(L: LuaState, index: number, n: number): number;
     lua_rawset(L: LuaState, index: number): void;
+    lua_rawget(L: LuaState, index: number): number;
     lua_rawlen(L: LuaState, index: number): number;
     lua_getfield(L: LuaState, index: number, key: LuaString): number;
     lua_setfield(L: LuaState, index: number, key: LuaString): void;
@@ -58,6 +59,7 @@ declare module 'fengari' {
     luaL_newstate(): LuaState;
     luaL_requiref(L: LuaState, name: LuaString, open: JsFunction, global: number): void;
     luaL_loadbuffer(L: LuaState, buffer: LuaString, size: number | null, chunkname: LuaString): number;
+    luaL_loadbufferx(L: LuaState, buffer: LuaString, size: number | null, chunkname: LuaString, mode: LuaString): number;
     luaL_ref(L: LuaState, table: number): number;
     luaL_unref(L: LuaState, table: number, ref: number): void;
     luaL_error(L: LuaState, message: LuaString): never;
@@ -71,4 +73,9 @@ declare module 'fengari' {
   };
 
   export function to_luastring(text: string): LuaString;
+}
+
+// Added by Mnemo's patch (scripts/patch-fengari.mjs); undefined when the patch is missing.
+declare module 'fengari/src/lstring.js' {
+  export const luaS_work: ((L: import('fengari').LuaState, units: number) => void) | undefined;
 }

@@ -91,4 +91,80 @@ describe('LuaScripts', () => {
       expect(errorOf(() => lua.run(lua.load(`return ${name}`, true), [], [], false))).toContain(`nonexistent global variable '${name}'`);
     }
   });
+
+  describe('a hostile script stops, and the server keeps its memory and its time', () => {
+    const quick = (timeMs = 200, memoryBytes = 64 * 1024 * 1024): LuaScripts => new LuaScripts(new RecordingHost(), { timeMs, memoryBytes });
+    const runFor = (lua: LuaScripts, body: string, keys: string[] = []): { reply: Reply | string; ms: number } => {
+      const started = performance.now();
+      let reply: Reply | string;
+      try {
+        reply = lua.run(lua.load(body, true), keys, [], false);
+      } catch (error) {
+        reply = (error as MnemoError).toRedisText();
+      }
+      return { reply, ms: performance.now() - started };
+    };
+
+    it('tells every string from every other as a table key, and orders strings by their bytes', () => {
+      const lua = quick();
+      const body = "local t = {} t['\\1#'] = 1 t['\\18\\3'] = 2 local n = 0 for _ in pairs(t) do n = n + 1 end return {n, t['\\1#'], t['\\18\\3'], tostring('\\200' > 'a'), tostring('\\1#' < '\\18\\3')}";
+      expect(runFor(lua, body).reply).toEqual([2, 1, 2, 'true', 'true']);
+    });
+
+    it('compiles a 30 MB literal and keys a table with a 30 MB string without running out of heap', () => {
+      const big = 'x'.repeat(30 * 1024 * 1024);
+      const lua = new LuaScripts(new RecordingHost());
+      const heapBefore = process.memoryUsage().heapUsed;
+      const sha = lua.load(`return #"${big}"`, true);
+      // The compiled literal keeps its table-key form: was ~56 bytes per byte (1.7 GB here).
+      expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(256 * 1024 * 1024);
+      expect(lua.run(sha, [], [], false)).toBe(big.length);
+      expect(runFor(lua, 'local t = {} t[KEYS[1]] = 7 return t[KEYS[1]]', [big]).reply).toBe(7);
+    });
+
+    const expectStoppedInTime = (bodies: string[]): void => {
+      for (const body of bodies) {
+        const { reply, ms } = runFor(quick(), body);
+        expect([body, reply]).toEqual([body, expect.stringContaining('Script ran for more than 200 ms and was stopped')]);
+        expect(ms).toBeLessThan(3000); // without the fix: never returns
+      }
+    };
+
+    it('pcall and xpcall cannot catch their way past the time limit', () => {
+      expectStoppedInTime([
+        'while true do pcall(function() while true do end end) end',
+        'while true do xpcall(function() while true do end end, function() while true do end end) end',
+        'local function f() pcall(f) while true do pcall(f) end end f()',
+      ]);
+    });
+
+    it('stops work inside one library call: a backtracking pattern, a huge table.move', () => {
+      expectStoppedInTime([
+        "return string.find(string.rep('a', 40), string.rep('a?', 40) .. string.rep('a', 40))",
+        "return string.gsub(string.rep('a', 40), string.rep('a?', 40) .. string.rep('a', 40), 'b')",
+        'return #table.move({}, 1, 2^31 - 2, 1)',
+      ]);
+    });
+
+    it('answers cheap questions cheaply: an empty string.rep, a plain find in a long string', () => {
+      const lua = quick();
+      expect(runFor(lua, "return string.rep('', 2^31 - 1)").reply).toBe('');
+      const find = runFor(lua, "return string.find(string.rep('a', 2^20), string.rep('a', 2^19) .. 'b', 1, true)");
+      expect(find.reply).toBeNull();
+      expect(find.ms).toBeLessThan(1000);
+    });
+
+    it('counts big strings against the memory limit as they are made, and caps a string at 512 MB', () => {
+      const doubling = "local s = 'x' for i = 1, 40 do s = s .. s end return #s";
+      expect(runFor(quick(60_000), doubling).reply).toMatch(/^ERR Script used more than 64 MB of memory and was stopped/);
+      expect(runFor(quick(60_000, 4 * 1024 * 1024 * 1024), "return #string.rep('x', 2^29 + 1)").reply).toMatch(/^ERR .*buffer too large/);
+    });
+
+    it('runs source text only, and reads a reply without running its metatable', () => {
+      const lua = quick();
+      expect(errorOf(() => lua.load('\u001bLua\u0053\u0000', true))).toMatch(/^ERR Error compiling script \(new function\): .*attempt to load a binary chunk/);
+      expect(runFor(lua, 'return type(string.dump)').reply).toBe('nil');
+      expect(runFor(lua, "return setmetatable({}, {__index = function() while true do end end})").reply).toEqual([]);
+    });
+  });
 });

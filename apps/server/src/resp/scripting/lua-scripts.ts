@@ -12,7 +12,12 @@
 // Where Mnemo differs from Redis, because one thread serves every client here too:
 //   - a script that runs past SCRIPT_TIME_LIMIT_MS, or grows the heap by SCRIPT_MEMORY_LIMIT, is
 //     stopped with an error (Redis would answer BUSY to everyone until SCRIPT KILL, or until
-//     SHUTDOWN NOSAVE if it wrote); writes it made before that stay;
+//     SHUTDOWN NOSAVE if it wrote); writes it made before that stay. The limits are checked by a
+//     count hook between instructions and, through Mnemo's patch of fengari
+//     (scripts/patch-fengari.mjs), inside library calls and at every big string; once a limit is
+//     passed every instruction raises the error again, so pcall cannot catch its way on;
+//   - a string is at most 512 MB (Redis's proto-max-bulk-len); scripts are source text only
+//     (no bytecode: load's mode is "t" and string.dump is gone);
 //   - numbers follow Lua 5.3 with 32-bit integers (fengari): 10/2 is 5.0, tostring(3.0) is "3.0",
 //     and integer arithmetic past 2^31 wraps, so values above 2^31 from replies come as floats;
 //   - no cjson, cmsgpack, bit or struct libraries, and no redis.setresp(3).
@@ -21,6 +26,7 @@ import { createHash } from 'node:crypto';
 import { getHeapStatistics } from 'node:v8';
 import { MnemoError, type Reply } from '@mnemo/engine';
 import { lauxlib, lua, lualib, to_luastring, type LuaState, type LuaString } from 'fengari';
+import { luaS_work } from 'fengari/src/lstring.js';
 import { fromLuaString, pushErrorTable, pushReply, readArguments, readReply, ScriptErrorReply, toLuaString } from './lua-values';
 
 export const SCRIPT_TIME_LIMIT_MS = 5000;
@@ -30,13 +36,15 @@ export const EVAL_SCRIPTS_KEPT = 500;
 /** Lua instructions between two checks of the time and memory limits. */
 const HOOK_EVERY = 1000;
 const CHUNK_NAME = '@user_script';
+/** Scripts are source text: precompiled bytecode could break the VM's invariants. */
+const TEXT_ONLY = to_luastring('t');
 const KEYS_NAME = to_luastring('KEYS');
 const ARGV_NAME = to_luastring('ARGV');
 
 /** When a running script is stopped (see the design note). */
 export interface ScriptLimits {
   timeMs: number;
-  /** Growth of the heap (V8's and external memory) since the script's first limit check. */
+  /** Growth of the heap (V8's and external memory) since the script started. */
   memoryBytes: number;
 }
 
@@ -52,10 +60,13 @@ const PRELUDE = `
 unpack = table.unpack
 table.getn = function(t) return #t end
 math.pow = function(x, y) return x ^ y end
-local rep = string.rep
-string.rep = function(s, n, sep)
-  if (#s + #(sep or '')) * n > ${SCRIPT_MEMORY_LIMIT} then error('string.rep: result too large', 2) end
-  return rep(s, n, sep)
+string.dump = nil
+-- A message handler runs with the hook off when the error came from the hook (as in C Lua), so
+-- once the script is being stopped, xpcall's handler is skipped: it could otherwise loop forever.
+local xpcall_, stopping = xpcall, __mnemo_stopping
+xpcall = function(f, handler, ...)
+  if type(handler) ~= 'function' then error("bad argument #2 to 'xpcall' (function expected, got " .. type(handler) .. ')', 2) end
+  return xpcall_(f, function(e) if stopping() then return e end return handler(e) end, ...)
 end
 local call, pcall_, error_reply = __mnemo_call, __mnemo_pcall, __mnemo_error_reply
 redis = {
@@ -74,7 +85,7 @@ redis = {
 -- the loaders are not in it. The prelude's own functions keep the original globals. (The new
 -- table is also faster: fengari's lookups slow down in a table entries were deleted from.)
 local removed = {}
-for _, name in ipairs({'__mnemo_call', '__mnemo_pcall', '__mnemo_sha1hex', '__mnemo_log', '__mnemo_error_reply',
+for _, name in ipairs({'__mnemo_call', '__mnemo_pcall', '__mnemo_sha1hex', '__mnemo_log', '__mnemo_error_reply', '__mnemo_stopping',
                        'dofile', 'loadfile', 'load', 'print', 'collectgarbage', 'rawset', '_G'}) do removed[name] = true end
 local function readonly(t)
   return setmetatable({}, {
@@ -105,8 +116,12 @@ return env
 interface Running {
   readOnly: boolean;
   deadline: number;
-  /** Heap size that stops the script: set at the first check (a short script never pays for it). */
+  /** Heap size (V8's and external memory) that stops the script. */
   heapLimit: number;
+  /** False once the script returned: the reply is read without limits. */
+  inLua: boolean;
+  /** Why the script is being stopped, once a limit is passed (see checkLimits). */
+  stopped: string | null;
   /** Line of the script where an error was raised, found by the message handler. */
   errorLine: number;
 }
@@ -121,13 +136,20 @@ export class LuaScripts {
   private readonly onErrorRef: number;
   /** Set when a JavaScript error went through the VM: the state must be replaced. */
   broken = false;
+  private readonly hook = (L: LuaState): void => this.checkLimits(L);
 
   constructor(
     private readonly host: ScriptHost,
     private readonly limits: ScriptLimits = { timeMs: SCRIPT_TIME_LIMIT_MS, memoryBytes: SCRIPT_MEMORY_LIMIT },
   ) {
+    if (typeof luaS_work !== 'function') {
+      throw new Error('fengari is not patched for Mnemo: run `npm install` (its postinstall runs scripts/patch-fengari.mjs)');
+    }
     const L = lauxlib.luaL_newstate();
     this.L = L;
+    const guarded = (L as unknown as { l_G: GuardedGlobalState }).l_G;
+    guarded.mnemo_work = 0;
+    guarded.mnemo_guard = (state) => this.limitPassed(state);
     for (const [name, open] of [
       ['_G', lualib.luaopen_base],
       ['table', lualib.luaopen_table],
@@ -152,6 +174,10 @@ export class LuaScripts {
     this.defineGlobal('__mnemo_error_reply', (state) => {
       const text = lua.lua_type(state, 1) === lua.LUA_TSTRING ? fromLuaString(lua.lua_tolstring(state, 1) as LuaString) : '';
       pushErrorTable(state, errorTableText(text.startsWith('-') ? text : `-${text}`));
+      return 1;
+    });
+    this.defineGlobal('__mnemo_stopping', (state) => {
+      lua.lua_pushboolean(state, this.running?.stopped != null);
       return 1;
     });
     lua.lua_pushjsfunction(L, (state) => this.onError(state));
@@ -187,7 +213,7 @@ export class LuaScripts {
       return sha;
     }
     const L = this.L;
-    if (lauxlib.luaL_loadbuffer(L, toLuaString(body), null, to_luastring(CHUNK_NAME)) !== lua.LUA_OK) {
+    if (lauxlib.luaL_loadbufferx(L, toLuaString(body), null, to_luastring(CHUNK_NAME), TEXT_ONLY) !== lua.LUA_OK) {
       const message = fromLuaString(lua.lua_tolstring(L, -1) ?? new Uint8Array());
       lua.lua_pop(L, 1);
       throw new MnemoError('ERR', `Error compiling script (new function): ${message}`);
@@ -208,18 +234,29 @@ export class LuaScripts {
     const base = lua.lua_gettop(L);
     this.setGlobalArray(KEYS_NAME, keys);
     this.setGlobalArray(ARGV_NAME, args);
-    const running: Running = { readOnly, deadline: performance.now() + this.limits.timeMs, heapLimit: 0, errorLine: 0 };
+    const running: Running = {
+      readOnly,
+      deadline: performance.now() + this.limits.timeMs,
+      heapLimit: heapUsed() + this.limits.memoryBytes,
+      inLua: true,
+      stopped: null,
+      errorLine: 0,
+    };
     this.running = running;
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.onErrorRef);
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, script.ref);
-    lua.lua_sethook(L, (state) => this.checkLimits(state), lua.LUA_MASKCOUNT, HOOK_EVERY);
+    lua.lua_sethook(L, this.hook, lua.LUA_MASKCOUNT, HOOK_EVERY);
     try {
-      if (lua.lua_pcall(L, 0, 1, base + 1) !== lua.LUA_OK) throw new ScriptErrorReply(this.raisedErrorText(sha, running.errorLine));
-      return readReply(L);
+      const status = lua.lua_pcall(L, 0, 1, base + 1);
+      running.inLua = false;
+      if (status === lua.LUA_OK) return readReply(L);
+      // fengari answers -1 for a JavaScript error inside the VM (an allocation that failed, a
+      // JS stack overflow): the state may be half unwound, so it is not used again (ScriptCache
+      // makes a new one).
+      if (status < 0) this.broken = true;
+      throw new ScriptErrorReply(this.raisedErrorText(sha, running.errorLine));
     } catch (error) {
       if (error instanceof MnemoError) throw error;
-      // A JavaScript error inside the VM (an allocation that failed) may leave the state half
-      // unwound: it is not used again (ScriptCache makes a new one).
       this.broken = true;
       throw new MnemoError('ERR', `script stopped: ${(error as Error).message} script: ${sha}`);
     } finally {
@@ -273,17 +310,29 @@ export class LuaScripts {
 
   /** The count hook: stops a script over its time or memory limit (see the design note). */
   private checkLimits(L: LuaState): void {
+    const stopped = this.limitPassed(L);
+    if (stopped !== null) lauxlib.luaL_error(L, to_luastring(stopped));
+  }
+
+  /**
+   * Why the running script must stop, or null; also the guard fengari's patched library calls
+   * report their work to (they raise what it answers). Once a limit is passed, the hook fires at
+   * every instruction and raises again, so a pcall that caught the error cannot carry on.
+   */
+  private limitPassed(L: LuaState): string | null {
     const running = this.running;
-    if (running === null) return;
-    if (performance.now() > running.deadline) {
-      lauxlib.luaL_error(L, to_luastring(`Script ran for more than ${this.limits.timeMs} ms and was stopped; writes it made stay`));
+    if (running === null || !running.inLua) return null;
+    if (running.stopped === null) {
+      if (performance.now() > running.deadline) {
+        running.stopped = `Script ran for more than ${this.limits.timeMs} ms and was stopped; writes it made stay`;
+      } else if (heapUsed() > running.heapLimit) {
+        running.stopped = `Script used more than ${this.limits.memoryBytes / 1024 / 1024} MB of memory and was stopped; writes it made stay`;
+      } else {
+        return null;
+      }
+      lua.lua_sethook(L, this.hook, lua.LUA_MASKCOUNT, 1);
     }
-    const heap = getHeapStatistics();
-    const used = heap.used_heap_size + heap.external_memory;
-    if (running.heapLimit === 0) running.heapLimit = used + this.limits.memoryBytes;
-    if (used > running.heapLimit) {
-      lauxlib.luaL_error(L, to_luastring(`Script used more than ${this.limits.memoryBytes / 1024 / 1024} MB of memory and was stopped; writes it made stay`));
-    }
+    return running.stopped;
   }
 
   /** Redis 7's text for an error a script raised: `<error> script: <sha>, on @user_script:<line>.` */
@@ -329,6 +378,17 @@ export class LuaScripts {
       return;
     }
   }
+}
+
+/** What fengari's global state holds for Mnemo's patch (scripts/patch-fengari.mjs). */
+interface GuardedGlobalState {
+  mnemo_work: number;
+  mnemo_guard: (L: LuaState) => string | null;
+}
+
+function heapUsed(): number {
+  const heap = getHeapStatistics();
+  return heap.used_heap_size + heap.external_memory;
 }
 
 export function sha1(bytes: string): string {

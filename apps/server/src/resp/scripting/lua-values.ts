@@ -93,9 +93,13 @@ function toInteger(value: number): number | bigint {
   return Number.isSafeInteger(truncated) ? truncated + 0 : BigInt(truncated); // + 0: no -0
 }
 
-/** The string field `name` of the table at `index`, or null. Leaves the stack as it was. */
-function stringField(L: LuaState, index: number, name: LuaString): string | null {
-  const type = lua.lua_getfield(L, index, name);
+/**
+ * The string field `name` of the table at the top, or null; raw, as Redis reads it (a metatable's
+ * __index would run Lua code after the script ended). Leaves the stack as it was.
+ */
+function stringField(L: LuaState, name: LuaString): string | null {
+  lua.lua_pushstring(L, name);
+  const type = lua.lua_rawget(L, -2);
   const value = type === lua.LUA_TSTRING ? fromLuaString(lua.lua_tolstring(L, -1) as LuaString) : null;
   lua.lua_pop(L, 1);
   return value;
@@ -119,9 +123,9 @@ export function readReply(L: LuaState, depth = 0): Reply {
 
 function readTable(L: LuaState, depth: number): Reply {
   if (depth >= MAX_REPLY_DEPTH) throw new MnemoError('ERR', 'reached lua stack limit');
-  const err = stringField(L, -1, ERR_FIELD);
+  const err = stringField(L, ERR_FIELD);
   if (err !== null) throw new ScriptErrorReply(err.replace(/[\r\n]/g, ' '));
-  const ok = stringField(L, -1, OK_FIELD);
+  const ok = stringField(L, OK_FIELD);
   if (ok !== null) return new StatusReply(ok.replace(/[\r\n]/g, ' '));
   const items: Reply[] = [];
   for (let i = 1; lua.lua_rawgeti(L, -1, i) !== lua.LUA_TNIL; i++) {
