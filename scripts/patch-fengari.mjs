@@ -14,9 +14,10 @@
 //      string or buffer over 512 MB (Redis's proto-max-bulk-len) is a Lua error, with C Lua's
 //      texts, and every big string reports its size to the host's guard.
 //   3. Work inside one library call (pattern matching that backtracks, table.move/insert/concat
-//      over a huge range, plain string.find) ran to its end unchecked. Now pattern steps and the
-//      table reads and writes of the C API report to the same guard, and the plain search uses
-//      Buffer.indexOf (linear) instead of a quadratic loop.
+//      over a huge range, plain string.find, string.rep of a short string) ran to its end
+//      unchecked. Now pattern steps and the table reads and writes of the C API report to the
+//      same guard, the plain search uses Buffer.indexOf (linear) instead of a quadratic loop, and
+//      string.rep copies by doubling.
 // The guard is l_G.mnemo_guard: the host installs it, and it answers the error to raise when the
 // script is over its limits. Each patch names the exact text it replaces: a new fengari version fails
 // here loudly instead of running unpatched, and lua-scripts.ts refuses to start without it.
@@ -130,6 +131,30 @@ const { luaS_work } = require('./lstring.js'); /* Mnemo patch */`,
     else if (l + lsep < l`,
     },
   ],
+  'lstrlib.js (rep)': [
+    {
+      from: `        let pi = 0;
+        while (n-- > 1) {  /* first n-1 copies (followed by separator) */
+            p.set(s, pi);
+            pi += l;
+            if (lsep > 0) {  /* empty 'memcpy' is not that cheap */
+                p.set(sep, pi);
+                pi += lsep;
+            }
+        }
+        p.set(s, pi);  /* last copy (not followed by separator) */`,
+      to: `        /* Mnemo patch: the first n-1 copies (each followed by the separator) by doubling what
+           is written, not one by one (2^29 one-byte copies took seconds, out of the hook's sight) */
+        let pi = (n - 1) * (l + lsep);
+        if (pi > 0) {
+            p.set(s, 0);
+            p.set(sep, l);
+            for (let filled = l + lsep; filled < pi; filled *= 2)
+                p.copyWithin(filled, 0, Math.min(filled, pi - filled));
+        }
+        p.set(s, pi);  /* last copy (not followed by separator) */`,
+    },
+  ],
   'lauxlib.js': [
     {
       from: `const luaL_prepbuffsize = function(B, sz) {
@@ -155,7 +180,8 @@ const { luaS_work } = require('./lstring.js'); /* Mnemo patch */`,
 };
 
 let changed = 0;
-for (const [file, edits] of Object.entries(patches)) {
+for (const [name, edits] of Object.entries(patches)) {
+  const file = name.split(' ')[0];
   const where = path.join(source, file);
   let text = readFileSync(where, 'utf8');
   for (const { from, to } of edits) {

@@ -20,11 +20,14 @@ function dbsize(ctx: RespContext): void {
   ctx.writer.integer(ctx.engine.stats().keys);
 }
 
-function time(ctx: RespContext): void {
+/** TIME's reply: Unix time in seconds and the microseconds past it. */
+export function serverTime(): [string, string] {
   const micros = Math.round((performance.timeOrigin + performance.now()) * 1000);
-  ctx.writer.arrayHeader(2);
-  ctx.writer.bulk(String(Math.floor(micros / 1_000_000)));
-  ctx.writer.bulk(String(micros % 1_000_000));
+  return [String(Math.floor(micros / 1_000_000)), String(micros % 1_000_000)];
+}
+
+function time(ctx: RespContext): void {
+  writeReply(ctx.writer, serverTime());
 }
 
 function save(ctx: RespContext): Promise<Render> {

@@ -149,6 +149,10 @@ describe('LuaScripts', () => {
     it('answers cheap questions cheaply: an empty string.rep, a plain find in a long string', () => {
       const lua = quick();
       expect(runFor(lua, "return string.rep('', 2^31 - 1)").reply).toBe('');
+      expect(runFor(lua, "return {string.rep('ab', 3, ','), string.rep('x', 4), string.rep('ab', 1, ',')}").reply).toEqual(['ab,ab,ab', 'xxxx', 'ab']);
+      const rep = runFor(quick(5000, 512 * 1024 * 1024), "local s = string.rep('ab', 2^24, ',') return {#s, s:sub(-7)}"); // was 2^25 calls
+      expect(rep.reply).toEqual([3 * 2 ** 24 - 1, 'b,ab,ab']);
+      expect(rep.ms).toBeLessThan(1000);
       const find = runFor(lua, "return string.find(string.rep('a', 2^20), string.rep('a', 2^19) .. 'b', 1, true)");
       expect(find.reply).toBeNull();
       expect(find.ms).toBeLessThan(1000);

@@ -20,7 +20,9 @@
 //     (no bytecode: load's mode is "t" and string.dump is gone);
 //   - numbers follow Lua 5.3 with 32-bit integers (fengari): 10/2 is 5.0, tostring(3.0) is "3.0",
 //     and integer arithmetic past 2^31 wraps, so values above 2^31 from replies come as floats;
-//   - no cjson, cmsgpack, bit or struct libraries, and no redis.setresp(3).
+//   - no cjson, cmsgpack, bit or struct libraries, and no redis.setresp(3);
+//   - an {err = ...} inside an array reply ends the script with that error (Redis sends the array
+//     with an error element).
 
 import { createHash } from 'node:crypto';
 import { getHeapStatistics } from 'node:v8';
@@ -68,6 +70,16 @@ xpcall = function(f, handler, ...)
   if type(handler) ~= 'function' then error("bad argument #2 to 'xpcall' (function expected, got " .. type(handler) .. ')', 2) end
   return xpcall_(f, function(e) if stopping() then return e end return handler(e) end, ...)
 end
+-- Redis's pcall hands an error table's text ({err = ...}, as redis.call raises) to the script
+-- as a string; xpcall's handler still sees the table.
+local protected_call = pcall
+local function error_text(ok, ...)
+  if ok then return ok, ... end
+  local e = ...
+  if type(e) == 'table' and type(rawget(e, 'err')) == 'string' then e = rawget(e, 'err') end
+  return false, e
+end
+pcall = function(f, ...) return error_text(protected_call(f, ...)) end
 local call, pcall_, error_reply = __mnemo_call, __mnemo_pcall, __mnemo_error_reply
 redis = {
   call = call,
@@ -76,6 +88,17 @@ redis = {
   log = __mnemo_log,
   error_reply = error_reply,
   status_reply = function(text) return { ok = text } end,
+  -- Effects are what the log records anyway (every write is its own record), as in Redis 7
+  replicate_commands = function() return true end,
+  set_repl = function(flags)
+    if type(flags) ~= 'number' or flags < 0 or flags > 3 then error('Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.', 0) end
+  end,
+  setresp = function(version)
+    if version == 2 then return end
+    if version == 3 then error('RESP3 replies in scripts are not supported by Mnemo', 0) end
+    error('RESP version must be 2 or 3.', 0)
+  end,
+  REPL_NONE = 0, REPL_AOF = 1, REPL_SLAVE = 2, REPL_REPLICA = 2, REPL_ALL = 3,
   LOG_DEBUG = 0, LOG_VERBOSE = 1, LOG_NOTICE = 2, LOG_WARNING = 3,
   REDIS_VERSION = '7.0.15', REDIS_VERSION_NUM = 0x07000f,
 }

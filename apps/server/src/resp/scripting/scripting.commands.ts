@@ -4,12 +4,13 @@
 // script may do, and where it differs from Redis, is in lua-scripts.ts's design note.
 
 import { Logger } from '@nestjs/common';
-import { MnemoError, notAnInteger, OOM_MESSAGE, parseInt64, type Reply } from '@mnemo/engine';
+import { MnemoError, notAnInteger, OOM_MESSAGE, parseInt64, StatusReply, type Reply } from '@mnemo/engine';
 import { arityOk, defineCommand } from '../command-table';
 import type { Dispatcher } from '../dispatcher';
 import type { RespClient } from '../resp-client';
 import type { CommandEntry, RespContext } from '../resp-context';
 import { writeHelp, writeReply } from '../reply-render';
+import { serverTime } from '../commands/server.commands';
 import { LuaScripts, type ScriptHost } from './lua-scripts';
 
 const SCRIPT_HELP = [
@@ -28,6 +29,23 @@ const SCRIPT_HELP = [
 
 const luaLog = new Logger('Lua');
 
+/**
+ * Commands served by the connection layer (not the engine) that scripts may call too, as in
+ * Redis: TIME above all, which sliding-window rate-limit scripts read.
+ */
+const SCRIPT_CALLABLE: Record<string, (ctx: RespContext, argv: string[]) => Reply> = {
+  time: () => serverTime(),
+  ping: (_ctx, argv) => (argv.length > 1 ? argv[1] : new StatusReply('PONG')),
+  echo: (_ctx, argv) => argv[1],
+  publish: (ctx, argv) => ctx.pubsub.publish(argv[1], argv[2]),
+  select: (_ctx, argv) => {
+    const index = parseInt64(argv[1]);
+    if (index === null) throw notAnInteger();
+    if (Number(index) !== 0) throw new MnemoError('ERR', 'DB index is out of range');
+    return new StatusReply('OK');
+  },
+};
+
 /** Runs a script's redis.call on the engine, with the checks a client's command gets (see lua-scripts.ts). */
 class EngineScriptHost implements ScriptHost {
   constructor(
@@ -38,8 +56,12 @@ class EngineScriptHost implements ScriptHost {
   call(argv: string[], readOnly: boolean): Reply {
     const entry = this.dispatcher().table.lookup(argv[0]);
     if (entry === undefined) throw new MnemoError('ERR', 'Unknown Redis command called from script');
-    if (entry.handler !== undefined || entry.flags.includes('noscript')) throw new MnemoError('ERR', 'This Redis command is not allowed from script');
+    const connectionLevel = entry.handler !== undefined ? SCRIPT_CALLABLE[entry.name] : undefined;
+    if ((entry.handler !== undefined && connectionLevel === undefined) || entry.flags.includes('noscript')) {
+      throw new MnemoError('ERR', 'This Redis command is not allowed from script');
+    }
     if (!arityOk(entry, argv.length)) throw new MnemoError('ERR', 'Wrong number of args calling Redis command from script');
+    if (connectionLevel !== undefined) return connectionLevel(this.ctx, argv);
     if (entry.write) {
       if (readOnly) throw new MnemoError('ERR', 'Write commands are not allowed from read-only scripts.');
       const writeError = this.ctx.keyspace.durability.writeError();
