@@ -120,6 +120,7 @@ describe('EVAL replies and errors, the same as redis-server 7', () => {
       EVAL('return {redis.replicate_commands(), redis.set_repl(redis.REPL_ALL), redis.setresp(2)}', '0'),
       EVAL('return {redis.REPL_NONE, redis.REPL_AOF, redis.REPL_SLAVE, redis.REPL_REPLICA, redis.REPL_ALL}', '0'),
       EVAL('redis.set_repl(9)', '0'),
+      EVAL("return {1, redis.error_reply('MY fault'), {2, {err = 'DEEP down'}}, redis.status_reply('fine')}", '0'),
     ],
     'SCRIPT and EVALSHA': [
       ['SCRIPT', 'FLUSH'],

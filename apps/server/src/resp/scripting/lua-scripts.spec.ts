@@ -3,6 +3,7 @@
 
 import { MnemoError, type Reply } from '@mnemo/engine';
 import { LuaScripts, type ScriptHost } from './lua-scripts';
+import type { ScriptReply } from './lua-values';
 
 class RecordingHost implements ScriptHost {
   readonly calls: string[][] = [];
@@ -94,9 +95,9 @@ describe('LuaScripts', () => {
 
   describe('a hostile script stops, and the server keeps its memory and its time', () => {
     const quick = (timeMs = 200, memoryBytes = 64 * 1024 * 1024): LuaScripts => new LuaScripts(new RecordingHost(), { timeMs, memoryBytes });
-    const runFor = (lua: LuaScripts, body: string, keys: string[] = []): { reply: Reply | string; ms: number } => {
+    const runFor = (lua: LuaScripts, body: string, keys: string[] = []): { reply: ScriptReply; ms: number } => {
       const started = performance.now();
-      let reply: Reply | string;
+      let reply: ScriptReply;
       try {
         reply = lua.run(lua.load(body, true), keys, [], false);
       } catch (error) {

@@ -20,16 +20,14 @@
 //     (no bytecode: load's mode is "t" and string.dump is gone);
 //   - numbers follow Lua 5.3 with 32-bit integers (fengari): 10/2 is 5.0, tostring(3.0) is "3.0",
 //     and integer arithmetic past 2^31 wraps, so values above 2^31 from replies come as floats;
-//   - no cjson, cmsgpack, bit or struct libraries, and no redis.setresp(3);
-//   - an {err = ...} inside an array reply ends the script with that error (Redis sends the array
-//     with an error element).
+//   - no cjson, cmsgpack, bit or struct libraries, and no redis.setresp(3).
 
 import { createHash } from 'node:crypto';
 import { getHeapStatistics } from 'node:v8';
 import { MnemoError, type Reply } from '@mnemo/engine';
 import { lauxlib, lua, lualib, to_luastring, type LuaState, type LuaString } from 'fengari';
 import { luaS_work } from 'fengari/src/lstring.js';
-import { fromLuaString, pushErrorTable, pushReply, readArguments, readReply, ScriptErrorReply, toLuaString } from './lua-values';
+import { fromLuaString, pushErrorTable, pushReply, readArguments, readReply, ScriptErrorReply, toLuaString, type ScriptReply } from './lua-values';
 
 export const SCRIPT_TIME_LIMIT_MS = 5000;
 export const SCRIPT_MEMORY_LIMIT = 512 * 1024 * 1024;
@@ -250,7 +248,7 @@ export class LuaScripts {
    * Runs a compiled script with KEYS and ARGV; returns its reply. Throws ScriptErrorReply for an
    * error it returned or raised (Redis's texts), NOSCRIPT for an unknown SHA1.
    */
-  run(sha: string, keys: string[], args: string[], readOnly: boolean): Reply {
+  run(sha: string, keys: string[], args: string[], readOnly: boolean): ScriptReply {
     const script = this.compiled.get(sha);
     if (!script) throw new MnemoError('NOSCRIPT', 'No matching script. Please use EVAL.');
     const L = this.L;

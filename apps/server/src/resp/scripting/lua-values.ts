@@ -2,7 +2,8 @@
 //   reply -> Lua   integer -> number, bulk -> string, nil -> false, array -> table,
 //                  status -> {ok = text}, error -> {err = "CODE message"}
 //   Lua -> reply   number -> integer (truncated), string -> bulk, nil and false -> nil, true -> 1,
-//                  {err = ...} -> error, {ok = ...} -> status, other tables -> array up to the first nil
+//                  {err = ...} -> error (an error element inside an array), {ok = ...} -> status,
+//                  other tables -> array up to the first nil
 //   Lua -> command argument   string as is, number as C's "%.17g" (3.0 -> "3", 0.1 -> "0.10000000000000001")
 // Lua strings are bytes (Uint8Array), Mnemo's are one char per byte (bytes.ts), so keys and values
 // cross unchanged, binary ones included.
@@ -105,8 +106,14 @@ function stringField(L: LuaState, name: LuaString): string | null {
   return value;
 }
 
-/** The value at the top of the stack as a reply; an `{err = ...}` table throws ScriptErrorReply. */
-export function readReply(L: LuaState, depth = 0): Reply {
+/** A script's reply: arrays may hold error elements, which no command's reply has. */
+export type ScriptReply = Reply | ScriptErrorReply | ScriptReply[];
+
+/**
+ * The value at the top of the stack as a reply; an `{err = ...}` table throws ScriptErrorReply,
+ * or inside an array is an error element.
+ */
+export function readReply(L: LuaState, depth = 0): ScriptReply {
   switch (lua.lua_type(L, -1)) {
     case lua.LUA_TBOOLEAN:
       return lua.lua_toboolean(L, -1) ? 1 : null;
@@ -121,13 +128,17 @@ export function readReply(L: LuaState, depth = 0): Reply {
   }
 }
 
-function readTable(L: LuaState, depth: number): Reply {
+function readTable(L: LuaState, depth: number): ScriptReply {
   if (depth >= MAX_REPLY_DEPTH) throw new MnemoError('ERR', 'reached lua stack limit');
   const err = stringField(L, ERR_FIELD);
-  if (err !== null) throw new ScriptErrorReply(err.replace(/[\r\n]/g, ' '));
+  if (err !== null) {
+    const error = new ScriptErrorReply(err.replace(/[\r\n]/g, ' '));
+    if (depth === 0) throw error;
+    return error;
+  }
   const ok = stringField(L, OK_FIELD);
   if (ok !== null) return new StatusReply(ok.replace(/[\r\n]/g, ' '));
-  const items: Reply[] = [];
+  const items: ScriptReply[] = [];
   for (let i = 1; lua.lua_rawgeti(L, -1, i) !== lua.LUA_TNIL; i++) {
     items.push(readReply(L, depth + 1));
     lua.lua_pop(L, 1);

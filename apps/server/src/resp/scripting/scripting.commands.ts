@@ -9,9 +9,11 @@ import { arityOk, defineCommand } from '../command-table';
 import type { Dispatcher } from '../dispatcher';
 import type { RespClient } from '../resp-client';
 import type { CommandEntry, RespContext } from '../resp-context';
+import type { ReplyWriter } from '@mnemo/protocol';
 import { writeHelp, writeReply } from '../reply-render';
 import { serverTime } from '../commands/server.commands';
 import { LuaScripts, type ScriptHost } from './lua-scripts';
+import { ScriptErrorReply, type ScriptReply } from './lua-values';
 
 const SCRIPT_HELP = [
   'SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
@@ -78,6 +80,17 @@ class EngineScriptHost implements ScriptHost {
   }
 }
 
+function writeScriptReply(writer: ReplyWriter, reply: ScriptReply): void {
+  if (reply instanceof ScriptErrorReply) {
+    writer.error(reply.text);
+  } else if (Array.isArray(reply)) {
+    writer.arrayHeader(reply.length);
+    for (const item of reply) writeScriptReply(writer, item);
+  } else {
+    writeReply(writer, reply);
+  }
+}
+
 /** The script cache of one listener; a new Lua state after SCRIPT FLUSH, as in Redis. */
 class ScriptCache {
   private scripts: LuaScripts | null = null;
@@ -115,7 +128,7 @@ function evalCommand(cacheOf: CacheOf, bySha: boolean, readOnly: boolean) {
     const { keys, args } = keysAndArgs(argv);
     const scripts = cacheOf(ctx).lua;
     const sha = bySha ? argv[1].toLowerCase() : scripts.load(argv[1], true);
-    writeReply(ctx.writer, scripts.run(sha, keys, args, readOnly));
+    writeScriptReply(ctx.writer, scripts.run(sha, keys, args, readOnly));
   };
 }
 
