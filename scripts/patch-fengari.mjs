@@ -16,11 +16,21 @@
 //   3. Work inside one library call (pattern matching that backtracks, table.move/insert/concat
 //      over a huge range, plain string.find, string.rep of a short string) ran to its end
 //      unchecked. Now pattern steps and the table reads and writes of the C API report to the
-//      same guard, the plain search uses Buffer.indexOf (linear) instead of a quadratic loop, and
-//      string.rep copies by doubling.
+//      same guard, the plain search is linear, and string.rep copies by doubling. Later, more of
+//      the same kind: scans inside patterns (%b, a long literal or class, a replacement string
+//      full of captures) report the bytes they look at; string comparison is native and reports
+//      long strings; a long needle is searched with Knuth-Morris-Pratt (Node's Buffer.indexOf is
+//      quadratic on crafted needles).
+//   4. Whole-string decoding: tonumber, arithmetic and string.format('%.1s') turned a string into
+//      a JS string and ran a regex over it, which on a 100 MB string ran a minute and then out of
+//      heap. Numerals are now at most 200 bytes (C Lua's L_MAXLENNUM) and %s works on bytes.
+//   5. Two argument checks that threw JS errors (string.char(256), %s of a non-UTF-8 string):
+//      now the Lua errors C Lua raises.
 // The guard is l_G.mnemo_guard: the host installs it, and it answers the error to raise when the
 // script is over its limits. Each patch names the exact text it replaces: a new fengari version fails
-// here loudly instead of running unpatched, and lua-scripts.ts refuses to start without it.
+// here loudly instead of running unpatched, and lua-scripts.ts refuses to start without it. A
+// patch whose text changed names what it wrote before (`was`), so an install patched by an
+// earlier version of this file is brought up to date by `npm install` too.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -121,7 +131,13 @@ const { luaS_work } = require('./lstring.js'); /* Mnemo patch */`,
     }
 
     return -1;`,
-      to: `    /* Mnemo patch: Node's search is linear, the loop it replaces was quadratic */
+      to: `    /* Mnemo patch: Node's search is fast, but its worst case is haystack x needle steps: past
+       2^24 of those, the linear search (the loop this replaces was quadratic on any input) */
+    if (L !== undefined && sl > 1 && (arr.length - i) * sl > 16777216 && sl <= arr.length - i)
+        return mnemo_kmp_search(L, arr, subarr, i);
+    return Buffer.from(arr.buffer, arr.byteOffset, arr.length).indexOf(Buffer.from(subarr.buffer, subarr.byteOffset, sl), i);`,
+      // what an earlier version of this file wrote here
+      was: `    /* Mnemo patch: Node's search is linear, the loop it replaces was quadratic */
     return Buffer.from(arr.buffer, arr.byteOffset, arr.length).indexOf(Buffer.from(subarr.buffer, subarr.byteOffset, sl), i);`,
     },
     {
@@ -177,6 +193,235 @@ const { luaS_work } = require('./lstring.js'); /* Mnemo patch */`,
             copy2buff(L, top, n, buff);`,
     },
   ],
+  // The patches below came with the second review of scripts (each was a way to hang or crash
+  // the server from one library call); they are separate entries so an install patched by an
+  // earlier version of this file only gains them.
+  'lobject.js': [
+    {
+      from: `const luaO_str2num = function(s, o) {
+    let s2i = l_str2int(s);`,
+      to: `/* Mnemo patch: a numeral is at most 200 bytes besides the spaces around it (C Lua's
+   L_MAXLENNUM); fengari decoded a whole string and ran a regex over it, so tonumber or
+   arithmetic on a 100 MB string ran a minute and then out of heap */
+const mnemo_numeral_length_ok = function(s) {
+    if (s.length <= 200) return true;
+    if (s.length > 4096) return false;
+    let start = 0, end = s.length;
+    while (start < end && lisspace(s[start])) start++;
+    while (end > start && (lisspace(s[end - 1]) || s[end - 1] === 0)) end--;
+    return end - start <= 200;
+};
+
+const luaO_str2num = function(s, o) {
+    if (!mnemo_numeral_length_ok(s)) return 0; /* Mnemo patch */
+    let s2i = l_str2int(s);`,
+    },
+  ],
+  'lbaselib.js': [
+    {
+      from: `const b_str2int = function(s, base) {
+    try {
+        s = to_jsstring(s);
+    } catch (e) {
+        return null;
+    }
+    let r = /^[\\t\\v\\f \\n\\r]*([+-]?)0*([0-9A-Za-z]+)[\\t\\v\\f \\n\\r]*$/.exec(s);
+    if (!r) return null;
+    let v = parseInt(r[1]+r[2], base);
+    if (isNaN(v)) return null;
+    return v|0;
+};`,
+      to: `/* Mnemo patch: C Lua's loop over the bytes, wrapping as a lua_Integer does; fengari decoded the
+   whole string and ran a regex over it (a minute and the heap on a huge one). Numerals are at
+   most 4 KB, as in luaO_str2num's patch. */
+const b_str2int = function(s, base) {
+    const space = (c) => c === 32 || (c >= 9 && c <= 13);
+    const alnum = (c) => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 122);
+    if (s.length > 4096) return null;
+    let i = 0, n = 0, neg = false;
+    while (space(s[i])) i++;
+    if (s[i] === 45 /* '-' */) { neg = true; i++; }
+    else if (s[i] === 43 /* '+' */) i++;
+    if (!alnum(s[i])) return null;
+    do {
+        const c = s[i];
+        const digit = (c >= 48 && c <= 57) ? c - 48 : (c | 32) - 97 + 10;
+        if (digit >= base) return null;
+        n = (Math.imul(n, base) + digit) | 0;
+        i++;
+    } while (alnum(s[i]));
+    while (space(s[i])) i++;
+    if (i !== s.length) return null;
+    return neg ? (0 - n) | 0 : n;
+};`,
+    },
+  ],
+  'lstrlib.js (review 2)': [
+    {
+      from: `        luaL_argcheck(L, c >= 0 && c <= 255, "value out of range"); // Strings are 8-bit clean`,
+      to: `        luaL_argcheck(L, c >= 0 && c <= 255, i, "value out of range"); /* Mnemo patch: the argument's index was missing, a JS TypeError */`,
+    },
+    {
+      from: `                        luaL_argcheck(L, s.length === strlen(s), arg, "string contains zeros");`,
+      to: `                        luaL_argcheck(L, s.indexOf(0) === -1, arg, "string contains zeros"); /* Mnemo patch: native scan */`,
+    },
+    {
+      from: `                            // TODO: will fail if s is not valid UTF-8
+                            luaL_addstring(b, to_luastring(sprintf(String.fromCharCode(...form), to_jsstring(s))));`,
+      to: `                            /* Mnemo patch: C's %s over the bytes (fengari decoded the whole
+                               string: a JS error on non-UTF-8, a minute on a huge one) */
+                            luaL_addstring(b, mnemo_format_s(String.fromCharCode(...form), s));`,
+    },
+    {
+      from: `const str_format = function(L) {`,
+      to: `/* Mnemo patch: '%[-][width][.precision]s' over bytes: the precision cuts, the width pads */
+const mnemo_format_s = function(form, s) {
+    const spec = /^%([-+ #0]*)([0-9]*)(?:\\.([0-9]*))?s$/.exec(form);
+    const text = spec[3] === undefined ? s : s.subarray(0, Math.min(s.length, Number(spec[3] || 0)));
+    const width = Number(spec[2] || 0);
+    if (text.length >= width) return text;
+    const padded = new Uint8Array(width).fill(32);
+    padded.set(text, spec[1].includes('-') ? 0 : width - text.length);
+    return padded;
+};
+
+const str_format = function(L) {`,
+    },
+    {
+      from: `        let b = ms.p[p];
+        let e = ms.p[p + 1];
+        let cont = 1;
+        while (++s < ms.src_end) {
+            if (ms.src[s] === e) {
+                if (--cont === 0) return s + 1;
+            }
+            else if (ms.src[s] === b) cont++;
+        }
+    }
+    return null;  /* string ends out of balance */`,
+      to: `        let b = ms.p[p];
+        let e = ms.p[p + 1];
+        let cont = 1;
+        const start = s;  /* Mnemo patch: the bytes scanned report to the guard */
+        while (++s < ms.src_end) {
+            if (ms.src[s] === e) {
+                if (--cont === 0) { luaS_work(ms.L, (s - start) >> 4); return s + 1; }
+            }
+            else if (ms.src[s] === b) cont++;
+        }
+        luaS_work(ms.L, (s - start) >> 4);
+    }
+    return null;  /* string ends out of balance */`,
+    },
+    {
+      from: `    while (singlematch(ms, s + i, p, ep))
+        i++;`,
+      to: `    while (singlematch(ms, s + i, p, ep))
+        i++;
+    luaS_work(ms.L, i >> 4); /* Mnemo patch: the bytes scanned report to the guard */`,
+    },
+    {
+      from: `const matchbracketclass = function(ms, c, p, ec) {
+    let sig = true;`,
+      to: `const matchbracketclass = function(ms, c, p, ec) {
+    if (ec - p > 32) luaS_work(ms.L, (ec - p) >> 5); /* Mnemo patch: a long class is long work */
+    let sig = true;`,
+    },
+    {
+      from: `    let len = ms.capture[l].len;
+    if ((ms.src_end-s) >= len && array_cmp(ms.src, ms.capture[l].init, ms.src, s, len))`,
+      to: `    let len = ms.capture[l].len;
+    luaS_work(ms.L, len >> 4); /* Mnemo patch: the bytes compared report to the guard */
+    if ((ms.src_end-s) >= len && array_cmp(ms.src, ms.capture[l].init, ms.src, s, len))`,
+    },
+    {
+      from: `    while (gotoinit || gotodefault) {
+        gotoinit = false;`,
+      to: `    while (gotoinit || gotodefault) {
+        luaS_work(ms.L, 1); /* Mnemo patch: each pattern item (a long literal pattern loops here) */
+        gotoinit = false;`,
+    },
+    {
+      from: `    let news = lua_tostring(L, 3);
+    let l = news.length;`,
+      to: `    let news = lua_tostring(L, 3);
+    let l = news.length;
+    luaS_work(L, 1 + (l >> 4)); /* Mnemo patch: each replacement's bytes report to the guard */`,
+    },
+    {
+      from: `                push_onecapture(ms, news[i] - 49 /* '1'.charCodeAt(0) */, s, e);`,
+      to: `                luaS_work(L, 64); /* Mnemo patch: a capture in the replacement is ~100 bytes of work */
+                push_onecapture(ms, news[i] - 49 /* '1'.charCodeAt(0) */, s, e);`,
+    },
+    {
+      from: `const find_subarray = function(arr, subarr, from_index) {`,
+      to: `/* Mnemo patch: Knuth-Morris-Pratt, linear in the bytes whatever they are, reporting to the
+   guard as it goes; Node's Buffer.indexOf is quadratic on crafted input (a 1 KB needle in a
+   32 MB haystack ran 9 s) */
+const mnemo_kmp_search = function(L, text, pattern, from) {
+    const m = pattern.length;
+    const fallback = new Int32Array(m);
+    for (let i = 1, k = 0; i < m; i++) {
+        if ((i & 0xffff) === 0) luaS_work(L, 4096);
+        while (k > 0 && pattern[i] !== pattern[k]) k = fallback[k - 1];
+        if (pattern[i] === pattern[k]) k++;
+        fallback[i] = k;
+    }
+    for (let i = from, k = 0, n = text.length; i < n; i++) {
+        if ((i & 0xffff) === 0) luaS_work(L, 4096);
+        while (k > 0 && text[i] !== pattern[k]) k = fallback[k - 1];
+        if (text[i] === pattern[k] && ++k === m) return i - m + 1;
+    }
+    return -1;
+};
+
+const find_subarray = function(arr, subarr, from_index, L) {`,
+    },
+    {
+      from: `        let f = find_subarray(s.subarray(init - 1), p, 0);`,
+      to: `        let f = find_subarray(s.subarray(init - 1), p, 0, L); /* Mnemo patch: L for the guard */`,
+    },
+  ],
+  'lstring.js (review 2)': [
+    {
+      from: `    return a == b || luastring_eq(a.realstring, b.realstring);`,
+      to: `    /* Mnemo patch: a native compare for long strings (the loop took 44 s over 64 MB strings in a Lua loop) */
+    if (a == b) return true;
+    const x = a.realstring, y = b.realstring;
+    if (x.length !== y.length) return false;
+    if (x.length < 64) return luastring_eq(x, y);
+    return Buffer.from(x.buffer, x.byteOffset, x.length).equals(Buffer.from(y.buffer, y.byteOffset, y.length));`,
+    },
+  ],
+  'lvm.js (review 2)': [
+    {
+      from: `        case LUA_TSHRSTR:
+        case LUA_TLNGSTR: {
+            return luaS_eqlngstr(t1.tsvalue(), t2.tsvalue()) ? 1 : 0;`,
+      to: `        case LUA_TSHRSTR:
+        case LUA_TLNGSTR: {
+            mnemo_compare_work(L, t1.tsvalue(), t2.tsvalue()); /* Mnemo patch */
+            return luaS_eqlngstr(t1.tsvalue(), t2.tsvalue()) ? 1 : 0;`,
+    },
+    {
+      from: `const l_strcmp = function(ls, rs) {`,
+      to: `/* Mnemo patch: comparing long strings reports to the guard (16 MB is one check) */
+const mnemo_compare_work = function(L, a, b) {
+    const n = Math.min(a.realstring.length, b.realstring.length);
+    if (L !== null && n >= 4096) require('./lstring.js').luaS_work(L, n >> 8);
+};
+
+const l_strcmp = function(ls, rs) {`,
+    },
+    {
+      from: `        return l_strcmp(l.tsvalue(), r.tsvalue()) < 0 ? 1 : 0;`,
+      to: `        return (mnemo_compare_work(L, l.tsvalue(), r.tsvalue()), l_strcmp(l.tsvalue(), r.tsvalue())) < 0 ? 1 : 0; /* Mnemo patch */`,
+    },
+    {
+      from: `        return l_strcmp(l.tsvalue(), r.tsvalue()) <= 0 ? 1 : 0;`,
+      to: `        return (mnemo_compare_work(L, l.tsvalue(), r.tsvalue()), l_strcmp(l.tsvalue(), r.tsvalue())) <= 0 ? 1 : 0; /* Mnemo patch */`,
+    },
+  ],
 };
 
 let changed = 0;
@@ -184,8 +429,13 @@ for (const [name, edits] of Object.entries(patches)) {
   const file = name.split(' ')[0];
   const where = path.join(source, file);
   let text = readFileSync(where, 'utf8');
-  for (const { from, to } of edits) {
+  for (const { from, to, was } of edits) {
     if (text.includes(to)) continue;
+    if (was !== undefined && text.includes(was)) {
+      text = text.replace(was, () => to);
+      changed++;
+      continue;
+    }
     const at = text.indexOf(from);
     if (at === -1 || text.indexOf(from, at + 1) !== -1) {
       throw new Error(`patch-fengari: ${file} is not fengari 0.1.5's (a patched text is missing); Lua scripting needs these patches`);

@@ -53,6 +53,9 @@ declare module 'fengari' {
     lua_sethook(L: LuaState, hook: ((L: LuaState) => void) | null, mask: number, count: number): void;
     lua_getstack(L: LuaState, level: number, ar: LuaDebug): number;
     lua_getinfo(L: LuaState, what: LuaString, ar: LuaDebug): number;
+    /** `handler` turns a JavaScript error thrown inside the VM (index 1, light userdata) into a Lua error value. */
+    lua_atnativeerror(L: LuaState, handler: JsFunction): JsFunction | null;
+    lua_touserdata(L: LuaState, index: number): unknown;
   };
 
   export const lauxlib: {

@@ -8,12 +8,15 @@ import type { ScriptReply } from './lua-values';
 class RecordingHost implements ScriptHost {
   readonly calls: string[][] = [];
   readonly logged: string[] = [];
+  /** log throws a JavaScript error, which goes through the VM as fengari's own bugs would. */
+  failLog = false;
   call(argv: string[]): Reply {
     this.calls.push(argv);
     if (argv[0] === 'fail') throw new MnemoError('WRONGTYPE', 'Operation against a key holding the wrong kind of value');
     return argv.length;
   }
   log(level: number, message: string): void {
+    if (this.failLog) throw new Error('the log is down');
     this.logged.push(`${level} ${message}`);
   }
 }
@@ -114,7 +117,7 @@ describe('LuaScripts', () => {
 
     it('compiles a 30 MB literal and keys a table with a 30 MB string without running out of heap', () => {
       const big = 'x'.repeat(30 * 1024 * 1024);
-      const lua = new LuaScripts(new RecordingHost());
+      const lua = new LuaScripts(new RecordingHost(), { timeMs: 5000, memoryBytes: 512 * 1024 * 1024, scriptBytes: big.length + 100, cacheBytes: 2 * big.length });
       const heapBefore = process.memoryUsage().heapUsed;
       const sha = lua.load(`return #"${big}"`, true);
       // The compiled literal keeps its table-key form: was ~56 bytes per byte (1.7 GB here).
@@ -163,6 +166,86 @@ describe('LuaScripts', () => {
       const doubling = "local s = 'x' for i = 1, 40 do s = s .. s end return #s";
       expect(runFor(quick(60_000), doubling).reply).toMatch(/^ERR Script used more than 64 MB of memory and was stopped/);
       expect(runFor(quick(60_000, 4 * 1024 * 1024 * 1024), "return #string.rep('x', 2^29 + 1)").reply).toMatch(/^ERR .*buffer too large/);
+    });
+
+    it('stops a pattern whose work is in long scans: a balance, a literal, a class, a replacement', () => {
+      expectStoppedInTime([
+        "return string.find(string.rep('(', 1e5), '%b()')",
+        "return string.match(string.rep('a', 2e5), string.rep('a', 1e5) .. 'b')",
+        "return string.match(string.rep('b', 1e5), '[' .. string.rep('a', 1e5) .. ']*c')",
+        "return #string.gsub(string.rep('x', 1e5), '(%s*)', string.rep('%1', 5e5))",
+      ]);
+    });
+
+    it('compares long strings natively, and stops a loop of such comparisons', () => {
+      const big = quick(1000, 512 * 1024 * 1024);
+      const started = performance.now();
+      expect(runFor(big, "local a, b = string.rep('x', 2^26), string.rep('x', 2^26 - 1) .. 'y' local n = 0 while true do if a == b or a > b then n = n + 1 end end").reply).toContain(
+        'Script ran for more than 1000 ms and was stopped',
+      );
+      expect(performance.now() - started).toBeLessThan(4000); // was 80 s
+      expect(runFor(big, "local a, b = string.rep('x', 2^20), string.rep('x', 2^20) return {tostring(a == b), tostring(a < b .. 'x'), tostring(a .. 'y' > b)}").reply).toEqual(['true', 'true', 'true']);
+    });
+
+    it('finds a long needle in linear time', () => {
+      // Node's Buffer.indexOf looks at the needle's last 250 bytes first: a 'b' before them makes it quadratic
+      const needle = "string.rep('a', 300) .. 'b' .. string.rep('a', 723)";
+      const found = runFor(quick(5000, 512 * 1024 * 1024), `local h, n = string.rep('a', 2^23), ${needle} return {tostring(string.find(h, n, 1, true)), string.find(h .. n, n, 1, true)}`);
+      expect(found.reply).toEqual(['nil', 2 ** 23 + 1, 2 ** 23 + 1024]);
+      expect(found.ms).toBeLessThan(1500); // was 8 s
+    });
+
+    it('reads a numeral of a huge string at once, and numerals and %s over bytes as C Lua does', () => {
+      const huge = runFor(
+        quick(5000, 512 * 1024 * 1024),
+        "local s = string.rep('1', 2^26) return {tostring(tonumber(s)), tostring(tonumber(s, 10)), string.format('%.1s', s), tostring(pcall(function() return s + 1 end))}",
+      );
+      expect(huge.reply).toEqual(['nil', 'nil', '1', 'false']);
+      expect(huge.ms).toBeLessThan(3000); // was a minute, then out of heap
+      const numerals = "return {tonumber('  0x10  '), tonumber('z', 36), tonumber(' -ff ', 16), tostring(tonumber('8', 8)), tonumber('7fffffff', 16), tonumber(string.rep(' ', 300) .. '5'), ' 12 ' + 1}";
+      expect(runFor(quick(), numerals).reply).toEqual([16, 35, -255, 'nil', 2147483647, 5, 13]);
+      expect(runFor(quick(), "return string.format('%5.1s|%-4s|%.0s|%3s|', '\\255', 'ab', 'x', 'abcd')").reply).toBe('    \u00ff|ab  ||abcd|');
+    });
+
+    it('answers a bad argument with a Lua error pcall can catch, as C Lua does', () => {
+      const lua = quick();
+      const kept = lua.load('return 1', false);
+      expect(runFor(lua, 'return string.char(256)').reply).toMatch(/^ERR user_script:1: bad argument #1 to 'char' \(value out of range\) script: /);
+      expect(runFor(lua, 'return {pcall(string.char, 65, 300)}').reply).toEqual([null, "bad argument #2 to 'string.char' (value out of range)"]);
+      expect(lua.broken).toBe(false);
+      expect(lua.run(kept, [], [], false)).toBe(1);
+    });
+
+    it('reads an error table raised by the script without running its metatable', () => {
+      const { reply, ms } = runFor(quick(), 'error(setmetatable({}, {__index = function() while true do end end}))');
+      expect(reply).toMatch(/^ERR unknown error script: [0-9a-f]{40}, on @user_script:1\.$/);
+      expect(ms).toBeLessThan(2000); // was: never returned
+    });
+
+    it('stops a script at a JavaScript error inside the VM, and a rebuilt state runs every script', () => {
+      const host = new RecordingHost();
+      host.failLog = true;
+      const lua = new LuaScripts(host);
+      const pinned = lua.load('return "pinned"', false);
+      const byEval = lua.load('return "by eval"', true);
+      const failing = lua.load("for i = 1, 3 do pcall(redis.log, redis.LOG_WARNING, 'x') end return 'carried on'", true);
+      expect(errorOf(() => lua.run(failing, [], [], false))).toMatch(/^ERR user_script:1: Script stopped by an internal error of the Lua VM \(the log is down\); writes it made stay script: /);
+      expect(lua.broken).toBe(true);
+      const next = lua.rebuilt();
+      expect([next.run(pinned, [], [], false), next.run(byEval, [], [], false), next.has(failing), next.size]).toEqual(['pinned', 'by eval', true, 3]);
+    });
+
+    it('refuses a script over the size limit, and keeps the cache under its byte limit', () => {
+      const lua = new LuaScripts(new RecordingHost(), { timeMs: 1000, memoryBytes: 512 * 1024 * 1024, scriptBytes: 1000, cacheBytes: 3000 });
+      expect(errorOf(() => lua.load(`return '${'x'.repeat(1000)}'`, true))).toBe('ERR Error compiling script (new function): the script is 1009 bytes, and Mnemo compiles scripts of at most 1000 bytes');
+      const body = (n: number): string => `return ${n} --${'x'.repeat(980)}`;
+      const first = lua.load(body(1), true);
+      const pinned = [lua.load(body(2), false), lua.load(body(3), false)];
+      const fourth = lua.load(body(4), true); // the oldest EVAL script makes room
+      expect([lua.has(first), ...pinned.map((sha) => lua.has(sha))]).toEqual([false, true, true]);
+      const fifth = lua.load(body(5), false); // for SCRIPT LOAD too
+      expect([lua.has(fourth), lua.has(fifth)]).toEqual([false, true]);
+      expect(errorOf(() => lua.load(body(6), true))).toBe(`ERR The script cache is full: scripts loaded by SCRIPT LOAD hold ${3 * body(1).length} of its 3000 bytes of source; SCRIPT FLUSH empties it`);
     });
 
     it('runs source text only, and reads a reply without running its metatable', () => {

@@ -17,22 +17,33 @@
 //     (scripts/patch-fengari.mjs), inside library calls and at every big string; once a limit is
 //     passed every instruction raises the error again, so pcall cannot catch its way on;
 //   - a string is at most 512 MB (Redis's proto-max-bulk-len); scripts are source text only
-//     (no bytecode: load's mode is "t" and string.dump is gone);
+//     (no bytecode: load's mode is "t" and string.dump is gone), of at most MAX_SCRIPT_BYTES,
+//     and the cache keeps SCRIPT_CACHE_BYTES of source at most;
+//   - a numeral is at most 200 bytes besides the spaces around it (tonumber of a longer string
+//     is nil), as C Lua's L_MAXLENNUM bounds it;
 //   - numbers follow Lua 5.3 with 32-bit integers (fengari): 10/2 is 5.0, tostring(3.0) is "3.0",
 //     and integer arithmetic past 2^31 wraps, so values above 2^31 from replies come as floats;
 //   - no cjson, cmsgpack, bit or struct libraries, and no redis.setresp(3).
+// As in Redis 7, math.random's state (and math.randomseed's) carries from one script to the next.
 
 import { createHash } from 'node:crypto';
 import { getHeapStatistics } from 'node:v8';
 import { MnemoError, type Reply } from '@mnemo/engine';
 import { lauxlib, lua, lualib, to_luastring, type LuaState, type LuaString } from 'fengari';
 import { luaS_work } from 'fengari/src/lstring.js';
-import { fromLuaString, pushErrorTable, pushReply, readArguments, readReply, ScriptErrorReply, toLuaString, type ScriptReply } from './lua-values';
+import { errField, fromLuaString, pushErrorTable, pushReply, readArguments, readReply, ScriptErrorReply, toLuaString, type ScriptReply } from './lua-values';
 
 export const SCRIPT_TIME_LIMIT_MS = 5000;
 export const SCRIPT_MEMORY_LIMIT = 512 * 1024 * 1024;
 /** Scripts EVAL compiled (not SCRIPT LOAD) kept at most; the oldest go first, as in Redis 7.4. */
 export const EVAL_SCRIPTS_KEPT = 500;
+/**
+ * The largest script compiled. Compiling is one step the limits cannot stop, and costs up to
+ * ~0.4 s and ~60 bytes of heap per byte of source (a table constructor of 4 MB: 1.6 s, 251 MB).
+ */
+export const MAX_SCRIPT_BYTES = 1024 * 1024;
+/** Source bytes of the scripts kept compiled at most: EVAL's oldest go first, then compiling is refused. */
+export const SCRIPT_CACHE_BYTES = 16 * 1024 * 1024;
 /** Lua instructions between two checks of the time and memory limits. */
 const HOOK_EVERY = 1000;
 const CHUNK_NAME = '@user_script';
@@ -41,11 +52,15 @@ const TEXT_ONLY = to_luastring('t');
 const KEYS_NAME = to_luastring('KEYS');
 const ARGV_NAME = to_luastring('ARGV');
 
-/** When a running script is stopped (see the design note). */
+/** When a running script is stopped (see the design note), and how much source is compiled. */
 export interface ScriptLimits {
   timeMs: number;
   /** Growth of the heap (V8's and external memory) since the script started. */
   memoryBytes: number;
+  /** MAX_SCRIPT_BYTES unless set. */
+  scriptBytes?: number;
+  /** SCRIPT_CACHE_BYTES unless set. */
+  cacheBytes?: number;
 }
 
 /** What redis.call needs from the server: run one command for the script. */
@@ -147,15 +162,26 @@ interface Running {
   errorLine: number;
 }
 
+/** A script of the cache: its source, and its compiled function once compiled in this state. */
+interface CachedScript {
+  body: string;
+  /** Compiled by EVAL (dropped oldest first), not SCRIPT LOAD (kept until SCRIPT FLUSH). */
+  byEval: boolean;
+  /** Registry reference of the compiled function; null until compiled in this state. */
+  ref: number | null;
+}
+
 export class LuaScripts {
   private readonly L: LuaState;
-  /** SHA1 -> registry reference of the compiled function; insertion order is age. */
-  private readonly compiled = new Map<string, { ref: number; byEval: boolean }>();
+  /** SHA1 -> script; insertion order is age. */
+  private readonly compiled = new Map<string, CachedScript>();
   private evalCompiled = 0;
+  /** Source bytes of the scripts in `compiled` (SCRIPT_CACHE_BYTES bounds it). */
+  private cachedBytes = 0;
   private running: Running | null = null;
   /** Registry reference of lua_pcall's message handler (onError). */
   private readonly onErrorRef: number;
-  /** Set when a JavaScript error went through the VM: the state must be replaced. */
+  /** Set when a JavaScript error went through the VM: the state must be replaced (rebuilt). */
   broken = false;
   private readonly hook = (L: LuaState): void => this.checkLimits(L);
 
@@ -201,6 +227,7 @@ export class LuaScripts {
       lua.lua_pushboolean(state, this.running?.stopped != null);
       return 1;
     });
+    lua.lua_atnativeerror(L, (state) => this.onNativeError(state));
     lua.lua_pushjsfunction(L, (state) => this.onError(state));
     this.onErrorRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     // The prelude runs on a thread of its own: fengari's stack is a JS array, and the prelude's
@@ -222,7 +249,10 @@ export class LuaScripts {
     return this.compiled.has(sha);
   }
 
-  /** Compiles `body` (SCRIPT LOAD, EVAL) unless known; returns its SHA1. Throws Redis's compile error. */
+  /**
+   * Compiles `body` (SCRIPT LOAD, EVAL) unless known; returns its SHA1. Throws Redis's compile
+   * error, or an error for a script over MAX_SCRIPT_BYTES or a cache full of SCRIPT LOAD's scripts.
+   */
   load(body: string, byEval: boolean): string {
     const sha = sha1(body);
     const known = this.compiled.get(sha);
@@ -233,15 +263,42 @@ export class LuaScripts {
       }
       return sha;
     }
+    const { scriptBytes = MAX_SCRIPT_BYTES, cacheBytes = SCRIPT_CACHE_BYTES } = this.limits;
+    if (body.length > scriptBytes) {
+      throw new MnemoError('ERR', `Error compiling script (new function): the script is ${body.length} bytes, and Mnemo compiles scripts of at most ${scriptBytes} bytes`);
+    }
+    while (this.cachedBytes + body.length > cacheBytes && this.evalCompiled > 0) this.forgetOldestEvalScript();
+    if (this.cachedBytes + body.length > cacheBytes) {
+      throw new MnemoError('ERR', `The script cache is full: scripts loaded by SCRIPT LOAD hold ${this.cachedBytes} of its ${cacheBytes} bytes of source; SCRIPT FLUSH empties it`);
+    }
+    const script: CachedScript = { body, byEval, ref: null };
+    this.compile(script);
+    this.compiled.set(sha, script);
+    this.cachedBytes += body.length;
+    if (byEval && ++this.evalCompiled > EVAL_SCRIPTS_KEPT) this.forgetOldestEvalScript();
+    return sha;
+  }
+
+  /**
+   * A new state holding the same scripts, each compiled again when it next runs: what replaces
+   * this state once it is broken, so clients' EVALSHA keep working.
+   */
+  rebuilt(): LuaScripts {
+    const next = new LuaScripts(this.host, this.limits);
+    for (const [sha, script] of this.compiled) next.compiled.set(sha, { body: script.body, byEval: script.byEval, ref: null });
+    next.evalCompiled = this.evalCompiled;
+    next.cachedBytes = this.cachedBytes;
+    return next;
+  }
+
+  private compile(script: CachedScript): void {
     const L = this.L;
-    if (lauxlib.luaL_loadbufferx(L, toLuaString(body), null, to_luastring(CHUNK_NAME), TEXT_ONLY) !== lua.LUA_OK) {
+    if (lauxlib.luaL_loadbufferx(L, toLuaString(script.body), null, to_luastring(CHUNK_NAME), TEXT_ONLY) !== lua.LUA_OK) {
       const message = fromLuaString(lua.lua_tolstring(L, -1) ?? new Uint8Array());
       lua.lua_pop(L, 1);
       throw new MnemoError('ERR', `Error compiling script (new function): ${message}`);
     }
-    this.compiled.set(sha, { ref: lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX), byEval });
-    if (byEval && ++this.evalCompiled > EVAL_SCRIPTS_KEPT) this.forgetOldestEvalScript();
-    return sha;
+    script.ref = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
   }
 
   /**
@@ -251,6 +308,7 @@ export class LuaScripts {
   run(sha: string, keys: string[], args: string[], readOnly: boolean): ScriptReply {
     const script = this.compiled.get(sha);
     if (!script) throw new MnemoError('NOSCRIPT', 'No matching script. Please use EVAL.');
+    if (script.ref === null) this.compile(script);
     const L = this.L;
     const base = lua.lua_gettop(L);
     this.setGlobalArray(KEYS_NAME, keys);
@@ -265,7 +323,7 @@ export class LuaScripts {
     };
     this.running = running;
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.onErrorRef);
-    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, script.ref);
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, script.ref as number);
     lua.lua_sethook(L, this.hook, lua.LUA_MASKCOUNT, HOOK_EVERY);
     try {
       const status = lua.lua_pcall(L, 0, 1, base + 1);
@@ -329,6 +387,25 @@ export class LuaScripts {
     return 1;
   }
 
+  /**
+   * fengari's handler for a JavaScript error thrown inside the VM (a bug of fengari's, an
+   * allocation that failed): the VM may be half way through an operation, so the script is
+   * stopped (a pcall cannot carry on in it) and the state is replaced once it returns
+   * (ScriptCache, rebuilt). Returns the error the script raises.
+   */
+  private onNativeError(L: LuaState): number {
+    const error = lua.lua_touserdata(L, 1);
+    const text = `Script stopped by an internal error of the Lua VM (${error instanceof Error ? error.message : String(error)}); writes it made stay`;
+    this.broken = true;
+    const running = this.running;
+    if (running !== null && running.stopped === null) {
+      running.stopped = text;
+      lua.lua_sethook(L, this.hook, lua.LUA_MASKCOUNT, 1);
+    }
+    lua.lua_pushstring(L, to_luastring(text));
+    return 1;
+  }
+
   /** The count hook: stops a script over its time or memory limit (see the design note). */
   private checkLimits(L: LuaState): void {
     const stopped = this.limitPassed(L);
@@ -361,9 +438,7 @@ export class LuaScripts {
     const L = this.L;
     let text: string;
     if (lua.lua_type(L, -1) === lua.LUA_TTABLE) {
-      lua.lua_getfield(L, -1, to_luastring('err'));
-      text = lua.lua_type(L, -1) === lua.LUA_TSTRING ? fromLuaString(lua.lua_tolstring(L, -1) as LuaString) : 'ERR unknown error';
-      lua.lua_pop(L, 1);
+      text = errField(L) ?? 'ERR unknown error'; // raw: the limits are off, a metamethod could loop forever
     } else {
       const message = lua.lua_type(L, -1) === lua.LUA_TSTRING || lua.lua_type(L, -1) === lua.LUA_TNUMBER ? lua.lua_tolstring(L, -1) : null;
       text = `ERR ${message ? fromLuaString(message) : 'unknown error'}`;
@@ -393,9 +468,10 @@ export class LuaScripts {
   private forgetOldestEvalScript(): void {
     for (const [sha, script] of this.compiled) {
       if (!script.byEval) continue;
-      lauxlib.luaL_unref(this.L, lua.LUA_REGISTRYINDEX, script.ref);
+      if (script.ref !== null) lauxlib.luaL_unref(this.L, lua.LUA_REGISTRYINDEX, script.ref);
       this.compiled.delete(sha);
       this.evalCompiled--;
+      this.cachedBytes -= script.body.length;
       return;
     }
   }

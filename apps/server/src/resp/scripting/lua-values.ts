@@ -98,6 +98,11 @@ function toInteger(value: number): number | bigint {
  * The string field `name` of the table at the top, or null; raw, as Redis reads it (a metatable's
  * __index would run Lua code after the script ended). Leaves the stack as it was.
  */
+/** The `err` field of the table at the top of the stack, read raw (no metamethod runs), or null. */
+export function errField(L: LuaState): string | null {
+  return stringField(L, ERR_FIELD);
+}
+
 function stringField(L: LuaState, name: LuaString): string | null {
   lua.lua_pushstring(L, name);
   const type = lua.lua_rawget(L, -2);

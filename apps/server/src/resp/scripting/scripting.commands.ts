@@ -98,7 +98,8 @@ class ScriptCache {
   constructor(private readonly host: ScriptHost) {}
 
   get lua(): LuaScripts {
-    if (this.scripts === null || this.scripts.broken) this.scripts = new LuaScripts(this.host);
+    if (this.scripts === null) this.scripts = new LuaScripts(this.host);
+    else if (this.scripts.broken) this.scripts = this.scripts.rebuilt();
     return this.scripts;
   }
 
