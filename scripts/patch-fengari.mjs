@@ -26,6 +26,11 @@
 //      heap. Numerals are now at most 200 bytes (C Lua's L_MAXLENNUM) and %s works on bytes.
 //   5. Two argument checks that threw JS errors (string.char(256), %s of a non-UTF-8 string):
 //      now the Lua errors C Lua raises.
+//   6. Steps that are cheap in C Lua and were not in fengari's hands: the parser's quadratic
+//      loops (a long chain of `or`, thousands of labels and gotos) report to the guard, which
+//      the host arms while compiling; so do `{...}` and `...` over many values, `#t` on a table
+//      built to defeat its search, a pack format of millions of options, and every output
+//      buffer built a byte at a time (%q, which now copies plain runs at once).
 // The guard is l_G.mnemo_guard: the host installs it, and it answers the error to raise when the
 // script is over its limits. Each patch names the exact text it replaces: a new fengari version fails
 // here loudly instead of running unpatched, and lua-scripts.ts refuses to start without it. A
@@ -263,7 +268,9 @@ const b_str2int = function(s, base) {
     },
     {
       from: `                        luaL_argcheck(L, s.length === strlen(s), arg, "string contains zeros");`,
-      to: `                        luaL_argcheck(L, s.indexOf(0) === -1, arg, "string contains zeros"); /* Mnemo patch: native scan */`,
+      to: `                        luaS_work(L, s.length >> 8); /* Mnemo patch: memchr, and the bytes report to the guard */
+                        luaL_argcheck(L, Buffer.from(s.buffer, s.byteOffset, s.length).indexOf(0) === -1, arg, "string contains zeros");`,
+      was: `                        luaL_argcheck(L, s.indexOf(0) === -1, arg, "string contains zeros"); /* Mnemo patch: native scan */`,
     },
     {
       from: `                            // TODO: will fail if s is not valid UTF-8
@@ -420,6 +427,194 @@ const l_strcmp = function(ls, rs) {`,
     {
       from: `        return l_strcmp(l.tsvalue(), r.tsvalue()) <= 0 ? 1 : 0;`,
       to: `        return (mnemo_compare_work(L, l.tsvalue(), r.tsvalue()), l_strcmp(l.tsvalue(), r.tsvalue())) <= 0 ? 1 : 0; /* Mnemo patch */`,
+    },
+  ],
+  // Third round: the parser's quadratic steps, instructions that move many values, and library
+  // calls that build their output a byte at a time.
+  'lcode.js': [
+    {
+      from: `        let list = l1;
+        let next = getjump(fs, list);
+        while (next !== NO_JUMP) {  /* find last element */
+            list = next;
+            next = getjump(fs, list);
+        }
+        fixjump(fs, list, l2);`,
+      to: `        let list = l1;
+        let next = getjump(fs, list);
+        let steps = 0;  /* Mnemo patch: a chain of n 'or' walks this list n times (n^2 steps) */
+        while (next !== NO_JUMP) {  /* find last element */
+            list = next;
+            next = getjump(fs, list);
+            steps++;
+        }
+        if (steps > 64) require('./lstring.js').luaS_work(fs.ls.L, steps >> 4);
+        fixjump(fs, list, l2);`,
+    },
+  ],
+  'lparser.js': [
+    {
+      from: `    luaS_eqlngstr,
+    luaS_new,
+    luaS_newliteral
+} = require('./lstring.js');`,
+      to: `    luaS_eqlngstr,
+    luaS_new,
+    luaS_newliteral
+} = require('./lstring.js');
+const { luaS_work } = require('./lstring.js'); /* Mnemo patch */`,
+    },
+    {
+      from: `    let gt = dyd.gt.arr[g];
+    /* check labels in current block for a match */`,
+      to: `    let gt = dyd.gt.arr[g];
+    /* Mnemo patch: labels and gotos are matched pairwise (n^2 steps for n of them) */
+    if (dyd.label.n - bl.firstlabel > 64) luaS_work(ls.L, (dyd.label.n - bl.firstlabel) >> 4);
+    /* check labels in current block for a match */`,
+    },
+    {
+      from: `    let gl = ls.dyd.gt;
+    let i = ls.fs.bl.firstgoto;`,
+      to: `    let gl = ls.dyd.gt;
+    let i = ls.fs.bl.firstgoto;
+    if (gl.n - i > 64) luaS_work(ls.L, (gl.n - i) >> 4); /* Mnemo patch: as in findlabel */`,
+    },
+    {
+      from: `const checkrepeated = function(fs, ll, label) {`,
+      to: `const checkrepeated = function(fs, ll, label) {
+    if (ll.n - fs.bl.firstlabel > 64) luaS_work(fs.ls.L, (ll.n - fs.bl.firstlabel) >> 4); /* Mnemo patch: as in findlabel */`,
+    },
+  ],
+  'lvm.js (review 3)': [
+    {
+      from: `    luaS_bless,
+    luaS_eqlngstr,
+    luaS_hashlongstr
+} = require('./lstring.js');`,
+      to: `    luaS_bless,
+    luaS_eqlngstr,
+    luaS_hashlongstr
+} = require('./lstring.js');
+const { luaS_work } = require('./lstring.js'); /* Mnemo patch */`,
+    },
+    {
+      from: `                let h = L.stack[ra].value;
+                let last = ((c - 1) * LFIELDS_PER_FLUSH) + n;
+`,
+      to: `                let h = L.stack[ra].value;
+                let last = ((c - 1) * LFIELDS_PER_FLUSH) + n;
+                if (n > 64) luaS_work(L, n >> 2); /* Mnemo patch: {...} stores every value in one instruction */
+`,
+    },
+    {
+      from: `                for (j = 0; j < b && j < n; j++)
+                    lobject.setobjs2s(L, ra + j, base - n + j);`,
+      to: `                if (b > 64) luaS_work(L, b >> 2); /* Mnemo patch: '...' copies every value in one instruction */
+                for (j = 0; j < b && j < n; j++)
+                    lobject.setobjs2s(L, ra + j, base - n + j);`,
+    },
+    {
+      from: `            ra.setivalue(ltable.luaH_getn(h)); /* else primitive len */`,
+      to: `            ra.setivalue(ltable.luaH_getn(h, L)); /* else primitive len */ /* Mnemo patch: L for the guard */`,
+    },
+  ],
+  'lapi.js (review 3)': [
+    {
+      from: `            return ltable.luaH_getn(o.value);`,
+      to: `            return ltable.luaH_getn(o.value, L); /* Mnemo patch: L for the guard */`,
+    },
+  ],
+  'ltable.js': [
+    {
+      from: `const luaH_getn = function(t) {`,
+      to: `const luaH_getn = function(t, L) {`,
+    },
+    {
+      from: `            i = 1;
+            while (!luaH_getint(t, i).ttisnil()) i++;
+            return i - 1;`,
+      to: `            i = 1;
+            while (!luaH_getint(t, i).ttisnil()) {
+                /* Mnemo patch: a table built to defeat the doubling search costs a scan per '#' */
+                if (L !== undefined && (i & 4095) === 0) require('./lstring.js').luaS_work(L, 256);
+                i++;
+            }
+            return i - 1;`,
+    },
+  ],
+  'lauxlib.js (review 3)': [
+    {
+      from: `const luaL_addchar = function(B, c) {
+    luaL_prepbuffsize(B, 1);
+    B.b[B.n++] = c;
+};`,
+      to: `const luaL_addchar = function(B, c) {
+    luaL_prepbuffsize(B, 1);
+    B.b[B.n++] = c;
+    /* Mnemo patch: output built a byte at a time reports to the guard (a check per 1 MB) */
+    if ((B.n & 4095) === 0) require('./lstring.js').luaS_work(B.L, 256);
+};`,
+    },
+  ],
+  'lstrlib.js (review 3)': [
+    {
+      from: `        if (strfrmt[i] !== L_ESC) {
+            luaL_addchar(b, strfrmt[i++]);`,
+      to: `        if (strfrmt[i] !== L_ESC) {  /* Mnemo patch: the run up to the next '%' at once */
+            let e = strfrmt.indexOf(L_ESC, i);
+            if (e < 0) e = strfrmt.length;
+            luaL_addlstring(b, strfrmt.subarray(i, e), e - i);
+            luaS_work(L, (e - i) >> 8);
+            i = e;`,
+    },
+    {
+      from: `const addquoted = function(b, s, len) {
+    luaL_addchar(b, 34 /* '"'.charCodeAt(0) */);
+    let i = 0;
+    while (len--) {
+        if (s[i] === 34 /* '"'.charCodeAt(0) */ ||
+            s[i] === 92 /* '\\\\'.charCodeAt(0) */ ||
+            s[i] === 10 /* '\\n'.charCodeAt(0) */) {
+            luaL_addchar(b, 92 /* '\\\\'.charCodeAt(0) */);
+            luaL_addchar(b, s[i]);
+        } else if (iscntrl(s[i])) {
+            let buff = "" + s[i]; /* stringify */
+            if (isdigit(s[i+1]))
+                buff = ("000" + buff).slice(-3); /* pad to 3 digits with leading '0's */
+            luaL_addstring(b, to_luastring("\\\\" + buff));
+        } else
+            luaL_addchar(b, s[i]);
+        i++;
+    }
+    luaL_addchar(b, 34 /* '"'.charCodeAt(0) */);
+};`,
+      to: `/* Mnemo patch: runs of plain bytes copied at once, escapes written byte by byte (a new string
+   per control byte took 70 s for 25 MB of zeros) */
+const addquoted = function(b, s, len) {
+    luaL_addchar(b, 34 /* '"'.charCodeAt(0) */);
+    let run = 0;
+    for (let i = 0; i < len; i++) {
+        const c = s[i];
+        const quoted = c === 34 /* '"' */ || c === 92 /* '\\\\' */ || c === 10 /* '\\n' */;
+        if (!quoted && !iscntrl(c)) continue;
+        if (i > run) luaL_addlstring(b, s.subarray(run, i), i - run);
+        run = i + 1;
+        luaL_addchar(b, 92 /* '\\\\' */);
+        if (quoted) {
+            luaL_addchar(b, c);
+        } else {
+            const digits = isdigit(s[i+1]) ? ("00" + c).slice(-3) : String(c); /* 3 digits before a digit */
+            for (let k = 0; k < digits.length; k++) luaL_addchar(b, digits.charCodeAt(k));
+        }
+    }
+    if (len > run) luaL_addlstring(b, s.subarray(run, len), len - run);
+    luaL_addchar(b, 34 /* '"'.charCodeAt(0) */);
+};`,
+    },
+    {
+      from: `const getoption = function(h, fmt) {`,
+      to: `const getoption = function(h, fmt) {
+    luaS_work(h.L, 1); /* Mnemo patch: a pack format of millions of options */`,
     },
   ],
 };

@@ -56,6 +56,7 @@ declare module 'fengari' {
     /** `handler` turns a JavaScript error thrown inside the VM (index 1, light userdata) into a Lua error value. */
     lua_atnativeerror(L: LuaState, handler: JsFunction): JsFunction | null;
     lua_touserdata(L: LuaState, index: number): unknown;
+    lua_checkstack(L: LuaState, n: number): boolean;
   };
 
   export const lauxlib: {
@@ -81,4 +82,10 @@ declare module 'fengari' {
 // Added by Mnemo's patch (scripts/patch-fengari.mjs); undefined when the patch is missing.
 declare module 'fengari/src/lstring.js' {
   export const luaS_work: ((L: import('fengari').LuaState, units: number) => void) | undefined;
+}
+
+// fengari's state internals, for repacking a script state's stack between runs (lua-scripts.ts).
+declare module 'fengari/src/lstate.js' {
+  export const EXTRA_STACK: number;
+  export function luaE_freeCI(L: import('fengari').LuaState): void;
 }

@@ -13,6 +13,11 @@ class RecordingHost implements ScriptHost {
   call(argv: string[]): Reply {
     this.calls.push(argv);
     if (argv[0] === 'fail') throw new MnemoError('WRONGTYPE', 'Operation against a key holding the wrong kind of value');
+    if (argv[0] === 'same') return argv[1];
+    if (argv[0] === 'slow') {
+      const until = performance.now() + 20; // a command as slow as KEYS over a big keyspace
+      while (performance.now() < until);
+    }
     return argv.length;
   }
   log(level: number, message: string): void {
@@ -246,6 +251,70 @@ describe('LuaScripts', () => {
       const fifth = lua.load(body(5), false); // for SCRIPT LOAD too
       expect([lua.has(fourth), lua.has(fifth)]).toEqual([false, true]);
       expect(errorOf(() => lua.load(body(6), true))).toBe(`ERR The script cache is full: scripts loaded by SCRIPT LOAD hold ${3 * body(1).length} of its 3000 bytes of source; SCRIPT FLUSH empties it`);
+    });
+
+    it('stops compiling a source that compiles in quadratic time', () => {
+      const lua = new LuaScripts(new RecordingHost(), { timeMs: 300, memoryBytes: 512 * 1024 * 1024 });
+      const labels = Array.from({ length: 20_000 }, (_, i) => `::a${i}:: do end`).join(' ');
+      for (const body of [`local a local x = ${'a or '.repeat(40_000)}a return 1`, `${labels} return 1`]) {
+        const started = performance.now();
+        expect(errorOf(() => lua.load(body, true))).toBe('ERR Error compiling script (new function): Compiling the script ran for more than 300 ms and was stopped');
+        expect(performance.now() - started).toBeLessThan(3000); // were 11.7 s and 10.2 s
+      }
+      expect(lua.run(lua.load('local a return a or a or 3', true), [], [], false)).toBe(3);
+    });
+
+    it('stops instructions and calls that move many values or take long', () => {
+      expectStoppedInTime([
+        'local t = {} for i = 1, 5e4 do t[i] = i end local function g(...) while true do local x = {...} end end g(table.unpack(t))',
+        "while true do redis.call('slow') end",
+        "return string.format('%q', string.rep('\\0', 3e6))",
+        "return string.packsize(string.rep(' ', 5e6))",
+      ]);
+      // A table built so that '#' falls back to a scan (the build takes a few hundred ms)
+      const border = [
+        'local N = 300000 local t = {} for i = 1, N do t[i] = true end',
+        'for c = 1, 40 do local j0 = N + c + 1 local cnt, j = 0, j0 * 1.0',
+        '  while j <= 2147483647 do cnt = cnt + 1 j = j * 2 end',
+        '  if cnt == c then j = j0 * 1.0 while j <= 2147483647 do t[j] = true j = j * 2 end break end end',
+        'local n while true do n = #t end',
+      ].join('\n');
+      const { reply, ms } = runFor(quick(1000), border);
+      expect(reply).toContain('Script ran for more than 1000 ms and was stopped');
+      expect(ms).toBeLessThan(3000); // was 8 s
+      expect(runFor(quick(), "return string.format('%q', 'a\\0b\"\\n\\0012')").reply).toBe('"a\\0b\\"\\\n\\0012"');
+    });
+
+    it('converts a reply, and redis.call arguments, within a byte budget', () => {
+      const lua = new LuaScripts(new RecordingHost(), { timeMs: 5000, memoryBytes: 512 * 1024 * 1024, convertedBytes: 10 * 1024 * 1024 });
+      const refs = "local s = string.rep('x', 2^20) local t = {} for i = 1, 2000 do t[i] = s end";
+      expect(runFor(lua, `${refs} return t`).reply).toMatch(/^ERR the script's reply is over 10485760 bytes/); // was: out of heap
+      expect(runFor(lua, `${refs} return redis.pcall('same', table.unpack(t)).err`).reply).toBe('ERR the command\'s arguments are over 10485760 bytes');
+      expect(runFor(lua, "local s = string.rep('x', 2^20) return #redis.call('same', s)").reply).toBe(2 ** 20);
+      expect(lua.broken).toBe(false);
+    });
+
+    it('answers a reply nested deeper than the stack with an error, and keeps the state', () => {
+      const lua = quick();
+      const nest = (depth: number): string => `local t = {'x'} for i = 1, ${depth} do t = {t} end return t`;
+      let expected: unknown = ['x'];
+      for (let i = 0; i < 40; i++) expected = [expected];
+      expect(runFor(lua, nest(40)).reply).toEqual(expected); // was a JS error from depth 18
+      expect(runFor(lua, 'local t = {} t[1] = t return t').reply).toBe('ERR reached lua stack limit');
+      expect(lua.broken).toBe(false);
+    });
+
+    it('reports the limit that stopped a script inside redis.call, not "undefined"', () => {
+      const reply = runFor(quick(60_000), "local s = string.rep('x', 2^22) local t = {} while true do t[#t + 1] = redis.call('same', s) end").reply;
+      expect(reply).toMatch(/^ERR .*Script used more than 64 MB of memory and was stopped/);
+    });
+
+    it('leaves no deep stack behind a script that used one', () => {
+      const lua = quick(5000, 512 * 1024 * 1024);
+      expect(runFor(lua, "local t = {} for i = 1, 3e5 do t[i] = i end return select('#', table.unpack(t))").reply).toBe(300_000);
+      expect(lua.stackSlots).toBeLessThanOrEqual(4096); // a 600,000-slot array with holes made later scripts ~2x slower
+      expect(runFor(lua, 'return redis.sha1hex(12)').reply).toBe('7b52009b64fd0a2a49e6d8a939753077792b0554');
+      expect(runFor(lua, 'return redis.sha1hex()').reply).toMatch(/wrong number of arguments/);
     });
 
     it('runs source text only, and reads a reply without running its metatable', () => {

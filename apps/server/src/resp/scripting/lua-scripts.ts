@@ -14,8 +14,11 @@
 //     stopped with an error (Redis would answer BUSY to everyone until SCRIPT KILL, or until
 //     SHUTDOWN NOSAVE if it wrote); writes it made before that stay. The limits are checked by a
 //     count hook between instructions and, through Mnemo's patch of fengari
-//     (scripts/patch-fengari.mjs), inside library calls and at every big string; once a limit is
-//     passed every instruction raises the error again, so pcall cannot catch its way on;
+//     (scripts/patch-fengari.mjs), inside library calls, at every big string, after a slow
+//     redis.call and while compiling; once a limit is passed every instruction raises the error
+//     again, so pcall cannot catch its way on;
+//   - a reply, and one redis.call's arguments, convert into at most MAX_CONVERTED_BYTES (a Lua
+//     table holds one string many times for free; each element becomes a string of its own);
 //   - a string is at most 512 MB (Redis's proto-max-bulk-len); scripts are source text only
 //     (no bytecode: load's mode is "t" and string.dump is gone), of at most MAX_SCRIPT_BYTES,
 //     and the cache keeps SCRIPT_CACHE_BYTES of source at most;
@@ -31,7 +34,8 @@ import { getHeapStatistics } from 'node:v8';
 import { MnemoError, type Reply } from '@mnemo/engine';
 import { lauxlib, lua, lualib, to_luastring, type LuaState, type LuaString } from 'fengari';
 import { luaS_work } from 'fengari/src/lstring.js';
-import { errField, fromLuaString, pushErrorTable, pushReply, readArguments, readReply, ScriptErrorReply, toLuaString, type ScriptReply } from './lua-values';
+import { EXTRA_STACK, luaE_freeCI } from 'fengari/src/lstate.js';
+import { ByteBudget, errField, fromLuaString, MAX_CONVERTED_BYTES, pushErrorTable, pushReply, readArguments, readReply, ScriptErrorReply, toLuaString, type ScriptReply } from './lua-values';
 
 export const SCRIPT_TIME_LIMIT_MS = 5000;
 export const SCRIPT_MEMORY_LIMIT = 512 * 1024 * 1024;
@@ -46,6 +50,14 @@ export const MAX_SCRIPT_BYTES = 1024 * 1024;
 export const SCRIPT_CACHE_BYTES = 16 * 1024 * 1024;
 /** Lua instructions between two checks of the time and memory limits. */
 const HOOK_EVERY = 1000;
+/** Guard units that make the next report check the limits at once (lstring.js's luaS_work). */
+const CHECK_NOW = 65536;
+/** A redis.call slower than this has the limits checked when it returns. */
+const SLOW_CALL_MS = 1;
+/** Stack slots a state keeps after a run; a deeper stack is repacked (see shrinkStack). */
+const STACK_KEPT = 4096;
+/** redis.log lines are cut here, as Redis's LOG_MAX_LEN cuts them. */
+const LOG_MAX_BYTES = 1024;
 const CHUNK_NAME = '@user_script';
 /** Scripts are source text: precompiled bytecode could break the VM's invariants. */
 const TEXT_ONLY = to_luastring('t');
@@ -61,6 +73,8 @@ export interface ScriptLimits {
   scriptBytes?: number;
   /** SCRIPT_CACHE_BYTES unless set. */
   cacheBytes?: number;
+  /** Bytes a reply, or one redis.call's arguments, may convert into: MAX_CONVERTED_BYTES unless set. */
+  convertedBytes?: number;
 }
 
 /** What redis.call needs from the server: run one command for the script. */
@@ -150,6 +164,8 @@ return env
 `;
 
 interface Running {
+  /** Compiling, not running: what the messages say. */
+  compiling: boolean;
   readOnly: boolean;
   deadline: number;
   /** Heap size (V8's and external memory) that stops the script. */
@@ -209,13 +225,20 @@ export class LuaScripts {
     this.defineGlobal('__mnemo_call', (state) => this.redisCall(state, true));
     this.defineGlobal('__mnemo_pcall', (state) => this.redisCall(state, false));
     this.defineGlobal('__mnemo_sha1hex', (state) => {
-      const text = lua.lua_type(state, 1) === lua.LUA_TSTRING ? fromLuaString(lua.lua_tolstring(state, 1) as LuaString) : '';
-      lua.lua_pushstring(state, toLuaString(sha1(text)));
+      if (lua.lua_gettop(state) !== 1) lauxlib.luaL_error(state, to_luastring('wrong number of arguments'));
+      const bytes = lua.lua_type(state, 1) === lua.LUA_TSTRING || lua.lua_type(state, 1) === lua.LUA_TNUMBER ? (lua.lua_tolstring(state, 1) as LuaString) : new Uint8Array();
+      lua.lua_pushstring(state, to_luastring(createHash('sha1').update(bytes).digest('hex')));
+      (luaS_work as GuardWork)(state, bytes.length >> 8);
       return 1;
     });
     this.defineGlobal('__mnemo_log', (state) => {
-      const args = readArguments(state) ?? [];
-      this.host.log(Number(args[0] ?? 2), args.slice(1).join(' '));
+      let args: string[];
+      try {
+        args = readArguments(state, LOG_MAX_BYTES, this.budget('arguments')) ?? [];
+      } catch (error) {
+        return lauxlib.luaL_error(state, to_luastring((error as MnemoError).message));
+      }
+      this.host.log(Number(args[0] ?? 2), args.slice(1).join(' ').slice(0, LOG_MAX_BYTES));
       return 0;
     });
     this.defineGlobal('__mnemo_error_reply', (state) => {
@@ -291,14 +314,36 @@ export class LuaScripts {
     return next;
   }
 
+  /**
+   * Compiles under the same limits as a run: some sources compile in quadratic time (a long
+   * chain of `or`, thousands of labels; the patched parser reports those steps to the guard).
+   */
   private compile(script: CachedScript): void {
     const L = this.L;
-    if (lauxlib.luaL_loadbufferx(L, toLuaString(script.body), null, to_luastring(CHUNK_NAME), TEXT_ONLY) !== lua.LUA_OK) {
-      const message = fromLuaString(lua.lua_tolstring(L, -1) ?? new Uint8Array());
-      lua.lua_pop(L, 1);
-      throw new MnemoError('ERR', `Error compiling script (new function): ${message}`);
+    this.running = this.startLimits(true, true);
+    try {
+      if (lauxlib.luaL_loadbufferx(L, toLuaString(script.body), null, to_luastring(CHUNK_NAME), TEXT_ONLY) !== lua.LUA_OK) {
+        const message = fromLuaString(lua.lua_tolstring(L, -1) ?? new Uint8Array());
+        lua.lua_pop(L, 1);
+        throw new MnemoError('ERR', `Error compiling script (new function): ${message}`);
+      }
+    } finally {
+      this.running = null;
+      lua.lua_sethook(L, null, 0, 0);
     }
     script.ref = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+  }
+
+  private startLimits(compiling: boolean, readOnly: boolean): Running {
+    return {
+      compiling,
+      readOnly,
+      deadline: performance.now() + this.limits.timeMs,
+      heapLimit: heapUsed() + this.limits.memoryBytes,
+      inLua: true,
+      stopped: null,
+      errorLine: 0,
+    };
   }
 
   /**
@@ -313,14 +358,7 @@ export class LuaScripts {
     const base = lua.lua_gettop(L);
     this.setGlobalArray(KEYS_NAME, keys);
     this.setGlobalArray(ARGV_NAME, args);
-    const running: Running = {
-      readOnly,
-      deadline: performance.now() + this.limits.timeMs,
-      heapLimit: heapUsed() + this.limits.memoryBytes,
-      inLua: true,
-      stopped: null,
-      errorLine: 0,
-    };
+    const running = this.startLimits(false, readOnly);
     this.running = running;
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.onErrorRef);
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, script.ref as number);
@@ -328,7 +366,7 @@ export class LuaScripts {
     try {
       const status = lua.lua_pcall(L, 0, 1, base + 1);
       running.inLua = false;
-      if (status === lua.LUA_OK) return readReply(L);
+      if (status === lua.LUA_OK) return readReply(L, 0, this.budget('reply'));
       // fengari answers -1 for a JavaScript error inside the VM (an allocation that failed, a
       // JS stack overflow): the state may be half unwound, so it is not used again (ScriptCache
       // makes a new one).
@@ -342,34 +380,79 @@ export class LuaScripts {
       lua.lua_sethook(L, null, 0, 0);
       lua.lua_settop(L, base);
       this.running = null;
+      this.shrinkStack();
     }
+  }
+
+  private budget(of: 'reply' | 'arguments'): ByteBudget {
+    const bytes = this.limits.convertedBytes ?? MAX_CONVERTED_BYTES;
+    return new ByteBudget(bytes, of === 'reply' ? `the script's reply is over ${bytes} bytes` : `the command's arguments are over ${bytes} bytes`);
+  }
+
+  /** Stack slots of the state (tests: a deep script must not leave a deep stack). */
+  get stackSlots(): number {
+    return (this.L as unknown as StackInternals).stack.length;
+  }
+
+  /**
+   * fengari's stack is a JS array that grows with the deepest script and shrinks only on an
+   * error; a big one (a 3e5-value unpack) left holes that made every later script ~2x slower.
+   * Between runs nothing points into it above the top, so a packed copy of the live part
+   * replaces it, and the CallInfo chain is freed.
+   */
+  private shrinkStack(): void {
+    const state = this.L as unknown as StackInternals;
+    if (state.stack.length <= STACK_KEPT) return;
+    const live = state.stack.slice(0, state.top);
+    while (live.length < STACK_KEPT) live.push(undefined);
+    state.stack = live;
+    state.stack_last = live.length - EXTRA_STACK;
+    luaE_freeCI(this.L);
   }
 
   /** redis.call (raise = true) and redis.pcall: run the command, push its reply or error table. */
   private redisCall(L: LuaState, raise: boolean): number {
     const running = this.running;
-    const argv = readArguments(L);
+    const call = running === null ? 'ERR redis.call is only available while a script runs' : this.readCall(L);
     let failure: string;
-    if (running === null) {
-      failure = 'ERR redis.call is only available while a script runs';
-    } else if (argv === null) {
-      failure = 'ERR Lua redis lib command arguments must be strings or integers';
-    } else if (argv.length === 0) {
-      failure = 'ERR Please specify at least one argument for this redis lib call';
+    if (typeof call === 'string') {
+      failure = call;
     } else {
+      // Only the command is inside the try: a Lua error raised by the guard while the reply is
+      // pushed must go through as it is.
+      let reply: Reply | undefined;
+      const started = performance.now();
       try {
-        const reply = this.host.call(argv, running.readOnly);
+        reply = this.host.call(call, (running as Running).readOnly);
+        failure = '';
+      } catch (error) {
+        failure = error instanceof MnemoError ? error.toRedisText() : `ERR ${(error as Error).message}`;
+      }
+      // One command can take long (KEYS on a big keyspace): a slow one has the limits checked now
+      if (performance.now() - started > SLOW_CALL_MS) (luaS_work as GuardWork)(L, CHECK_NOW);
+      if (reply !== undefined) {
         lua.lua_settop(L, 0);
         pushReply(L, reply);
         return 1;
-      } catch (error) {
-        failure = error instanceof MnemoError ? error.toRedisText() : `ERR ${(error as Error).message}`;
       }
     }
     lua.lua_settop(L, 0);
     pushErrorTable(L, failure);
     if (raise) lua.lua_error(L);
     return 1;
+  }
+
+  /** redis.call's command line, or the error text that refuses it. */
+  private readCall(L: LuaState): string[] | string {
+    let argv: string[] | null;
+    try {
+      argv = readArguments(L, Infinity, this.budget('arguments'));
+    } catch (error) {
+      return (error as MnemoError).toRedisText();
+    }
+    if (argv === null) return 'ERR Lua redis lib command arguments must be strings or integers';
+    if (argv.length === 0) return 'ERR Please specify at least one argument for this redis lib call';
+    return argv;
   }
 
   /** Message handler of lua_pcall: notes the script line the error came from, keeps the error. */
@@ -421,10 +504,12 @@ export class LuaScripts {
     const running = this.running;
     if (running === null || !running.inLua) return null;
     if (running.stopped === null) {
+      const what = running.compiling ? 'Compiling the script' : 'Script';
+      const after = running.compiling ? '' : '; writes it made stay';
       if (performance.now() > running.deadline) {
-        running.stopped = `Script ran for more than ${this.limits.timeMs} ms and was stopped; writes it made stay`;
+        running.stopped = `${what} ran for more than ${this.limits.timeMs} ms and was stopped${after}`;
       } else if (heapUsed() > running.heapLimit) {
-        running.stopped = `Script used more than ${this.limits.memoryBytes / 1024 / 1024} MB of memory and was stopped; writes it made stay`;
+        running.stopped = `${what} used more than ${this.limits.memoryBytes / 1024 / 1024} MB of memory and was stopped${after}`;
       } else {
         return null;
       }
@@ -477,6 +562,16 @@ export class LuaScripts {
   }
 }
 
+/** The patch's guard entry, present once the constructor checked it. */
+type GuardWork = (L: LuaState, units: number) => void;
+
+/** The fields of a fengari state that shrinkStack replaces. */
+interface StackInternals {
+  stack: unknown[];
+  stack_last: number;
+  top: number;
+}
+
 /** What fengari's global state holds for Mnemo's patch (scripts/patch-fengari.mjs). */
 interface GuardedGlobalState {
   mnemo_work: number;
@@ -499,5 +594,7 @@ export function sha1(bytes: string): string {
 function errorTableText(withDash: string): string {
   const space = withDash.indexOf(' ');
   const text = space === -1 ? `ERR ${withDash.slice(1)}` : `${withDash.slice(1, space)} ${withDash.slice(space + 1)}`;
-  return text.replace(/[\r\n]+$/, '');
+  let end = text.length; // trailing CR and LF off, by a loop: /[\r\n]+$/ is quadratic on a run of them
+  while (end > 0 && (text.charCodeAt(end - 1) === 13 || text.charCodeAt(end - 1) === 10)) end--;
+  return text.slice(0, end);
 }

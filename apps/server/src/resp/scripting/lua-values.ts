@@ -17,6 +17,27 @@ const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
 /** Nesting Redis refuses in a script's reply (a table that holds itself would never end). */
 const MAX_REPLY_DEPTH = 1000;
+/**
+ * Bytes one reply, or one redis.call's arguments, may convert into: V8's longest string. A Lua
+ * table holds one string many times for nothing, but each element becomes a string of its own
+ * here (2,000 references to a 1 MB string ran the process out of heap).
+ */
+export const MAX_CONVERTED_BYTES = 0x1fffffe8;
+/** What each converted element counts besides its bytes. */
+const ELEMENT_BYTES = 16;
+
+/** A byte allowance that conversions draw on; throws `error` once it is spent. */
+export class ByteBudget {
+  constructor(
+    private left: number,
+    private readonly error: string,
+  ) {}
+
+  spend(bytes: number): void {
+    if ((this.left -= bytes + ELEMENT_BYTES) < 0) throw new MnemoError('ERR', this.error);
+  }
+}
+
 
 /**
  * An error reply whose whole text the script decided (`{err = "My Error"}` is sent as `-My Error`,
@@ -33,6 +54,10 @@ export class ScriptErrorReply extends MnemoError {
 }
 
 export function toLuaString(bytes: string): LuaString {
+  if (bytes.length > SHORT_STRING) {
+    const buffer = Buffer.from(bytes, 'latin1'); // native: the loop below took 1.3 s per 200 MB
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
+  }
   const out = new Uint8Array(bytes.length);
   for (let i = 0; i < bytes.length; i++) out[i] = bytes.charCodeAt(i);
   return out;
@@ -118,23 +143,32 @@ export type ScriptReply = Reply | ScriptErrorReply | ScriptReply[];
  * The value at the top of the stack as a reply; an `{err = ...}` table throws ScriptErrorReply,
  * or inside an array is an error element.
  */
-export function readReply(L: LuaState, depth = 0): ScriptReply {
+export function readReply(L: LuaState, depth: number, budget: ByteBudget): ScriptReply {
   switch (lua.lua_type(L, -1)) {
     case lua.LUA_TBOOLEAN:
+      budget.spend(0);
       return lua.lua_toboolean(L, -1) ? 1 : null;
     case lua.LUA_TNUMBER:
+      budget.spend(0);
       return lua.lua_isinteger(L, -1) ? lua.lua_tointeger(L, -1) : toInteger(lua.lua_tonumber(L, -1));
-    case lua.LUA_TSTRING:
-      return fromLuaString(lua.lua_tolstring(L, -1) as LuaString);
+    case lua.LUA_TSTRING: {
+      const value = lua.lua_tolstring(L, -1) as LuaString;
+      budget.spend(value.length);
+      return fromLuaString(value);
+    }
     case lua.LUA_TTABLE:
-      return readTable(L, depth);
+      return readTable(L, depth, budget);
     default:
+      budget.spend(0);
       return null; // nil, and what has no reply form (functions, coroutines)
   }
 }
 
-function readTable(L: LuaState, depth: number): ScriptReply {
-  if (depth >= MAX_REPLY_DEPTH) throw new MnemoError('ERR', 'reached lua stack limit');
+function readTable(L: LuaState, depth: number, budget: ByteBudget): ScriptReply {
+  // Each level holds one more stack slot: fengari's stack grows only when asked (a JS error past
+  // ~20 levels without this)
+  if (depth >= MAX_REPLY_DEPTH || !lua.lua_checkstack(L, 3)) throw new MnemoError('ERR', 'reached lua stack limit');
+  budget.spend(0);
   const err = stringField(L, ERR_FIELD);
   if (err !== null) {
     const error = new ScriptErrorReply(err.replace(/[\r\n]/g, ' '));
@@ -145,7 +179,7 @@ function readTable(L: LuaState, depth: number): ScriptReply {
   if (ok !== null) return new StatusReply(ok.replace(/[\r\n]/g, ' '));
   const items: ScriptReply[] = [];
   for (let i = 1; lua.lua_rawgeti(L, -1, i) !== lua.LUA_TNIL; i++) {
-    items.push(readReply(L, depth + 1));
+    items.push(readReply(L, depth + 1, budget));
     lua.lua_pop(L, 1);
   }
   lua.lua_pop(L, 1); // the nil that ended the array
@@ -169,15 +203,25 @@ function stripZeros(digits: string): string {
   return digits.includes('.') ? digits.replace(/0+$/, '').replace(/\.$/, '') : digits;
 }
 
-/** redis.call's arguments (stack slots 1..n) as command arguments; null if one is neither string nor number. */
-export function readArguments(L: LuaState): string[] | null {
+/**
+ * redis.call's arguments (stack slots 1..n) as command arguments; null if one is neither string
+ * nor number. `maxBytes` cuts each string argument (redis.log's lines are short).
+ */
+export function readArguments(L: LuaState, maxBytes: number, budget: ByteBudget): string[] | null {
   const count = lua.lua_gettop(L);
   const argv: string[] = new Array(count);
   for (let i = 1; i <= count; i++) {
     const type = lua.lua_type(L, i);
-    if (type === lua.LUA_TSTRING) argv[i - 1] = fromLuaString(lua.lua_tolstring(L, i) as LuaString);
-    else if (type === lua.LUA_TNUMBER) argv[i - 1] = lua.lua_isinteger(L, i) ? String(lua.lua_tointeger(L, i)) : formatG17(lua.lua_tonumber(L, i));
-    else return null;
+    if (type === lua.LUA_TSTRING) {
+      const value = lua.lua_tolstring(L, i) as LuaString;
+      const cut = value.length > maxBytes ? value.subarray(0, maxBytes) : value;
+      budget.spend(cut.length);
+      argv[i - 1] = fromLuaString(cut);
+    } else if (type === lua.LUA_TNUMBER) {
+      argv[i - 1] = lua.lua_isinteger(L, i) ? String(lua.lua_tointeger(L, i)) : formatG17(lua.lua_tonumber(L, i));
+    } else {
+      return null;
+    }
   }
   return argv;
 }
