@@ -542,6 +542,31 @@ const { luaS_work } = require('./lstring.js'); /* Mnemo patch */`,
             return i - 1;`,
     },
   ],
+  'luaconf.js': [
+    {
+      from: `const lua_number2str = function(n) {
+    return String(Number(n.toPrecision(14))); /* should match behaviour of LUA_NUMBER_FMT */
+};`,
+      to: `/* Mnemo patch: C's "%.14g" names what is not finite nan, -nan, inf and -inf (JS: NaN, Infinity) */
+const mnemo_nan_bits = new Float64Array(1);
+const mnemo_not_finite = function(n) {
+    if (n === Infinity) return "inf";
+    if (n === -Infinity) return "-inf";
+    mnemo_nan_bits[0] = n;
+    return (new Uint8Array(mnemo_nan_bits.buffer)[7] & 0x80) ? "-nan" : "nan";
+};
+
+const lua_number2str = function(n) {
+    if (!Number.isFinite(n)) return mnemo_not_finite(n);
+    return String(Number(n.toPrecision(14))); /* should match behaviour of LUA_NUMBER_FMT */
+};`,
+    },
+    {
+      from: `module.exports.lua_number2str`,
+      to: `module.exports.mnemo_not_finite = mnemo_not_finite;
+module.exports.lua_number2str`,
+    },
+  ],
   'lauxlib.js (review 3)': [
     {
       from: `const luaL_addchar = function(B, c) {
@@ -630,6 +655,12 @@ const str_reverse = function(L) {
 
 /* Mnemo patch: sprintf-js throws on forms C accepts (a '#' flag): a Lua error, as Lua 5.4 words it */
 const mnemo_sprintf = function(L, form, n) {
+    if (typeof n === 'number' && !Number.isFinite(n)) {  /* as C prints them, in the form's width */
+        const text = require('./luaconf.js').mnemo_not_finite(n);
+        const upper = /[EFG]$/.test(form);
+        const spec = /^%([-+ #0]*)([0-9]*)/.exec(form);
+        return sprintf("%" + (spec[1].includes('-') ? '-' : '') + spec[2] + "s", upper ? text.toUpperCase() : text);
+    }
     try {
         return sprintf(form, n);
     } catch (e) {

@@ -225,7 +225,10 @@ export class LuaScripts {
     this.defineGlobal('__mnemo_call', (state) => this.redisCall(state, true));
     this.defineGlobal('__mnemo_pcall', (state) => this.redisCall(state, false));
     this.defineGlobal('__mnemo_sha1hex', (state) => {
-      if (lua.lua_gettop(state) !== 1) lauxlib.luaL_error(state, to_luastring('wrong number of arguments'));
+      if (lua.lua_gettop(state) !== 1) {
+        lua.lua_pushstring(state, to_luastring('wrong number of arguments')); // Redis raises it without a position
+        lua.lua_error(state);
+      }
       const bytes = lua.lua_type(state, 1) === lua.LUA_TSTRING || lua.lua_type(state, 1) === lua.LUA_TNUMBER ? (lua.lua_tolstring(state, 1) as LuaString) : new Uint8Array();
       lua.lua_pushstring(state, to_luastring(createHash('sha1').update(bytes).digest('hex')));
       (luaS_work as GuardWork)(state, bytes.length >> 8);
