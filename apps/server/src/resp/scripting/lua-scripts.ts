@@ -230,7 +230,7 @@ export class LuaScripts {
         lua.lua_error(state);
       }
       const bytes = lua.lua_type(state, 1) === lua.LUA_TSTRING || lua.lua_type(state, 1) === lua.LUA_TNUMBER ? (lua.lua_tolstring(state, 1) as LuaString) : new Uint8Array();
-      lua.lua_pushstring(state, to_luastring(createHash('sha1').update(bytes).digest('hex')));
+      lua.lua_pushstring(state, to_luastring(sha1(bytes)));
       (luaS_work as GuardWork)(state, bytes.length >> 8);
       return 1;
     });
@@ -586,8 +586,9 @@ function heapUsed(): number {
   return heap.used_heap_size + heap.external_memory;
 }
 
-export function sha1(bytes: string): string {
-  return createHash('sha1').update(Buffer.from(bytes, 'latin1')).digest('hex');
+/** SHA1 in hex of bytes: a Mnemo string (one char per byte) or a Lua string. */
+export function sha1(bytes: string | Uint8Array): string {
+  return createHash('sha1').update(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes).digest('hex');
 }
 
 /**
