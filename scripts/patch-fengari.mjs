@@ -28,21 +28,27 @@
 //      now the Lua errors C Lua raises.
 //   6. Steps that are cheap in C Lua and were not in fengari's hands: the parser's quadratic
 //      loops (a long chain of `or`, thousands of labels and gotos) report to the guard, which
-//      the host arms while compiling; so do `{...}` and `...` over many values, `#t` on a table
-//      built to defeat its search, a pack format of millions of options, and every output
-//      buffer built a byte at a time (%q, which now copies plain runs at once).
+//      the host arms while compiling, and so does the lookup of a name through many levels of
+//      many locals; so do `{...}` and `...` over many values, any call that takes or returns
+//      many values, each conversion of string.format, `#t` on a table built to defeat its
+//      search, next() from a deleted key (which now skips the dead keys once, not at every
+//      call), a pack format of millions of options, and every output buffer built a byte at a
+//      time (%q, which now copies plain runs at once).
 // The guard is l_G.mnemo_guard: the host installs it, and it answers the error to raise when the
 // script is over its limits. Each patch names the exact text it replaces: a new fengari version fails
-// here loudly instead of running unpatched, and lua-scripts.ts refuses to start without it. A
-// patch whose text changed names what it wrote before (`was`), so an install patched by an
-// earlier version of this file is brought up to date by `npm install` too.
-import { readFileSync, writeFileSync } from 'node:fs';
+// here loudly instead of running unpatched, and lua-scripts.ts refuses to start without it (or
+// with an install patched by another version of this file: MNEMO_PATCH_VERSION).
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const source = path.join(root, 'node_modules', 'fengari', 'src');
-const MAX_STRING = 512 * 1024 * 1024;
+/** FENGARI_SRC: another copy to patch (the tests patch a pristine one). */
+const source = process.env.FENGARI_SRC ?? path.join(root, 'node_modules', 'fengari', 'src');
+/** V8's longest string less one: luaS_hash makes a string key "|" + its bytes (Redis allows 512 MB). */
+const MAX_STRING = 0x1fffffe8 - 1;
+/** Which patches an install has: bump it with any change below, and lua-scripts.ts's FENGARI_PATCH_VERSION with it. */
+const PATCH_VERSION = 2;
 
 const WORK = `
 /* Mnemo patch (scripts/patch-fengari.mjs): library work the count hook cannot see reports here */
@@ -93,6 +99,11 @@ ${WORK}`,
       to: `module.exports.luaS_bless       = luaS_bless;
 module.exports.luaS_work        = luaS_work;
 module.exports.MNEMO_MAX_STRING = MNEMO_MAX_STRING;`,
+    },
+    {
+      from: `module.exports.MNEMO_MAX_STRING = MNEMO_MAX_STRING;`,
+      to: `module.exports.MNEMO_MAX_STRING = MNEMO_MAX_STRING;
+module.exports.MNEMO_PATCH_VERSION = ${PATCH_VERSION};`,
     },
   ],
   'lapi.js': [
@@ -468,9 +479,35 @@ const { luaS_work } = require('./lstring.js'); /* Mnemo patch */`,
       from: `    let gt = dyd.gt.arr[g];
     /* check labels in current block for a match */`,
       to: `    let gt = dyd.gt.arr[g];
+    /* Mnemo patch: labels and gotos are matched pairwise (n^2 steps for n of them), and each
+       pending goto is looked up again at every block it leaves */
+    luaS_work(ls.L, 1 + ((dyd.label.n - bl.firstlabel) >> 4));
+    /* check labels in current block for a match */`,
+      was: `    let gt = dyd.gt.arr[g];
     /* Mnemo patch: labels and gotos are matched pairwise (n^2 steps for n of them) */
     if (dyd.label.n - bl.firstlabel > 64) luaS_work(ls.L, (dyd.label.n - bl.firstlabel) >> 4);
     /* check labels in current block for a match */`,
+    },
+    {
+      from: `    /* remove goto from pending list */
+    for (let i = g; i < gl.n - 1; i++)`,
+      to: `    /* remove goto from pending list */
+    luaS_work(ls.L, (gl.n - g) >> 6); /* Mnemo patch: the shift is a step per pending goto */
+    for (let i = g; i < gl.n - 1; i++)`,
+    },
+    {
+      from: `const searchupvalue = function(fs, name) {
+    let up = fs.f.upvalues;`,
+      to: `const searchupvalue = function(fs, name) {
+    let up = fs.f.upvalues;
+    /* Mnemo patch: a name that is not local is looked for among the locals and upvalues of every
+       enclosing function (190 levels of 200 locals: 38,000 compares per global name) */
+    if (fs.nups > 16) luaS_work(fs.ls.L, fs.nups >> 4);`,
+    },
+    {
+      from: `const searchvar = function(fs, n) {`,
+      to: `const searchvar = function(fs, n) {
+    if (fs.nactvar > 16) luaS_work(fs.ls.L, fs.nactvar >> 4); /* Mnemo patch: as in searchupvalue */`,
     },
     {
       from: `    let gl = ls.dyd.gt;
@@ -507,6 +544,13 @@ const { luaS_work } = require('./lstring.js'); /* Mnemo patch */`,
 `,
     },
     {
+      from: `                for (; n > 0; n--) {
+                    ltable.luaH_setint(h, last--, L.stack[ra + n]);`,
+      to: `                for (; n > 0; n--) {
+                    if ((n & 4095) === 0) luaS_work(L, 4096); /* Mnemo patch: and a million of them take 1.6 s */
+                    ltable.luaH_setint(h, last--, L.stack[ra + n]);`,
+    },
+    {
       from: `                for (j = 0; j < b && j < n; j++)
                     lobject.setobjs2s(L, ra + j, base - n + j);`,
       to: `                if (b > 64) luaS_work(L, b >> 2); /* Mnemo patch: '...' copies every value in one instruction */
@@ -540,6 +584,51 @@ const { luaS_work } = require('./lstring.js'); /* Mnemo patch */`,
                 i++;
             }
             return i - 1;`,
+    },
+  ],
+  'ltable.js (review 7)': [
+    {
+      from: `            /* Iterate until either out of keys, or until finding a non-dead key */
+            do {
+                entry = entry.n;
+                if (!entry)
+                    return false;
+            } while (entry.key.ttisdeadkey());`,
+      to: `            /* Iterate until either out of keys, or until finding a non-dead key */
+            /* Mnemo patch: the walk reports its steps, and the dead key then points past the dead
+               keys it walked (next(t, k) after 5e5 deletions took 8 ms, and again at each call) */
+            let dead = entry, steps = 0;
+            do {
+                entry = entry.n;
+                steps++;
+            } while (entry && entry.key.ttisdeadkey());
+            dead.n = entry;
+            if (steps > 64) require('./lstring.js').luaS_work(L, steps >> 4);
+            if (!entry)
+                return false;`,
+    },
+  ],
+  'ldo.js': [
+    {
+      from: `const { luaS_newliteral } = require('./lstring.js');`,
+      to: `const { luaS_newliteral, luaS_work } = require('./lstring.js'); /* Mnemo patch */`,
+    },
+    {
+      from: `const luaD_precall = function(L, off, nresults) {
+    let func = L.stack[off];`,
+      to: `const luaD_precall = function(L, off, nresults) {
+    let func = L.stack[off];
+    /* Mnemo patch: a call moves or reads each of its arguments, and returns each result: a million
+       of them (string.byte(s, 1, -1)) are 100 ms in one instruction */
+    let nargs = L.top - off - 1;
+    if (nargs > 64) luaS_work(L, nargs >> 2);`,
+    },
+    {
+      from: `const luaD_poscall = function(L, ci, firstResult, nres) {
+    let wanted = ci.nresults;`,
+      to: `const luaD_poscall = function(L, ci, firstResult, nres) {
+    let wanted = ci.nresults;
+    if (nres > 64) luaS_work(L, nres >> 2); /* Mnemo patch: as in luaD_precall */`,
     },
   ],
   'luaconf.js': [
@@ -667,6 +756,21 @@ const mnemo_sprintf = function(L, form, n) {
         return luaL_error(L, to_luastring("invalid conversion '%s' to 'format'"), to_luastring(form));
     }
 };`,
+      was: `/* Mnemo patch: a native copy and reverse (the loop took 2 s on 500 MB) */
+const str_reverse = function(L) {
+    let s = luaL_checkstring(L, 1);
+    lua_pushstring(L, s.slice().reverse());
+    return 1;
+};
+
+/* Mnemo patch: sprintf-js throws on forms C accepts (a '#' flag): a Lua error, as Lua 5.4 words it */
+const mnemo_sprintf = function(L, form, n) {
+    try {
+        return sprintf(form, n);
+    } catch (e) {
+        return luaL_error(L, to_luastring("invalid conversion '%s' to 'format'"), to_luastring(form));
+    }
+};`, // 1aabbab wrote it so
     },
     {
       from: `                case 'o': case 'u': case 'x': case 'X': {
@@ -695,6 +799,11 @@ const mnemo_sprintf = function(L, form, n) {
                 if (e === -1) luaL_argerror(L, 2, "unfinished string for format 'z'"); /* Mnemo patch: C Lua's check */`,
     },
     {
+      from: `            let form = [];  /* to store the format ('%...') */`,
+      to: `            let form = [];  /* to store the format ('%...') */
+            luaS_work(L, 16); /* Mnemo patch: a sprintf each (a format of 4e5 '%d' ran 2.5 s) */`,
+    },
+    {
       from: `const getoption = function(h, fmt) {`,
       to: `const getoption = function(h, fmt) {
     luaS_work(h.L, 1); /* Mnemo patch: a pack format of millions of options */`,
@@ -702,25 +811,52 @@ const mnemo_sprintf = function(L, form, n) {
   ],
 };
 
-let changed = 0;
+// Design note: how an install is brought to this version. Each patched file keeps fengari's own
+// text beside it (<file>.mnemo-orig), and every run patches that pristine copy afresh: an install
+// patched by an older version of this file is rewritten whole, never half. Installs patched before
+// the copies were kept get their pristine text back by taking each patch out again (its `to`, or
+// what an earlier version wrote: `was`, and the same text with the earlier string cap). Nothing is
+// written until every file patched cleanly.
+const EARLIER_MAX_STRINGS = [512 * 1024 * 1024];
+const byFile = new Map();
 for (const [name, edits] of Object.entries(patches)) {
   const file = name.split(' ')[0];
+  byFile.set(file, [...(byFile.get(file) ?? []), ...edits]);
+}
+
+/** The texts an edit may have left in an install: its own `to`, and those of earlier versions. */
+function writtenBy(edit) {
+  const texts = [edit.to, ...[edit.was ?? []].flat()];
+  for (const earlier of EARLIER_MAX_STRINGS) texts.push(edit.to.replaceAll(String(MAX_STRING), String(earlier)));
+  return [...new Set(texts)];
+}
+
+function pristineOf(file, text) {
+  let pristine = text;
+  for (const edit of [...byFile.get(file)].reverse()) {
+    const written = writtenBy(edit).find((candidate) => pristine.includes(candidate));
+    if (written !== undefined) pristine = pristine.replace(written, () => edit.from);
+  }
+  return pristine;
+}
+
+const writes = [];
+for (const [file, edits] of byFile) {
   const where = path.join(source, file);
-  let text = readFileSync(where, 'utf8');
-  for (const { from, to, was } of edits) {
-    if (text.includes(to)) continue;
-    if (was !== undefined && text.includes(was)) {
-      text = text.replace(was, () => to);
-      changed++;
-      continue;
-    }
+  const current = readFileSync(where, 'utf8');
+  const keptAt = `${where}.mnemo-orig`;
+  const pristine = existsSync(keptAt) ? readFileSync(keptAt, 'utf8') : pristineOf(file, current);
+  let text = pristine;
+  for (const { from, to } of edits) {
     const at = text.indexOf(from);
     if (at === -1 || text.indexOf(from, at + 1) !== -1) {
-      throw new Error(`patch-fengari: ${file} is not fengari 0.1.5's (a patched text is missing); Lua scripting needs these patches`);
+      throw new Error(`patch-fengari: ${file} is not fengari 0.1.5's (a patched text is missing); Lua scripting needs these patches. Reinstall it: rm -rf node_modules/fengari && npm install`);
     }
     text = text.slice(0, at) + to + text.slice(at + from.length);
-    changed++;
   }
-  writeFileSync(where, text);
+  if (!existsSync(keptAt)) writes.push([keptAt, pristine]);
+  if (text !== current) writes.push([where, text]);
 }
-console.log(changed === 0 ? 'fengari: already patched' : `fengari: ${changed} patches applied (scripts/patch-fengari.mjs)`);
+for (const [where, text] of writes) writeFileSync(where, text);
+const patched = writes.filter(([where]) => !where.endsWith('.mnemo-orig')).length;
+console.log(patched === 0 ? 'fengari: already patched' : `fengari: ${patched} files patched (scripts/patch-fengari.mjs)`);

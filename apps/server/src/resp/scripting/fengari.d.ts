@@ -43,6 +43,7 @@ declare module 'fengari' {
     lua_setglobal(L: LuaState, name: LuaString): void;
     lua_toboolean(L: LuaState, index: number): boolean;
     lua_isinteger(L: LuaState, index: number): boolean;
+    lua_isnumber(L: LuaState, index: number): boolean;
     lua_tointeger(L: LuaState, index: number): number;
     lua_tonumber(L: LuaState, index: number): number;
     lua_tolstring(L: LuaState, index: number): LuaString | null;
@@ -82,6 +83,8 @@ declare module 'fengari' {
 // Added by Mnemo's patch (scripts/patch-fengari.mjs); undefined when the patch is missing.
 declare module 'fengari/src/lstring.js' {
   export const luaS_work: ((L: import('fengari').LuaState, units: number) => void) | undefined;
+  export const MNEMO_PATCH_VERSION: number | undefined;
+  export const MNEMO_MAX_STRING: number;
 }
 
 // fengari's state internals, for repacking a script state's stack between runs (lua-scripts.ts).

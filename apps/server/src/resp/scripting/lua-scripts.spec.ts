@@ -14,6 +14,7 @@ class RecordingHost implements ScriptHost {
     this.calls.push(argv);
     if (argv[0] === 'fail') throw new MnemoError('WRONGTYPE', 'Operation against a key holding the wrong kind of value');
     if (argv[0] === 'same') return argv[1];
+    if (argv[0] === 'now') return Math.round(performance.now());
     if (argv[0] === 'slow') {
       const until = performance.now() + 20; // a command as slow as KEYS over a big keyspace
       while (performance.now() < until);
@@ -286,6 +287,55 @@ describe('LuaScripts', () => {
       expect(reply).toContain('Script ran for more than 1000 ms and was stopped');
       expect(ms).toBeLessThan(3000); // was 8 s
       expect(runFor(quick(), "return string.format('%q', 'a\\0b\"\\n\\0012')").reply).toBe('"a\\0b\\"\\\n\\0012"');
+    });
+
+    it('stops calls that take or return a million values, and a format of a million conversions', () => {
+      const bytes = "local s = string.rep('a', 999000) local b = string.byte ";
+      for (const body of [
+        `${bytes} for i = 1, 1e9 do b(s, 1, -1) end`,
+        `${bytes} for i = 1, 1e9 do tostring(b(s, 1, -1)) end`,
+        `${bytes} for i = 1, 1e9 do redis.call('x', b(s, 1, -1)) end`,
+        `${bytes} local t = {b(s, 1, -1)} return #t`,
+        "local t = {} for i = 1, 4e5 do t[i] = i end local f, u = string.rep('%d', 4e5), table.unpack for i = 1, 1e9 do string.format(f, u(t)) end",
+      ]) {
+        const { reply, ms } = runFor(quick(300, 256 * 1024 * 1024), body);
+        expect([body, reply]).toEqual([body, expect.stringMatching(/Script (ran for more than 300 ms|used more than 256 MB of memory) and was stopped/)]);
+        expect(ms).toBeLessThan(3000); // were 25 to 72 s against a 1 s limit, and 1.6 s for one table of a million
+      }
+    });
+
+    it('stops converting a reply of tables that share tables (2^20 elements from 60 bytes)', () => {
+      const { reply, ms } = runFor(quick(1000, 256 * 1024 * 1024), "local t = {'x'} for i = 1, 20 do t = {t, t} end return t");
+      expect(reply).toMatch(/^ERR Converting the script's reply (ran for more than 1000 ms|used more than 256 MB of memory) and was stopped; writes the script made stay$/);
+      expect(ms).toBeLessThan(3000); // was 10.9 s and +351 MB; at 22 levels 46 s and +1.5 GB, past which the process died
+    });
+
+    it('stops compiling names looked up through many levels of many locals, and gotos through many blocks', () => {
+      const lua = new LuaScripts(new RecordingHost(), { timeMs: 300, memoryBytes: 512 * 1024 * 1024 });
+      const locals = Array.from({ length: 199 }, (_, i) => `a${i}`).join(',');
+      const nested = `${`local function f() local ${locals} `.repeat(190)}${'zzz() '.repeat(20_000)}${' end'.repeat(190)} return 1`;
+      const gotos = `do ${'do '.repeat(190)}${'goto zzz '.repeat(10_000)}${' end'.repeat(190)} ::zzz:: end return 1`;
+      for (const body of [nested, gotos]) {
+        const started = performance.now();
+        expect(errorOf(() => lua.load(body, true))).toBe('ERR Error compiling script (new function): Compiling the script ran for more than 300 ms and was stopped');
+        expect(performance.now() - started).toBeLessThan(3000); // were 47 s, and 0.8 s without a stop
+      }
+    });
+
+    it('next() from a deleted key skips the keys deleted after it once, not at every call', () => {
+      const lua = quick(10_000, 512 * 1024 * 1024);
+      const body = 'local t = {} for i = 1, 2e5 do t[i] = true end for i = 2, 2e5 do t[i] = nil end local n = next n(t, 2)'
+        + " local t0 = redis.call('now') for i = 1, 200 do n(t, 2) end return redis.call('now') - t0";
+      expect(runFor(lua, body).reply).toBeLessThan(100); // was ~3 ms a call
+    });
+
+    it('redis.log reads no more than the 1 KB line it logs', () => {
+      const host = new RecordingHost();
+      const lua = new LuaScripts(host, { timeMs: 5000, memoryBytes: 512 * 1024 * 1024 });
+      const heapBefore = process.memoryUsage().heapUsed;
+      expect(lua.run(lua.load("local s = string.rep('x', 2000) local t = {} for i = 1, 3e5 do t[i] = s end redis.log(2, table.unpack(t)) return 1", true), [], [], false)).toBe(1);
+      expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(256 * 1024 * 1024); // was +650 MB: every argument converted, then joined
+      expect(host.logged).toEqual([`2 ${'x'.repeat(1024)}`]);
     });
 
     it('converts a reply, and redis.call arguments, within a byte budget', () => {

@@ -18,8 +18,12 @@
 //     redis.call and while compiling; once a limit is passed every instruction raises the error
 //     again, so pcall cannot catch its way on;
 //   - a reply, and one redis.call's arguments, convert into at most MAX_CONVERTED_BYTES (a Lua
-//     table holds one string many times for free; each element becomes a string of its own);
-//   - a string is at most 512 MB (Redis's proto-max-bulk-len); scripts are source text only
+//     table holds one string many times for free; each element becomes a string of its own),
+//     and the time and memory limits go on while the reply is converted (tables that share
+//     tables make a reply of 2^n elements from n tables);
+//   - redis.log reads its arguments only up to the 1 KB line it logs; an error's text is cut
+//     at 64 KB;
+//   - a string is at most 512 MB less 25 bytes (V8's longest string, where Redis allows 512 MB); scripts are source text only
 //     (no bytecode: load's mode is "t" and string.dump is gone), of at most MAX_SCRIPT_BYTES,
 //     and the cache keeps SCRIPT_CACHE_BYTES of source at most;
 //   - a numeral is at most 200 bytes besides the spaces around it (tonumber of a longer string
@@ -33,10 +37,12 @@ import { createHash } from 'node:crypto';
 import { getHeapStatistics } from 'node:v8';
 import { MnemoError, type Reply } from '@mnemo/engine';
 import { lauxlib, lua, lualib, to_luastring, type LuaState, type LuaString } from 'fengari';
-import { luaS_work } from 'fengari/src/lstring.js';
+import { luaS_work, MNEMO_PATCH_VERSION } from 'fengari/src/lstring.js';
 import { EXTRA_STACK, luaE_freeCI } from 'fengari/src/lstate.js';
-import { ByteBudget, errField, fromLuaString, MAX_CONVERTED_BYTES, pushErrorTable, pushReply, readArguments, readReply, ScriptErrorReply, toLuaString, type ScriptReply } from './lua-values';
+import { ByteBudget, errField, ERROR_TEXT_BYTES, fromLuaString, MAX_CONVERTED_BYTES, pushErrorTable, pushReply, readArguments, readReply, ScriptErrorReply, toLuaString, type ScriptReply } from './lua-values';
 
+/** The version of scripts/patch-fengari.mjs's patches this code relies on (its PATCH_VERSION). */
+const FENGARI_PATCH_VERSION = 2;
 export const SCRIPT_TIME_LIMIT_MS = 5000;
 export const SCRIPT_MEMORY_LIMIT = 512 * 1024 * 1024;
 /** Scripts EVAL compiled (not SCRIPT LOAD) kept at most; the oldest go first, as in Redis 7.4. */
@@ -205,8 +211,8 @@ export class LuaScripts {
     private readonly host: ScriptHost,
     private readonly limits: ScriptLimits = { timeMs: SCRIPT_TIME_LIMIT_MS, memoryBytes: SCRIPT_MEMORY_LIMIT },
   ) {
-    if (typeof luaS_work !== 'function') {
-      throw new Error('fengari is not patched for Mnemo: run `npm install` (its postinstall runs scripts/patch-fengari.mjs)');
+    if (typeof luaS_work !== 'function' || MNEMO_PATCH_VERSION !== FENGARI_PATCH_VERSION) {
+      throw new Error(`fengari is not patched for this Mnemo (patches ${MNEMO_PATCH_VERSION ?? 'none'}, needs ${FENGARI_PATCH_VERSION}): run \`npm install\` (its postinstall runs scripts/patch-fengari.mjs)`);
     }
     const L = lauxlib.luaL_newstate();
     this.L = L;
@@ -234,18 +240,9 @@ export class LuaScripts {
       (luaS_work as GuardWork)(state, bytes.length >> 8);
       return 1;
     });
-    this.defineGlobal('__mnemo_log', (state) => {
-      let args: string[];
-      try {
-        args = readArguments(state, LOG_MAX_BYTES, this.budget('arguments')) ?? [];
-      } catch (error) {
-        return lauxlib.luaL_error(state, to_luastring((error as MnemoError).message));
-      }
-      this.host.log(Number(args[0] ?? 2), args.slice(1).join(' ').slice(0, LOG_MAX_BYTES));
-      return 0;
-    });
+    this.defineGlobal('__mnemo_log', (state) => this.redisLog(state));
     this.defineGlobal('__mnemo_error_reply', (state) => {
-      const text = lua.lua_type(state, 1) === lua.LUA_TSTRING ? fromLuaString(lua.lua_tolstring(state, 1) as LuaString) : '';
+      const text = lua.lua_type(state, 1) === lua.LUA_TSTRING ? fromLuaString((lua.lua_tolstring(state, 1) as LuaString).subarray(0, ERROR_TEXT_BYTES)) : '';
       pushErrorTable(state, errorTableText(text.startsWith('-') ? text : `-${text}`));
       return 1;
     });
@@ -369,7 +366,7 @@ export class LuaScripts {
     try {
       const status = lua.lua_pcall(L, 0, 1, base + 1);
       running.inLua = false;
-      if (status === lua.LUA_OK) return readReply(L, 0, this.budget('reply'));
+      if (status === lua.LUA_OK) return readReply(L, 0, this.budget('reply', L, running));
       // fengari answers -1 for a JavaScript error inside the VM (an allocation that failed, a
       // JS stack overflow): the state may be half unwound, so it is not used again (ScriptCache
       // makes a new one).
@@ -387,9 +384,14 @@ export class LuaScripts {
     }
   }
 
-  private budget(of: 'reply' | 'arguments'): ByteBudget {
+  /**
+   * What one conversion may spend: MAX_CONVERTED_BYTES, and the script's limits, which are off
+   * once it returned (the reply's conversion checks them itself).
+   */
+  private budget(of: 'reply' | 'arguments', L: LuaState, running: Running): ByteBudget {
     const bytes = this.limits.convertedBytes ?? MAX_CONVERTED_BYTES;
-    return new ByteBudget(bytes, of === 'reply' ? `the script's reply is over ${bytes} bytes` : `the command's arguments are over ${bytes} bytes`);
+    if (of === 'reply') return new ByteBudget(bytes, `the script's reply is over ${bytes} bytes`, () => this.overLimits(running, "Converting the script's reply", '; writes the script made stay'));
+    return new ByteBudget(bytes, `the command's arguments are over ${bytes} bytes`, () => this.limitPassed(L));
   }
 
   /** Stack slots of the state (tests: a deep script must not leave a deep stack). */
@@ -416,7 +418,8 @@ export class LuaScripts {
   /** redis.call (raise = true) and redis.pcall: run the command, push its reply or error table. */
   private redisCall(L: LuaState, raise: boolean): number {
     const running = this.running;
-    const call = running === null ? 'ERR redis.call is only available while a script runs' : this.readCall(L);
+    const started = performance.now(); // the arguments' conversion counts: a million of them take long too
+    const call = running === null ? 'ERR redis.call is only available while a script runs' : this.readCall(L, running);
     let failure: string;
     if (typeof call === 'string') {
       failure = call;
@@ -424,7 +427,6 @@ export class LuaScripts {
       // Only the command is inside the try: a Lua error raised by the guard while the reply is
       // pushed must go through as it is.
       let reply: Reply | undefined;
-      const started = performance.now();
       try {
         reply = this.host.call(call, (running as Running).readOnly);
         failure = '';
@@ -445,11 +447,39 @@ export class LuaScripts {
     return 1;
   }
 
+  /**
+   * redis.log(level, ...), with Redis's checks and texts. Arguments that are neither string nor
+   * number are left out; the line is cut at LOG_MAX_BYTES, so no more than that is read (500,000
+   * arguments of 2 KB each grew the heap by 1 GB for a 1 KB line).
+   */
+  private redisLog(L: LuaState): number {
+    const count = lua.lua_gettop(L);
+    const level = count >= 2 && lua.lua_isnumber(L, 1) ? Math.trunc(lua.lua_tonumber(L, 1)) : NaN;
+    let failure: string | null = null;
+    if (count < 2) failure = 'ERR redis.log() requires two arguments or more.';
+    else if (Number.isNaN(level)) failure = 'ERR First argument must be a number (log level).';
+    else if (level < 0 || level > 3) failure = 'ERR Invalid debug level.';
+    if (failure !== null) {
+      lua.lua_settop(L, 0);
+      pushErrorTable(L, failure);
+      return lua.lua_error(L);
+    }
+    let line = '';
+    for (let i = 2; i <= count && line.length < LOG_MAX_BYTES; i++) {
+      const type = lua.lua_type(L, i);
+      if (type !== lua.LUA_TSTRING && type !== lua.LUA_TNUMBER) continue;
+      if (i > 2) line += ' ';
+      line += fromLuaString((lua.lua_tolstring(L, i) as LuaString).subarray(0, LOG_MAX_BYTES - line.length));
+    }
+    this.host.log(level, line.slice(0, LOG_MAX_BYTES));
+    return 0;
+  }
+
   /** redis.call's command line, or the error text that refuses it. */
-  private readCall(L: LuaState): string[] | string {
+  private readCall(L: LuaState, running: Running): string[] | string {
     let argv: string[] | null;
     try {
-      argv = readArguments(L, Infinity, this.budget('arguments'));
+      argv = readArguments(L, this.budget('arguments', L, running));
     } catch (error) {
       return (error as MnemoError).toRedisText();
     }
@@ -507,18 +537,19 @@ export class LuaScripts {
     const running = this.running;
     if (running === null || !running.inLua) return null;
     if (running.stopped === null) {
-      const what = running.compiling ? 'Compiling the script' : 'Script';
-      const after = running.compiling ? '' : '; writes it made stay';
-      if (performance.now() > running.deadline) {
-        running.stopped = `${what} ran for more than ${this.limits.timeMs} ms and was stopped${after}`;
-      } else if (heapUsed() > running.heapLimit) {
-        running.stopped = `${what} used more than ${this.limits.memoryBytes / 1024 / 1024} MB of memory and was stopped${after}`;
-      } else {
-        return null;
-      }
+      const stopped = running.compiling ? this.overLimits(running, 'Compiling the script', '') : this.overLimits(running, 'Script', '; writes it made stay');
+      if (stopped === null) return null;
+      running.stopped = stopped;
       lua.lua_sethook(L, this.hook, lua.LUA_MASKCOUNT, 1);
     }
     return running.stopped;
+  }
+
+  /** Why `what` (compiling, running, converting the reply) must stop, or null. */
+  private overLimits(running: Running, what: string, after: string): string | null {
+    if (performance.now() > running.deadline) return `${what} ran for more than ${this.limits.timeMs} ms and was stopped${after}`;
+    if (heapUsed() > running.heapLimit) return `${what} used more than ${this.limits.memoryBytes / 1024 / 1024} MB of memory and was stopped${after}`;
+    return null;
   }
 
   /** Redis 7's text for an error a script raised: `<error> script: <sha>, on @user_script:<line>.` */
@@ -529,7 +560,7 @@ export class LuaScripts {
       text = errField(L) ?? 'ERR unknown error'; // raw: the limits are off, a metamethod could loop forever
     } else {
       const message = lua.lua_type(L, -1) === lua.LUA_TSTRING || lua.lua_type(L, -1) === lua.LUA_TNUMBER ? lua.lua_tolstring(L, -1) : null;
-      text = `ERR ${message ? fromLuaString(message) : 'unknown error'}`;
+      text = `ERR ${message ? fromLuaString(message.subarray(0, ERROR_TEXT_BYTES)) : 'unknown error'}`;
     }
     return `${text.replace(/[\r\n]/g, ' ')} script: ${sha}, on ${CHUNK_NAME}:${line}.`;
   }

@@ -9,7 +9,8 @@
 // cross unchanged, binary ones included.
 
 import { DoubleReply, MapReply, MnemoError, StatusReply, type Reply } from '@mnemo/engine';
-import { lua, to_luastring, type LuaState, type LuaString } from 'fengari';
+import { lauxlib, lua, to_luastring, type LuaState, type LuaString } from 'fengari';
+import { MNEMO_MAX_STRING } from 'fengari/src/lstring.js';
 
 const ERR_FIELD = to_luastring('err');
 const OK_FIELD = to_luastring('ok');
@@ -23,21 +24,38 @@ const MAX_REPLY_DEPTH = 1000;
  * here (2,000 references to a 1 MB string ran the process out of heap).
  */
 export const MAX_CONVERTED_BYTES = 0x1fffffe8;
-/** What each converted element counts besides its bytes. */
-const ELEMENT_BYTES = 16;
+/** What each converted element counts besides its bytes (a JS value and its slot: ~100 bytes). */
+const ELEMENT_BYTES = 64;
+/** Elements, or bytes, converted between two checks of the script's limits. */
+const CHECK_EVERY_ELEMENTS = 4096;
+const CHECK_EVERY_BYTES = 16 * 1024 * 1024;
 
-/** A byte allowance that conversions draw on; throws `error` once it is spent. */
+/**
+ * A byte allowance that conversions draw on; throws `error` once it is spent. It also asks
+ * `stopped` (the script's time and memory limits) every few thousand elements or megabytes:
+ * a reply of tables that share tables (`t = {t, t}` 22 times) is 4M elements from 70 bytes of
+ * source, and converting it ran 46 s and 1.5 GB with no limit on.
+ */
 export class ByteBudget {
+  private sinceCheck = 0;
+  private bytesSinceCheck = 0;
+
   constructor(
     private left: number,
     private readonly error: string,
+    private readonly stopped: () => string | null = () => null,
   ) {}
 
   spend(bytes: number): void {
     if ((this.left -= bytes + ELEMENT_BYTES) < 0) throw new MnemoError('ERR', this.error);
+    this.bytesSinceCheck += bytes;
+    if (++this.sinceCheck < CHECK_EVERY_ELEMENTS && this.bytesSinceCheck < CHECK_EVERY_BYTES) return;
+    this.sinceCheck = 0;
+    this.bytesSinceCheck = 0;
+    const stopped = this.stopped();
+    if (stopped !== null) throw new MnemoError('ERR', stopped);
   }
 }
-
 
 /**
  * An error reply whose whole text the script decided (`{err = "My Error"}` is sent as `-My Error`,
@@ -91,6 +109,8 @@ export function pushReply(L: LuaState, reply: Reply): void {
   if (reply === null) {
     lua.lua_pushboolean(L, false);
   } else if (typeof reply === 'string') {
+    // One byte under V8's longest string: a longer one breaks the VM as a table key (see patch-fengari.mjs)
+    if (reply.length > MNEMO_MAX_STRING) lauxlib.luaL_error(L, to_luastring(`the reply holds a string of ${reply.length} bytes, over Lua's ${MNEMO_MAX_STRING}`));
     lua.lua_pushstring(L, toLuaString(reply));
   } else if (typeof reply === 'number') {
     pushNumber(L, reply);
@@ -120,18 +140,24 @@ function toInteger(value: number): number | bigint {
 }
 
 /**
+ * Bytes of an error's text kept: a longer one is cut (a text of 512 MB could not get its "ERR "
+ * in a JS string, and no client reads that far).
+ */
+export const ERROR_TEXT_BYTES = 64 * 1024;
+
+/** The `err` field of the table at the top of the stack, read raw (no metamethod runs), or null. */
+export function errField(L: LuaState): string | null {
+  return stringField(L, ERR_FIELD, ERROR_TEXT_BYTES);
+}
+
+/**
  * The string field `name` of the table at the top, or null; raw, as Redis reads it (a metatable's
  * __index would run Lua code after the script ended). Leaves the stack as it was.
  */
-/** The `err` field of the table at the top of the stack, read raw (no metamethod runs), or null. */
-export function errField(L: LuaState): string | null {
-  return stringField(L, ERR_FIELD);
-}
-
-function stringField(L: LuaState, name: LuaString): string | null {
+function stringField(L: LuaState, name: LuaString, maxBytes: number): string | null {
   lua.lua_pushstring(L, name);
   const type = lua.lua_rawget(L, -2);
-  const value = type === lua.LUA_TSTRING ? fromLuaString(lua.lua_tolstring(L, -1) as LuaString) : null;
+  const value = type === lua.LUA_TSTRING ? fromLuaString((lua.lua_tolstring(L, -1) as LuaString).subarray(0, maxBytes)) : null;
   lua.lua_pop(L, 1);
   return value;
 }
@@ -169,14 +195,17 @@ function readTable(L: LuaState, depth: number, budget: ByteBudget): ScriptReply 
   // ~20 levels without this)
   if (depth >= MAX_REPLY_DEPTH || !lua.lua_checkstack(L, 3)) throw new MnemoError('ERR', 'reached lua stack limit');
   budget.spend(0);
-  const err = stringField(L, ERR_FIELD);
+  const err = errField(L);
   if (err !== null) {
     const error = new ScriptErrorReply(err.replace(/[\r\n]/g, ' '));
     if (depth === 0) throw error;
     return error;
   }
-  const ok = stringField(L, OK_FIELD);
-  if (ok !== null) return new StatusReply(ok.replace(/[\r\n]/g, ' '));
+  const ok = stringField(L, OK_FIELD, Infinity);
+  if (ok !== null) {
+    budget.spend(ok.length);
+    return new StatusReply(ok.replace(/[\r\n]/g, ' '));
+  }
   const items: ScriptReply[] = [];
   for (let i = 1; lua.lua_rawgeti(L, -1, i) !== lua.LUA_TNIL; i++) {
     items.push(readReply(L, depth + 1, budget));
@@ -203,21 +232,18 @@ function stripZeros(digits: string): string {
   return digits.includes('.') ? digits.replace(/0+$/, '').replace(/\.$/, '') : digits;
 }
 
-/**
- * redis.call's arguments (stack slots 1..n) as command arguments; null if one is neither string
- * nor number. `maxBytes` cuts each string argument (redis.log's lines are short).
- */
-export function readArguments(L: LuaState, maxBytes: number, budget: ByteBudget): string[] | null {
+/** redis.call's arguments (stack slots 1..n) as command arguments; null if one is neither string nor number. */
+export function readArguments(L: LuaState, budget: ByteBudget): string[] | null {
   const count = lua.lua_gettop(L);
   const argv: string[] = new Array(count);
   for (let i = 1; i <= count; i++) {
     const type = lua.lua_type(L, i);
     if (type === lua.LUA_TSTRING) {
       const value = lua.lua_tolstring(L, i) as LuaString;
-      const cut = value.length > maxBytes ? value.subarray(0, maxBytes) : value;
-      budget.spend(cut.length);
-      argv[i - 1] = fromLuaString(cut);
+      budget.spend(value.length);
+      argv[i - 1] = fromLuaString(value);
     } else if (type === lua.LUA_TNUMBER) {
+      budget.spend(0);
       argv[i - 1] = lua.lua_isinteger(L, i) ? String(lua.lua_tointeger(L, i)) : formatG17(lua.lua_tonumber(L, i));
     } else {
       return null;
