@@ -48,7 +48,7 @@ const source = process.env.FENGARI_SRC ?? path.join(root, 'node_modules', 'fenga
 /** V8's longest string less one: luaS_hash makes a string key "|" + its bytes (Redis allows 512 MB). */
 const MAX_STRING = 0x1fffffe8 - 1;
 /** Which patches an install has: bump it with any change below, and lua-scripts.ts's FENGARI_PATCH_VERSION with it. */
-const PATCH_VERSION = 2;
+const PATCH_VERSION = 3;
 
 const WORK = `
 /* Mnemo patch (scripts/patch-fengari.mjs): library work the count hook cannot see reports here */
@@ -64,6 +64,16 @@ const luaS_work = function(L, units) {
     }
 };
 const MNEMO_MAX_STRING = ${MAX_STRING};
+`;
+
+const NOT_FINITE = `/* Mnemo patch: C's "%.14g" names what is not finite nan, -nan, inf and -inf (JS: NaN, Infinity) */
+const mnemo_nan_bits = new Float64Array(1);
+const mnemo_not_finite = function(n) {
+    if (n === Infinity) return "inf";
+    if (n === -Infinity) return "-inf";
+    mnemo_nan_bits[0] = n;
+    return (new Uint8Array(mnemo_nan_bits.buffer)[7] & 0x80) ? "-nan" : "nan";
+};
 `;
 
 const patches = {
@@ -586,6 +596,73 @@ const { luaS_work } = require('./lstring.js'); /* Mnemo patch */`,
             return i - 1;`,
     },
   ],
+  'lvm.js (numbers as in Lua 5.1)': [
+    {
+      from: `                    L.stack[ra].setivalue((op1.value + op2.value)|0);`,
+      to: `                    L.stack[ra].setnvalue_mnemo(op1.value + op2.value); /* Mnemo patch: see lobject.js */`,
+    },
+    {
+      from: `                    L.stack[ra].setivalue((op1.value - op2.value)|0);`,
+      to: `                    L.stack[ra].setnvalue_mnemo(op1.value - op2.value); /* Mnemo patch */`,
+    },
+    {
+      from: `                    L.stack[ra].setivalue(luaV_imul(op1.value, op2.value));`,
+      to: `                    L.stack[ra].setnvalue_mnemo(op1.value * op2.value); /* Mnemo patch */`,
+    },
+    {
+      from: `                    L.stack[ra].setivalue((-op.value)|0);`,
+      to: `                    L.stack[ra].setnvalue_mnemo(-op.value); /* Mnemo patch */`,
+    },
+    {
+      from: `                if (op1.ttisinteger() && op2.ttisinteger()) {
+                    L.stack[ra].setivalue(luaV_mod(L, op1.value, op2.value));`,
+      to: `                if (op1.ttisinteger() && op2.ttisinteger() && op2.value !== 0) { /* Mnemo patch: n % 0 is nan, as in Lua 5.1 (an error in 5.3) */
+                    L.stack[ra].setivalue(luaV_mod(L, op1.value, op2.value));`,
+    },
+    {
+      from: `                    let idx = (L.stack[ra].value + step)|0;`,
+      to: `                    let idx = L.stack[ra].value + step; /* Mnemo patch: past the limit ends the loop, not wraps */`,
+    },
+    {
+      from: `                    init.value = (initv - pstep.value)|0;`,
+      to: `                    init.value = initv - pstep.value; /* Mnemo patch: held exactly (see OP_FORLOOP) */`,
+    },
+  ],
+  'lobject.js (numbers as in Lua 5.1)': [
+    {
+      from: `            if (p1.ttisinteger() && p2.ttisinteger()) {
+                res.setivalue(intarith(L, op, p1.value, p2.value));
+                return;
+            }`,
+      to: `            if (p1.ttisinteger() && p2.ttisinteger()) {
+                /* Mnemo patch: see setnvalue_mnemo */
+                if (op === LUA_OPADD) res.setnvalue_mnemo(p1.value + p2.value);
+                else if (op === LUA_OPSUB) res.setnvalue_mnemo(p1.value - p2.value);
+                else if (op === LUA_OPMUL) res.setnvalue_mnemo(p1.value * p2.value);
+                else if (op === LUA_OPUNM) res.setnvalue_mnemo(-p1.value);
+                else res.setivalue(intarith(L, op, p1.value, p2.value));
+                return;
+            }`,
+    },
+    {
+      from: `    setivalue(x) {`,
+      to: `    /* Mnemo patch: fengari's integers are 32-bit, and wrapped (1764000000 * 1000 was negative);
+       Redis's Lua 5.1 has only doubles. An integer +, -, * or unary - whose result leaves the
+       32-bit range gives that result as a float, exact up to 2^53, as Lua 5.1 would. */
+    setnvalue_mnemo(x) {
+        if ((x|0) === x) this.setivalue(x|0);
+        else this.setfltvalue(x);
+    }
+
+    setivalue(x) {`,
+    },
+  ],
+  'luaconf.js (numbers as in Lua 5.1)': [
+    {
+      from: `const LUA_COMPAT_FLOATSTRING = conf.LUA_COMPAT_FLOATSTRING || false;`,
+      to: `const LUA_COMPAT_FLOATSTRING = true; /* Mnemo patch: 3.0 prints as 3, as in Redis's Lua 5.1 */`,
+    },
+  ],
   'ltable.js (review 7)': [
     {
       from: `            /* Iterate until either out of keys, or until finding a non-dead key */
@@ -636,15 +713,33 @@ const { luaS_work } = require('./lstring.js'); /* Mnemo patch */`,
       from: `const lua_number2str = function(n) {
     return String(Number(n.toPrecision(14))); /* should match behaviour of LUA_NUMBER_FMT */
 };`,
-      to: `/* Mnemo patch: C's "%.14g" names what is not finite nan, -nan, inf and -inf (JS: NaN, Infinity) */
-const mnemo_nan_bits = new Float64Array(1);
-const mnemo_not_finite = function(n) {
-    if (n === Infinity) return "inf";
-    if (n === -Infinity) return "-inf";
-    mnemo_nan_bits[0] = n;
-    return (new Uint8Array(mnemo_nan_bits.buffer)[7] & 0x80) ? "-nan" : "nan";
+      to: `${NOT_FINITE}
+/* Mnemo patch: C's "%.14g", as Redis's Lua prints numbers (JS printed 2^60 as 1152921504606846976,
+   C as 1.1529215046068e+18, and -0 as 0) */
+const mnemo_strip_zeros = function(digits) {
+    return digits.includes('.') ? digits.replace(/0+$/, '').replace(/\\.$/, '') : digits;
 };
 
+/* The double next to n toward zero: what C's round-half-even makes of a tie (JS rounds it away) */
+const mnemo_toward_zero = function(n) {
+    mnemo_nan_bits[0] = n;
+    new BigInt64Array(mnemo_nan_bits.buffer)[0] -= 1n;
+    return mnemo_nan_bits[0];
+};
+
+const lua_number2str = function(n) {
+    if (!Number.isFinite(n)) return mnemo_not_finite(n);
+    if (n === 0) return Object.is(n, -0) ? "-0" : "0";
+    let digits = n.toPrecision(100).replace(/e.*$/, '').replace(/[-.]/g, '').replace(/^0+/, '');
+    if (digits[14] === '5' && /^0*$/.test(digits.slice(15)) && (digits.charCodeAt(13) & 1) === 0)
+        n = mnemo_toward_zero(n);
+    let [mantissa, exponent] = n.toExponential(13).split('e');
+    let e = Number(exponent);
+    if (e < -4 || e >= 14)
+        return mnemo_strip_zeros(mantissa) + "e" + (e < 0 ? "-" : "+") + String(Math.abs(e)).padStart(2, "0");
+    return mnemo_strip_zeros(n.toFixed(13 - e));
+};`,
+      was: `${NOT_FINITE}
 const lua_number2str = function(n) {
     if (!Number.isFinite(n)) return mnemo_not_finite(n);
     return String(Number(n.toPrecision(14))); /* should match behaviour of LUA_NUMBER_FMT */
@@ -770,7 +865,7 @@ const mnemo_sprintf = function(L, form, n) {
     } catch (e) {
         return luaL_error(L, to_luastring("invalid conversion '%s' to 'format'"), to_luastring(form));
     }
-};`, // 1aabbab wrote it so
+};`, // what 1aabbab wrote
     },
     {
       from: `                case 'o': case 'u': case 'x': case 'X': {
@@ -778,6 +873,11 @@ const mnemo_sprintf = function(L, form, n) {
                     addlenmod(form, to_luastring(LUA_INTEGER_FRMLEN, true));
                     luaL_addstring(b, to_luastring(sprintf(String.fromCharCode(...form), n)));`,
       to: `                case 'o': case 'u': case 'x': case 'X': {
+                    /* Mnemo patch: %d and %i take any number up to 2^53, truncated, as Redis's Lua 5.1 does */
+                    let n = (strfrmt[i - 1] === 100 || strfrmt[i - 1] === 105) && !lua_isinteger(L, arg) ? mnemo_truncated(L, arg) : luaL_checkinteger(L, arg);
+                    addlenmod(form, to_luastring(LUA_INTEGER_FRMLEN, true));
+                    luaL_addstring(b, to_luastring(mnemo_sprintf(L, String.fromCharCode(...form), n))); /* Mnemo patch */`,
+      was: `                case 'o': case 'u': case 'x': case 'X': {
                     let n = luaL_checkinteger(L, arg);
                     addlenmod(form, to_luastring(LUA_INTEGER_FRMLEN, true));
                     luaL_addstring(b, to_luastring(mnemo_sprintf(L, String.fromCharCode(...form), n))); /* Mnemo patch */`,
@@ -802,6 +902,17 @@ const mnemo_sprintf = function(L, form, n) {
       from: `            let form = [];  /* to store the format ('%...') */`,
       to: `            let form = [];  /* to store the format ('%...') */
             luaS_work(L, 16); /* Mnemo patch: a sprintf each (a format of 4e5 '%d' ran 2.5 s) */`,
+    },
+    {
+      from: `const str_lower = function(L) {`,
+      to: `/* Mnemo patch: a number as %d takes it in Lua 5.1: truncated (a JS number is exact up to 2^53) */
+const mnemo_truncated = function(L, arg) {
+    let n = Math.trunc(luaL_checknumber(L, arg));
+    if (!Number.isSafeInteger(n)) luaL_argerror(L, arg, to_luastring("number has no integer representation"));
+    return n;
+};
+
+const str_lower = function(L) {`,
     },
     {
       from: `const getoption = function(h, fmt) {`,

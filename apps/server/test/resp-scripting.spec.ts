@@ -62,6 +62,11 @@ describe('EVAL replies and errors, the same as redis-server 7', () => {
       EVAL("return {pcall(redis.log, 1)}", '0'),
       EVAL("return redis.log(3.5, 'a', {}, 5, nil, 'b')", '0'),
       EVAL("return 'x' .. 5", '0'),
+      // Lua 5.1's numbers (all doubles): past 2^31, fengari's 32-bit integers wrapped
+      EVAL('return {2147483647 + 1, 65536 * 65536, -(-2147483647 - 1), 1764000000 * 1000 + 123, 46341 * 46341, math.floor(2^40 + 0.5)}', '0'),
+      EVAL("local t = redis.call('TIME') return {t[1] * 1000 > 1700000000000, tonumber(t[1]) * 1000000 + t[2] > 1700000000000000}", '0'),
+      EVAL("local n = 0 for i = 2147483640, 2147483647 do n = n + 1 end return {n, string.format('%d %5i %d %x', 2^40, 3.7, -2^40, 255), 1764000000 * 1000 .. ':' .. 2^31}", '0'),
+      EVAL('return {tostring(2^60), tostring(-0.0), tostring(1764000000000000), tostring(1/3), tostring(123456789012345), tostring(10 / 2), tostring(1e-5), tostring(5 % 0), tostring(2^53)}', '0'),
       EVAL('return unpack({1, 2})', '0'),
       EVAL('return {table.getn({1, 2, 3}), math.pow(2, 3)}', '0'),
     ],

@@ -28,8 +28,12 @@
 //     and the cache keeps SCRIPT_CACHE_BYTES of source at most;
 //   - a numeral is at most 200 bytes besides the spaces around it (tonumber of a longer string
 //     is nil), as C Lua's L_MAXLENNUM bounds it;
-//   - numbers follow Lua 5.3 with 32-bit integers (fengari): 10/2 is 5.0, tostring(3.0) is "3.0",
-//     and integer arithmetic past 2^31 wraps, so values above 2^31 from replies come as floats;
+//   - the language is Lua 5.3 (fengari), not Redis's 5.1, but numbers compute and print as in
+//     5.1, where every number is a double: fengari's integers are 32-bit, and an integer +, -, *
+//     that leaves that range gives the exact double (1764000000 * 1000 wrapped to a negative
+//     number before), n % 0 is nan, tostring prints C's "%.14g" (3.0 is "3", 2^60 is
+//     "1.1529215046068e+18"), and string.format's %d takes any number up to 2^53, truncated.
+//     math.type still tells integers from floats, and // and the bitwise operators exist;
 //   - no cjson, cmsgpack, bit or struct libraries, and no redis.setresp(3).
 // As in Redis 7, math.random's state (and math.randomseed's) carries from one script to the next.
 
@@ -42,7 +46,7 @@ import { EXTRA_STACK, luaE_freeCI } from 'fengari/src/lstate.js';
 import { ByteBudget, errField, ERROR_TEXT_BYTES, fromLuaString, MAX_CONVERTED_BYTES, pushErrorTable, pushReply, readArguments, readReply, ScriptErrorReply, toLuaString, type ScriptReply } from './lua-values';
 
 /** The version of scripts/patch-fengari.mjs's patches this code relies on (its PATCH_VERSION). */
-const FENGARI_PATCH_VERSION = 2;
+const FENGARI_PATCH_VERSION = 3;
 export const SCRIPT_TIME_LIMIT_MS = 5000;
 export const SCRIPT_MEMORY_LIMIT = 512 * 1024 * 1024;
 /** Scripts EVAL compiled (not SCRIPT LOAD) kept at most; the oldest go first, as in Redis 7.4. */
