@@ -20,6 +20,7 @@ declare module 'fengari' {
     LUA_TNUMBER: number;
     LUA_TSTRING: number;
     LUA_TTABLE: number;
+    LUA_TLIGHTUSERDATA: number;
     lua_Debug: new () => LuaDebug;
     lua_gettop(L: LuaState): number;
     lua_settop(L: LuaState, index: number): void;
@@ -58,6 +59,10 @@ declare module 'fengari' {
     lua_atnativeerror(L: LuaState, handler: JsFunction): JsFunction | null;
     lua_touserdata(L: LuaState, index: number): unknown;
     lua_checkstack(L: LuaState, n: number): boolean;
+    lua_isnoneornil(L: LuaState, index: number): boolean;
+    lua_typename(L: LuaState, type: number): LuaString;
+    lua_next(L: LuaState, index: number): number;
+    lua_pushlightuserdata(L: LuaState, pointer: unknown): void;
   };
 
   export const lauxlib: {
@@ -68,6 +73,9 @@ declare module 'fengari' {
     luaL_ref(L: LuaState, table: number): number;
     luaL_unref(L: LuaState, table: number, ref: number): void;
     luaL_error(L: LuaState, message: LuaString): never;
+    luaL_argerror(L: LuaState, arg: number, message: LuaString): never;
+    luaL_checknumber(L: LuaState, arg: number): number;
+    luaL_checklstring(L: LuaState, arg: number): LuaString;
   };
 
   export const lualib: {

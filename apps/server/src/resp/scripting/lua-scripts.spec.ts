@@ -297,6 +297,8 @@ describe('LuaScripts', () => {
         `${bytes} for i = 1, 1e9 do redis.call('x', b(s, 1, -1)) end`,
         `${bytes} local t = {b(s, 1, -1)} return #t`,
         "local t = {} for i = 1, 4e5 do t[i] = i end local f, u = string.rep('%d', 4e5), table.unpack for i = 1, 1e9 do string.format(f, u(t)) end",
+        "local s = '[' .. string.rep('[1, \"ab\\\\u00e9\", {\"k\": null}],', 2e5) .. '0]' while true do cjson.decode(s) end",
+        "local t = {} for i = 1, 2e5 do t[i] = {i, 'a/b', {k = true}} end while true do cjson.encode(t) end",
       ]) {
         const { reply, ms } = runFor(quick(300, 256 * 1024 * 1024), body);
         expect([body, reply]).toEqual([body, expect.stringMatching(/Script (ran for more than 300 ms|used more than 256 MB of memory) and was stopped/)]);

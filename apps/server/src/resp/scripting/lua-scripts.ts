@@ -34,7 +34,8 @@
 //     number before), n % 0 is nan, tostring prints C's "%.14g" (3.0 is "3", 2^60 is
 //     "1.1529215046068e+18"), and string.format's %d takes any number up to 2^53, truncated.
 //     math.type still tells integers from floats, and // and the bitwise operators exist;
-//   - no cjson, cmsgpack, bit or struct libraries, and no redis.setresp(3).
+//   - bit and cjson are there (lua-libraries.ts), cmsgpack, struct and coroutine are not, nor
+//     redis.setresp(3).
 // As in Redis 7, math.random's state (and math.randomseed's) carries from one script to the next.
 
 import { createHash } from 'node:crypto';
@@ -43,6 +44,7 @@ import { MnemoError, type Reply } from '@mnemo/engine';
 import { lauxlib, lua, lualib, to_luastring, type LuaState, type LuaString } from 'fengari';
 import { luaS_work, MNEMO_PATCH_VERSION } from 'fengari/src/lstring.js';
 import { EXTRA_STACK, luaE_freeCI } from 'fengari/src/lstate.js';
+import { BIT_LIBRARY, CJSON_LIBRARY, defineLibrary, pushCjsonNull } from './lua-libraries';
 import { ByteBudget, errField, ERROR_TEXT_BYTES, fromLuaString, MAX_CONVERTED_BYTES, pushErrorTable, pushReply, readArguments, readReply, ScriptErrorReply, toLuaString, type ScriptReply } from './lua-values';
 
 /** The version of scripts/patch-fengari.mjs's patches this code relies on (its PATCH_VERSION). */
@@ -96,9 +98,41 @@ export interface ScriptHost {
 
 /** The sandbox, run once per Lua state before any script (see the design note). */
 const PRELUDE = `
+-- What Redis's Lua 5.1 has and 5.3 dropped
 unpack = table.unpack
 table.getn = function(t) return #t end
+table.maxn = function(t)
+  local n = 0
+  for k in pairs(t) do if type(k) == 'number' and k > n then n = k end end
+  return n
+end
+table.foreach = function(t, f)
+  for k, v in pairs(t) do local r = f(k, v) if r ~= nil then return r end end
+end
+table.foreachi = function(t, f)
+  for i = 1, #t do local r = f(i, t[i]) if r ~= nil then return r end end
+end
+table.setn = function() error("'setn' is obsolete", 2) end
+string.gfind = string.gmatch
 math.pow = function(x, y) return x ^ y end
+math.mod = math.fmod
+math.atan2 = function(y, x) return math.atan(y, x) end
+math.log10 = function(x) return math.log(x, 10) end
+math.ldexp = function(m, e) return m * 2.0 ^ e end
+math.frexp = function(x)
+  if x == 0 or x ~= x or x == math.huge or x == -math.huge then return x, 0 end
+  local e = math.floor(math.log(math.abs(x), 2)) + 1
+  local m = x / 2.0 ^ e
+  if math.abs(m) >= 1 then m, e = m / 2, e + 1 elseif math.abs(m) < 0.5 then m, e = m * 2, e - 1 end
+  return m, e
+end
+math.cosh = function(x) return (math.exp(x) + math.exp(-x)) / 2 end
+math.sinh = function(x) return (math.exp(x) - math.exp(-x)) / 2 end
+math.tanh = function(x)
+  if x > 20 then return 1.0 elseif x < -20 then return -1.0 end
+  local a, b = math.exp(x), math.exp(-x)
+  return (a - b) / (a + b)
+end
 string.dump = nil
 -- A message handler runs with the hook off when the error came from the hook (as in C Lua), so
 -- once the script is being stopped, xpcall's handler is skipped: it could otherwise loop forever.
@@ -158,7 +192,7 @@ local base = {}
 for name, value in pairs(_G) do
   if not removed[name] then base[name] = value end
 end
-for _, name in ipairs({'redis', 'string', 'table', 'math'}) do base[name] = readonly(base[name]) end
+for _, name in ipairs({'redis', 'string', 'table', 'math', 'bit', 'cjson'}) do base[name] = readonly(base[name]) end
 getmetatable('').__index = base.string
 getmetatable('').__metatable = false
 setmetatable(base, {
@@ -232,6 +266,8 @@ export class LuaScripts {
       lauxlib.luaL_requiref(L, to_luastring(name), open, 1);
       lua.lua_pop(L, 1);
     }
+    defineLibrary(L, 'bit', BIT_LIBRARY);
+    defineLibrary(L, 'cjson', CJSON_LIBRARY, pushCjsonNull);
     this.defineGlobal('__mnemo_call', (state) => this.redisCall(state, true));
     this.defineGlobal('__mnemo_pcall', (state) => this.redisCall(state, false));
     this.defineGlobal('__mnemo_sha1hex', (state) => {
