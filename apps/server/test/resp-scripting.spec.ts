@@ -89,6 +89,11 @@ describe('EVAL replies and errors, the same as redis-server 7', () => {
       EVAL("return cjson.decode(string.rep('[', 1001) .. string.rep(']', 1001))", '0'),
       EVAL("return #cjson.encode(cjson.decode(string.rep('[', 1000) .. string.rep(']', 1000)))", '0'),
       EVAL('return cjson.decode({})', '0'),
+      EVAL("return rawset(_G, 'x', 1)", '0'),
+      EVAL("return rawset(string, 'x', 1)", '0'),
+      EVAL("return rawset(redis, 'call', 1)", '0'),
+      EVAL('return rawset(nil, 1, 2)', '0'),
+      EVAL("local t = {} return {rawset(t, 'a', 5) == t, t.a, redis.breakpoint(), redis.debug('x')}", '0'),
       EVAL("return {table.maxn({1, 2, [7] = 1}), table.foreachi({5, 6}, function(i, v) if v == 6 then return i end end), math.mod(7, 3), math.log10(1000), math.ldexp(0.5, 4), {math.frexp(40)}, math.floor(math.atan2(1, 1) * 1000), math.floor(math.cosh(1) * 1000), math.floor(math.tanh(0.5) * 1000), string.gfind('a b', '%a')()}", '0'),
     ],
     'replies to Lua values': [

@@ -63,6 +63,7 @@ declare module 'fengari' {
     lua_typename(L: LuaState, type: number): LuaString;
     lua_next(L: LuaState, index: number): number;
     lua_pushlightuserdata(L: LuaState, pointer: unknown): void;
+    lua_topointer(L: LuaState, index: number): unknown;
   };
 
   export const lauxlib: {
@@ -75,6 +76,8 @@ declare module 'fengari' {
     luaL_error(L: LuaState, message: LuaString): never;
     luaL_argerror(L: LuaState, arg: number, message: LuaString): never;
     luaL_checknumber(L: LuaState, arg: number): number;
+    luaL_checktype(L: LuaState, arg: number, type: number): void;
+    luaL_checkany(L: LuaState, arg: number): void;
     luaL_checklstring(L: LuaState, arg: number): LuaString;
   };
 

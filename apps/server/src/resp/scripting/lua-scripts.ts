@@ -159,6 +159,9 @@ redis = {
   log = __mnemo_log,
   error_reply = error_reply,
   status_reply = function(text) return { ok = text } end,
+  -- The debugger's calls do nothing outside a debugging session, as in Redis
+  breakpoint = function() return false end,
+  debug = function() end,
   -- Effects are what the log records anyway (every write is its own record), as in Redis 7
   replicate_commands = function() return true end,
   set_repl = function(flags)
@@ -175,18 +178,19 @@ redis = {
 }
 -- What one script must not change for the next (Redis 7 makes these read-only too): scripts get
 -- a globals table of their own, empty, that refuses writes and reads through to 'base', the
--- allowed globals, whose library tables are read-only proxies with hidden metatables; rawset and
--- the loaders are not in it. The prelude's own functions keep the original globals. (The new
+-- allowed globals, whose library tables are read-only proxies with hidden metatables; rawset
+-- refuses those tables, and the loaders are not there. The prelude's own functions keep the original globals. (The new
 -- table is also faster: fengari's lookups slow down in a table entries were deleted from.)
 local removed = {}
-for _, name in ipairs({'__mnemo_call', '__mnemo_pcall', '__mnemo_sha1hex', '__mnemo_log', '__mnemo_error_reply', '__mnemo_stopping',
+for _, name in ipairs({'__mnemo_call', '__mnemo_pcall', '__mnemo_sha1hex', '__mnemo_log', '__mnemo_error_reply', '__mnemo_stopping', '__mnemo_protect', '__mnemo_rawset',
                        'dofile', 'loadfile', 'load', 'print', 'collectgarbage', 'rawset', '_G'}) do removed[name] = true end
+local protect = __mnemo_protect
 local function readonly(t)
-  return setmetatable({}, {
+  return protect(setmetatable({}, {
     __index = t,
     __newindex = function() error('Attempt to modify a readonly table', 2) end,
     __metatable = false,
-  })
+  }))
 end
 local base = {}
 for name, value in pairs(_G) do
@@ -203,7 +207,8 @@ local env = setmetatable({}, {
   __newindex = function() error('Attempt to modify a readonly table', 2) end,
   __metatable = false,
 })
-base._G = env
+base._G = protect(env)
+base.rawset = __mnemo_rawset
 return env
 `;
 
@@ -284,6 +289,24 @@ export class LuaScripts {
     this.defineGlobal('__mnemo_error_reply', (state) => {
       const text = lua.lua_type(state, 1) === lua.LUA_TSTRING ? fromLuaString((lua.lua_tolstring(state, 1) as LuaString).subarray(0, ERROR_TEXT_BYTES)) : '';
       pushErrorTable(state, errorTableText(text.startsWith('-') ? text : `-${text}`));
+      return 1;
+    });
+    // The tables a script sees read-only (its globals, the libraries): rawset refuses them, as Redis does
+    const readOnly = new WeakSet<object>();
+    this.defineGlobal('__mnemo_protect', (state) => {
+      readOnly.add(lua.lua_topointer(state, 1) as object);
+      return 1;
+    });
+    this.defineGlobal('__mnemo_rawset', (state) => {
+      lauxlib.luaL_checktype(state, 1, lua.LUA_TTABLE);
+      lauxlib.luaL_checkany(state, 2);
+      lauxlib.luaL_checkany(state, 3);
+      if (readOnly.has(lua.lua_topointer(state, 1) as object)) {
+        lua.lua_pushstring(state, to_luastring('Attempt to modify a readonly table'));
+        return lua.lua_error(state);
+      }
+      lua.lua_settop(state, 3);
+      lua.lua_rawset(state, 1);
       return 1;
     });
     this.defineGlobal('__mnemo_stopping', (state) => {
