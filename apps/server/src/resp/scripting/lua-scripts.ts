@@ -48,7 +48,7 @@ import { BIT_LIBRARY, CJSON_LIBRARY, defineLibrary, pushCjsonNull } from './lua-
 import { ByteBudget, errField, ERROR_TEXT_BYTES, fromLuaString, MAX_CONVERTED_BYTES, pushErrorTable, pushReply, readArguments, readReply, ScriptErrorReply, toLuaString, type ScriptReply } from './lua-values';
 
 /** The version of scripts/patch-fengari.mjs's patches this code relies on (its PATCH_VERSION). */
-const FENGARI_PATCH_VERSION = 3;
+const FENGARI_PATCH_VERSION = 4;
 export const SCRIPT_TIME_LIMIT_MS = 5000;
 export const SCRIPT_MEMORY_LIMIT = 512 * 1024 * 1024;
 /** Scripts EVAL compiled (not SCRIPT LOAD) kept at most; the oldest go first, as in Redis 7.4. */
@@ -73,8 +73,6 @@ const LOG_MAX_BYTES = 1024;
 const CHUNK_NAME = '@user_script';
 /** Scripts are source text: precompiled bytecode could break the VM's invariants. */
 const TEXT_ONLY = to_luastring('t');
-const KEYS_NAME = to_luastring('KEYS');
-const ARGV_NAME = to_luastring('ARGV');
 
 /** When a running script is stopped (see the design note), and how much source is compiled. */
 export interface ScriptLimits {
@@ -246,6 +244,9 @@ export class LuaScripts {
   private running: Running | null = null;
   /** Registry reference of lua_pcall's message handler (onError). */
   private readonly onErrorRef: number;
+  /** Registry references of the strings KEYS and ARGV: one Lua string each, its hash computed once. */
+  private readonly keysNameRef: number;
+  private readonly argvNameRef: number;
   /** Set when a JavaScript error went through the VM: the state must be replaced (rebuilt). */
   broken = false;
   private readonly hook = (L: LuaState): void => this.checkLimits(L);
@@ -316,6 +317,10 @@ export class LuaScripts {
     lua.lua_atnativeerror(L, (state) => this.onNativeError(state));
     lua.lua_pushjsfunction(L, (state) => this.onError(state));
     this.onErrorRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    lua.lua_pushstring(L, to_luastring('KEYS'));
+    this.keysNameRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    lua.lua_pushstring(L, to_luastring('ARGV'));
+    this.argvNameRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     // The prelude runs on a thread of its own: fengari's stack is a JS array, and the prelude's
     // deep calls left the main one sparse, which made every later script ~2x slower.
     const setup = lua.lua_newthread(L);
@@ -402,7 +407,7 @@ export class LuaScripts {
       compiling,
       readOnly,
       deadline: performance.now() + this.limits.timeMs,
-      heapLimit: heapUsed() + this.limits.memoryBytes,
+      heapLimit: recentHeapUsed() + this.limits.memoryBytes,
       inLua: true,
       stopped: null,
       errorLine: 0,
@@ -419,8 +424,8 @@ export class LuaScripts {
     if (script.ref === null) this.compile(script);
     const L = this.L;
     const base = lua.lua_gettop(L);
-    this.setGlobalArray(KEYS_NAME, keys);
-    this.setGlobalArray(ARGV_NAME, args);
+    this.setGlobalArray(this.keysNameRef, keys);
+    this.setGlobalArray(this.argvNameRef, args);
     const running = this.startLimits(false, readOnly);
     this.running = running;
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.onErrorRef);
@@ -633,11 +638,11 @@ export class LuaScripts {
     lua.lua_setglobal(this.L, to_luastring(name));
   }
 
-  /** Sets KEYS or ARGV past the read-only globals guard (rawset). */
-  private setGlobalArray(name: LuaString, items: string[]): void {
+  /** Sets KEYS or ARGV (its name kept in the registry at `nameRef`) past the read-only globals guard (rawset). */
+  private setGlobalArray(nameRef: number, items: string[]): void {
     const L = this.L;
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
-    lua.lua_pushstring(L, name);
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, nameRef);
     lua.lua_createtable(L, items.length, 0);
     for (let i = 0; i < items.length; i++) {
       lua.lua_pushstring(L, toLuaString(items[i]));
@@ -673,6 +678,21 @@ interface StackInternals {
 interface GuardedGlobalState {
   mnemo_work: number;
   mnemo_guard: (L: LuaState) => string | null;
+}
+
+/** How stale the heap size a script's memory limit starts from may be (see recentHeapUsed). */
+const HEAP_BASELINE_MS = 10;
+let heapBaseline = { at: -Infinity, bytes: 0 };
+
+/**
+ * The heap's size, measured at most HEAP_BASELINE_MS ago: a short script runs in ~30 µs, and
+ * reading V8's statistics for each was a few percent of it, while the heap moves little in 10 ms
+ * against a limit of hundreds of MB.
+ */
+function recentHeapUsed(): number {
+  const now = performance.now();
+  if (now - heapBaseline.at > HEAP_BASELINE_MS) heapBaseline = { at: now, bytes: heapUsed() };
+  return heapBaseline.bytes;
 }
 
 function heapUsed(): number {

@@ -162,6 +162,24 @@ function stringField(L: LuaState, name: LuaString, maxBytes: number): string | n
   return value;
 }
 
+/**
+ * Whether the table at the top is small and holds only the keys 1..n, so has no `err` or `ok`
+ * field: a look at fengari's table (one Map of every key) that saves the two lookups, which
+ * made a Lua string each, for a script's usual short reply.
+ */
+function isPlainArray(L: LuaState): boolean {
+  const size = (lua.lua_topointer(L, -1) as { strong?: Map<unknown, unknown> }).strong?.size;
+  if (size === undefined || size > PLAIN_ARRAY_CHECKED) return false;
+  for (let i = 1; i <= size; i++) {
+    const missing = lua.lua_rawgeti(L, -1, i) === lua.LUA_TNIL;
+    lua.lua_pop(L, 1);
+    if (missing) return false;
+  }
+  return true;
+}
+
+const PLAIN_ARRAY_CHECKED = 8;
+
 /** A script's reply: arrays may hold error elements, which no command's reply has. */
 export type ScriptReply = Reply | ScriptErrorReply | ScriptReply[];
 
@@ -195,13 +213,14 @@ function readTable(L: LuaState, depth: number, budget: ByteBudget): ScriptReply 
   // ~20 levels without this)
   if (depth >= MAX_REPLY_DEPTH || !lua.lua_checkstack(L, 3)) throw new MnemoError('ERR', 'reached lua stack limit');
   budget.spend(0);
-  const err = errField(L);
+  const plainArray = isPlainArray(L);
+  const err = plainArray ? null : errField(L);
   if (err !== null) {
     const error = new ScriptErrorReply(err.replace(/[\r\n]/g, ' '));
     if (depth === 0) throw error;
     return error;
   }
-  const ok = stringField(L, OK_FIELD, Infinity);
+  const ok = plainArray ? null : stringField(L, OK_FIELD, Infinity);
   if (ok !== null) {
     budget.spend(ok.length);
     return new StatusReply(ok.replace(/[\r\n]/g, ' '));
