@@ -48,7 +48,7 @@ const source = process.env.FENGARI_SRC ?? path.join(root, 'node_modules', 'fenga
 /** V8's longest string less one: luaS_hash makes a string key "|" + its bytes (Redis allows 512 MB). */
 const MAX_STRING = 0x1fffffe8 - 1;
 /** Which patches an install has: bump it with any change below, and lua-scripts.ts's FENGARI_PATCH_VERSION with it. */
-const PATCH_VERSION = 4;
+const PATCH_VERSION = 5;
 
 const WORK = `
 /* Mnemo patch (scripts/patch-fengari.mjs): library work the count hook cannot see reports here */
@@ -65,6 +65,9 @@ const luaS_work = function(L, units) {
 };
 const MNEMO_MAX_STRING = ${MAX_STRING};
 `;
+
+/** string.format's C number formatting, kept as a file of its own (it is code, not a small edit). */
+const C_FORMAT = readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), 'fengari-c-format.js'), 'utf8');
 
 const NOT_FINITE = `/* Mnemo patch: C's "%.14g" names what is not finite nan, -nan, inf and -inf (JS: NaN, Infinity) */
 const mnemo_nan_bits = new Float64Array(1);
@@ -195,6 +198,94 @@ const { luaS_work } = require('./lstring.js'); /* Mnemo patch */`,
                 p.copyWithin(filled, 0, Math.min(filled, pi - filled));
         }
         p.set(s, pi);  /* last copy (not followed by separator) */`,
+    },
+  ],
+  'llimits.js': [
+    {
+      from: `const luai_nummod = function(L, a, b) {
+    let m = a % b;
+    if ((m*b) < 0)
+        m += b;
+    return m;
+};`,
+      to: `/* Mnemo patch: a float modulo as Lua 5.1 computes it, a - floor(a/b)*b (5.3's fmod gave
+   3 % 0.1 as 0.0999..., Redis's Lua -4.4e-16); n % 0 is nan */
+const luai_nummod = function(L, a, b) {
+    return a - Math.floor(a / b) * b;
+};`,
+    },
+  ],
+  'lobject.js (numerals as in Lua 5.1)': [
+    {
+      from: `            a = (a * 16 + luaO_hexavalue(s[i]))|0;`,
+      to: `            a = a * 16 + luaO_hexavalue(s[i]);
+            if (a > (neg ? 2147483648 : 2147483647)) return null; /* Mnemo patch: a float, exact, as strtod reads it in Lua 5.1 (0xffffffff was -1) */`,
+    },
+    {
+      from: `    if (mode === 'n')  /* reject 'inf' and 'nan' */
+        return null;`,
+      to: `    if (mode === 'n')  /* Mnemo patch: 'inf' and 'nan' as strtod reads them, for tonumber in Lua 5.1 */
+        return mnemo_not_finite_numeral(s);`,
+    },
+    {
+      from: `const l_str2d = function(s) {`,
+      to: `const mnemo_not_finite_numeral = function(s) {
+    let start = 0, end = s.length;
+    while (start < end && lisspace(s[start])) start++;
+    while (end > start && lisspace(s[end - 1])) end--;
+    if (end - start > 9) return null;
+    let word = String.fromCharCode.apply(null, s.subarray(start, end)).toLowerCase();
+    let negative = word[0] === '-';
+    if (negative || word[0] === '+') word = word.slice(1);
+    let n;
+    if (word === 'inf' || word === 'infinity') n = negative ? -Infinity : Infinity;
+    else if (word === 'nan') {  /* with its sign, as C prints it (-nan) */
+        let bits = new Float64Array([NaN]);
+        if (negative) new Uint8Array(bits.buffer)[7] |= 0x80;
+        n = bits[0];
+    } else return null;
+    return { n: n, i: s.length };
+};
+
+const l_str2d = function(s) {`,
+    },
+  ],
+  'lauxlib.js (numbers as in Lua 5.1)': [
+    {
+      from: `const luaL_checkinteger = function(L, arg) {
+    let d = lua_tointegerx(L, arg);
+    if (d === false)
+        interror(L, arg);
+    return d;
+};`,
+      to: `/* Mnemo patch: an argument that must be an integer takes any number, as Redis's Lua 5.1 casts it
+   (string.sub(s, 1, n / 2) raised "number has no integer representation" for an odd n): C's
+   (long long) cast on x86-64, truncated, and -2^63 for NaN and what is out of range */
+const mnemo_c_integer = function(n) {
+    return n >= -9223372036854775808 && n < 9223372036854775808 ? Math.trunc(n) + 0 : -9223372036854775808;
+};
+
+const luaL_checkinteger = function(L, arg) {
+    let d = lua_tointegerx(L, arg);
+    if (d === false) {
+        if (lua_isnumber(L, arg)) return mnemo_c_integer(lua_tonumber(L, arg));
+        interror(L, arg);
+    }
+    return d;
+};`,
+    },
+    {
+      from: `module.exports.luaL_checkinteger`,
+      to: `module.exports.mnemo_c_integer = mnemo_c_integer;
+module.exports.luaL_checkinteger`,
+    },
+  ],
+  'llex.js': [
+    {
+      from: `        else  /* names, strings, and numerals */
+            return s;`,
+      to: `        else  /* names, strings, and numerals */
+            return token === TK_EOS ? lobject.luaO_pushfstring(ls.L, to_luastring("'%s'", true), s) : s; /* Mnemo patch: near '<eof>', as Lua 5.1 */`,
     },
   ],
   'lauxlib.js': [
@@ -960,14 +1051,21 @@ const mnemo_sprintf = function(L, form, n) {
     },
     {
       from: `const str_lower = function(L) {`,
-      to: `/* Mnemo patch: a number as %d takes it in Lua 5.1: truncated (a JS number is exact up to 2^53) */
+      to: `/* Mnemo patch: a number as %d takes it in Lua 5.1: C's cast (see luaL_checkinteger) */
 const mnemo_truncated = function(L, arg) {
-    let n = Math.trunc(luaL_checknumber(L, arg));
-    if (!Number.isSafeInteger(n)) luaL_argerror(L, arg, to_luastring("number has no integer representation"));
-    return n;
+    return require('./lauxlib.js').mnemo_c_integer(luaL_checknumber(L, arg));
 };
 
+${C_FORMAT}
 const str_lower = function(L) {`,
+    },
+    {
+      from: `const mnemo_sprintf = function(L, form, n) {
+    if (typeof n === 'number' && !Number.isFinite(n)) {`,
+      to: `const mnemo_sprintf = function(L, form, n) {
+    const c_number = mnemo_c_number(form, n); /* Mnemo patch: see scripts/fengari-c-format.js */
+    if (c_number !== null) return c_number;
+    if (typeof n === 'number' && !Number.isFinite(n)) {`,
     },
     {
       from: `const getoption = function(h, fmt) {`,

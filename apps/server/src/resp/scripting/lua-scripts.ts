@@ -31,9 +31,12 @@
 //   - the language is Lua 5.3 (fengari), not Redis's 5.1, but numbers compute and print as in
 //     5.1, where every number is a double: fengari's integers are 32-bit, and an integer +, -, *
 //     that leaves that range gives the exact double (1764000000 * 1000 wrapped to a negative
-//     number before), n % 0 is nan, tostring prints C's "%.14g" (3.0 is "3", 2^60 is
-//     "1.1529215046068e+18"), and string.format's %d takes any number up to 2^53, truncated.
-//     math.type still tells integers from floats, and // and the bitwise operators exist;
+//     number before), a % b is a - floor(a/b)*b (n % 0 is nan), tostring prints C's "%.14g"
+//     (3.0 is "3", 2^60 is "1.1529215046068e+18"), string.format prints numbers as C's printf
+//     (scripts/fengari-c-format.js), an argument that must be an integer takes any number, cast
+//     as C casts it (string.sub(s, 1, 2.5) is "ab"), and tonumber reads "inf", "nan" and hex past
+//     32 bits as strtod does. math.type still tells integers from floats, and // and the bitwise
+//     operators exist;
 //   - bit and cjson are there (lua-libraries.ts), cmsgpack, struct and coroutine are not, nor
 //     redis.setresp(3).
 // As in Redis 7, math.random's state (and math.randomseed's) carries from one script to the next.
@@ -48,7 +51,7 @@ import { BIT_LIBRARY, CJSON_LIBRARY, defineLibrary, pushCjsonNull } from './lua-
 import { ByteBudget, errField, ERROR_TEXT_BYTES, fromLuaString, MAX_CONVERTED_BYTES, pushErrorTable, pushReply, readArguments, readReply, ScriptErrorReply, toLuaString, type ScriptReply } from './lua-values';
 
 /** The version of scripts/patch-fengari.mjs's patches this code relies on (its PATCH_VERSION). */
-const FENGARI_PATCH_VERSION = 4;
+const FENGARI_PATCH_VERSION = 5;
 export const SCRIPT_TIME_LIMIT_MS = 5000;
 export const SCRIPT_MEMORY_LIMIT = 512 * 1024 * 1024;
 /** Scripts EVAL compiled (not SCRIPT LOAD) kept at most; the oldest go first, as in Redis 7.4. */
