@@ -48,7 +48,7 @@ const source = process.env.FENGARI_SRC ?? path.join(root, 'node_modules', 'fenga
 /** V8's longest string less one: luaS_hash makes a string key "|" + its bytes (Redis allows 512 MB). */
 const MAX_STRING = 0x1fffffe8 - 1;
 /** Which patches an install has: bump it with any change below, and lua-scripts.ts's FENGARI_PATCH_VERSION with it. */
-const PATCH_VERSION = 5;
+const PATCH_VERSION = 6;
 
 const WORK = `
 /* Mnemo patch (scripts/patch-fengari.mjs): library work the count hook cannot see reports here */
@@ -1048,6 +1048,40 @@ const mnemo_sprintf = function(L, form, n) {
       from: `            let form = [];  /* to store the format ('%...') */`,
       to: `            let form = [];  /* to store the format ('%...') */
             luaS_work(L, 16); /* Mnemo patch: a sprintf each (a format of 4e5 '%d' ran 2.5 s) */`,
+    },
+    {
+      from: `        const quoted = c === 34 /* '"' */ || c === 92 /* '\\\\' */ || c === 10 /* '\\n' */;
+        if (!quoted && !iscntrl(c)) continue;`,
+      to: `        const quoted = c === 34 /* '"' */ || c === 92 /* '\\\\' */ || c === 10 /* '\\n' */;
+        if (!quoted && c !== 13 && c !== 0) continue; /* Mnemo patch: %q as Lua 5.1: other bytes go as they are */`,
+    },
+    {
+      from: `            const digits = isdigit(s[i+1]) ? ("00" + c).slice(-3) : String(c); /* 3 digits before a digit */`,
+      to: `            const digits = c === 13 ? "r" : "000"; /* Mnemo patch: \\r and \\000, as Lua 5.1 writes them */`,
+    },
+    {
+      from: `                case 'q': {
+                    addliteral(L, b, arg);`,
+      to: `                case 'q': {  /* Mnemo patch: as Lua 5.1, a string or a number (as tostring writes it), quoted */
+                    let quoted = luaL_checkstring(L, arg);
+                    addquoted(b, quoted, quoted.length);`,
+    },
+    {
+      from: `                    let s = luaL_tolstring(L, arg);
+                    if (form.length <= 2 || form[2] === 0) {  /* no modifiers? */
+                        luaL_addvalue(b);  /* keep entire string */
+                    } else {
+                        luaS_work(L, s.length >> 8); /* Mnemo patch: memchr, and the bytes report to the guard */
+                        luaL_argcheck(L, Buffer.from(s.buffer, s.byteOffset, s.length).indexOf(0) === -1, arg, "string contains zeros");`,
+      to: `                    /* Mnemo patch: %s as Lua 5.1 does it: a string or a number only, through C's sprintf
+                       (which stops at a zero byte) unless it is 100 bytes or more and the form has no
+                       precision; 5.3 took any value through __tostring, and refused zero bytes */
+                    let s = luaL_checkstring(L, arg);
+                    lua_pushvalue(L, arg);  /* what the code below adds or pops */
+                    {
+                        luaS_work(L, s.length >> 8);
+                        let zero = Buffer.from(s.buffer, s.byteOffset, s.length).indexOf(0);
+                        if (zero >= 0 && !(luastring_indexOf(form, 46) < 0 && s.length >= 100)) s = s.subarray(0, zero);`,
     },
     {
       from: `const str_lower = function(L) {`,
