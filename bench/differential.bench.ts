@@ -13,11 +13,7 @@ import path from 'node:path';
 import { RawClient, startRedisPeer, startRespServer } from '../apps/server/test/support/resp-support';
 import { runDifferential, type Mismatch } from '../apps/server/test/support/redis-differential';
 import { runFrameDifferential } from '../apps/server/test/support/frame-differential';
-
-function option(name: string, fallback: number): number {
-  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return arg ? Number(arg.slice(name.length + 3)) : fallback;
-}
+import { option } from './options';
 
 async function main(): Promise<void> {
   const seeds = option('seeds', 50);

@@ -8,11 +8,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { call, startHttpServer } from '../apps/server/test/support/http-client';
 import { runHttpFuzz, type FuzzRun } from '../apps/server/test/support/http-fuzz';
-
-function option(name: string, fallback: number): number {
-  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return arg ? Number(arg.slice(name.length + 3)) : fallback;
-}
+import { option } from './options';
 
 async function main(): Promise<void> {
   const seeds = option('seeds', 20);

@@ -97,12 +97,19 @@ const mnemo_pad = function(flags, width, sign, body) {
 /* A number in a form of %e %f %g (finite), or of %d %i %o %u %x %X past what sprintf-js does right; else null */
 const mnemo_c_number = function(form, n) {
     const spec = /^%([-+ #0]*)([0-9]*)(?:[.]([0-9]*))?([eEfFgGdioxXu])$/.exec(form);
-    if (spec === null || typeof n !== "number" || !Number.isFinite(n)) return null;
+    if (spec === null || (typeof n !== "bigint" && typeof n !== "number")) return null;
     const flags = spec[1], width = Number(spec[2] || 0), conversion = spec[4];
     const alt = flags.includes("#");
-    const negative = n < 0 || Object.is(n, -0);
-    const sign = negative ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
     const lower = conversion.toLowerCase();
+    if (typeof n === "number" && !Number.isFinite(n)) {  /* inf and nan, signed as the bits say, padded with spaces */
+        if (!"efg".includes(lower)) return null;
+        const text = require("./luaconf.js").mnemo_not_finite(n);
+        const signed = text[0] === "-" ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
+        const body = text.replace("-", "");
+        return mnemo_pad(flags.replace("0", ""), width, signed, conversion === lower ? body : body.toUpperCase());
+    }
+    const negative = typeof n === "number" && (n < 0 || Object.is(n, -0));
+    const sign = negative ? "-" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
     if ("efg".includes(lower)) {
         const precision = spec[3] === undefined ? 6 : Number(spec[3] || 0);
         const format = lower === "e" ? mnemo_format_e : lower === "f" ? mnemo_format_f : mnemo_format_g;
@@ -113,9 +120,9 @@ const mnemo_c_number = function(form, n) {
         if (Number.isSafeInteger(n)) return null;
         return mnemo_pad(flags, width, sign, (negative ? -BigInt(n) : BigInt(n)).toString());
     }
-    if (n >= 0 && n <= 4294967295 && !alt) return null;
+    if (typeof n === "number" && n >= 0 && n <= 4294967295 && !alt) return null;
     const radix = lower === "o" ? 8 : lower === "u" ? 10 : 16;
-    let body = BigInt.asUintN(64, BigInt(n)).toString(radix);
+    let body = BigInt.asUintN(64, BigInt(n)).toString(radix);  /* n: the unsigned cast (a BigInt), or a small number */
     if (alt && radix === 16) body = "0x" + body;
     if (alt && radix === 8) body = "0" + body;
     return mnemo_pad(flags.replace(/[+ ]/g, ""), width, "", conversion === "X" ? body.toUpperCase() : body);

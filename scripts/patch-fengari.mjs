@@ -48,7 +48,7 @@ const source = process.env.FENGARI_SRC ?? path.join(root, 'node_modules', 'fenga
 /** V8's longest string less one: luaS_hash makes a string key "|" + its bytes (Redis allows 512 MB). */
 const MAX_STRING = 0x1fffffe8 - 1;
 /** Which patches an install has: bump it with any change below, and lua-scripts.ts's FENGARI_PATCH_VERSION with it. */
-const PATCH_VERSION = 6;
+const PATCH_VERSION = 8;
 
 const WORK = `
 /* Mnemo patch (scripts/patch-fengari.mjs): library work the count hook cannot see reports here */
@@ -213,6 +213,23 @@ const { luaS_work } = require('./lstring.js'); /* Mnemo patch */`,
 const luai_nummod = function(L, a, b) {
     return a - Math.floor(a / b) * b;
 };`,
+    },
+  ],
+  'lmathlib.js': [
+    {
+      from: `        if (n < 0) n = (-n)|0;
+        lua_pushinteger(L, n);`,
+      to: `        if (n < 0) n = -n;
+        if (n > 2147483647) lua_pushnumber(L, n); else /* Mnemo patch: abs(-2^31) is 2^31, a float */
+        lua_pushinteger(L, n);`,
+    },
+    {
+      from: `    if (lua_isinteger(L, 1) && lua_isinteger(L, 2)) {
+        let d = lua_tointeger(L, 2);
+        /* no special case needed for -1 in javascript */`,
+      to: `    if (lua_isinteger(L, 1) && lua_isinteger(L, 2) && lua_tointeger(L, 2) !== 0) { /* Mnemo patch: fmod(n, 0) is nan, as C's */
+        let d = lua_tointeger(L, 2);
+        /* no special case needed for -1 in javascript */`,
     },
   ],
   'lobject.js (numerals as in Lua 5.1)': [
@@ -711,6 +728,10 @@ const { luaS_work } = require('./lstring.js'); /* Mnemo patch */`,
                     L.stack[ra].setivalue(luaV_mod(L, op1.value, op2.value));`,
     },
     {
+      from: `                    L.stack[ra].setfltvalue(Math.pow(numberop1, numberop2));`,
+      to: `                    L.stack[ra].setfltvalue(lobject.mnemo_pow(numberop1, numberop2)); /* Mnemo patch: C's pow */`,
+    },
+    {
       from: `                    let idx = (L.stack[ra].value + step)|0;`,
       to: `                    let idx = L.stack[ra].value + step; /* Mnemo patch: past the limit ends the loop, not wraps */`,
     },
@@ -720,6 +741,21 @@ const { luaS_work } = require('./lstring.js'); /* Mnemo patch */`,
     },
   ],
   'lobject.js (numbers as in Lua 5.1)': [
+    {
+      from: `        case LUA_OPPOW:  return Math.pow(v1, v2);`,
+      to: `        case LUA_OPPOW:  return mnemo_pow(v1, v2); /* Mnemo patch */`,
+    },
+    {
+      from: `const numarith = function(L, op, v1, v2) {`,
+      to: `/* Mnemo patch: C's pow, where 1^y and (-1)^(+-inf) are 1 (JS: NaN) */
+const mnemo_pow = function(x, y) {
+    if (x === 1 || (x === -1 && (y === Infinity || y === -Infinity))) return 1;
+    return Math.pow(x, y);
+};
+module.exports.mnemo_pow = mnemo_pow;
+
+const numarith = function(L, op, v1, v2) {`,
+    },
     {
       from: `            if (p1.ttisinteger() && p2.ttisinteger()) {
                 res.setivalue(intarith(L, op, p1.value, p2.value));
@@ -1020,7 +1056,7 @@ const mnemo_sprintf = function(L, form, n) {
                     luaL_addstring(b, to_luastring(sprintf(String.fromCharCode(...form), n)));`,
       to: `                case 'o': case 'u': case 'x': case 'X': {
                     /* Mnemo patch: %d and %i take any number up to 2^53, truncated, as Redis's Lua 5.1 does */
-                    let n = (strfrmt[i - 1] === 100 || strfrmt[i - 1] === 105) && !lua_isinteger(L, arg) ? mnemo_truncated(L, arg) : luaL_checkinteger(L, arg);
+                    let n = lua_isinteger(L, arg) ? lua_tointeger(L, arg) : strfrmt[i - 1] === 100 || strfrmt[i - 1] === 105 ? mnemo_truncated(L, arg) : mnemo_unsigned(luaL_checknumber(L, arg));
                     addlenmod(form, to_luastring(LUA_INTEGER_FRMLEN, true));
                     luaL_addstring(b, to_luastring(mnemo_sprintf(L, String.fromCharCode(...form), n))); /* Mnemo patch */`,
       was: `                case 'o': case 'u': case 'x': case 'X': {
@@ -1088,6 +1124,13 @@ const mnemo_sprintf = function(L, form, n) {
       to: `/* Mnemo patch: a number as %d takes it in Lua 5.1: C's cast (see luaL_checkinteger) */
 const mnemo_truncated = function(L, arg) {
     return require('./lauxlib.js').mnemo_c_integer(luaL_checknumber(L, arg));
+};
+
+/* %o %u %x %X in Lua 5.1: C's (unsigned long long) cast on x86-64, as a BigInt (2^63 + 1 stays
+   itself, past 2^64 and NaN are 0 and 2^63, a negative number wraps) */
+const mnemo_unsigned = function(n) {
+    if (n >= 9223372036854775808) return n < 18446744073709551616 ? BigInt(Math.trunc(n)) : 0n;
+    return BigInt.asUintN(64, BigInt(require('./lauxlib.js').mnemo_c_integer(n)));
 };
 
 ${C_FORMAT}
