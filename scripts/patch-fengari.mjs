@@ -48,7 +48,7 @@ const source = process.env.FENGARI_SRC ?? path.join(root, 'node_modules', 'fenga
 /** V8's longest string less one: luaS_hash makes a string key "|" + its bytes (Redis allows 512 MB). */
 const MAX_STRING = 0x1fffffe8 - 1;
 /** Which patches an install has: bump it with any change below, and lua-scripts.ts's FENGARI_PATCH_VERSION with it. */
-const PATCH_VERSION = 8;
+const PATCH_VERSION = 9;
 
 const WORK = `
 /* Mnemo patch (scripts/patch-fengari.mjs): library work the count hook cannot see reports here */
@@ -198,6 +198,12 @@ const { luaS_work } = require('./lstring.js'); /* Mnemo patch */`,
                 p.copyWithin(filled, 0, Math.min(filled, pi - filled));
         }
         p.set(s, pi);  /* last copy (not followed by separator) */`,
+    },
+  ],
+  'lauxlib.js (names as in Lua 5.1)': [
+    {
+      from: `        ar.name = pushglobalfuncname(L, ar) ? lua_tostring(L, -1) : to_luastring("?");`,
+      to: `        ar.name = to_luastring("?"); /* Mnemo patch: a function called as a value is '?', as in Lua 5.1 (5.3 looked up 'string.char') */`,
     },
   ],
   'llimits.js': [
@@ -732,6 +738,12 @@ const { luaS_work } = require('./lstring.js'); /* Mnemo patch */`,
       to: `                    L.stack[ra].setfltvalue(lobject.mnemo_pow(numberop1, numberop2)); /* Mnemo patch: C's pow */`,
     },
     {
+      from: `                if (init.ttisinteger() && pstep.ttisinteger() && (forlim = forlimit(plimit, pstep.value))) {`,
+      to: `                /* Mnemo patch: a limit past 32 bits makes a float loop, which counts on as 5.1's doubles do
+                   (an integer loop stopped at 2^31 - 1) */
+                if (init.ttisinteger() && pstep.ttisinteger() && !(plimit.ttisfloat() && !(plimit.value >= -2147483648 && plimit.value <= 2147483647)) && (forlim = forlimit(plimit, pstep.value))) {`,
+    },
+    {
       from: `                    let idx = (L.stack[ra].value + step)|0;`,
       to: `                    let idx = L.stack[ra].value + step; /* Mnemo patch: past the limit ends the loop, not wraps */`,
     },
@@ -1150,6 +1162,37 @@ const str_lower = function(L) {`,
     luaS_work(h.L, 1); /* Mnemo patch: a pack format of millions of options */`,
     },
   ],
+  'lbaselib.js (numbers as in Lua 5.1)': [
+    {
+      from: `        n = (Math.imul(n, base) + digit) | 0;`,
+      to: `        n = n * base + digit; /* Mnemo patch: exact, as 5.1's strtoul reads it (it wrapped at 32 bits) */`,
+    },
+    {
+      from: `    return neg ? (0 - n) | 0 : n;`,
+      to: `    return neg && n !== 0 ? 18446744073709551616 - n : n; /* Mnemo patch: strtoul negates as an unsigned 64-bit number */`,
+    },
+    {
+      from: `        let base = luaL_checkinteger(L, 2);`,
+      to: `        let base = luaL_checkinteger(L, 2);
+        if (base === 10 && lua_type(L, 1) === LUA_TNUMBER) {  /* Mnemo patch: 5.1 reads base 10 as a plain tonumber */
+            lua_settop(L, 1);
+            return 1;
+        } else if (base === 10 && lua_type(L, 1) === LUA_TSTRING) {
+            let s = lua_tostring(L, 1);
+            if (lua_stringtonumber(L, s) === s.length + 1) return 1;
+            lua_pushnil(L);
+            return 1;
+        }`,
+    },
+    {
+      from: `        let n = b_str2int(s, base);
+        if (n !== null) {
+            lua_pushinteger(L, n);`,
+      to: `        let n = b_str2int(s, base);
+        if (n !== null) {
+            if ((n | 0) === n) lua_pushinteger(L, n); else require('./lapi.js').lua_pushnumber(L, n); /* Mnemo patch: past 32 bits, a float */`,
+    },
+  ],
 };
 
 // Design note: how an install is brought to this version. Each patched file keeps fengari's own
@@ -1191,7 +1234,7 @@ for (const [file, edits] of byFile) {
   for (const { from, to } of edits) {
     const at = text.indexOf(from);
     if (at === -1 || text.indexOf(from, at + 1) !== -1) {
-      throw new Error(`patch-fengari: ${file} is not fengari 0.1.5's (a patched text is missing); Lua scripting needs these patches. Reinstall it: rm -rf node_modules/fengari && npm install`);
+      throw new Error(`patch-fengari: ${file} is not fengari 0.1.5's (a patched text is missing: ${JSON.stringify(from.trim().split('\n')[0])}); Lua scripting needs these patches. Reinstall it: rm -rf node_modules/fengari && npm install`);
     }
     text = text.slice(0, at) + to + text.slice(at + from.length);
   }

@@ -208,8 +208,8 @@ describe('LuaScripts', () => {
       );
       expect(huge.reply).toEqual(['nil', 'nil', '1', 'false']);
       expect(huge.ms).toBeLessThan(3000); // was a minute, then out of heap
-      const numerals = "return {tonumber('  0x10  '), tonumber('z', 36), tonumber(' -ff ', 16), tostring(tonumber('8', 8)), tonumber('7fffffff', 16), tonumber(string.rep(' ', 300) .. '5'), ' 12 ' + 1}";
-      expect(runFor(quick(), numerals).reply).toEqual([16, 35, -255, 'nil', 2147483647, 5, 13]);
+      const numerals = "return {tonumber('  0x10  '), tonumber('z', 36), tonumber(' -ff ', 16) --[[ 5.1's strtoul: 2^64 - 255, an integer reply of -2^63 ]], tostring(tonumber('8', 8)), tonumber('7fffffff', 16), tonumber(string.rep(' ', 300) .. '5'), ' 12 ' + 1}";
+      expect(runFor(quick(), numerals).reply).toEqual([16, 35, -(2n ** 63n), 'nil', 2147483647, 5, 13]);
       expect(runFor(quick(), "return string.format('%5.1s|%-4s|%.0s|%3s|', '\\255', 'ab', 'x', 'abcd')").reply).toBe('    \u00ff|ab  ||abcd|');
     });
 
@@ -217,7 +217,7 @@ describe('LuaScripts', () => {
       const lua = quick();
       const kept = lua.load('return 1', false);
       expect(runFor(lua, 'return string.char(256)').reply).toMatch(/^ERR user_script:1: bad argument #1 to 'char' \(value out of range\) script: /);
-      expect(runFor(lua, 'return {pcall(string.char, 65, 300)}').reply).toEqual([null, "bad argument #2 to 'string.char' (value out of range)"]);
+      expect(runFor(lua, 'return {pcall(string.char, 65, 300)}').reply).toEqual([null, "bad argument #2 to '?' (value out of range)"]); // Lua 5.1 (Redis) names no function called as a value
       expect(runFor(lua, "return string.format('%-#12.2e|', 1/3)").reply).toBe('3.33e-01    |'); // was a JS error, then a Lua error
       expect(runFor(lua, "return string.unpack('z', 'abc')").reply).toMatch(/unfinished string for format 'z'/); // was 'abc', 5
       expect(runFor(lua, "return {('abc'):reverse(), string.unpack('z', 'ab\\0c')}").reply).toEqual(['cba', 'ab', 4]);
