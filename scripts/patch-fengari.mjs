@@ -48,7 +48,7 @@ const source = process.env.FENGARI_SRC ?? path.join(root, 'node_modules', 'fenga
 /** V8's longest string less one: luaS_hash makes a string key "|" + its bytes (Redis allows 512 MB). */
 const MAX_STRING = 0x1fffffe8 - 1;
 /** Which patches an install has: bump it with any change below, and lua-scripts.ts's FENGARI_PATCH_VERSION with it. */
-const PATCH_VERSION = 9;
+const PATCH_VERSION = 10;
 
 const WORK = `
 /* Mnemo patch (scripts/patch-fengari.mjs): library work the count hook cannot see reports here */
@@ -1130,6 +1130,13 @@ const mnemo_sprintf = function(L, form, n) {
                         luaS_work(L, s.length >> 8);
                         let zero = Buffer.from(s.buffer, s.byteOffset, s.length).indexOf(0);
                         if (zero >= 0 && !(luastring_indexOf(form, 46) < 0 && s.length >= 100)) s = s.subarray(0, zero);`,
+    },
+    {
+      from: `    else if (init > ls + 1) {  /* start after string's end? */
+        lua_pushnil(L);  /* cannot find anything */
+        return 1;
+    }`,
+      to: `    else if (init > ls + 1) init = ls + 1; /* Mnemo patch: past the end starts at the end, as in Lua 5.1 */`,
     },
     {
       from: `const str_lower = function(L) {`,

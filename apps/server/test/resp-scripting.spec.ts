@@ -73,6 +73,7 @@ describe('EVAL replies and errors, the same as redis-server 7', () => {
       EVAL("return {string.sub('abcdef', 2, 5.7), string.sub('abcdef', 1, 2^31), string.sub('abcdef', 0/0), string.rep('ab', 2.9), select('#', string.byte('abc', 1.5, 2^53))}", '0'),
       EVAL("return {tostring(tonumber('inf')), tostring(tonumber(' -Infinity ')), tostring(tonumber('nan')), tostring(0xffffffff), tostring(tonumber('0x100000000')), tostring(tonumber('infx')), tostring(3 % 0.1), tostring(-7.5 % 2), tostring(5.5 % -2)}", '0'),
       EVAL('return x +', '0'),
+      EVAL("return {string.find('abc', '', 10), string.find('abc', 'c', 10), string.match('abc', '()', 10), (string.gsub('abc', '', '-'))}", '0'),
       EVAL("local n = 0 for i = 2147483640, 2147483650 do n = n + 1 end local t = {} for i = 0, 3000000000, 1000000000 do t[#t+1] = i end local m = 0 for i = -2147483640, -2147483650, -1 do m = m + 1 end return {n, t[4], m}", '0'),
       EVAL("return {tonumber('ffffffff', 16), tonumber('100000000000', 10), tonumber('zzzzzzz', 36), tonumber('-7f', 16), tonumber(' 12 ', 10), tonumber(5, 10), tonumber('x', 10), select(2, pcall(select, 0, 1)), select(2, pcall(string.rep))}", '0'),
       EVAL("return {string.format('%s', 'x\\0y'), string.format('%5s|%-5s|%.2s', 'x\\0y', 'ab', 'x\\0y'), string.format('%q', 'a\\r\\1\\0b\"\\\\\\n'), string.format('%q', 1/3), string.format('%s', 12.5), #string.format('%s', string.rep('a', 100) .. '\\0b')}", '0'),
