@@ -48,7 +48,7 @@ const source = process.env.FENGARI_SRC ?? path.join(root, 'node_modules', 'fenga
 /** V8's longest string less one: luaS_hash makes a string key "|" + its bytes (Redis allows 512 MB). */
 const MAX_STRING = 0x1fffffe8 - 1;
 /** Which patches an install has: bump it with any change below, and lua-scripts.ts's FENGARI_PATCH_VERSION with it. */
-const PATCH_VERSION = 10;
+const PATCH_VERSION = 11;
 
 const WORK = `
 /* Mnemo patch (scripts/patch-fengari.mjs): library work the count hook cannot see reports here */
@@ -291,7 +291,8 @@ const mnemo_c_integer = function(n) {
 const luaL_checkinteger = function(L, arg) {
     let d = lua_tointegerx(L, arg);
     if (d === false) {
-        if (lua_isnumber(L, arg)) return mnemo_c_integer(lua_tonumber(L, arg));
+        /* clamped to fengari's 32-bit integers: its API refuses others (a JS error in the VM) */
+        if (lua_isnumber(L, arg)) return Math.max(-2147483648, Math.min(2147483647, mnemo_c_integer(lua_tonumber(L, arg))));
         interror(L, arg);
     }
     return d;
@@ -1190,6 +1191,13 @@ const str_lower = function(L) {`,
             lua_pushnil(L);
             return 1;
         }`,
+    },
+    {
+      from: `    let i = luaL_checkinteger(L, 2) + 1;
+    lua_pushinteger(L, i);`,
+      to: `    let i = luaL_checkinteger(L, 2) + 1;
+    if (i > 2147483647) return 0; /* Mnemo patch: the end (2^31 is past fengari's integers: a JS error) */
+    lua_pushinteger(L, i);`,
     },
     {
       from: `        let n = b_str2int(s, base);

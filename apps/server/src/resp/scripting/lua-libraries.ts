@@ -9,8 +9,8 @@
 // and the rest) and cjson.new; object keys come out in Lua's table order, which is not Redis's.
 
 import { lauxlib, lua, to_luastring, type LuaState, type LuaString } from 'fengari';
-import { luaS_work as reportWork } from 'fengari/src/lstring.js';
-import { fromLuaString, toLuaString } from './lua-values';
+import { MNEMO_MAX_STRING, luaS_work as reportWork } from 'fengari/src/lstring.js';
+import { fromLuaString } from './lua-values';
 
 type JsFunction = (L: LuaState) => number;
 
@@ -102,11 +102,66 @@ function encodeError(L: LuaState, index: number, reason: string): never {
   return lauxlib.luaL_error(L, to_luastring(`Cannot serialise ${fromLuaString(lua.lua_typename(L, lua.lua_type(L, index)))}: ${reason}`));
 }
 
-/** The bytes JSON escapes, as lua-cjson's char2escape: controls, '"', '\', '/' and DEL. */
-// eslint-disable-next-line no-control-regex -- the control bytes are what JSON escapes
-const NEEDS_ESCAPE = /[\u0000-\u001f"\\/\u007f]/g;
-const SHORT_ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '/': '\\/', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-const escapeChar = (c: string): string => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+/** What lua-cjson's char2escape writes for a byte, or null for a byte that goes as it is. */
+const ESCAPES: (string | null)[] = Array.from({ length: 256 }, (_, c) => {
+  const short: Record<number, string> = { 34: '\\"', 92: '\\\\', 47: '\\/', 8: '\\b', 12: '\\f', 10: '\\n', 13: '\\r', 9: '\\t' };
+  if (short[c] !== undefined) return short[c];
+  return c < 0x20 || c === 0x7f ? `\\u${c.toString(16).padStart(4, '0')}` : null;
+});
+
+/**
+ * The JSON text being written, as bytes: grown by doubling up to the longest Lua string, and
+ * reporting its work (a string of 1e8 control bytes escapes to 600 MB: it ran the process out of
+ * heap as a JS string).
+ */
+class JsonOutput {
+  private bytes = new Uint8Array(256);
+  private length = 0;
+
+  constructor(private readonly L: LuaState) {}
+
+  push(text: string): void {
+    this.reserve(text.length);
+    for (let i = 0; i < text.length; i++) this.bytes[this.length++] = text.charCodeAt(i);
+  }
+
+  /** A Lua string as a JSON string: runs of plain bytes copied, the others escaped. */
+  pushString(value: Uint8Array): void {
+    this.push('"');
+    let run = 0;
+    for (let i = 0; i < value.length; i++) {
+      if ((i & 0xffff) === 0xffff) work(this.L, 1024);
+      const escape = ESCAPES[value[i]];
+      if (escape === null) continue;
+      if (i > run) this.pushBytes(value.subarray(run, i));
+      this.push(escape);
+      run = i + 1;
+    }
+    if (value.length > run) this.pushBytes(value.subarray(run));
+    this.push('"');
+  }
+
+  /** The text, copied to its length. */
+  text(): Uint8Array {
+    return this.bytes.slice(0, this.length);
+  }
+
+  private pushBytes(part: Uint8Array): void {
+    this.reserve(part.length);
+    this.bytes.set(part, this.length);
+    this.length += part.length;
+  }
+
+  private reserve(count: number): void {
+    const needed = this.length + count;
+    if (needed <= this.bytes.length) return;
+    if (needed > MNEMO_MAX_STRING) lauxlib.luaL_error(this.L, to_luastring(`Cannot serialise: the JSON text is over ${MNEMO_MAX_STRING} bytes`));
+    const grown = new Uint8Array(Math.min(Math.max(needed, this.bytes.length * 2), MNEMO_MAX_STRING));
+    grown.set(this.bytes.subarray(0, this.length));
+    work(this.L, grown.length >> 8);
+    this.bytes = grown;
+  }
+}
 
 function encodeNumber(L: LuaState, index: number): string {
   const n = lua.lua_tonumber(L, index);
@@ -115,12 +170,6 @@ function encodeNumber(L: LuaState, index: number): string {
   const text = fromLuaString(lua.lua_tolstring(L, -1) as LuaString); // Lua's "%.14g", as lua-cjson's precision
   lua.lua_pop(L, 1);
   return text;
-}
-
-function encodeString(L: LuaState, index: number): string {
-  const bytes = lua.lua_tolstring(L, index) as LuaString;
-  work(L, bytes.length >> 6);
-  return `"${fromLuaString(bytes).replace(NEEDS_ESCAPE, escapeChar)}"`;
 }
 
 /** The table at `index` as an array's length, or -1 for an object (lua-cjson's lua_array_length). */
@@ -143,11 +192,11 @@ function arrayLength(L: LuaState, index: number): number {
   return max;
 }
 
-function encodeValue(L: LuaState, index: number, depth: number, out: string[]): void {
+function encodeValue(L: LuaState, index: number, depth: number, out: JsonOutput): void {
   work(L, 1);
   switch (lua.lua_type(L, index)) {
     case lua.LUA_TSTRING:
-      out.push(encodeString(L, index));
+      out.pushString(lua.lua_tolstring(L, index) as LuaString);
       return;
     case lua.LUA_TNUMBER:
       out.push(encodeNumber(L, index));
@@ -171,7 +220,7 @@ function encodeValue(L: LuaState, index: number, depth: number, out: string[]): 
   encodeError(L, index, 'type not supported');
 }
 
-function encodeTable(L: LuaState, index: number, depth: number, out: string[]): void {
+function encodeTable(L: LuaState, index: number, depth: number, out: JsonOutput): void {
   if (depth > MAX_DEPTH || !lua.lua_checkstack(L, 4)) lauxlib.luaL_error(L, to_luastring(`Cannot serialise, excessive nesting (${depth})`));
   const length = arrayLength(L, index);
   if (length > 0) {
@@ -193,7 +242,9 @@ function encodeTable(L: LuaState, index: number, depth: number, out: string[]): 
     if (keyType !== lua.LUA_TSTRING && keyType !== lua.LUA_TNUMBER) encodeError(L, -2, 'table key must be a number or string');
     if (!first) out.push(',');
     first = false;
-    out.push(keyType === lua.LUA_TSTRING ? encodeString(L, lua.lua_gettop(L) - 1) : `"${encodeNumber(L, lua.lua_gettop(L) - 1)}"`, ':');
+    if (keyType === lua.LUA_TSTRING) out.pushString(lua.lua_tolstring(L, -2) as LuaString);
+    else out.push(`"${encodeNumber(L, lua.lua_gettop(L) - 1)}"`);
+    out.push(':');
     encodeValue(L, lua.lua_gettop(L), depth, out);
     lua.lua_pop(L, 1);
   }
@@ -202,9 +253,9 @@ function encodeTable(L: LuaState, index: number, depth: number, out: string[]): 
 
 const encode: JsFunction = (L) => {
   checkOneArgument(L);
-  const out: string[] = [];
+  const out = new JsonOutput(L);
   encodeValue(L, 1, 0, out);
-  lua.lua_pushstring(L, toLuaString(out.join('')));
+  lua.lua_pushstring(L, out.text());
   return 1;
 };
 
@@ -366,42 +417,55 @@ class JsonDecoder {
     return { type: 'T_NUMBER', at, value: parseStrtod(match[0]) };
   }
 
+  /**
+   * A string token. A first pass finds its end, so the decoded bytes go into one buffer of the
+   * raw length (never shorter than what it decodes to): 25 million escapes made 25 million
+   * small arrays and ran the process out of heap.
+   */
   private string(): Token {
     const text = this.text;
     const start = this.at;
-    const bytes: number[] = [];
-    let run = ++this.at;
-    const parts: Uint8Array[] = [];
-    const flush = (end: number): void => {
-      if (bytes.length > 0) parts.push(Uint8Array.from(bytes.splice(0)));
-      if (end > run) parts.push(text.subarray(run, end));
-    };
+    let end = start + 1;
+    let escaped = false;
+    while (end < text.length && text[end] !== 34 && text[end] !== 0) {
+      if (text[end] === 92) {
+        escaped = true;
+        end++;
+      }
+      end++;
+    }
+    work(this.L, (end - start) >> 6);
+    if (!escaped) {
+      if (end >= text.length || text[end] === 0) return { type: 'T_ERROR', at: Math.min(end, text.length), value: 'unexpected end of string' };
+      this.at = end + 1;
+      return { type: 'T_STRING', at: start, value: text.subarray(start + 1, end) };
+    }
+    const out = new Uint8Array(end - start);
+    let length = 0;
+    this.at = start + 1;
     for (;;) {
       const c = this.at < text.length ? text[this.at] : 0;
       if (c === 0) return { type: 'T_ERROR', at: this.at, value: 'unexpected end of string' };
       if (c === 34) break;
       if (c !== 92) {
+        out[length++] = c;
         this.at++;
         continue;
       }
-      flush(this.at);
       const escape = text[this.at + 1];
       if (escape === 117) {
         const utf8 = this.unicodeEscape();
         if (utf8 === null) return { type: 'T_ERROR', at: this.at, value: 'invalid unicode escape code' };
-        bytes.push(...utf8);
+        for (const byte of utf8) out[length++] = byte;
       } else if (SIMPLE_ESCAPES[escape] !== undefined) {
-        bytes.push(SIMPLE_ESCAPES[escape]);
+        out[length++] = SIMPLE_ESCAPES[escape];
         this.at += 2;
       } else {
         return { type: 'T_ERROR', at: this.at, value: 'invalid escape code' };
       }
-      run = this.at;
     }
-    flush(this.at);
     this.at++;
-    work(this.L, (this.at - start) >> 6);
-    return { type: 'T_STRING', at: start, value: parts.length === 1 ? parts[0] : Buffer.concat(parts) };
+    return { type: 'T_STRING', at: start, value: out.subarray(0, length) };
   }
 
   /** \uXXXX (a surrogate pair: two of them) at `at` as UTF-8; advances past it, or null. */

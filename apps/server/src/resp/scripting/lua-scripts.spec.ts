@@ -306,6 +306,20 @@ describe('LuaScripts', () => {
       }
     });
 
+    it('keeps cjson and error replies of many megabytes within the limits', () => {
+      const heapBefore = process.memoryUsage().heapUsed;
+      for (const body of [
+        "return #cjson.decode('\"' .. string.rep('\\\\n', 2.5e7) .. '\"')", // 25 million escapes: was out of heap
+        "return #cjson.encode(string.rep('\\1', 1e8))", // 600 MB of escapes: was out of heap
+        "local e = {err = string.rep('\\n', 65536)} local t = {} for i = 1, 4000 do t[i] = e end return t", // 256 MB of error texts, uncounted
+      ]) {
+        const { reply, ms } = runFor(quick(3000, 256 * 1024 * 1024), body);
+        expect([body, String(reply)]).toEqual([body, expect.stringMatching(/(ran for more than 3000 ms|used more than 256 MB of memory) and was stopped|^25000000$|JSON text is over/)]);
+        expect(ms).toBeLessThan(8000);
+      }
+      expect(process.memoryUsage().heapUsed - heapBefore).toBeLessThan(1024 * 1024 * 1024);
+    });
+
     it('stops converting a reply of tables that share tables (2^20 elements from 60 bytes)', () => {
       const { reply, ms } = runFor(quick(1000, 256 * 1024 * 1024), "local t = {'x'} for i = 1, 20 do t = {t, t} end return t");
       expect(reply).toMatch(/^ERR Converting the script's reply (ran for more than 1000 ms|used more than 256 MB of memory) and was stopped; writes the script made stay$/);

@@ -10,7 +10,9 @@
 
 import { DoubleReply, MapReply, MnemoError, StatusReply, type Reply } from '@mnemo/engine';
 import { lauxlib, lua, to_luastring, type LuaState, type LuaString } from 'fengari';
-import { MNEMO_MAX_STRING } from 'fengari/src/lstring.js';
+import { MNEMO_MAX_STRING, luaS_work } from 'fengari/src/lstring.js';
+
+const reportWork = luaS_work as (L: LuaState, units: number) => void;
 
 const ERR_FIELD = to_luastring('err');
 const OK_FIELD = to_luastring('ok');
@@ -111,6 +113,7 @@ export function pushReply(L: LuaState, reply: Reply): void {
   } else if (typeof reply === 'string') {
     // One byte under V8's longest string: a longer one breaks the VM as a table key (see patch-fengari.mjs)
     if (reply.length > MNEMO_MAX_STRING) lauxlib.luaL_error(L, to_luastring(`the reply holds a string of ${reply.length} bytes, over Lua's ${MNEMO_MAX_STRING}`));
+    if (reply.length >= 4096) reportWork(L, reply.length >> 8);
     lua.lua_pushstring(L, toLuaString(reply));
   } else if (typeof reply === 'number') {
     pushNumber(L, reply);
@@ -120,6 +123,7 @@ export function pushReply(L: LuaState, reply: Reply): void {
     const items = Array.isArray(reply) ? reply : reply.flat;
     lua.lua_createtable(L, items.length, 0);
     for (let i = 0; i < items.length; i++) {
+      if ((i & 1023) === 1023) reportWork(L, 256); // a reply of a million values (MGET) is checked against the limits as it is pushed
       pushReply(L, items[i]);
       lua.lua_rawseti(L, -2, i + 1);
     }
@@ -216,11 +220,12 @@ function readTable(L: LuaState, depth: number, budget: ByteBudget): ScriptReply 
   const plainArray = isPlainArray(L);
   const err = plainArray ? null : errField(L);
   if (err !== null) {
+    budget.spend(err.length); // 4,000 elements of 64 KB ran the process out of heap uncounted
     const error = new ScriptErrorReply(err.replace(/[\r\n]/g, ' '));
     if (depth === 0) throw error;
     return error;
   }
-  const ok = plainArray ? null : stringField(L, OK_FIELD, Infinity);
+  const ok = plainArray ? null : stringField(L, OK_FIELD, ERROR_TEXT_BYTES); // a status line, cut as errors are
   if (ok !== null) {
     budget.spend(ok.length);
     return new StatusReply(ok.replace(/[\r\n]/g, ' '));
