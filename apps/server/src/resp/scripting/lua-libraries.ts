@@ -29,10 +29,15 @@ const work = (L: LuaState, units: number): void => (reportWork as (L: LuaState, 
 
 // ---- bit ------------------------------------------------------------------------------------
 
-/** LuaBitOp's conversion: the number rounded, then taken modulo 2^32 as a signed 32-bit value. */
+const bitView = new DataView(new ArrayBuffer(8));
+
+/**
+ * LuaBitOp's conversion, bit for bit: the number plus 2^52 + 2^51 (which rounds it to an integer,
+ * half to even), then the low 32 bits of that double (1e300 gives -2013235812, as in Redis).
+ */
 function toBit(L: LuaState, arg: number): number {
-  const n = lauxlib.luaL_checknumber(L, arg) + 6755399441055744; // 2^52 + 2^51: rounds to even
-  return (n % 4294967296) | 0;
+  bitView.setFloat64(0, lauxlib.luaL_checknumber(L, arg) + 6755399441055744, true);
+  return bitView.getInt32(0, true);
 }
 
 function pushBit(L: LuaState, value: number): number {
