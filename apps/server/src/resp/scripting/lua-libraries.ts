@@ -9,8 +9,8 @@
 // and the rest) and cjson.new; object keys come out in Lua's table order, which is not Redis's.
 
 import { lauxlib, lua, to_luastring, type LuaState, type LuaString } from 'fengari';
-import { MNEMO_MAX_STRING, luaS_work as reportWork } from 'fengari/src/lstring.js';
-import { fromLuaString } from './lua-values';
+import { MNEMO_MAX_STRING } from 'fengari/src/lstring.js';
+import { fromLuaString, reportWork as work } from './lua-values';
 
 type JsFunction = (L: LuaState) => number;
 
@@ -24,8 +24,6 @@ export function defineLibrary(L: LuaState, name: string, functions: Record<strin
   extra?.(L);
   lua.lua_setglobal(L, to_luastring(name));
 }
-
-const work = (L: LuaState, units: number): void => (reportWork as (L: LuaState, units: number) => void)(L, units);
 
 // ---- bit ------------------------------------------------------------------------------------
 
@@ -335,45 +333,36 @@ class JsonDecoder {
   }
 
   private object(): void {
-    const L = this.L;
-    this.descend();
-    lua.lua_createtable(L, 0, 0);
-    let token = this.next();
-    if (token.type === 'T_OBJ_END') {
-      this.depth--;
-      return;
-    }
-    for (;;) {
+    this.container('T_OBJ_END', 'comma or object end', (token) => {
       if (token.type !== 'T_STRING') this.fail('object key string', token);
-      lua.lua_pushstring(L, token.value as Uint8Array);
-      token = this.next();
-      if (token.type !== 'T_COLON') this.fail('colon', token);
+      lua.lua_pushstring(this.L, token.value as Uint8Array);
+      const colon = this.next();
+      if (colon.type !== 'T_COLON') this.fail('colon', colon);
       this.value(this.next());
-      lua.lua_rawset(L, -3);
-      token = this.next();
-      if (token.type === 'T_OBJ_END') break;
-      if (token.type !== 'T_COMMA') this.fail('comma or object end', token);
-      token = this.next();
-    }
-    this.depth--;
+      lua.lua_rawset(this.L, -3);
+    });
   }
 
   private array(): void {
-    const L = this.L;
-    this.descend();
-    lua.lua_createtable(L, 0, 0);
-    let token = this.next();
-    if (token.type === 'T_ARR_END') {
-      this.depth--;
-      return;
-    }
-    for (let i = 1; ; i++) {
+    this.container('T_ARR_END', 'comma or array end', (token, index) => {
       this.value(token);
-      lua.lua_rawseti(L, -2, i);
-      token = this.next();
-      if (token.type === 'T_ARR_END') break;
-      if (token.type !== 'T_COMMA') this.fail('comma or array end', token);
-      token = this.next();
+      lua.lua_rawseti(this.L, -2, index);
+    });
+  }
+
+  /** A new table, then `member` for each comma-separated member up to `end` (lua-cjson's loop). */
+  private container(end: TokenType, expected: string, member: (token: Token, index: number) => void): void {
+    this.descend();
+    lua.lua_createtable(this.L, 0, 0);
+    let token = this.next();
+    if (token.type !== end) {
+      for (let index = 1; ; index++) {
+        member(token, index);
+        token = this.next();
+        if (token.type === end) break;
+        if (token.type !== 'T_COMMA') this.fail(expected, token);
+        token = this.next();
+      }
     }
     this.depth--;
   }

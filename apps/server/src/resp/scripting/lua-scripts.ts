@@ -48,7 +48,7 @@ import { lauxlib, lua, lualib, to_luastring, type LuaState, type LuaString } fro
 import { luaS_work, MNEMO_PATCH_VERSION } from 'fengari/src/lstring.js';
 import { EXTRA_STACK, luaE_freeCI } from 'fengari/src/lstate.js';
 import { BIT_LIBRARY, CJSON_LIBRARY, defineLibrary, pushCjsonNull } from './lua-libraries';
-import { ByteBudget, errField, ERROR_TEXT_BYTES, fromLuaString, MAX_CONVERTED_BYTES, pushErrorTable, pushReply, readArguments, readReply, ScriptErrorReply, toLuaString, type ScriptReply } from './lua-values';
+import { ByteBudget, errField, ERROR_TEXT_BYTES, fromLuaString, MAX_CONVERTED_BYTES, pushErrorTable, pushReply, readArguments, readReply, reportWork, ScriptErrorReply, toLuaString, type ScriptReply } from './lua-values';
 
 /** The version of scripts/patch-fengari.mjs's patches this code relies on (its PATCH_VERSION). */
 const FENGARI_PATCH_VERSION = 11;
@@ -286,7 +286,7 @@ export class LuaScripts {
       }
       const bytes = lua.lua_type(state, 1) === lua.LUA_TSTRING || lua.lua_type(state, 1) === lua.LUA_TNUMBER ? (lua.lua_tolstring(state, 1) as LuaString) : new Uint8Array();
       lua.lua_pushstring(state, to_luastring(sha1(bytes)));
-      (luaS_work as GuardWork)(state, bytes.length >> 8);
+      reportWork(state, bytes.length >> 8);
       return 1;
     });
     this.defineGlobal('__mnemo_log', (state) => this.redisLog(state));
@@ -505,7 +505,7 @@ export class LuaScripts {
         failure = error instanceof MnemoError ? error.toRedisText() : `ERR ${(error as Error).message}`;
       }
       // One command can take long (KEYS on a big keyspace): a slow one has the limits checked now
-      if (performance.now() - started > SLOW_CALL_MS) (luaS_work as GuardWork)(L, CHECK_NOW);
+      if (performance.now() - started > SLOW_CALL_MS) reportWork(L, CHECK_NOW);
       if (reply !== undefined) {
         lua.lua_settop(L, 0);
         pushReply(L, reply);
@@ -666,9 +666,6 @@ export class LuaScripts {
     }
   }
 }
-
-/** The patch's guard entry, present once the constructor checked it. */
-type GuardWork = (L: LuaState, units: number) => void;
 
 /** The fields of a fengari state that shrinkStack replaces. */
 interface StackInternals {

@@ -12,7 +12,11 @@ import { DoubleReply, MapReply, MnemoError, StatusReply, type Reply } from '@mne
 import { lauxlib, lua, to_luastring, type LuaState, type LuaString } from 'fengari';
 import { MNEMO_MAX_STRING, luaS_work } from 'fengari/src/lstring.js';
 
-const reportWork = luaS_work as (L: LuaState, units: number) => void;
+/**
+ * Reports work to the script's limits guard (Mnemo's patch of fengari, lstring.js); raises the
+ * stop as a Lua error once a limit is passed. LuaScripts refuses to start without the patch.
+ */
+export const reportWork = luaS_work as (L: LuaState, units: number) => void;
 
 const ERR_FIELD = to_luastring('err');
 const OK_FIELD = to_luastring('ok');
