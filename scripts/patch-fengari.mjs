@@ -48,7 +48,7 @@ const source = process.env.FENGARI_SRC ?? path.join(root, 'node_modules', 'fenga
 /** V8's longest string less one: luaS_hash makes a string key "|" + its bytes (Redis allows 512 MB). */
 const MAX_STRING = 0x1fffffe8 - 1;
 /** Which patches an install has: bump it with any change below, and lua-scripts.ts's FENGARI_PATCH_VERSION with it. */
-const PATCH_VERSION = 11;
+const PATCH_VERSION = 12;
 
 const WORK = `
 /* Mnemo patch (scripts/patch-fengari.mjs): library work the count hook cannot see reports here */
@@ -1168,6 +1168,26 @@ const str_lower = function(L) {`,
       from: `const getoption = function(h, fmt) {`,
       to: `const getoption = function(h, fmt) {
     luaS_work(h.L, 1); /* Mnemo patch: a pack format of millions of options */`,
+    },
+    {
+      from: `                    // sprintf(String.fromCharCode(...form), luaL_checkinteger(L, arg));
+                    luaL_addchar(b, luaL_checkinteger(L, arg));`,
+      to: `                    /* Mnemo patch: Lua 5.1's sprintf(form, (int)n) then strlen: the width pads
+                       with spaces, and a NUL byte (n a multiple of 256) ends the text there */
+                    luaL_addstring(b, mnemo_format_c(String.fromCharCode(...form), luaL_checknumber(L, arg)));`,
+    },
+    {
+      from: `const mnemo_format_s = function(form, s) {`,
+      to: `const mnemo_format_c = function(form, n) {
+    const spec = /^%([-+ #0]*)([0-9]*)(?:\\.[0-9]*)?c$/.exec(form);
+    const text = new Uint8Array(Math.max(1, Number(spec[2] || 0))).fill(32);
+    const int = n > -2147483649 && n < 2147483648 ? Math.trunc(n) : -2147483648; /* (int) on x86-64: INT_MIN for NaN and what is out of range */
+    text[spec[1].includes('-') ? 0 : text.length - 1] = int & 255;
+    const nul = text.indexOf(0);
+    return nul < 0 ? text : text.subarray(0, nul);
+};
+
+const mnemo_format_s = function(form, s) {`,
     },
   ],
   'lbaselib.js (numbers as in Lua 5.1)': [

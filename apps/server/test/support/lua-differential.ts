@@ -46,6 +46,7 @@ export class LuaExpressions {
       `string.format('%g|%.3f|%5.1e|%G|%.0f', ${n}, ${n}, ${n}, ${n}, ${n})`,
       `string.format('%x|%5.2s|%-6d|%+.2f', ${n}, ${n}, ${n}, ${n})`,
       `string.format('%s|%q', ${n}, ${n})`,
+      `string.format('[%c|%3c|%-2c]', ${n}, ${n} + 65, 256 + ${n})`,
       `${n} .. ''`,
       `tostring(${n} == ${this.number(2)})`,
       `tostring(${n} < ${this.number(2)})`,

@@ -51,7 +51,7 @@ import { BIT_LIBRARY, CJSON_LIBRARY, defineLibrary, pushCjsonNull } from './lua-
 import { ByteBudget, errField, ERROR_TEXT_BYTES, fromLuaString, MAX_CONVERTED_BYTES, pushErrorTable, pushReply, readArguments, readReply, reportWork, ScriptErrorReply, toLuaString, type ScriptReply } from './lua-values';
 
 /** The version of scripts/patch-fengari.mjs's patches this code relies on (its PATCH_VERSION). */
-const FENGARI_PATCH_VERSION = 11;
+const FENGARI_PATCH_VERSION = 12;
 export const SCRIPT_TIME_LIMIT_MS = 5000;
 export const SCRIPT_MEMORY_LIMIT = 512 * 1024 * 1024;
 /** Scripts EVAL compiled (not SCRIPT LOAD) kept at most; the oldest go first, as in Redis 7.4. */
