@@ -7,6 +7,7 @@ import { activeExpireCycle, DEFAULT_ACTIVE_EXPIRE_BUDGET_MS } from './active-exp
 import { applyRecord } from './apply-record';
 import { BulkRestorer, LOAD_NONE, endLoad, type RestoreSink } from './bulk-restore';
 import type { CommandDef } from './command-table';
+import { CompoundWrite } from './compound-write';
 import { counterCommands, incrGeneric } from './commands/counters';
 import { hashCommands, hgetallFlat } from './commands/hashes';
 import { encodingOf, idleSecondsOf, introspectionCommands, refcountOf } from './commands/introspection';
@@ -256,7 +257,27 @@ export class Engine {
     if (max === 0 || ks.usedMemory <= max) return true;
     ks.begin(this.clock.now());
     ks.reserve(0, undefined, null, false);
-    return ks.usedMemory <= max;
+    return ks.usedMemory <= max || (ks.compound !== null && ks.compound.wrote);
+  }
+
+  /**
+   * Runs `body`, several commands that make one write (EXEC, a script, a host operation of several
+   * steps), under Redis's rule for maxmemory in such a write (compound-write.ts): only a step before
+   * the first change may be refused with OOM, and eviction spares the keys it has written. Nested
+   * calls join the outer one.
+   */
+  compound<T>(body: () => T): T {
+    const ks = this.ks;
+    if (ks.compound !== null || ks.config.maxmemory === 0) return body();
+    const compound = new CompoundWrite();
+    const removeSink = ks.records.add(compound);
+    ks.compound = compound;
+    try {
+      return body();
+    } finally {
+      ks.compound = null;
+      removeSink();
+    }
   }
 
   /** CONFIG GET for engine-owned parameters (maxmemory, maxmemory-policy, maxmemory-samples, lfu-log-factor, lfu-decay-time, proto-max-bulk-len); glob pattern. */

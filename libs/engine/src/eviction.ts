@@ -65,7 +65,7 @@ export class Evictor {
 
   private isProtected(e: Entry): boolean {
     const ks = this.ks;
-    return e === ks.protectEntry || (ks.protectKeys !== null && ks.protectKeys.includes(e.key));
+    return e === ks.protectEntry || (ks.protectKeys !== null && ks.protectKeys.includes(e.key)) || (ks.compound !== null && ks.compound.keys.has(e.key));
   }
 
   /** The next key to evict under the current policy, or null if none is evictable. */

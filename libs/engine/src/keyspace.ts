@@ -9,6 +9,7 @@
 import type { Bytes } from './bytes';
 import { LRU_TICKS_PER_MS, LRU_TICKS_PER_SECOND, TRACK_LFU, TRACK_LRM, TRACK_LRU, trackModeOf } from './access-tracking';
 import { Entry, HashValue, HASH_MAX_LISTPACK_ENTRIES, HASH_MAX_LISTPACK_VALUE, NO_EXPIRY } from './entry';
+import type { CompoundWrite } from './compound-write';
 import { MnemoError, OOM_MESSAGE } from './errors';
 import { Evictor } from './eviction';
 import { ExpiryIndex } from './expiry-index';
@@ -89,6 +90,8 @@ export class Keyspace {
   /** Keys an eviction in progress must not pick (the keys the current write touches). */
   protectEntry: Entry | undefined = undefined;
   protectKeys: Bytes[] | null = null;
+  /** The compound write running now (Engine.compound), or null: see compound-write.ts. */
+  compound: CompoundWrite | null = null;
 
   constructor(
     readonly config: KeyspaceConfig,
@@ -215,7 +218,8 @@ export class Keyspace {
    * Makes room for a write that grows memory by at most `delta` bytes, evicting per policy
    * (never `protect` nor `protectKeys`). Returns normally if the write may go on; throws OOM if
    * it may not and the command is denyoom. Non-denyoom writes (DEL, EXPIRE, RENAME...) evict on
-   * a best-effort basis and always go on, as in Redis.
+   * a best-effort basis and always go on, as in Redis. Inside a compound write that has written
+   * already, no step is refused (compound-write.ts).
    */
   reserve(delta: number, protect: Entry | undefined, protectKeys: Bytes[] | null, denyoom: boolean): void {
     const max = this.config.maxmemory;
@@ -231,7 +235,7 @@ export class Keyspace {
       this.protectEntry = undefined;
       this.protectKeys = null;
     }
-    if (!ok && denyoom) throw new MnemoError('OOM', OOM_MESSAGE);
+    if (!ok && denyoom && (this.compound === null || !this.compound.wrote)) throw new MnemoError('OOM', OOM_MESSAGE);
   }
 
   /** Sets e.mem (keeping usedMemory the sum and peakMemory the max); write primitives and bulk-restore.ts only. */

@@ -20,7 +20,9 @@ export async function commitWrite<T>(keyspace: KeyspaceService, write: () => T):
   clock.enter();
   let result: T;
   try {
-    result = write();
+    // The steps are one write for maxmemory (an HTTP session create is three commands): only a
+    // step before the first change may be refused with OOM, and eviction spares the keys it wrote.
+    result = engine.compound(write);
   } finally {
     clock.exit();
   }

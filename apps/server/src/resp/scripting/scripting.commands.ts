@@ -129,7 +129,9 @@ function evalCommand(cacheOf: CacheOf, bySha: boolean, readOnly: boolean) {
     const { keys, args } = keysAndArgs(argv);
     const scripts = cacheOf(ctx).lua;
     const sha = bySha ? argv[1].toLowerCase() : scripts.load(argv[1], true);
-    writeScriptReply(ctx.writer, scripts.run(sha, keys, args, readOnly));
+    // One write for maxmemory, as Redis's scriptVerifyOOM: only a step before the script's first
+    // change may be refused with OOM (compound-write.ts).
+    writeScriptReply(ctx.writer, ctx.engine.compound(() => scripts.run(sha, keys, args, readOnly)));
   };
 }
 

@@ -67,7 +67,8 @@ function execCommand(dispatcher: () => Dispatcher) {
     client.inExec = true;
     let outcome: QueuedOutcome;
     try {
-      outcome = runQueued(ctx, client, run, queued);
+      // One write for maxmemory: not refused halfway, no eviction of its own keys (compound-write.ts).
+      outcome = ctx.engine.compound(() => runQueued(ctx, client, run, queued));
     } finally {
       client.inExec = false;
     }
