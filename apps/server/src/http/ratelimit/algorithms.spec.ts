@@ -250,9 +250,17 @@ describe('GCRA = redis-cell CL.THROTTLE', () => {
     expect(next).toEqual({ value: `gcra|${BigInt(T0) * 1_000_000n + 333_333_334n}`, expiresAt: T0 + 334 });
     const fromMs = evaluate({ algorithm: 'gcra', limit: 10, windowMs: 1000 }, `gcra|${T0 + 500.5}`, T0, 0);
     expect(fromMs.decision).toMatchObject({ allowed: true, remaining: 4, resetMs: 501 });
-    for (const bad of ['gcra|-5', 'gcra|x', 'gcra|', 'gcra|1e400', `gcra|${'9'.repeat(21)}`]) {
+    for (const bad of ['gcra|-5', 'gcra|x', 'gcra|', 'gcra|1e400', `gcra|${'9'.repeat(41)}`]) {
       expect(evaluate({ algorithm: 'gcra', limit: 10, windowMs: 1000 }, bad, T0, 0).decision.remaining).toBe(10);
     }
+  });
+
+  it('reads a tat of 21 digits and more (a day with a burst of millions), not as a fresh limit', () => {
+    const day = new Sequence({ algorithm: 'gcra', limit: 1, windowMs: 86_400_000, burst: 2_000_000 });
+    expect(day.at(T0, 1_500_000)).toMatchObject({ allowed: true, remaining: 500_001 });
+    expect(day.stored?.length).toBeGreaterThan('gcra|'.length + 20);
+    expect(day.at(T0 + 1, 1_500_000)).toMatchObject({ allowed: false, remaining: 500_001 });
+    expect(day.at(T0 + 2, 500_001)).toMatchObject({ allowed: true, remaining: 0 });
   });
 
   it('matches a transcription of redis-cell on random sequences', () => {

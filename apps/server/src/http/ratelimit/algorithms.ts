@@ -36,6 +36,12 @@ export interface Evaluation {
   decision: RateLimitDecision;
   /** The state to store, or null when nothing changes (denied, or cost 0). */
   next: NextState | null;
+  /**
+   * On a denial that the stored state decided: when that state must expire at the earliest under
+   * the numbers in force, so that the answer holds (see keepUntil in rate-limiter.ts). Absent
+   * otherwise.
+   */
+  keepUntil?: number;
 }
 
 /** Tolerance for float error in divisions (rates like 1000 ms / 3). */
@@ -78,6 +84,7 @@ export function fixedWindow(params: RateLimitParams, stored: string | null, now:
     return {
       decision: { allowed, limit, remaining: Math.max(0, limit - count), resetMs, retryAfterMs: cost > limit ? -1 : resetMs },
       next: null,
+      keepUntil: count > 0 ? windowStart + windowMs : undefined,
     };
   }
   const used = count + cost;
@@ -98,8 +105,10 @@ export function slidingWindow(params: RateLimitParams, stored: string | null, no
   const state = fields(stored, 'sw', 3);
   let previous = 0;
   let current = 0;
-  if (state && state[0] === windowStart) [previous, current] = [state[1], state[2]];
-  else if (state && state[0] === windowStart - windowMs) previous = state[2];
+  const inThisWindow = state !== null && state[0] === windowStart;
+  const inLastWindow = state !== null && state[0] === windowStart - windowMs;
+  if (inThisWindow) [previous, current] = [state[1], state[2]];
+  else if (inLastWindow) previous = state[2];
   const elapsed = now - windowStart;
   const estimate = (previous * (windowMs - elapsed)) / windowMs + current;
   const resetMs = windowStart + windowMs - now;
@@ -122,6 +131,7 @@ export function slidingWindow(params: RateLimitParams, stored: string | null, no
   return {
     decision: { allowed: false, limit, remaining: Math.max(0, Math.floor(limit - estimate + EPSILON)), resetMs, retryAfterMs },
     next: null,
+    keepUntil: inThisWindow || inLastWindow ? (state as number[])[0] + 2 * windowMs : undefined,
   };
 }
 
@@ -151,6 +161,7 @@ export function tokenBucket(params: RateLimitParams, stored: string | null, now:
       retryAfterMs: cost > capacity ? -1 : ceilMs((cost - tokens) / ratePerMs),
     },
     next: null,
+    keepUntil: state ? now + Math.max(1, ceilMs((capacity - tokens) / ratePerMs)) : undefined,
   };
 }
 
@@ -184,7 +195,9 @@ function nsToCeilMs(ns: bigint): number {
 function storedTatNs(stored: string | null): bigint | null {
   if (stored === null || !stored.startsWith('gcra|')) return null;
   const text = stored.slice(5);
-  if (/^\d{1,20}$/.test(text)) {
+  // Up to 40 digits: a tat far in the future (a day's limit with a burst of millions) has 21 or
+  // more, and a 20-digit cap read it as foreign, i.e. a fresh limit.
+  if (/^\d{1,40}$/.test(text)) {
     const ns = BigInt(text);
     return ns < MS_STATE_BELOW_NS ? msToNs(Number(text)) : ns;
   }

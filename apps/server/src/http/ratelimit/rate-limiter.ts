@@ -45,7 +45,21 @@ export class RateLimiter {
   check(check: LimitCheck): CheckOutcome {
     const evaluation = evaluate(check.params, this.engine.get(check.stateKey), this.clock.now(), check.cost);
     if (evaluation.next) this.engine.set(check.stateKey, evaluation.next.value, { expiresAt: evaluation.next.expiresAt });
+    else this.keepUntil(check.stateKey, evaluation);
     return outcome(check, evaluation);
+  }
+
+  /**
+   * Design note: a denial must hold until the time it gives (retryAfterMs, resetMs). A state
+   * expires when the numbers it was written under say it is spent (a fixed window's end, a
+   * token bucket full again), and a named policy keeps its states across edits of its numbers:
+   * after 3 per 2 s became 3 per 4 s, a denial said "4 s" while the state went at 2 s and three
+   * more were allowed in the same window. So a denial decided by a state pushes the state's
+   * expiry out to what the numbers in force need (PEXPIREAT ... GT: a no-op, and no record, while
+   * it already lasts long enough, which is always so unless the numbers changed).
+   */
+  private keepUntil(stateKey: string, evaluation: Evaluation): void {
+    if (evaluation.keepUntil !== undefined) this.engine.execute(['PEXPIREAT', stateKey, String(evaluation.keepUntil), 'GT']);
   }
 
   /** What `check` would answer, consuming nothing. */
@@ -75,7 +89,10 @@ export class RateLimiter {
       return { allowed, outcomes: evaluations.map((evaluation, index) => outcome(checks[index], evaluation)) };
     }
     const outcomes = checks.map((check, index) => {
-      if (!evaluations[index].decision.allowed) return outcome(check, evaluations[index]);
+      if (!evaluations[index].decision.allowed) {
+        this.keepUntil(check.stateKey, evaluations[index]);
+        return outcome(check, evaluations[index]);
+      }
       return outcome(check, evaluate(check.params, this.engine.get(check.stateKey), now, 0));
     });
     return { allowed, outcomes };
