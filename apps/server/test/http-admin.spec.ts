@@ -159,6 +159,9 @@ describe('rate-limit policies at run time', () => {
     expectError(await admin('PUT', '/v1/admin/ratelimit/policies/p', { algorithm: 'gcra', limit: 0, windowMs: 1000 }), 400, 'VALIDATION_ERROR', 'body.limit');
     expectError(await admin('PUT', '/v1/admin/ratelimit/policies/p', { algorithm: 'gcra', limit: 1 }), 400, 'VALIDATION_ERROR', 'body.windowMs');
     expectError(await admin('PUT', '/v1/admin/ratelimit/policies/bad%20name', { algorithm: 'gcra', limit: 1, windowMs: 1000 }), 400, 'VALIDATION_ERROR', 'params.name');
+    expectError(await admin('PUT', '/v1/admin/ratelimit/policies/__proto__', { algorithm: 'gcra', limit: 1, windowMs: 1000 }), 400, 'VALIDATION_ERROR', 'params.name');
+    const protoDescriptor = { domain: 'd', descriptors: [{ key: '__proto__' }], algorithm: 'gcra', limit: 1, windowMs: 1000 };
+    expectError(await admin('PUT', '/v1/admin/ratelimit/policies/p', protoDescriptor), 400, 'VALIDATION_ERROR', 'body.descriptors.0.key');
     const burstOnWindow = await admin('PUT', '/v1/admin/ratelimit/policies/p', { algorithm: 'fixed-window', limit: 5, windowMs: 1000, burst: 2 });
     expectError(burstOnWindow, 400, 'VALIDATION_ERROR', 'body.burst');
     expect(burstOnWindow.body.error.message).toBe('body.burst: applies to token-bucket and gcra only, not to fixed-window');

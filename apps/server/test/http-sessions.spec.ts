@@ -54,6 +54,8 @@ describe('POST /v1/sessions', () => {
     expectError(await call(s, 'POST', '/v1/sessions', { body: { maxPerUser: 3 } }), 400, 'VALIDATION_ERROR', 'body.maxPerUser'); // no user to limit
     expectError(await call(s, 'POST', '/v1/sessions', { body: { sid: 'x' } }), 400, 'VALIDATION_ERROR', 'body.sid');
     expectError(await call(s, 'POST', '/v1/sessions', { body: { data: { blob: 'x'.repeat(3000) } } }), 413, 'PAYLOAD_TOO_LARGE', 'body.data');
+    const huge = { rawBody: '{"data":{"cart":{"total":1e400}}}' };
+    expectError(await call(s, 'POST', '/v1/sessions', huge), 400, 'VALIDATION_ERROR', 'body.data.cart.total');
     expect(s.server.keyspace.engine.stats().keys).toBe(keys);
   });
 });

@@ -47,8 +47,13 @@ export function keyTextProblem(text: string): string | null {
   if (CONTROL_CHARS.test(text)) return 'must not contain control characters';
   // Its UTF-8 form would be U+FFFD, the same stored key as "\ufffd" and every other lone surrogate.
   if (LONE_SURROGATE.test(text)) return 'must be well-formed Unicode (it holds a lone surrogate, which has no UTF-8 form)';
-  if (FORBIDDEN_KEY_PARTS.some((part) => text.includes(part))) return 'must not contain __proto__';
+  if (hasForbiddenKeyPart(text)) return 'must not contain __proto__';
   return null;
+}
+
+/** True when `text` holds `__proto__` (or `constructor.prototype`): no key may, nor any part of one. */
+export function hasForbiddenKeyPart(text: string): boolean {
+  return FORBIDDEN_KEY_PARTS.some((part) => text.includes(part));
 }
 
 /**

@@ -1,7 +1,7 @@
 // HTTP contracts of the rate-limit API: checks, batches, policies and their answers.
 
 import { z } from 'zod';
-import { KeyText, MAX_LIMIT, MAX_TTL_MS } from './common';
+import { hasForbiddenKeyPart, KeyText, MAX_LIMIT, MAX_TTL_MS } from './common';
 
 export const RATE_LIMIT_ALGORITHMS = ['fixed-window', 'sliding-window', 'token-bucket', 'gcra'] as const;
 export type RateLimitAlgorithm = (typeof RATE_LIMIT_ALGORITHMS)[number];
@@ -13,7 +13,9 @@ export const PolicyName = z
   .max(128)
   .regex(/^[A-Za-z0-9_.-]+$/, 'must be letters, digits, "_", "." or "-"')
   // A URL path cannot carry these as a segment: /v1/ratelimit/../k is /v1/k to every URL parser.
-  .refine((name) => name !== '.' && name !== '..', 'cannot be "." or ".." (a URL path would resolve it)');
+  .refine((name) => name !== '.' && name !== '..', 'cannot be "." or ".." (a URL path would resolve it)')
+  // It becomes part of keys (ratelimit-policy:<name>:..., <descriptor>=<value>), which never hold these.
+  .refine((name) => !hasForbiddenKeyPart(name), 'must not contain __proto__');
 
 /** The parameters of a limit: shared by ad-hoc checks and named policies. */
 export const RateLimitParamsShape = {

@@ -41,6 +41,13 @@ describe('PolicyName', () => {
     for (const name of ['api', 'edge.login', 'a..b', '...', 'v1_2-x']) expect(PolicyName.safeParse(name).success).toBe(true);
     for (const name of ['.', '..', '', 'a b', 'a/b']) expect(PolicyName.safeParse(name).success).toBe(false);
   });
+
+  it('refuses __proto__ anywhere in it, as keys do (it becomes part of state keys)', () => {
+    for (const name of ['__proto__', 'x__proto__y', 'constructor.prototype']) {
+      expect(PolicyName.safeParse(name).error?.issues[0].message).toBe('must not contain __proto__');
+    }
+    expect(PolicyName.safeParse('constructor').success).toBe(true);
+  });
 });
 
 describe('KeyText', () => {
@@ -57,5 +64,13 @@ describe('sessions', () => {
     expect(firstIssue(CreateSessionSchema.safeParse({ ttlMs: 0 })).path).toEqual(['ttlMs']);
     expect(firstIssue(CreateSessionSchema.safeParse({ ttlMs: 400 * 86_400_000 })).path).toEqual(['ttlMs']);
     expect(SessionIdParam.safeParse('../etc/passwd').success).toBe(false);
+  });
+});
+
+describe('SessionData', () => {
+  it('refuses a number too large for a double, naming where it is', () => {
+    const parsed = CreateSessionSchema.safeParse({ data: JSON.parse('{"a":{"list":[1,2,1e400]},"b":1e308}') });
+    expect(parsed.error?.issues.map((issue) => [issue.path.join('.'), issue.message])).toEqual([['data.a.list.2', 'is a number too large for a double (send it as a string)']]);
+    expect(CreateSessionSchema.safeParse({ data: JSON.parse('{"n":-1e308,"m":12345678901234567890}') }).success).toBe(true);
   });
 });

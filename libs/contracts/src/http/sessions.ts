@@ -17,12 +17,30 @@ export function nestedDeeperThan(value: unknown, max: number): boolean {
   return false;
 }
 
+/** The path of the first number in `value` that is not finite (JSON's 1e400 parses to Infinity), or null. */
+export function nonFiniteNumberPath(value: unknown): Array<string | number> | null {
+  const pending: Array<{ value: unknown; path: Array<string | number> }> = [{ value, path: [] }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (typeof next.value === 'number' && !Number.isFinite(next.value)) return next.path;
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    for (const [key, child] of Object.entries(next.value)) pending.push({ value: child, path: [...next.path, Array.isArray(next.value) ? Number(key) : key] });
+  }
+  return null;
+}
+
 /**
  * A session's data: a JSON object (its serialized size is limited by max-value-size), nested at
- * most MAX_SESSION_DATA_DEPTH deep (serializing and merge-patching it recurse).
+ * most MAX_SESSION_DATA_DEPTH deep (serializing and merge-patching it recurse). Its numbers are
+ * kept as the doubles they parse to, as JavaScript reads JSON (docs/http-api.md); one too large
+ * for a double (1e400) would come back as null, so it is refused.
  */
 export const SessionData = z.record(z.unknown()).superRefine((data, ctx) => {
-  if (nestedDeeperThan(data, MAX_SESSION_DATA_DEPTH)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `is nested deeper than ${MAX_SESSION_DATA_DEPTH} levels` });
+  if (nestedDeeperThan(data, MAX_SESSION_DATA_DEPTH)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: `is nested deeper than ${MAX_SESSION_DATA_DEPTH} levels` });
+    return;
+  }
+  const path = nonFiniteNumberPath(data);
+  if (path !== null) ctx.addIssue({ code: z.ZodIssueCode.custom, path, message: 'is a number too large for a double (send it as a string)' });
 });
 
 export const CreateSessionSchema = z
