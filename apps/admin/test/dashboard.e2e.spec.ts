@@ -2,7 +2,8 @@
 // processes on free ports): sign in, watch the overview move under writes, find and delete a key,
 // lower maxmemory and see evictions arrive, change the policy, visit every page.
 
-import { connect } from 'node:net';
+import { createServer } from 'node:http';
+import { AddressInfo, connect } from 'node:net';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, screenshot } from './support/browser';
 import { ensureBuilt, Stack, startStack, startWriter } from './support/processes';
@@ -74,9 +75,23 @@ afterAll(async () => {
 });
 
 describe("the dashboard's proxy to the API", () => {
+  it('serves only a signed-in dashboard page: no cookie is 401, another origin or site is 403', async () => {
+    const url = `${stack.adminUrl}/api/mnemo/v1/counters/proxy-guard/incr`;
+    const cookie = `mnemo_admin_token=${stack.token}`;
+    const noCookie = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${stack.token}` } });
+    expect(noCookie.status).toBe(401);
+    expect((await noCookie.json()).error).toMatchObject({ code: 'UNAUTHORIZED', field: 'cookies' });
+    const otherOrigin = await fetch(url, { method: 'POST', headers: { cookie, origin: 'http://127.0.0.1:1' } });
+    expect(otherOrigin.status).toBe(403);
+    expect((await otherOrigin.json()).error).toMatchObject({ code: 'FORBIDDEN', field: 'headers.origin' });
+    expect((await fetch(url, { method: 'POST', headers: { cookie, 'sec-fetch-site': 'same-site' } })).status).toBe(403);
+    expect((await (await api('GET', '/v1/counters/proxy-guard')).json()).value).toBe(0);
+    expect((await fetch(url, { method: 'POST', headers: { cookie, origin: stack.adminUrl, 'sec-fetch-site': 'same-origin' } })).status).toBe(200);
+  });
+
   it('passes small bodies on and refuses one over 8 MB with 413 before reading it whole', async () => {
     const url = `${stack.adminUrl}/api/mnemo/v1/keys/proxied`;
-    const headers = { authorization: `Bearer ${stack.token}`, 'content-type': 'application/json' };
+    const headers = { cookie: `mnemo_admin_token=${stack.token}`, 'content-type': 'application/json' };
     expect((await fetch(url, { method: 'PUT', headers, body: JSON.stringify({ value: 'through the proxy' }) })).status).toBe(200);
     const huge = await fetch(url, { method: 'PUT', headers, body: JSON.stringify({ value: 'x'.repeat(9 * 1024 * 1024) }) });
     expect(huge.status).toBe(413);
@@ -119,6 +134,28 @@ describe('dashboard in Chromium', () => {
     await page.waitForURL((url) => url.pathname === '/');
     await page.getByTestId('connection').and(page.locator('[data-state="connected"]')).waitFor();
     await page.getByTestId('tile-keys').waitFor();
+  });
+
+  it("a page of another origin on the same host, in the signed-in browser, cannot write through the dashboard's proxy", async () => {
+    const target = `${stack.adminUrl}/api/mnemo/v1/counters/cross-site/incr`;
+    const attack = `<!doctype html><iframe name="sink"></iframe>
+      <form id="f" method="POST" target="sink" action="${target}"></form>
+      <script>
+        document.getElementById('f').submit();
+        fetch('${target}', { method: 'POST', mode: 'no-cors' }).finally(() => { document.title = 'sent'; });
+      </script>`;
+    const other = createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/html' }).end(attack));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const attacker = await context.newPage();
+    try {
+      await attacker.goto(`http://127.0.0.1:${(other.address() as AddressInfo).port}/`);
+      await attacker.waitForFunction(() => document.title === 'sent');
+      await attacker.waitForTimeout(300); // the form's POST
+    } finally {
+      await attacker.close();
+      other.close();
+    }
+    expect((await (await api('GET', '/v1/counters/cross-site')).json()).value).toBe(0);
   });
 
   it('overview numbers move while a script writes keys', async () => {
@@ -198,6 +235,8 @@ describe('dashboard in Chromium', () => {
     expect(await resp('HSET', '..', Buffer.from([0xc3, 0x28]), Buffer.from([0xe2, 0x82]), 'name', 'Ada')).toBe(':2');
     expect(await resp('SET', Buffer.from([0x2e, 0xff]), 'x')).toBe('+OK');
     expect(await resp('SET', '.\x01ctl', 'c')).toBe('+OK');
+    expect(await resp('SET', '.zw\u200bsp', 'a zero-width space')).toBe('+OK');
+    expect(await resp('SET', '.bidi\u202enimda', 'a right-to-left override')).toBe('+OK');
     expect(await resp('SET', '.\ufffd', 'the twin whose text ".\\xff" reads as')).toBe('+OK');
     await page.goto(`${stack.adminUrl}/keys?pattern=${encodeURIComponent('.*')}`);
     await page.locator('tr[data-key="."]').waitFor();
@@ -223,6 +262,9 @@ describe('dashboard in Chromium', () => {
     await page.locator('tr[data-key=".\ufffd"]').waitFor();
     // A control character in a name shows as its escape, so ".\x01ctl" cannot pass for ".ctl".
     await expectText(page.locator('tr', { hasText: 'ctl' }).getByRole('link'), /^\.\\x01ctl$/);
+    // So do invisible and direction-changing characters: ".zw\u200bsp" is not ".zwsp".
+    await expectText(page.locator('tr', { hasText: 'sp' }).getByRole('link'), /^\.zw\\u200bsp$/);
+    await expectText(page.locator('tr', { hasText: 'nimda' }).getByRole('link'), /^\.bidi\\u202enimda$/);
 
     await page.locator('tr[data-key="."]').getByRole('link', { name: '.', exact: true }).click();
     await expectText(page.getByTestId('value'), /^ff 00 41$/);
@@ -230,6 +272,21 @@ describe('dashboard in Chromium', () => {
     await page.locator('tr[data-key=".."]').getByRole('link', { name: '..', exact: true }).click();
     await expectText(page.getByTestId('hash-fields'), /c3 28 \(hex\)\s+e2 82 \(hex\)/);
     await expectText(page.getByTestId('hash-fields'), /name\s+Ada/);
+
+    // Big values are shown in part, saying how much is left out.
+    expect(await resp('SET', 'big-value', 'v'.repeat(300_000))).toBe('+OK');
+    expect(await resp('HSET', 'wide-hash', ...Array.from({ length: 600 }, (_, i) => [`f${i}`, 'x']).flat())).toBe(':600');
+    await page.goto(`${stack.adminUrl}/keys?pattern=big-value&key=big-value`);
+    await expectText(page.getByTestId('partial-note'), /first part of the value only: .* more are left out/);
+    expect((await page.getByTestId('value').innerText()).length).toBe(64 * 1024);
+    await page.goto(`${stack.adminUrl}/keys?pattern=wide-hash&key=wide-hash`);
+    await expectText(page.getByTestId('partial-note'), /showing 500 of 600 fields/);
+    expect(await page.getByTestId('hash-fields').locator('tbody tr').count()).toBe(500);
+    // A pattern Redis takes is taken here too: [z-a] is the range a-z (a RegExp threw on it).
+    await page.goto(`${stack.adminUrl}/keys?pattern=${encodeURIComponent('[z-a]ide-hash')}`);
+    await page.locator('tr[data-key="wide-hash"]').waitFor();
+    await page.goto(`${stack.adminUrl}/keys?pattern=${encodeURIComponent('.*')}`);
+    await page.locator('tr[data-key="."]').waitFor();
 
     // Deleting "." removes that key, not another one a dot segment would resolve to.
     await page.locator('tr[data-key="."]').getByRole('button', { name: 'Delete .', exact: true }).click();
@@ -304,6 +361,24 @@ describe('dashboard in Chromium', () => {
     await expectText(page.getByRole('status'), /customer-1 reset/);
     await expectText(topKey.locator('td').nth(3), /^5 \/ 5$/, 8_000);
     expect((await fetch(`${stack.serverUrl}/v1/ratelimit/api-e2e/customer-1`)).status).toBe(200);
+
+    // "New policy" under a taken name replaces nothing; a switch flipped on a version the page
+    // has not seen yet (another operator's edit in the last poll) is refused, not undone.
+    await page.getByRole('button', { name: 'New policy' }).click();
+    const editor = page.getByTestId('policy-editor');
+    await editor.getByLabel('Name').fill('api-e2e');
+    await editor.getByRole('button', { name: 'Save policy' }).click();
+    await expectText(editor.getByRole('alert'), /A policy named api-e2e exists already/);
+    await editor.getByRole('button', { name: 'Cancel' }).click();
+    // The table's 2 s poll keeps answering the version the page has, so the click is on it.
+    const seen = await (await api('GET', '/v1/admin/ratelimit/policies')).text();
+    const policiesRoute = '**/api/mnemo/v1/admin/ratelimit/policies';
+    await page.route(policiesRoute, (route) => (route.request().method() === 'GET' ? route.fulfill({ status: 200, contentType: 'application/json', body: seen }) : route.continue()));
+    await api('PUT', '/v1/admin/ratelimit/policies/api-e2e', { algorithm: 'token-bucket', limit: 4, windowMs: 600_000 });
+    await page.getByLabel('Shadow mode for api-e2e').click();
+    await expectText(page.getByTestId('policies-message'), /changed or deleted since this page read it/);
+    await page.unroute(policiesRoute);
+    expect(await (await api('GET', '/v1/admin/ratelimit/policies')).json()).toMatchObject({ policies: [expect.objectContaining({ name: 'api-e2e', limit: 4, shadow: false })] });
 
     const created = await fetch(stack.serverUrl + '/v1/sessions', {
       method: 'POST',

@@ -154,6 +154,28 @@ describe('rate-limit policies at run time', () => {
     expectError(await admin('DELETE', '/v1/admin/ratelimit/policies/burst'), 404, 'NOT_FOUND', 'params.name');
   });
 
+  it('honours If-None-Match: * (create only) and If-Match: <etag> (replace only that version) with 412', async () => {
+    const put = (body: unknown, headers: Record<string, string>) => call(s, 'PUT', '/v1/admin/ratelimit/policies/guarded', { body, token: ADMIN_TOKEN, headers });
+    const first = await put({ algorithm: 'fixed-window', limit: 5, windowMs: 900_000 }, { 'if-none-match': '*' });
+    expect(first.status).toBe(200);
+    expect(first.body.etag).toMatch(/^"[\w-]{16}"$/);
+    const again = await put({ algorithm: 'fixed-window', limit: 100, windowMs: 60_000 }, { 'if-none-match': '*' });
+    expectError(again, 412, 'PRECONDITION_FAILED', 'headers.if-none-match');
+    const listed = (await admin('GET', '/v1/admin/ratelimit/policies')).body.policies.find((p: { name: string }) => p.name === 'guarded');
+    expect(listed).toMatchObject({ limit: 5, etag: first.body.etag });
+    // Someone else's edit comes first: an edit from the version read before it is refused.
+    const other = await put({ algorithm: 'fixed-window', limit: 3, windowMs: 900_000 }, { 'if-match': first.body.etag });
+    expect(other.status).toBe(200);
+    expect(other.body.etag).not.toBe(first.body.etag);
+    const stale = await put({ algorithm: 'fixed-window', limit: 5, windowMs: 900_000, shadow: true }, { 'if-match': first.body.etag });
+    expectError(stale, 412, 'PRECONDITION_FAILED', 'headers.if-match');
+    expect(stale.body.error.message).toContain(other.body.etag);
+    expect((await put({ algorithm: 'fixed-window', limit: 3, windowMs: 900_000, shadow: true }, { 'if-match': `"x", ${other.body.etag}` })).status).toBe(200);
+    expectError(await put({ algorithm: 'gcra', limit: 1, windowMs: 1000 }, { 'if-none-match': '"x"' }), 400, 'VALIDATION_ERROR', 'headers.if-none-match');
+    expect((await admin('DELETE', '/v1/admin/ratelimit/policies/guarded')).status).toBe(204);
+    expectError(await put({ algorithm: 'gcra', limit: 1, windowMs: 1000 }, { 'if-match': '*' }), 412, 'PRECONDITION_FAILED', 'headers.if-match');
+  });
+
   it('rejects bad policies naming the field', async () => {
     expectError(await admin('PUT', '/v1/admin/ratelimit/policies/p', { algorithm: 'magic', limit: 1, windowMs: 1000 }), 400, 'VALIDATION_ERROR', 'body.algorithm');
     expectError(await admin('PUT', '/v1/admin/ratelimit/policies/p', { algorithm: 'gcra', limit: 0, windowMs: 1000 }), 400, 'VALIDATION_ERROR', 'body.limit');

@@ -16,16 +16,24 @@ describe('base64UrlOfText', () => {
 
 describe('showBase64', () => {
   it('shows UTF-8 text as text, byte for byte (a stored U+FFFD and a leading BOM included)', () => {
-    expect(showBase64(Buffer.from('héllo\n\ttab').toString('base64'))).toEqual({ text: 'héllo\n\ttab', hex: false });
-    expect(showBase64(b64([0xef, 0xbf, 0xbd]))).toEqual({ text: '\ufffd', hex: false });
-    expect(showBase64(b64([0xef, 0xbb, 0xbf, 0x41]))).toEqual({ text: '\ufeffA', hex: false });
-    expect(showBase64('')).toEqual({ text: '', hex: false });
+    expect(showBase64(Buffer.from('héllo\n\ttab').toString('base64'))).toEqual({ text: 'héllo\n\ttab', hex: false, omitted: 0 });
+    expect(showBase64(b64([0xef, 0xbf, 0xbd]))).toEqual({ text: '\ufffd', hex: false, omitted: 0 });
+    expect(showBase64(b64([0xef, 0xbb, 0xbf, 0x41]))).toEqual({ text: '\ufeffA', hex: false, omitted: 0 });
+    expect(showBase64('')).toEqual({ text: '', hex: false, omitted: 0 });
   });
 
   it('shows bytes that are not UTF-8, or hold control bytes, as hex of exactly those bytes', () => {
-    expect(showBase64(b64([0xff, 0x00, 0x41]))).toEqual({ text: 'ff 00 41', hex: true });
-    expect(showBase64(b64([0xc3, 0x28]))).toEqual({ text: 'c3 28', hex: true });
-    expect(showBase64(b64([0x61, 0x01, 0x62]))).toEqual({ text: '61 01 62', hex: true });
+    expect(showBase64(b64([0xff, 0x00, 0x41]))).toEqual({ text: 'ff 00 41', hex: true, omitted: 0 });
+    expect(showBase64(b64([0xc3, 0x28]))).toEqual({ text: 'c3 28', hex: true, omitted: 0 });
+    expect(showBase64(b64([0x61, 0x01, 0x62]))).toEqual({ text: '61 01 62', hex: true, omitted: 0 });
+  });
+
+  it('shows the first maxBytes at most, cut before a UTF-8 sequence, and counts what it left out', () => {
+    expect(showBase64(Buffer.from('abcdef').toString('base64'), 4)).toEqual({ text: 'abcd', hex: false, omitted: 2 });
+    // "aé€" is 61 c3a9 e282ac: a cut at 4 would split the euro sign, so it falls back to 3.
+    expect(showBase64(Buffer.from('aé€').toString('base64'), 4)).toEqual({ text: 'aé', hex: false, omitted: 3 });
+    expect(showBase64(b64([0xff, 0x00, 0x41, 0x42]), 2)).toEqual({ text: 'ff 00', hex: true, omitted: 2 });
+    expect(showBase64(Buffer.from('abc').toString('base64'), 4)).toEqual({ text: 'abc', hex: false, omitted: 0 });
   });
 
   it('knows UTF-8 from not', () => {

@@ -1,6 +1,6 @@
 // How live keyspace changes update the key table's rows.
 import type { KeyspaceChange } from '@mnemo/contracts';
-import { applyBatch, KeyRow } from './key-rows';
+import { applyBatch, KeyRow, MAX_LIVE_ROWS } from './key-rows';
 
 function row(key: string): KeyRow {
   return { key, type: 'string', expiresAt: null, size: 10, gone: false, version: 0 };
@@ -40,6 +40,21 @@ describe('applyBatch', () => {
     expect(evicted.map((r) => r.gone)).toEqual([true, false]);
     const flushed = applyBatch([row('a'), row('b')], { changes: [change('del', '*', { event: 'flushall' })], dropped: 0 }, 0, all, true);
     expect(flushed.every((r) => r.gone)).toBe(true);
+  });
+
+  it('keeps at most MAX_LIVE_ROWS rows added live, the newest, however many batches bring, besides the scanned rows', () => {
+    let rows = [row('scanned')];
+    for (let batchNumber = 0; batchNumber < 20; batchNumber++) {
+      const changes = Array.from({ length: 100 }, (_, i) => change('set', `new:${batchNumber}:${i}`));
+      rows = applyBatch(rows, { changes, dropped: 0 }, 0, all, true);
+    }
+    expect(rows).toHaveLength(MAX_LIVE_ROWS + 1);
+    expect(rows[0].key).toBe('new:19:99');
+    expect(rows[MAX_LIVE_ROWS - 1].key).toBe('new:18:0');
+    expect(rows[MAX_LIVE_ROWS].key).toBe('scanned');
+    // A live row that is then deleted still counts (struck through) until newer ones push it out.
+    rows = applyBatch(rows, { changes: [change('del', 'new:19:99')], dropped: 0 }, 0, all, true);
+    expect(rows[0]).toMatchObject({ key: 'new:19:99', gone: true });
   });
 
   it('brings a deleted row back when the key is set again', () => {

@@ -11,10 +11,16 @@ export interface KeyRow {
   gone: boolean;
   /** Bumped on each live change, so the row flashes. */
   version: number;
+  /** Added by the live stream (not by the page's scan). */
+  live?: boolean;
 }
 
-/** New keys added live to the first page, at most. */
-const MAX_LIVE_ADDED = 200;
+/**
+ * Rows the live stream may add to the first page, at most: the newest are kept. The cap is on the
+ * table, not per batch: under 40k new keys a second the table grew by 1,000 rows a second, every
+ * batch re-rendered them all, and the tab froze for seconds at a time.
+ */
+export const MAX_LIVE_ROWS = 200;
 
 /**
  * Applies one keyspace batch to the rows. Example: rows [a, b], batch [set b ttl 5000, del a,
@@ -34,17 +40,20 @@ export function applyBatch(rows: KeyRow[], batch: KeyspaceBatch, now: number, ma
     const existing = byKey.get(change.key);
     const removed = change.kind !== 'set';
     if (!existing) {
-      if (removed || !addNew || !matches(change.key) || added.length >= MAX_LIVE_ADDED) continue;
-      const row: KeyRow = { key: change.key, type: change.type, expiresAt: change.ttlMs === null ? null : now + change.ttlMs, size: change.size, gone: false, version: 1 };
+      if (removed || !addNew || !matches(change.key)) continue;
+      const row: KeyRow = { key: change.key, type: change.type, expiresAt: change.ttlMs === null ? null : now + change.ttlMs, size: change.size, gone: false, version: 1, live: true };
       byKey.set(change.key, row);
       added.push(row);
       continue;
     }
     const next: KeyRow = removed
       ? { ...existing, gone: true, version: existing.version + 1 }
-      : { key: existing.key, type: change.type ?? existing.type, expiresAt: change.ttlMs === null ? null : now + change.ttlMs, size: change.size ?? existing.size, gone: false, version: existing.version + 1 };
+      : { ...existing, type: change.type ?? existing.type, expiresAt: change.ttlMs === null ? null : now + change.ttlMs, size: change.size ?? existing.size, gone: false, version: existing.version + 1 };
     byKey.set(change.key, next);
   }
   const addedKeys = new Set(added.map((row) => row.key));
-  return [...added.reverse(), ...rows.map((row) => byKey.get(row.key) ?? row).filter((row) => !addedKeys.has(row.key))];
+  const next = [...added.reverse(), ...rows.map((row) => byKey.get(row.key) ?? row).filter((row) => !addedKeys.has(row.key))];
+  // Live rows sit on top, newest first: past the cap, the oldest of them go.
+  let live = 0;
+  return next.filter((row) => !row.live || ++live <= MAX_LIVE_ROWS);
 }

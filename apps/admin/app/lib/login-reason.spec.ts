@@ -8,7 +8,7 @@ describe('pageAfterLogin', () => {
   });
 
   it('goes to the overview for anything else: missing, another site, the login page itself', () => {
-    for (const next of [null, undefined, '', 'keys', 'https://evil.example/', '//evil.example/x', '/\\evil.example', '/login?next=/x', '/\t/evil.example/x', '/\n/x', '/\r\n/x', '/ /x']) {
+    for (const next of [null, undefined, '', 'keys', 'https://evil.example/', '//evil.example/x', '/\\evil.example', '/login?next=/x', '/\t/evil.example/x', '/\n/x', '/\r\n/x', '/ /x', '/.//evil.example/', '/./\\evil.example', '/x/..//evil.example/', '/%2e//evil.example', '/./login']) {
       expect(pageAfterLogin(next)).toBe('/');
     }
   });

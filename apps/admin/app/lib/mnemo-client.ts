@@ -62,11 +62,18 @@ export interface ScanPage {
 }
 
 export interface KeyValue extends KeySummary {
-  /** Strings: the bytes as stored, as text or hex (key-bytes.ts). */
+  /** Strings: the bytes as stored, as text or hex (key-bytes.ts), the first MAX_SHOWN_VALUE_BYTES. */
   value: ShownBytes | null;
-  /** Hashes: [field, value] pairs, shown the same way. */
+  /** Hashes: the first MAX_SHOWN_FIELDS [field, value] pairs, shown the same way. */
   fields: Array<[ShownBytes, ShownBytes]> | null;
+  /** Hashes: how many fields there are in all. */
+  fieldCount: number;
 }
+
+/** What the key page shows of a value: a string's first 64 KB, a hash's first 500 fields of 4 KB at most each. */
+export const MAX_SHOWN_VALUE_BYTES = 64 * 1024;
+export const MAX_SHOWN_FIELDS = 500;
+const MAX_SHOWN_FIELD_BYTES = 4 * 1024;
 
 type Fetch = typeof fetch;
 
@@ -162,8 +169,14 @@ export class MnemoClient {
       type: view.type,
       ttlMs: view.ttlMs,
       size: info.memory,
-      value: typeof view.value === 'string' ? showBase64(view.value) : null,
-      fields: typeof view.value === 'object' ? Object.entries(view.value).map(([field, value]) => [showBase64(field), showBase64(value)]) : null,
+      value: typeof view.value === 'string' ? showBase64(view.value, MAX_SHOWN_VALUE_BYTES) : null,
+      fields:
+        typeof view.value === 'object'
+          ? Object.entries(view.value)
+              .slice(0, MAX_SHOWN_FIELDS)
+              .map(([field, value]) => [showBase64(field, MAX_SHOWN_FIELD_BYTES), showBase64(value, MAX_SHOWN_FIELD_BYTES)])
+          : null,
+      fieldCount: typeof view.value === 'object' ? Object.keys(view.value).length : 0,
     };
   }
 
@@ -192,10 +205,14 @@ export class MnemoClient {
     return this.request('GET', '/v1/admin/ratelimit/policies');
   }
 
-  /** PUT /v1/admin/ratelimit/policies/:name: creates or replaces a policy. */
-  putPolicy(policy: RateLimitPolicy): Promise<RateLimitPolicyView> {
+  /**
+   * PUT /v1/admin/ratelimit/policies/:name, conditionally: `etag` null creates only (If-None-Match:
+   * *), an etag replaces only that version (If-Match); either way 412 when someone came first.
+   */
+  putPolicy(policy: RateLimitPolicy, etag: string | null): Promise<RateLimitPolicyView> {
     const { name, ...body } = policy;
-    return this.request('PUT', `/v1/admin/ratelimit/policies/${pathSegment(name)}`, body);
+    const condition: Record<string, string> = etag === null ? { 'if-none-match': '*' } : { 'if-match': etag };
+    return this.request('PUT', `/v1/admin/ratelimit/policies/${pathSegment(name)}`, body, condition);
   }
 
   /** POST /v1/ratelimit/peek: a key's current decision under a policy, consuming nothing. */
@@ -208,8 +225,8 @@ export class MnemoClient {
     return this.request('POST', '/v1/ratelimit/reset', { policy, key });
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, accept: 'application/json' };
+  private async request<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}`, accept: 'application/json', ...extraHeaders };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;
     try {

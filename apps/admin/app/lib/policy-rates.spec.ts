@@ -10,6 +10,7 @@ function policy(name: string, allowed: number, denied: number, shadowDenied = 0)
     algorithm: 'fixed-window',
     limit: 10,
     windowMs: 1000,
+    etag: '"e"',
     shadow: false,
     counters: { allowed, denied, nearLimit: 0, shadowDenied },
   };

@@ -162,4 +162,6 @@ export interface RateLimitPolicyCounters {
 
 export interface RateLimitPolicyView extends RateLimitPolicy {
   counters: RateLimitPolicyCounters;
+  /** The policy's entity tag: send it as If-Match to replace only this version of it. */
+  etag: string;
 }

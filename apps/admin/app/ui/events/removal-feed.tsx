@@ -7,6 +7,7 @@ import { useMemo, useState } from 'react';
 import type { RemovalEvent } from '@mnemo/contracts';
 import { formatBytes, formatClock } from '../../lib/format';
 import { useLiveSnapshot } from '../../lib/live/live-provider';
+import { KeyName } from '../keys/key-name';
 
 export type ReasonFilter = 'all' | RemovalEvent['reason'];
 
@@ -77,7 +78,9 @@ export function RemovalFeed({ reason, query }: { reason: ReasonFilter; query: st
                 <td>
                   <span className={`pill ${event.reason}`}>{event.reason}</span>
                 </td>
-                <td className="mono">{event.key}</td>
+                <td className="mono">
+                  <KeyName text={event.key} />
+                </td>
                 <td>{event.policy}</td>
                 <td className="num">
                   {formatBytes(event.usedMemory)}

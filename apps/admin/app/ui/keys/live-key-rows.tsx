@@ -8,7 +8,7 @@ import { useSearchParams } from 'next/navigation';
 import { useEffect, useMemo, useState } from 'react';
 import { AdminCommand } from '@mnemo/contracts';
 import { formatBytes, formatTtl } from '../../lib/format';
-import { globToRegExp } from '../../lib/glob';
+import { globMatcher } from '../../lib/glob';
 import { useLive } from '../../lib/live/live-provider';
 import { applyBatch, KeyRow } from '../../lib/key-rows';
 import type { KeySummary } from '../../lib/mnemo-client';
@@ -36,13 +36,13 @@ export function LiveKeyRows({ initial, unlisted, pattern, cursor, nextCursor, se
   const [now, setNow] = useState(loadedAt);
   const [error, setError] = useState<string | null>(null);
   const [dropped, setDropped] = useState(0);
-  const matcher = useMemo(() => globToRegExp(pattern), [pattern]);
+  const matcher = useMemo(() => globMatcher(pattern), [pattern]);
 
   useEffect(() => {
     const addNew = cursor === '0';
     return live.watchKeyspace(pattern, (batch) => {
       if (batch.dropped > 0) setDropped((count) => count + batch.dropped);
-      setRows((current) => applyBatch(current, batch, Date.now(), (key) => matcher.test(key), addNew));
+      setRows((current) => applyBatch(current, batch, Date.now(), matcher, addNew));
     });
   }, [live, pattern, cursor, matcher]);
 

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { RateLimitPolicy, RateLimitPolicyView } from '@mnemo/contracts';
 import { formatDuration, formatNumber } from '../../lib/format';
 import { useLive } from '../../lib/live/live-provider';
-import { errorText } from '../../lib/mnemo-client';
+import { errorText, MnemoHttpError } from '../../lib/mnemo-client';
 import { policyRates, PolicyRates } from '../../lib/policy-rates';
 import { PolicyEditor } from './policy-editor';
 
@@ -16,7 +16,8 @@ export function LivePolicies({ initial, loadedAt }: { initial: RateLimitPolicyVi
   const live = useLive();
   const [policies, setPolicies] = useState(initial);
   const [rates, setRates] = useState<Map<string, PolicyRates>>(new Map());
-  const [editing, setEditing] = useState<RateLimitPolicy | null>(null);
+  // The policy in the editor and the version it started from (null: a new one).
+  const [editing, setEditing] = useState<{ policy: RateLimitPolicy; etag: string | null } | null>(null);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const last = useRef({ policies: initial, at: loadedAt });
 
@@ -41,24 +42,37 @@ export function LivePolicies({ initial, loadedAt }: { initial: RateLimitPolicyVi
     };
   }, [live]);
 
-  const save = async (policy: RateLimitPolicy): Promise<string | null> => {
+  /**
+   * Saves `policy` only over the version it was read at (`etag`; null: only if no policy has that
+   * name), so neither "New policy" nor a stale switch overwrites an edit made meanwhile.
+   */
+  const save = async (policy: RateLimitPolicy, etag: string | null): Promise<string | null> => {
     try {
-      const saved = await live.http.putPolicy(policy);
+      const saved = await live.http.putPolicy(policy, etag);
       setPolicies((current) => [...current.filter((p) => p.name !== saved.name), saved].sort((a, b) => a.name.localeCompare(b.name)));
       setMessage({ ok: true, text: `Policy ${saved.name} saved` });
       setEditing(null);
       return null;
     } catch (error) {
+      if (error instanceof MnemoHttpError && error.status === 412) {
+        return etag === null
+          ? `A policy named ${policy.name} exists already: edit it instead`
+          : `Policy ${policy.name} was changed or deleted since this page read it: nothing was saved; the table shows its current values`;
+      }
       return errorText(error);
     }
   };
 
-  const strip = ({ counters: _counters, ...policy }: RateLimitPolicyView): RateLimitPolicy => policy;
+  const strip = ({ counters: _counters, etag: _etag, ...policy }: RateLimitPolicyView): RateLimitPolicy => policy;
 
   return (
     <>
       <div className="panel">
-        {message ? <p className={`notice ${message.ok ? 'ok' : 'error'}`} role="status">{message.text}</p> : null}
+        {message ? (
+          <p className={`notice ${message.ok ? 'ok' : 'error'}`} role="status" data-testid="policies-message">
+            {message.text}
+          </p>
+        ) : null}
         <div className="table-wrap">
           <table data-testid="policies">
             <thead>
@@ -97,14 +111,14 @@ export function LivePolicies({ initial, loadedAt }: { initial: RateLimitPolicyVi
                     <td>
                       <label style={{ flexDirection: 'row', alignItems: 'center' }}>
                         <input type="checkbox" checked={policy.shadow} onChange={async () => {
-                          const problem = await save({ ...strip(policy), shadow: !policy.shadow });
+                          const problem = await save({ ...strip(policy), shadow: !policy.shadow }, policy.etag);
                           if (problem) setMessage({ ok: false, text: problem });
                         }} aria-label={`Shadow mode for ${policy.name}`} />
                         {policy.shadow ? `on (${formatNumber(policy.counters.shadowDenied)} would-deny)` : 'off'}
                       </label>
                     </td>
                     <td>
-                      <button onClick={() => setEditing(strip(policy))}>Edit</button>
+                      <button onClick={() => setEditing({ policy: strip(policy), etag: policy.etag })}>Edit</button>
                     </td>
                   </tr>
                 );
@@ -114,12 +128,20 @@ export function LivePolicies({ initial, loadedAt }: { initial: RateLimitPolicyVi
         </div>
         {policies.length === 0 ? <p className="muted">No policies yet (ratelimit-policies file, or create one here).</p> : null}
         <div style={{ marginTop: 10 }}>
-          <button onClick={() => setEditing({ name: '', domain: 'default', descriptors: [], algorithm: 'fixed-window', limit: 100, windowMs: 60000, shadow: false })}>
+          <button onClick={() => setEditing({ policy: { name: '', domain: 'default', descriptors: [], algorithm: 'fixed-window', limit: 100, windowMs: 60000, shadow: false }, etag: null })}>
             New policy
           </button>
         </div>
       </div>
-      {editing ? <PolicyEditor key={editing.name || 'new'} policy={editing} isNew={!policies.some((p) => p.name === editing.name)} onSave={save} onCancel={() => setEditing(null)} /> : null}
+      {editing ? (
+        <PolicyEditor
+          key={editing.policy.name || 'new'}
+          policy={editing.policy}
+          isNew={editing.etag === null}
+          onSave={(policy) => save(policy, editing.etag)}
+          onCancel={() => setEditing(null)}
+        />
+      ) : null}
     </>
   );
 }

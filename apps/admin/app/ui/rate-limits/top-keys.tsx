@@ -9,6 +9,7 @@ import type { RateLimitCheckResult } from '@mnemo/contracts';
 import { formatDuration, formatNumber } from '../../lib/format';
 import { useLive } from '../../lib/live/live-provider';
 import { ActivityCounter, parsePolicyStateKey, POLICY_STATE_PATTERN } from '../../lib/top-keys';
+import { KeyName } from '../keys/key-name';
 
 const SHOWN = 10;
 const REFRESH_MS = 2000;
@@ -93,7 +94,9 @@ export function TopKeys() {
             {rows.map((row) => (
               <tr key={`${row.policy}:${row.key}`} data-top-key={row.key}>
                 <td className="mono">{row.policy}</td>
-                <td className="mono">{row.key}</td>
+                <td className="mono">
+                  <KeyName text={row.key} />
+                </td>
                 <td className="num">{formatNumber(row.checks)}</td>
                 <td className="num">{row.state ? `${formatNumber(row.state.remaining)} / ${formatNumber(row.state.limit)}` : '–'}</td>
                 <td>

@@ -1,14 +1,14 @@
 // Routes of /v1/admin (bearer admin token): info, config, persistence actions, flush, and the
 // named rate-limit policies.
 
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, UseGuards } from '@nestjs/common';
 import { z } from 'zod';
 import { burstProblem, ConfigSetSchema, FlushSchema, KEY_TYPES, PolicyName, RateLimitPolicySchema } from '@mnemo/contracts';
-import type { AdminInfo, KeyCountView, RateLimitPolicyView } from '@mnemo/contracts';
+import type { AdminInfo, KeyCountView, RateLimitPolicy, RateLimitPolicyView } from '@mnemo/contracts';
 import { AdminTokenGuard } from '../common/auth.guard';
-import { namingField, notFound, validationError } from '../common/http-error';
+import { HttpApiError, namingField, notFound, validationError } from '../common/http-error';
 import { ZodPipe } from '../common/zod-validation.pipe';
-import { PolicyRegistry } from '../ratelimit/policy-registry';
+import { PolicyRegistry, policyEtag } from '../ratelimit/policy-registry';
 import { AdminService } from './admin.service';
 
 const ConfigQuery = z.object({ pattern: z.string().min(1).max(256).default('*') }).strict();
@@ -16,6 +16,22 @@ const KeyCountQuery = z.object({ pattern: z.string().min(1).max(1024).default('*
 /** A policy without its name, which the path gives; a `name` in the body must be that one. */
 const PolicyBody = RateLimitPolicySchema.omit({ name: true }).extend({ name: PolicyName.optional() }).strict();
 const ConfigName = z.string().regex(/^[a-z0-9-]{1,64}$/i, 'is not a parameter name');
+
+/** 412 unless the policy's current state meets If-Match / If-None-Match (400 for a header this route does not read). */
+function checkPolicyPreconditions(name: string, current: RateLimitPolicy | undefined, ifMatch: string | undefined, ifNoneMatch: string | undefined): void {
+  if (ifNoneMatch !== undefined) {
+    if (ifNoneMatch.trim() !== '*') throw validationError('headers.if-none-match', 'must be * (create the policy only if it does not exist)');
+    if (current) throw new HttpApiError(412, 'PRECONDITION_FAILED', `headers.if-none-match: policy '${name}' exists already`, 'headers.if-none-match');
+  }
+  if (ifMatch !== undefined) {
+    const tags = ifMatch.split(',').map((tag) => tag.trim());
+    const met = current !== undefined && (tags.includes('*') || tags.includes(policyEtag(current)));
+    if (!met) {
+      const now = current ? `it is now ${policyEtag(current)}` : 'it does not exist';
+      throw new HttpApiError(412, 'PRECONDITION_FAILED', `headers.if-match: policy '${name}' was changed or deleted since that version (${now})`, 'headers.if-match');
+    }
+  }
+}
 
 @Controller('v1/admin')
 @UseGuards(AdminTokenGuard)
@@ -85,16 +101,27 @@ export class AdminController {
     return { policies: this.policies.list() };
   }
 
-  /** Creates or replaces a policy at run time; answered once the policy file holds it (503 MISCONF if it cannot be written). */
+  /**
+   * Creates or replaces a policy at run time; answered once the policy file holds it (503 MISCONF
+   * if it cannot be written). Conditional, as a PUT of RFC 9110: `If-None-Match: *` creates only
+   * (412 if the policy exists), `If-Match: <etag>` replaces only the version it names (412 if
+   * another edit came first), so a dashboard never overwrites what it has not seen.
+   */
   @Put('ratelimit/policies/:name')
-  putPolicy(@Param('name') name: string, @Body(new ZodPipe(PolicyBody)) body: z.infer<typeof PolicyBody>): RateLimitPolicyView {
+  putPolicy(
+    @Param('name') name: string,
+    @Body(new ZodPipe(PolicyBody)) body: z.infer<typeof PolicyBody>,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+  ): RateLimitPolicyView {
     if (body.name !== undefined && body.name !== name) throw validationError('body.name', `must be the name in the path ('${name}') or be left out`);
     const parsed = RateLimitPolicySchema.safeParse({ ...body, name });
     if (!parsed.success) throw validationError('params.name', parsed.error.issues[0].message);
     const problem = burstProblem(parsed.data);
     if (problem !== null) throw validationError('body.burst', problem);
+    checkPolicyPreconditions(name, this.policies.get(name), ifMatch, ifNoneMatch);
     const policy = this.policies.put(parsed.data);
-    return { ...policy, counters: { ...this.policies.countersOf(policy.name) } };
+    return { ...policy, counters: { ...this.policies.countersOf(policy.name) }, etag: policyEtag(policy) };
   }
 
   @Delete('ratelimit/policies/:name')

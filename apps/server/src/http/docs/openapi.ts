@@ -77,7 +77,7 @@ const ROUTES: Route[] = [
   { method: 'post', path: '/v1/admin/rewrite', tag: 'admin', summary: 'Log rewrite', auth: 'admin', ok: 202, errors: [409, 501], returns: 'PersistenceStatus' },
   { method: 'post', path: '/v1/admin/flush', tag: 'admin', summary: 'FLUSHALL; needs {"confirm":"FLUSHALL"}', body: FlushSchema, auth: 'admin', ok: 200, returns: 'Flushed' },
   { method: 'get', path: '/v1/admin/ratelimit/policies', tag: 'admin', summary: 'Named policies and their counters', auth: 'admin', ok: 200, returns: 'RateLimitPolicyList' },
-  { method: 'put', path: '/v1/admin/ratelimit/policies/{name}', tag: 'admin', summary: 'Create or replace a policy', body: RateLimitPolicySchema.omit({ name: true }), auth: 'admin', ok: 200, errors: [503], returns: 'RateLimitPolicy' },
+  { method: 'put', path: '/v1/admin/ratelimit/policies/{name}', tag: 'admin', summary: 'Create or replace a policy; If-None-Match: * creates only, If-Match: <etag> replaces only that version (412)', body: RateLimitPolicySchema.omit({ name: true }), auth: 'admin', ok: 200, errors: [412, 503], returns: 'RateLimitPolicy' },
   { method: 'delete', path: '/v1/admin/ratelimit/policies/{name}', tag: 'admin', summary: 'Delete a policy', auth: 'admin', ok: 204, errors: [404, 503] },
   { method: 'get', path: '/healthz', tag: 'ops', summary: 'Liveness', auth: 'none', ok: 200, returns: 'Health' },
   { method: 'get', path: '/readyz', tag: 'ops', summary: 'Readiness (503 while recovering or while the log fails)', auth: 'none', ok: 200, errors: [503], returns: 'Ready' },

@@ -38,7 +38,7 @@ const decision = {
 };
 const rateLimitResult = object(decision, ['policy', 'shadowDenied']);
 
-/** A named policy as the admin routes answer it: every default filled in, and its counters. */
+/** A named policy as the admin routes answer it: every default filled in, its counters and its entity tag. */
 const rateLimitPolicy = object(
   {
     name: string,
@@ -50,6 +50,7 @@ const rateLimitPolicy = object(
     burst: integer,
     shadow: boolean,
     counters: object({ allowed: integer, denied: integer, nearLimit: integer, shadowDenied: integer }),
+    etag: { type: 'string', description: 'send as If-Match to replace only this version of the policy' },
   },
   ['burst'],
 );

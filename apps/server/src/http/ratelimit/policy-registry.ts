@@ -21,6 +21,7 @@
 // both match (same keys, fixed values equal); the one with more fixed values wins -> login-ip,
 // whose state key is `ratelimit-policy:login-ip:route=login|ip=1.2.3.4`.
 
+import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { burstProblem, RateLimitPolicyFileSchema, RateLimitPolicySchema } from '@mnemo/contracts';
@@ -78,6 +79,14 @@ export function parsePolicyFile(text: string, fileName: string, warn: (message: 
     names.add(policy.name);
   }
   return parsed.data.policies;
+}
+
+/**
+ * A policy's entity tag for If-Match: a digest of its definition (schema-parsed, so the same
+ * policy always serializes alike), quoted as RFC 9110 wants, e.g. "3q2-7wEjRmY0cYtZ".
+ */
+export function policyEtag(policy: RateLimitPolicy): string {
+  return `"${createHash('sha1').update(JSON.stringify(policy)).digest('base64url').slice(0, 16)}"`;
 }
 
 /** The default policy file: `<database name>.ratelimit-policies.json` beside the database. */
@@ -187,7 +196,7 @@ export class PolicyRegistry {
   }
 
   list(): RateLimitPolicyView[] {
-    return [...this.policies.values()].map((policy) => ({ ...policy, counters: { ...this.countersOf(policy.name) } }));
+    return [...this.policies.values()].map((policy) => ({ ...policy, counters: { ...this.countersOf(policy.name) }, etag: policyEtag(policy) }));
   }
 
   countersOf(name: string): RateLimitPolicyCounters {

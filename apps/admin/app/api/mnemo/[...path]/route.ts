@@ -1,13 +1,26 @@
 // Same-origin proxy from the browser to the Mnemo HTTP API: /api/mnemo/v1/keys → <server>/v1/keys.
 // A route handler rather than a next.config rewrite because rewrites are frozen into the build
 // (routes-manifest.json) and MNEMO_SERVER_URL must be read when `next start` runs.
+//
+// Design note: who may use it. The server refuses cross-site writes and rebinding hosts by their
+// Origin and Host headers (docs/http-api.md, Auth), which a proxy replaces with its own; and its
+// data routes are open when no api-keys are set. So the proxy serves only the signed-in
+// dashboard, and adds its own checks before passing anything on:
+//   - the token cookie must be there (401 otherwise), and it is the credential sent upstream
+//     (the caller's Authorization and X-Api-Key are dropped). The cookie is SameSite=strict, so
+//     another site's page, or a rebinding host (another cookie jar), has none;
+//   - the request must come from the dashboard's own pages (403 otherwise): Sec-Fetch-Site
+//     same-origin (or none, typed in the address bar) when the browser sends it, and an Origin,
+//     when there is one, of this very host. Another port of the same host is "same-site" and
+//     gets the cookie, so SameSite alone is not enough.
 import { NextRequest } from 'next/server';
 import { serverUrl } from '../../../lib/server-env';
+import { TOKEN_COOKIE } from '../../../lib/session';
 
 export const dynamic = 'force-dynamic';
 
-/** Request headers passed on; cookies and the rest stay with Next. */
-const FORWARDED_REQUEST = ['authorization', 'content-type', 'accept', 'x-api-key'];
+/** Request headers passed on; cookies, credentials and the rest stay with Next. */
+const FORWARDED_REQUEST = ['content-type', 'accept', 'if-match', 'if-none-match'];
 /** Response headers passed back (rate-limit headers included). */
 const FORWARDED_RESPONSE = ['content-type', 'retry-after', 'ratelimit', 'ratelimit-policy', 'cache-control'];
 
@@ -47,7 +60,33 @@ async function cappedBody(request: NextRequest): Promise<ArrayBuffer | null> {
   return body.buffer;
 }
 
+function refused(status: 401 | 403, field: string, message: string): Response {
+  return Response.json({ error: { code: status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', message: `${field}: ${message}`, field } }, { status });
+}
+
+/** Why the request may not use the proxy (see the design note), or null. */
+function refusal(request: NextRequest): Response | null {
+  const site = request.headers.get('sec-fetch-site');
+  if (site !== null && site !== 'same-origin' && site !== 'none') {
+    return refused(403, 'headers.sec-fetch-site', `the dashboard's proxy serves the dashboard's own pages, not ${site} requests`);
+  }
+  const origin = request.headers.get('origin');
+  if (origin !== null) {
+    let host: string | null = null;
+    try {
+      host = new URL(origin).host;
+    } catch {
+      // "null" (a sandboxed or file page) or garbage: not this dashboard
+    }
+    if (host === null || host !== request.headers.get('host')) return refused(403, 'headers.origin', `${origin} is not this dashboard`);
+  }
+  if (!request.cookies.get(TOKEN_COOKIE)?.value) return refused(401, 'cookies', 'sign in to the dashboard first');
+  return null;
+}
+
 async function proxy(request: NextRequest, context: { params: Promise<{ path: string[] }> }): Promise<Response> {
+  const refusedRequest = refusal(request);
+  if (refusedRequest) return refusedRequest;
   const { path } = await context.params;
   const target = `${serverUrl()}/${path.map(encodeURIComponent).join('/')}${request.nextUrl.search}`;
   const headers = new Headers();
@@ -55,6 +94,7 @@ async function proxy(request: NextRequest, context: { params: Promise<{ path: st
     const value = request.headers.get(name);
     if (value) headers.set(name, value);
   }
+  headers.set('authorization', `Bearer ${request.cookies.get(TOKEN_COOKIE)?.value}`);
   const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
   const body = hasBody ? await cappedBody(request) : undefined;
   if (body === null) return tooLarge();
