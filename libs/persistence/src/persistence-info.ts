@@ -48,9 +48,9 @@ export function persistenceInfo({ log, snap, saveProgress, recovery, now, lastSe
     aof_base_size: snap.aofBaseSize,
     aof_buffer_length: log.pendingBytes,
     // Redis counts fsyncs that made a write wait, and one running in the background: Mnemo's
-    // fsync (a WAL checkpoint in the writer thread) never makes a write wait.
+    // writes wait when the log is more than 2 s behind (event-log.ts, lag limit).
     aof_pending_bio_fsync: log.checkpointInFlight ? 1 : 0,
-    aof_delayed_fsync: 0,
+    aof_delayed_fsync: log.delayedFsyncs,
     mnemo_db_path: dbPath,
     mnemo_db_bytes: fileSize(dbPath) + fileSize(`${dbPath}-wal`),
     mnemo_appendfsync: log.policy,

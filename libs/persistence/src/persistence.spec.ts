@@ -47,4 +47,23 @@ describe('persistence', () => {
     expect(info.mnemo_last_fsync_time_ms).toBeGreaterThan(0);
     await p.close();
   });
+
+  it('overlapping CONFIG SETs apply in order: appendonly no then yes leaves the log on, and later writes survive', async () => {
+    const engine = new ModelEngine();
+    const p = await open(engine);
+    for (let i = 0; i < 20_000; i++) engine.set(`k${i}`, 'v'); // buffered: turning the log off waits for their flush
+    const off = p.configSet('appendonly', 'no');
+    const on = p.configSet('appendonly', 'yes');
+    const noSave = p.configSet('save', '');
+    await Promise.all([off, on, noSave]);
+    expect(p.configGet('appendonly')).toEqual([['appendonly', 'yes']]);
+    expect(p.configGet('save')).toEqual([['save', '']]);
+    expect(p.info().aof_enabled).toBe(1);
+    for (let i = 0; i < 1000; i++) engine.set(`later${i}`, 'v');
+    await p.close();
+    const again = new ModelEngine();
+    const q = await open(again);
+    expect(again.dump()).toEqual(engine.dump());
+    await q.close();
+  });
 });

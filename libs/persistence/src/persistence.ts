@@ -33,6 +33,7 @@ export interface PersistenceOptions extends Partial<PersistenceSettings> {
   busyTimeoutMs?: number;
   /** Log bytes waiting for the writer beyond which writes wait for their commit (see EventLog). Default 64 MiB. */
   maxBacklogBytes?: number;
+  maxLagMs?: number;
   onEvent?: PersistenceListener;
 }
 
@@ -61,6 +62,8 @@ export class Persistence {
   private readonly cron: NodeJS.Timeout;
   private readonly snapshots: SnapshotScheduler;
   private closing: Promise<void> | null = null;
+  /** The CONFIG SET calls in progress, run one after the other (configSet). */
+  private configChain: Promise<unknown> = Promise.resolve();
   /** The file's single-process lock (store/db-lock.ts), released once the writer has stopped. */
   private lock: DbLock | null = null;
   private readonly unhook: () => void;
@@ -154,6 +157,7 @@ export class Persistence {
       flushIntervalMs: options.flushIntervalMs,
       retryMs: options.retryMs,
       maxBacklogBytes: options.maxBacklogBytes,
+      maxLagMs: options.maxLagMs,
       onEvent: (event) => self?.emit(event),
     });
     const snapshotter = new Snapshotter(engine, writer, { now });
@@ -222,7 +226,16 @@ export class Persistence {
    * ERR naming the option and the allowed values if `value` is invalid. appendonly yes starts
    * the log and a rewrite (so the log has a base); no flushes and stops it.
    */
-  async configSet(name: string, value: string): Promise<boolean> {
+  configSet(name: string, value: string): Promise<boolean> {
+    // One at a time: each reads the settings the previous one left. Two overlapping calls (say
+    // appendonly no, then yes while the first waited for its flush) each wrote back what it had
+    // read before its await, and the log stayed off while CONFIG GET said yes.
+    const run = this.configChain.then(() => this.applyConfig(name, value));
+    this.configChain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyConfig(name: string, value: string): Promise<boolean> {
     const option = name.toLowerCase();
     if (!isPersistenceOption(option)) return false;
     const next = applySetting(this.settings, option, value);

@@ -126,6 +126,29 @@ describe('event log', () => {
     await q.close();
   });
 
+  it('everysec: once nothing has committed for maxLagMs, writes wait for their commit (a kill then loses at most that much)', async () => {
+    const engine = new ModelEngine();
+    const p = await Persistence.open(engine, { dbPath: tmp.db, logger: memoryLogger(), save: [], flushIntervalMs: 10, busyTimeoutMs: 10_000, maxLagMs: 200 });
+    const locker = new Database(tmp.db, { timeout: 0 });
+    locker.prepare('BEGIN IMMEDIATE').run();
+    const early = engine.set('early', 'v'); // a few bytes: far under the backlog limit
+    expect(p.isDurable(early)).toBe(true);
+    await until(() => p.info().mnemo_log_backlogged === 1, 2000);
+    expect(p.info().aof_delayed_fsync).toBe(1);
+    const late = engine.set('late', 'v');
+    expect(p.isDurable(late)).toBe(false);
+    let acknowledged = false;
+    const waiting = p.waitFor(late).then(() => (acknowledged = true));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(acknowledged).toBe(false);
+    locker.prepare('COMMIT').run();
+    locker.close();
+    await waiting;
+    await until(() => p.info().mnemo_log_backlogged === 0, 2000);
+    expect(p.isDurable(engine.set('after', 'v'))).toBe(true);
+    await p.close();
+  });
+
   it('CONFIG GET/SET: persistence options, validated with the allowed values', async () => {
     const engine = new ModelEngine();
     const p = await Persistence.open(engine, { dbPath: tmp.db, logger: memoryLogger() });
