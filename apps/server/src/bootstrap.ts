@@ -15,6 +15,7 @@ import { frameworkErrorHandler } from './http/common/http-exception.filter';
 import type { FrameworkErrorReply } from './http/common/http-exception.filter';
 import { useBodyParsers } from './http/common/json-body';
 import { useRequestChecks } from './http/common/request-checks';
+import { useReadFence } from './http/common/write-gate';
 import { checkPortsFree, listenError } from './config/listen-error';
 import { ServerLogger } from './server-logger';
 import { defaultPolicyFile } from './http/ratelimit/policy-registry';
@@ -123,6 +124,7 @@ export async function startServer(config: MnemoConfig, options: StartOptions = {
     abortOnError: false,
   });
   useRequestChecks(app.getHttpAdapter().getInstance(), config);
+  useReadFence(app.getHttpAdapter().getInstance(), app.get(KeyspaceService));
   useBodyParsers(app.getHttpAdapter().getInstance());
   app.enableShutdownHooks();
   app.useWebSocketAdapter(new AdminIoAdapter(app, config));

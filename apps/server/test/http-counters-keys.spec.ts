@@ -318,10 +318,32 @@ describe('engine errors map to HTTP statuses', () => {
     }
   });
 
+  it('appendfsync always: a read answers only once the newest write it may show is committed', async () => {
+    const keyspace = s.server.keyspace;
+    const durability = keyspace.durability;
+    let commit: () => void = () => undefined;
+    const committed = new Promise<void>((resolve) => (commit = resolve));
+    keyspace.durability = { writeError: () => null, waitFor: () => committed, isDurable: () => false, readsWait: () => true };
+    try {
+      keyspace.engine.set('counter:fenced', '7'); // another client's write, not yet durable
+      let answered = false;
+      const read = call(s, 'GET', '/v1/counters/fenced').then((answer) => {
+        answered = true;
+        return answer;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(answered).toBe(false);
+      commit();
+      expect((await read).body).toMatchObject({ value: 7 });
+    } finally {
+      keyspace.durability = durability;
+    }
+  });
+
   it('MISCONF -> 503 while the log cannot commit; reads go on', async () => {
     const keyspace = s.server.keyspace;
     const durability = keyspace.durability;
-    keyspace.durability = { writeError: () => new MnemoError('MISCONF', 'Errors writing to the event log'), waitFor: () => Promise.resolve(), isDurable: () => true };
+    keyspace.durability = { writeError: () => new MnemoError('MISCONF', 'Errors writing to the event log'), waitFor: () => Promise.resolve(), isDurable: () => true, readsWait: () => false };
     try {
       expectError(await call(s, 'PUT', '/v1/keys/blocked', { body: { value: 'v' } }), 503, 'MISCONF');
       expectError(await call(s, 'POST', '/v1/ratelimit/check', { body: { key: 'k', algorithm: 'gcra', limit: 1, windowMs: 1000 } }), 503, 'MISCONF');

@@ -34,6 +34,13 @@ class ManualDurability implements Durability {
     return false;
   }
 
+  /** Whether replies without writes wait for the newest write too (true under real always). */
+  reads = false;
+
+  readsWait(): boolean {
+    return this.reads;
+  }
+
   /** Completes every wait for a seq ≤ upTo. */
   commit(upTo: number): void {
     for (const wait of this.waits.filter((w) => w.seq <= upTo)) wait.resolve();
@@ -95,6 +102,21 @@ describe('appendfsync always: replies after the commit', () => {
     durability.commit(Math.max(...durability.waits.map((w) => w.seq)));
     const replies = [...(await a.read()), ...(await b.read())].map((r) => (r as { value: number }).value).sort();
     expect(replies).toEqual([1, 2]);
+  });
+
+  it("holds another client's read of a write until that write is committed, as Redis sends replies after the fsync", async () => {
+    durability.reads = true;
+    const writer = await connect();
+    const reader = await connect();
+    writer.send('SET', 'd:seen', 'v');
+    await waitsReach(1);
+    reader.send('GET', 'd:seen');
+    await waitsReach(2);
+    await settle();
+    expect(reader.buffered).toBe(0); // it read "v": that may not leave before "v" is durable
+    durability.commit(Math.max(...durability.waits.map((w) => w.seq)));
+    expect(await reader.read()).toEqual([bulk('v')]);
+    expect(await writer.read()).toEqual([simple('OK')]);
   });
 
   it('replaces only the write replies of a batch with MISCONF when the commit fails', async () => {

@@ -145,6 +145,14 @@ const SEQUENCES: Record<string, Step[]> = {
     ['MULTI'],
     ['OBJECT', 'NOPE', 'sub'],
     ['EXEC'],
+    // A refused EXEC ends the transaction (EXECABORT ... because of: ...): what follows runs.
+    ['EXEC', 'x'],
+    ['MULTI'],
+    ['SET', 'tx', '1'],
+    ['EXEC', 'x'],
+    ['EXEC'],
+    ['SET', 'after', '1'],
+    ['GET', 'tx'],
   ],
   'over maxmemory: refused before running or queuing, eviction before every command': [
     ['FLUSHALL'],

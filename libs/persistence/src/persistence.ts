@@ -191,6 +191,11 @@ export class Persistence {
     return this.log.isDurable(seq);
   }
 
+  /** True when replies that may show a write wait for its commit too (appendfsync always, log on). */
+  readsWait(): boolean {
+    return this.log.readsWait();
+  }
+
   /** SAVE: a point-in-time snapshot taken in one turn; rejects 'ERR ...' if one is running. */
   save(): Promise<void> {
     return this.snapshots.save();

@@ -10,11 +10,16 @@ import { MnemoError } from '@mnemo/engine';
  *   Rejects with a MISCONF MnemoError if the batch holding it could not be committed.
  * - `isDurable(seq)`: true when waitFor(seq) would resolve at once, so a reply can be written
  *   in the same turn (the common case under everysec/no) without a promise hop per write.
+ * - `readsWait()`: true under appendfsync always: a reply that may show a write (another
+ *   client's read of it, a keyspace notification) waits for that write's commit too, as Redis
+ *   sends every reply of a turn after the turn's fsync; otherwise a client could read a value
+ *   that a crash then takes back.
  */
 export interface Durability {
   writeError(): MnemoError | null;
   waitFor(seq: number): Promise<void>;
   isDurable(seq: number): boolean;
+  readsWait(): boolean;
 }
 
 /** Durability when nothing is persisted (no persistence service wired). */
@@ -22,4 +27,5 @@ export const NO_DURABILITY: Durability = {
   writeError: () => null,
   waitFor: () => Promise.resolve(),
   isDurable: () => true,
+  readsWait: () => false,
 };

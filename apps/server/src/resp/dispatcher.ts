@@ -197,8 +197,16 @@ export class Dispatcher {
   /** Refuses a command before it runs; inside MULTI this also dooms the transaction (EXECABORT). */
   private reject(client: RespClient, text: string, entry?: CommandEntry, argv?: string[]): void {
     if (client.multi !== null) client.multiFailed = true;
-    countErrorReply(this.ctx.stats, text);
     if (entry !== undefined && argv !== undefined) countCall(this.ctx.stats.rejectedCalls, statName(entry, argv));
+    // A refused EXEC (OOM, arity, NOAUTH, ...) ends the transaction, as Redis's execCommandAbort:
+    // left open, the commands after it were queued and lost while the client took them as done.
+    if (entry?.name === 'exec') {
+      client.multi = null;
+      client.multiFailed = false;
+      this.ctx.watches.unwatchAll(client);
+      text = `EXECABORT Transaction discarded because of: ${text.startsWith('ERR ') ? text.slice(4) : text}`;
+    }
+    countErrorReply(this.ctx.stats, text);
     this.ctx.writer.error(text);
   }
 }

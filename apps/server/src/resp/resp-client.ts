@@ -6,7 +6,9 @@
 // event loop must keep serving every other client meanwhile. Each read is one batch: its replies
 // are rendered into the shared writer, then
 //
-//   batch without writes                 -> written now (or after earlier pending batches)
+//   batch without writes                 -> written now (or after earlier pending batches);
+//                                           under always, once the newest write it may have
+//                                           read is committed (Durability.readsWait)
 //   batch whose last write has seq 1042  -> bytes wait for durability.waitFor(1042), then write
 //
 // Batches of one client form a promise chain (`tail`), so replies never overtake each other;
@@ -267,13 +269,18 @@ export class RespClient {
   /** Hands the writer's bytes to this client's output chain (see the design note). */
   private flush(seq: number, writeRanges: number[] | null): void {
     if (this.ctx.writer.size === 0) return;
-    const bytes = this.ctx.writer.take();
-    if (seq === 0) {
-      this.enqueue(bytes);
-      return;
-    }
+    this.send(this.ctx.writer.take(), seq, writeRanges);
+  }
+
+  /**
+   * Queues `bytes` after this client's earlier output, once the record `seq` is durable (0: no
+   * write of this client's). Under appendfsync always a batch without writes of its own waits
+   * for the newest write anywhere, which it may have read (Durability.readsWait).
+   */
+  private send(bytes: Buffer, seq: number, writeRanges: number[] | null): void {
     const durability = this.ctx.keyspace.durability;
-    if (durability.isDurable(seq)) {
+    if (seq === 0 && durability.readsWait()) seq = this.ctx.engine.lastSeq;
+    if (seq === 0 || durability.isDurable(seq)) {
       this.enqueue(bytes);
       return;
     }
@@ -314,7 +321,7 @@ export class RespClient {
     if (this.closed) return;
     const bytes = message.encode(this.protocol);
     if (this.ctx.current === this) this.pushes.push(bytes);
-    else this.enqueue(bytes);
+    else this.send(bytes, 0, null);
   }
 
   private writePushes(): void {

@@ -271,6 +271,11 @@ export class EventLog implements MutationSink {
     return this.policy !== 'always' && !this.backlogged;
   }
 
+  /** True under always with the log on: every reply waits for the writes it may show (Durability.readsWait). */
+  readsWait(): boolean {
+    return this.enabled && this.policy === 'always';
+  }
+
   /** Commits everything buffered so far; resolves once it is committed, rejects on failure. */
   flush(): Promise<void> {
     this.seal();

@@ -30,3 +30,18 @@ export async function commitWrite<T>(keyspace: KeyspaceService, write: () => T):
   if (after !== before && !keyspace.durability.isDurable(after)) await keyspace.durability.waitFor(after);
   return result;
 }
+
+/**
+ * Under appendfsync always, holds every HTTP answer until the newest write it may show is
+ * committed (Durability.readsWait): a GET must not show a value that a crash then takes back.
+ * A no-op under everysec and no. A failed commit does not hold the answer back: reads go on
+ * while the log fails, as writes are refused then.
+ */
+export function useReadFence(fastify: { addHook(name: 'onSend', hook: () => Promise<void>): unknown }, keyspace: KeyspaceService): void {
+  fastify.addHook('onSend', async () => {
+    const durability = keyspace.durability;
+    if (!durability.readsWait()) return;
+    const seq = keyspace.engine.lastSeq;
+    if (!durability.isDurable(seq)) await durability.waitFor(seq).catch(() => undefined);
+  });
+}
