@@ -68,6 +68,40 @@ describe('SCAN', () => {
     for (let i = 0; i < 2000; i++) expect(seen.has(`stable${i}`)).toBe(true);
   });
 
+  test('SCAN - ends while keys come and go faster than it walks (keys created after it began are not its business)', () => {
+    const { run } = harness();
+    for (let i = 0; i < 20_000; i++) run('SET', `rl:${i}`, '1');
+    let created = 20_000;
+    let deleted = 0;
+    let calls = 0;
+    const seen = new Set(
+      scanAll(run, ['COUNT', '10'], () => {
+        calls++;
+        if (calls > 10_000) throw new Error('the scan does not end');
+        for (let j = 0; j < 20; j++) run('SET', `rl:${created++}`, '1');
+        for (let j = 0; j < 20; j++) run('DEL', `rl:${deleted++}`);
+      }),
+    );
+    expect(calls).toBeLessThan(2_100); // ~20,000 / 10, as Redis's bucket cursor
+    // Every key present for the whole scan was returned.
+    for (let i = deleted; i < 20_000; i++) expect(seen.has(`rl:${i}`)).toBe(true);
+    expect(seen.size).toBeLessThanOrEqual(20_000);
+    // Two scans at once, started at different times, each end and each see their keys.
+    const a = run('SCAN', '0', 'COUNT', '100') as [string, string[]];
+    for (let j = 0; j < 500; j++) run('SET', `late:${j}`, '1');
+    const b = scanAll(run, ['COUNT', '100']);
+    expect(b.filter((key) => key.startsWith('late:'))).toHaveLength(500);
+    let cursor = a[0];
+    const restOfA: string[] = [];
+    while (cursor !== '0') {
+      const [next, keys] = run('SCAN', cursor, 'COUNT', '100') as [string, string[]];
+      restOfA.push(...keys);
+      cursor = next;
+    }
+    const seenByA = new Set([...a[1], ...restOfA]);
+    for (let i = deleted; i < created; i++) expect(seenByA.has(`rl:${i}`)).toBe(true);
+  });
+
   test('SCAN - survives compaction of tombstones between calls', () => {
     const { run } = harness();
     for (let i = 0; i < 1000; i++) run('SET', `k${i}`, 'v');

@@ -86,6 +86,7 @@ function parseScanOptions(argv: Bytes[], from: number, allowType: boolean, allow
 export function scanStep(ks: Keyspace, from: number, count: number, match: Bytes | null, type: string | null): { next: number; keys: Bytes[] } {
   const slots = ks.table.slots;
   const table = ks.table;
+  const horizon = table.horizonOf(from); // keys created after the scan began are not its business
   let i = table.seek(from);
   const keys: Bytes[] = [];
   let visited = 0;
@@ -93,6 +94,10 @@ export function scanStep(ks: Keyspace, from: number, count: number, match: Bytes
   let steps = 0;
   while (i < slots.length && visited < count && steps < maxSteps) {
     const e = slots[i];
+    if (e.id >= horizon) {
+      i = slots.length;
+      break;
+    }
     i = table.skipGap(i + 1);
     steps++;
     if (e.slot === -1) continue;
@@ -105,7 +110,9 @@ export function scanStep(ks: Keyspace, from: number, count: number, match: Bytes
     }
     keys.push(e.key);
   }
-  return { next: i < slots.length ? slots[i].id : 0, keys };
+  const next = i < slots.length && slots[i].id < horizon ? slots[i].id : 0;
+  if (next !== 0) table.rememberHorizon(next, horizon);
+  return { next, keys };
 }
 
 function scanCommand(ks: Keyspace, argv: Bytes[]): Reply {
