@@ -148,8 +148,23 @@ describe('ioredis', () => {
     await admin.set('ks:new', '1');
     await admin.set('ks:new', '2'); // exists now: no second 'new'
     expect(await admin.get('ks:missing')).toBeNull();
+    // RENAME onto an existing key: Redis deletes the old target and adds the new one, so 'new'.
+    await admin.rename('ks:new', 'ks:other');
+    await admin.set('ks:new', '3');
+    await admin.rename('ks:new', 'ks:other');
     await admin.publish('sync', 'x');
-    expect(messages).toEqual(['__keyspace@0__:ks:new new', '__keyevent@0__:new ks:new', '__keyspace@0__:ks:missing keymiss', '__keyevent@0__:keymiss ks:missing']);
+    expect(messages).toEqual([
+      '__keyspace@0__:ks:new new',
+      '__keyevent@0__:new ks:new',
+      '__keyspace@0__:ks:missing keymiss',
+      '__keyevent@0__:keymiss ks:missing',
+      '__keyspace@0__:ks:other new',
+      '__keyevent@0__:new ks:other',
+      '__keyspace@0__:ks:new new',
+      '__keyevent@0__:new ks:new',
+      '__keyspace@0__:ks:other new',
+      '__keyevent@0__:new ks:other',
+    ]);
     await admin.config('SET', 'notify-keyspace-events', 'Ex');
     expect(await admin.config('GET', 'notify-keyspace-events')).toEqual(['notify-keyspace-events', 'xE']);
     messages.length = 0;

@@ -24,6 +24,9 @@ import { ScanTable } from './scan-table';
 /** Keyspace events that are not records of their own (see Keyspace.keyEvents). */
 export type KeyEventListener = (event: 'new' | 'keymiss' | 'expire' | 'flush', key: Bytes) => void;
 
+/** V8's longest string on 64-bit platforms (Node's buffer.constants.MAX_STRING_LENGTH). */
+const MAX_STRING_LENGTH = 2 ** 29 - 24;
+
 /** Pass as expiresAt to putString to keep the key's current TTL (KEEPTTL, INCR, APPEND...). */
 export const KEEP_TTL = -1;
 
@@ -436,9 +439,13 @@ export class Keyspace {
 
   // ---- checks shared by commands ----------------------------------------------------------
 
-  /** Redis's checkStringLength: throws if a string would exceed proto-max-bulk-len. */
+  /**
+   * Redis's checkStringLength: throws if a string would exceed proto-max-bulk-len, or the longest
+   * string V8 can hold (2^29 - 24 chars, a little under Redis's 512 MB default: SETRANGE and
+   * APPEND just under 512 MB failed with V8's "Invalid string length" instead of this error).
+   */
   checkLength(length: number): void {
-    if (length > this.config.protoMaxBulkLen) {
+    if (length > this.config.protoMaxBulkLen || length > MAX_STRING_LENGTH) {
       throw new MnemoError('ERR', 'string exceeds maximum allowed size (proto-max-bulk-len)');
     }
   }

@@ -252,8 +252,8 @@ describe('key events (Redis notification classes n and m, and the expire of a SE
     engine.onKeyEvent((event, key) => heard.push(`${event} ${key}`));
     engine.onMutation((record) => heard.push(`${record.reason} ${record.kind === 'flush' ? '' : record.key}`));
     engine.execute(['RENAME', 'a', 'b']);
-    engine.execute(['RENAME', 'b', 'c']); // onto an existing key: no 'new'
-    expect(heard).toEqual(['new b', 'rename_from a', 'rename_to b', 'rename_from b', 'rename_to c']);
+    engine.execute(['RENAME', 'b', 'c']); // onto an existing key: 'new' too (Redis deletes the old c, then adds)
+    expect(heard).toEqual(['new b', 'rename_from a', 'rename_to b', 'new c', 'rename_from b', 'rename_to c']);
   });
 
   it("reports 'flush' as FLUSHALL begins, while its keys can still be looked at", () => {

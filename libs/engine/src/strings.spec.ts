@@ -204,6 +204,9 @@ describe('string commands', () => {
     expect(run('EXISTS', 'none')).toBe(0);
     expect(err('SETRANGE', 'k', '-1', 'x')).toBe('ERR offset is out of range');
     expect(err('SETRANGE', 'k', '99', 'xx')).toBe('ERR string exceeds maximum allowed size (proto-max-bulk-len)');
+    // Under the default 512 MB but past V8's longest string: the same error, not V8's RangeError.
+    const big = harness();
+    expect(big.err('SETRANGE', 'sr', '536870900', 'x')).toBe('ERR string exceeds maximum allowed size (proto-max-bulk-len)');
   });
 
   test('HGETALL on a string - WRONGTYPE; on missing - empty map', () => {

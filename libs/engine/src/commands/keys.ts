@@ -54,10 +54,11 @@ function renameGeneric(ks: Keyspace, argv: Bytes[], nx: boolean): Reply {
   if (dst !== undefined && nx) return 0;
   ks.reserve(to.length - from.length - (dst === undefined ? 0 : dst.mem), src, [to], false);
   const { value, hash, expiresAt, lruSec, lruSub, lfu } = src;
-  // Redis's order of events: 'new' for the target (its dbAdd), then rename_from, then rename_to.
-  // The target is created after the source is gone, so its 'new' is said first and not again.
+  // Redis's order of events: 'new' for the target (its dbAdd, after deleting any old target, so
+  // even when the target existed), then rename_from, then rename_to. The target is created after
+  // the source is gone, so its 'new' is said first and not again.
   const events = ks.keyEvents;
-  if (events !== null && dst === undefined && !ks.silent) events('new', to);
+  if (events !== null && !ks.silent) events('new', to);
   ks.deleteEntry(src, 'rename_from');
   const target = ks.lookupQuiet(to);
   ks.keyEvents = null;
