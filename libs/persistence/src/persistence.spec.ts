@@ -48,6 +48,21 @@ describe('persistence', () => {
     await p.close();
   });
 
+  it('INFO: a rewrite is not a BGSAVE (in progress, status, duration, count), though LASTSAVE follows its snapshot', async () => {
+    const engine = new ModelEngine();
+    const p = await open(engine);
+    for (let i = 0; i < 5000; i++) engine.set(`k${i}`, 'v');
+    const before = p.info();
+    const rewriting = p.rewrite();
+    expect(p.info()).toMatchObject({ rdb_bgsave_in_progress: 0, rdb_current_bgsave_time_sec: -1, aof_rewrite_in_progress: 1 });
+    await rewriting;
+    await p.idle();
+    const after = p.info();
+    expect(after).toMatchObject({ rdb_saves: 0, rdb_last_bgsave_time_sec: -1, rdb_last_bgsave_status: 'ok', aof_rewrites: 1, rdb_changes_since_last_save: 0 });
+    expect(after.rdb_last_save_time).toBeGreaterThanOrEqual(before.rdb_last_save_time as number);
+    await p.close();
+  });
+
   it('overlapping CONFIG SETs apply in order: appendonly no then yes leaves the log on, and later writes survive', async () => {
     const engine = new ModelEngine();
     const p = await open(engine);

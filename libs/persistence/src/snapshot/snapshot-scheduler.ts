@@ -170,12 +170,12 @@ export class SnapshotScheduler {
     const promise = deps.snapshotter.run(kind, blocking).then(
       (result) => {
         state.running = null;
-        state.lastStatus = 'ok';
-        state.lastError = null;
+        // Either kind writes a snapshot a restart can load, so LASTSAVE and the changes since it
+        // follow both; the BGSAVE fields (status, duration, count) follow saves only, the
+        // rewrite fields rewrites only, as in Redis's INFO.
         state.lastSaveAt = startedAt + result.durationMs;
         state.lastStartSeq = result.startSeq;
         state.changesBaseSeq = result.startSeq;
-        state.lastDurationMs = result.durationMs;
         state.lastKeys = result.keys;
         state.lastBytes = result.bytes;
         if (kind === 'rewrite') {
@@ -185,6 +185,9 @@ export class SnapshotScheduler {
           state.rewriteFailuresInARow = 0;
         } else {
           state.saves++;
+          state.lastStatus = 'ok';
+          state.lastError = null;
+          state.lastDurationMs = result.durationMs;
         }
         deps.log.noteCompaction(result.droppedBatches, result.droppedBytes);
         state.aofBaseSize = deps.log.status().bytes;
@@ -196,12 +199,13 @@ export class SnapshotScheduler {
       (error: Error) => {
         state.running = null;
         if (!(error instanceof SnapshotAborted)) {
-          state.lastStatus = 'err';
           state.lastError = error.message;
-          state.lastFailedAt = deps.now();
           if (kind === 'rewrite') {
             state.lastRewriteStatus = 'err';
             state.rewriteFailuresInARow++;
+          } else {
+            state.lastStatus = 'err';
+            state.lastFailedAt = deps.now();
           }
           deps.logger.error(`${kind} failed: ${error.message}`);
         }
