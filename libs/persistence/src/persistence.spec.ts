@@ -63,6 +63,29 @@ describe('persistence', () => {
     await p.close();
   });
 
+  it('SHUTDOWN NOSAVE takes no final snapshot under appendonly no; SHUTDOWN SAVE aborts a running BGSAVE and saves', async () => {
+    const engine = new ModelEngine();
+    const p = await open(engine, { appendonly: false, save: [{ seconds: 3600, changes: 1 }] });
+    engine.set('kept-only-by-a-save', 'v');
+    await p.prepareShutdown('nosave');
+    await p.close();
+    const empty = new ModelEngine();
+    await (await open(empty, { appendonly: false })).close();
+    expect(empty.dump()).toEqual({});
+
+    const busy = new ModelEngine();
+    const q = await open(busy, { appendonly: false });
+    for (let i = 0; i < 20_000; i++) busy.set(`k${i}`, 'v');
+    await q.bgsave();
+    expect(q.info().rdb_bgsave_in_progress).toBe(1);
+    busy.set('last', 'v');
+    await q.prepareShutdown('save'); // no "Background save already in progress"
+    await q.close();
+    const again = new ModelEngine();
+    await (await open(again, { appendonly: false })).close();
+    expect(again.dump()).toEqual(busy.dump());
+  });
+
   it('overlapping CONFIG SETs apply in order: appendonly no then yes leaves the log on, and later writes survive', async () => {
     const engine = new ModelEngine();
     const p = await open(engine);

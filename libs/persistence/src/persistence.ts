@@ -62,6 +62,8 @@ export class Persistence {
   private readonly cron: NodeJS.Timeout;
   private readonly snapshots: SnapshotScheduler;
   private closing: Promise<void> | null = null;
+  /** False after SHUTDOWN NOSAVE (or SAVE, which just saved): close takes no snapshot of its own. */
+  private finalSnapshot = true;
   /** The CONFIG SET calls in progress, run one after the other (configSet). */
   private configChain: Promise<unknown> = Promise.resolve();
   /** The file's single-process lock (store/db-lock.ts), released once the writer has stopped. */
@@ -201,6 +203,19 @@ export class Persistence {
     return this.snapshots.save();
   }
 
+  /**
+   * SHUTDOWN SAVE / NOSAVE, before the stop: SAVE aborts a running background snapshot and saves
+   * now (as Redis kills its BGSAVE child); NOSAVE skips the final snapshot that appendonly no with
+   * save points would take at close (the log, when on, is still flushed: nothing acknowledged goes).
+   */
+  async prepareShutdown(mode: 'save' | 'nosave'): Promise<void> {
+    if (mode === 'save') {
+      await this.snapshots.abort();
+      await this.snapshots.save();
+    }
+    this.finalSnapshot = false;
+  }
+
   /** BGSAVE [SCHEDULE]: starts a fuzzy snapshot; resolves with Redis's reply text once it has started (or is scheduled). */
   bgsave(schedule = false): Promise<string> {
     return this.snapshots.bgsave(schedule);
@@ -286,7 +301,7 @@ export class Persistence {
           const saved = await this.snapshots.run('shutdown', true);
           this.logger.log(`shutdown: saved a snapshot of ${saved.keys} keys (records up to seq ${this.log.unloggedThrough} were made while appendonly was off)`);
         }
-      } else if (this.settings.save.length > 0) {
+      } else if (this.settings.save.length > 0 && this.finalSnapshot) {
         const saved = await this.snapshots.run('shutdown', true);
         this.logger.log(`shutdown: saved a snapshot of ${saved.keys} keys (appendonly no)`);
       } else {

@@ -20,6 +20,11 @@ export interface PersistenceControl {
   configGet(pattern: string): Array<[string, string]>;
   /** CONFIG SET for one persistence-owned option; false if the name is not persistence's. */
   configSet(name: string, value: string): Promise<boolean>;
+  /**
+   * SHUTDOWN SAVE / NOSAVE, before the stop: SAVE aborts a running background snapshot and saves
+   * now (Redis kills its BGSAVE child); NOSAVE skips the final snapshot appendonly no would take.
+   */
+  prepareShutdown(mode: 'save' | 'nosave'): Promise<void>;
 }
 
 /** Used until persistence is wired: everything answers that persistence is off. */
@@ -31,4 +36,5 @@ export const NO_PERSISTENCE: PersistenceControl = {
   lastSave: () => 0,
   configGet: () => [],
   configSet: () => Promise.resolve(false),
+  prepareShutdown: () => Promise.resolve(),
 };

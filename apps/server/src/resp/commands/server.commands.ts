@@ -48,9 +48,10 @@ const SHUTDOWN_FLAGS = new Set(['nosave', 'save', 'now', 'force', 'abort']);
 
 /**
  * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: the server stops as on SIGTERM (the log is
- * flushed, so NOSAVE drops nothing acknowledged; SAVE takes a snapshot first). As in Redis, the
- * client gets no reply: its connection closes when the process ends. Stop scripts written for
- * Redis (`redis-cli shutdown`) work unchanged.
+ * flushed, so NOSAVE drops nothing acknowledged, and takes no final snapshot under appendonly
+ * no; SAVE aborts a running BGSAVE and takes a snapshot first). As in Redis, the client gets no
+ * reply: its connection closes when the process ends. Stop scripts written for Redis
+ * (`redis-cli shutdown`) work unchanged.
  */
 function shutdown(ctx: RespContext, client: RespClient, argv: string[]): void | Promise<Render> {
   const flags = new Set(argv.slice(1).map((arg) => arg.toLowerCase()));
@@ -60,8 +61,8 @@ function shutdown(ctx: RespContext, client: RespClient, argv: string[]): void | 
     shutdownLog.warn(`SHUTDOWN asked by client ${client.addr}: stopping as on SIGTERM`);
     process.kill(process.pid, 'SIGTERM');
   };
-  if (!flags.has('save')) return stop();
-  return ctx.keyspace.persistence.save().then(() => {
+  if (!flags.has('save') && !flags.has('nosave')) return stop();
+  return ctx.keyspace.persistence.prepareShutdown(flags.has('save') ? 'save' : 'nosave').then(() => {
     stop();
     return () => undefined;
   });
