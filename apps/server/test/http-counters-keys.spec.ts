@@ -340,6 +340,31 @@ describe('engine errors map to HTTP statuses', () => {
     }
   });
 
+  it('appendfsync always: a denied rate-limit check (no write of its own, fast lane) answers once the newest write is committed', async () => {
+    const keyspace = s.server.keyspace;
+    const durability = keyspace.durability;
+    const body = { key: 'fence', algorithm: 'fixed-window', limit: 1, windowMs: 60_000 };
+    expect((await call(s, 'POST', '/v1/ratelimit/check', { body })).body.allowed).toBe(true);
+    const committedUpTo = keyspace.engine.lastSeq;
+    let commit: () => void = () => undefined;
+    const committed = new Promise<void>((resolve) => (commit = resolve));
+    keyspace.durability = { writeError: () => null, waitFor: () => committed, isDurable: (seq) => seq <= committedUpTo, readsWait: () => true };
+    try {
+      keyspace.engine.set('other-client-write', 'x');
+      let answered = false;
+      const denied = call(s, 'POST', '/v1/ratelimit/check', { body }).then((answer) => {
+        answered = true;
+        return answer;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(answered).toBe(false);
+      commit();
+      expect((await denied).body).toMatchObject({ allowed: false });
+    } finally {
+      keyspace.durability = durability;
+    }
+  });
+
   it('MISCONF -> 503 while the log cannot commit; reads go on', async () => {
     const keyspace = s.server.keyspace;
     const durability = keyspace.durability;

@@ -27,7 +27,14 @@ export async function commitWrite<T>(keyspace: KeyspaceService, write: () => T):
     clock.exit();
   }
   const after = engine.lastSeq;
-  if (after !== before && !keyspace.durability.isDurable(after)) await keyspace.durability.waitFor(after);
+  const durability = keyspace.durability;
+  if (after !== before) {
+    if (!durability.isDurable(after)) await durability.waitFor(after);
+  } else if (durability.readsWait() && !durability.isDurable(after)) {
+    // Wrote nothing (a denied rate-limit check) but may show a write not yet durable: the fast
+    // lane answers without Fastify's onSend fence (useReadFence), so the fence is here too.
+    await durability.waitFor(after).catch(() => undefined);
+  }
   return result;
 }
 
