@@ -27,7 +27,8 @@
 // The cursor stays a plain id (clients such as node-redis 4 read it as a JS number), so the
 // horizon is remembered here by the cursor each step answered, for the last MAX_HORIZONS cursors;
 // a cursor not found (too old, or from before a restart) scans to the current end, as before.
-// Two scans answered the same cursor: the later horizon wins, which only visits more.
+// Two scans answered the same cursor: the later horizon wins, which only visits more; and a
+// cursor stored afresh gets at least the highest horizon forgotten, for the same reason.
 import type { Entry } from './entry';
 
 const MAX_HORIZONS = 4096;
@@ -46,6 +47,12 @@ export class ScanTable {
   private r = 0;
   /** Cursor answered -> the horizon of the scan it belongs to (see the design note). */
   private readonly horizons = new Map<number, number>();
+  /**
+   * The highest horizon forgotten (evicted from `horizons`). A cursor stored afresh gets at least
+   * this: else a scan behind could store its lower horizon under a cursor a later scan (whose
+   * entry was evicted) also holds, and that scan would stop short of keys it must return.
+   */
+  private forgottenHorizon = 0;
 
   /** The id a scan continuing from `cursor` stops at (cursor 0: a new scan, stopping at nextId). */
   horizonOf(cursor: number): number {
@@ -56,8 +63,12 @@ export class ScanTable {
   rememberHorizon(cursor: number, horizon: number): void {
     const known = this.horizons.get(cursor);
     if (known !== undefined) this.horizons.delete(cursor);
-    this.horizons.set(cursor, known === undefined ? horizon : Math.max(known, horizon));
-    if (this.horizons.size > MAX_HORIZONS) this.horizons.delete(this.horizons.keys().next().value as number);
+    this.horizons.set(cursor, Math.max(horizon, known ?? this.forgottenHorizon));
+    if (this.horizons.size > MAX_HORIZONS) {
+      const oldest = this.horizons.keys().next().value as number;
+      this.forgottenHorizon = Math.max(this.forgottenHorizon, this.horizons.get(oldest) as number);
+      this.horizons.delete(oldest);
+    }
   }
 
   get live(): number {
@@ -158,6 +169,7 @@ export class ScanTable {
 
   clear(): void {
     this.horizons.clear();
+    this.forgottenHorizon = this.nextId;
     for (const e of this.slots) e.slot = -1;
     this.slots = [];
     this.dead = 0;

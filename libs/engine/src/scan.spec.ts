@@ -102,6 +102,33 @@ describe('SCAN', () => {
     for (let i = deleted; i < created; i++) expect(seenByA.has(`rl:${i}`)).toBe(true);
   });
 
+  test('SCAN - a scan behind never lowers the horizon of a later scan holding the same cursor, even once forgotten', () => {
+    const { run } = harness();
+    for (let i = 0; i < 60_000; i++) run('SET', `old:${i}`, '1');
+    let c = (run('SCAN', '0', 'COUNT', '7') as [string, string[]])[0]; // scan C: horizon before mid:*
+    for (let i = 0; i < 1000; i++) run('SET', `mid:${i}`, '1');
+    const seenByB = new Set<string>();
+    let b = '0';
+    for (let step = 0; step < 4900; step++) {
+      const [next, keys] = run('SCAN', b, 'COUNT', '10') as [string, string[]];
+      keys.forEach((key) => seenByB.add(key));
+      b = next;
+      if (step === 4000) c = (run('SCAN', c, 'COUNT', '7') as [string, string[]])[0];
+    }
+    let met = false;
+    for (let steps = 0; c !== '0' && steps < 20_000 && !met; steps++) {
+      c = (run('SCAN', c, 'COUNT', '7') as [string, string[]])[0];
+      met = c === b; // C is answered the cursor B holds, with its own lower horizon
+    }
+    expect(met).toBe(true);
+    while (b !== '0') {
+      const [next, keys] = run('SCAN', b, 'COUNT', '10') as [string, string[]];
+      keys.forEach((key) => seenByB.add(key));
+      b = next;
+    }
+    for (let i = 0; i < 1000; i++) expect(seenByB.has(`mid:${i}`)).toBe(true);
+  });
+
   test('SCAN - survives compaction of tombstones between calls', () => {
     const { run } = harness();
     for (let i = 0; i < 1000; i++) run('SET', `k${i}`, 'v');

@@ -11,9 +11,9 @@ import { MnemoError } from '@mnemo/engine';
  * - `isDurable(seq)`: true when waitFor(seq) would resolve at once, so a reply can be written
  *   in the same turn (the common case under everysec/no) without a promise hop per write.
  * - `readsWait()`: true under appendfsync always: a reply that may show a write (another
- *   client's read of it, a keyspace notification) waits for that write's commit too, as Redis
- *   sends every reply of a turn after the turn's fsync; otherwise a client could read a value
- *   that a crash then takes back.
+ *   client's read of it) waits for that write's commit too, as Redis sends every reply of a
+ *   turn after the turn's fsync; otherwise a client could read a value that a crash then takes
+ *   back. Pub/sub pushes (keyspace notifications) and the dashboard's feeds are not held.
  */
 export interface Durability {
   writeError(): MnemoError | null;

@@ -321,7 +321,9 @@ export class RespClient {
     if (this.closed) return;
     const bytes = message.encode(this.protocol);
     if (this.ctx.current === this) this.pushes.push(bytes);
-    else this.send(bytes, 0, null);
+    // Not fenced under always (see Durability.readsWait): a PUBLISH flood while a commit stalls
+    // would pile up in memory ahead of the pub/sub output limit, which counts sent bytes.
+    else this.enqueue(bytes);
   }
 
   private writePushes(): void {

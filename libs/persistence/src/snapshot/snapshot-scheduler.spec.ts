@@ -134,6 +134,31 @@ describe('snapshot scheduling', () => {
     await snapshotter.runs[1].finish();
   });
 
+  it('a failed automatic rewrite is retried after 5 s, then 10 s, doubling; a success clears the error', async () => {
+    const { clock, log, snapshotter, scheduler } = setup({ autoAofRewritePercentage: 100, autoAofRewriteMinSize: 1000 });
+    log.bytes = 1500;
+    scheduler.tick();
+    await snapshotter.runs[0].fail(new Error('disk full'));
+    expect(scheduler.state).toMatchObject({ lastRewriteStatus: 'err', rewriteFailuresInARow: 1, lastError: 'disk full', lastStatus: 'ok' });
+    for (let s = 0; s < 5; s++) {
+      clock.now += 1000;
+      scheduler.tick();
+    }
+    expect(snapshotter.runs).toHaveLength(1); // not every second
+    clock.now += 1;
+    scheduler.tick();
+    expect(snapshotter.runs).toHaveLength(2);
+    await snapshotter.runs[1].fail(new Error('disk full'));
+    clock.now += 6000;
+    scheduler.tick();
+    expect(snapshotter.runs).toHaveLength(2); // 10 s after a second failure
+    clock.now += 4001;
+    scheduler.tick();
+    expect(snapshotter.runs).toHaveLength(3);
+    await snapshotter.runs[2].finish();
+    expect(scheduler.state).toMatchObject({ lastRewriteStatus: 'ok', rewriteFailuresInARow: 0, lastError: null });
+  });
+
   it('once shutdown has begun nothing new starts; abort() stops the running snapshot and waits for it', async () => {
     const { engine, clock, snapshotter, scheduler, close } = setup({ save: [{ seconds: 1, changes: 1 }] });
     await scheduler.bgsave();

@@ -18,6 +18,7 @@ export class SnapshotConflict extends MnemoError {
 
 /** Redis waits this long before retrying a failed automatic BGSAVE. */
 const BGSAVE_RETRY_DELAY_MS = 5000;
+const REWRITE_RETRY_MAX_MS = 5 * 60_000;
 
 /** The running snapshot, if any, and what the last ones did (read by INFO persistence). */
 export interface SnapshotState {
@@ -47,6 +48,8 @@ export interface SnapshotState {
   lastRewriteDurationMs: number;
   /** Rewrites failed since the last one that succeeded: Redis's aof_rewrites_consecutive_failures. */
   rewriteFailuresInARow: number;
+  /** When the last rewrite failed (0: never): automatic rewrites back off from it. */
+  lastRewriteFailedAt: number;
   /** Log size right after the last snapshot (or recovery): auto-rewrite measures growth from it. */
   aofBaseSize: number;
 }
@@ -91,6 +94,7 @@ export class SnapshotScheduler {
       lastRewriteStatus: 'ok',
       lastRewriteDurationMs: -1,
       rewriteFailuresInARow: 0,
+      lastRewriteFailedAt: 0,
       aofBaseSize: initial.aofBaseSize,
     };
   }
@@ -183,6 +187,7 @@ export class SnapshotScheduler {
           state.lastRewriteStatus = 'ok';
           state.lastRewriteDurationMs = result.durationMs;
           state.rewriteFailuresInARow = 0;
+          state.lastError = null;
         } else {
           state.saves++;
           state.lastStatus = 'ok';
@@ -203,6 +208,7 @@ export class SnapshotScheduler {
           if (kind === 'rewrite') {
             state.lastRewriteStatus = 'err';
             state.rewriteFailuresInARow++;
+            state.lastRewriteFailedAt = deps.now();
           } else {
             state.lastStatus = 'err';
             state.lastFailedAt = deps.now();
@@ -234,7 +240,9 @@ export class SnapshotScheduler {
    * Save points and auto-rewrite (Redis's serverCron), called every cronMs: starts a BGSAVE when
    * a save point is due, else a rewrite when the log grew auto-aof-rewrite-percentage over its
    * base and is past auto-aof-rewrite-min-size. Nothing while a snapshot runs or shutdown has
-   * begun, and nothing automatic within 5 s of a failed one.
+   * begun; no save point within 5 s of a failed save, and no rewrite within 5 s of a failed
+   * rewrite, doubling with each failure in a row up to 5 minutes (a full disk made a rewrite of
+   * the whole keyspace start and fail every second).
    */
   tick(): void {
     const { deps, state } = this;
@@ -251,7 +259,9 @@ export class SnapshotScheduler {
     }
     const { autoAofRewritePercentage: pct, autoAofRewriteMinSize: minSize } = settings;
     const size = deps.log.status().bytes;
-    if (settings.appendonly && pct > 0 && size > minSize && retryOk) {
+    const rewriteBackoffMs = Math.min(REWRITE_RETRY_MAX_MS, BGSAVE_RETRY_DELAY_MS * 2 ** Math.max(0, state.rewriteFailuresInARow - 1));
+    const rewriteRetryOk = state.rewriteFailuresInARow === 0 || now - state.lastRewriteFailedAt > rewriteBackoffMs;
+    if (settings.appendonly && pct > 0 && size > minSize && rewriteRetryOk) {
       const base = state.aofBaseSize;
       const growth = base === 0 ? Infinity : ((size - base) * 100) / base;
       if (growth >= pct) {

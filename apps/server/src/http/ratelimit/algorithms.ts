@@ -161,7 +161,8 @@ export function tokenBucket(params: RateLimitParams, stored: string | null, now:
       retryAfterMs: cost > capacity ? -1 : ceilMs((cost - tokens) / ratePerMs),
     },
     next: null,
-    keepUntil: state ? now + Math.max(1, ceilMs((capacity - tokens) / ratePerMs)) : undefined,
+    // From the state alone, as its write computed its expiry: the same instant unless the numbers changed.
+    keepUntil: state ? state[1] + Math.max(1, ceilMs((capacity - state[0]) / ratePerMs)) : undefined,
   };
 }
 

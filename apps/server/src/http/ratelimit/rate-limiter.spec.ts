@@ -58,4 +58,23 @@ describe('a denial under unchanged numbers', () => {
       expect(engine.lastSeq).toBe(seq);
     }
   });
+
+  it('writes no record for a token bucket just full again, nor for a cost above capacity, nor in a denied batch', () => {
+    const { clock, engine, limiter } = setup();
+    const params: RateLimitParams = { algorithm: 'token-bucket', limit: 1, windowMs: 5 };
+    const stateKey = 'ratelimit:tb';
+    expect(limiter.check({ stateKey, params, cost: 1 }).decision.allowed).toBe(true);
+    const seq = engine.lastSeq;
+    // Through the state's last millisecond (it expires 5 ms after its write, full again then).
+    for (let ms = 0; ms <= 5; ms++) {
+      expect(limiter.check({ stateKey, params, cost: 2 }).decision.allowed).toBe(false); // above capacity
+      clock.advance(1);
+    }
+    expect(engine.lastSeq).toBe(seq);
+    const roomy: RateLimitParams = { algorithm: 'token-bucket', limit: 5, windowMs: 1000 };
+    expect(limiter.check({ stateKey: 'ratelimit:tb5', params: roomy, cost: 1 }).decision.allowed).toBe(true);
+    const before = engine.lastSeq;
+    expect(limiter.batch([{ stateKey: 'ratelimit:tb5', params: roomy, cost: 1 }, { stateKey: 'ratelimit:tb5', params: roomy, cost: 5 }]).allowed).toBe(false);
+    expect(engine.lastSeq).toBe(before);
+  });
 });

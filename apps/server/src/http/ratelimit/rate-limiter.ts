@@ -81,6 +81,9 @@ export class RateLimiter {
       const stored = staged ? staged.value : this.engine.get(check.stateKey);
       const evaluation = evaluate(check.params, stored, now, check.cost);
       if (evaluation.next && evaluation.decision.allowed) pending.set(check.stateKey, evaluation.next);
+      // A denial decided by a staged state (an earlier check of this batch) says nothing of the
+      // stored one, which a denied batch leaves as it was.
+      if (staged) evaluation.keepUntil = undefined;
       return evaluation;
     });
     const allowed = evaluations.every((evaluation, index) => evaluation.decision.allowed || checks[index].shadow === true);

@@ -10,9 +10,9 @@
 //     (the caller's Authorization and X-Api-Key are dropped). The cookie is SameSite=strict, so
 //     another site's page, or a rebinding host (another cookie jar), has none;
 //   - the request must come from the dashboard's own pages (403 otherwise): Sec-Fetch-Site
-//     same-origin (or none, typed in the address bar) when the browser sends it, and an Origin,
-//     when there is one, of this very host. Another port of the same host is "same-site" and
-//     gets the cookie, so SameSite alone is not enough.
+//     same-origin (or none, typed in the address bar) when the browser sends it (every current
+//     browser does), else an Origin, when there is one, of this very host. Another port of the
+//     same host is "same-site" and gets the cookie, so SameSite alone is not enough.
 import { NextRequest } from 'next/server';
 import { serverUrl } from '../../../lib/server-env';
 import { TOKEN_COOKIE } from '../../../lib/session';
@@ -70,7 +70,9 @@ function refusal(request: NextRequest): Response | null {
   if (site !== null && site !== 'same-origin' && site !== 'none') {
     return refused(403, 'headers.sec-fetch-site', `the dashboard's proxy serves the dashboard's own pages, not ${site} requests`);
   }
-  const origin = request.headers.get('origin');
+  // The browser's own verdict is enough when it gives one: behind a reverse proxy the Host the
+  // dashboard sees is often not the one in the page's Origin (nginx's default proxy_pass).
+  const origin = site === null ? request.headers.get('origin') : null;
   if (origin !== null) {
     let host: string | null = null;
     try {
