@@ -79,8 +79,8 @@ describe('persistence crash recovery (SIGKILL of the real server)', () => {
       const db = path.join(dir, 'mnemo.db');
       const child = await startChild(db, ['--appendfsync', 'always']);
       const redis = client(child.respPort);
-      // 30k keys make the fuzzy snapshot span many event-loop turns.
-      for (let i = 0; i < 30; i++) {
+      // 60k keys make the fuzzy snapshot span many event-loop turns.
+      for (let i = 0; i < 60; i++) {
         const pipeline = redis.pipeline();
         for (let j = 0; j < 1000; j++) pipeline.set(`pre:${i}:${j}`, `${i}.${j}.${'p'.repeat(50)}`);
         await pipeline.exec();
@@ -88,16 +88,17 @@ describe('persistence crash recovery (SIGKILL of the real server)', () => {
       const load = startLoad(child.respPort, 10);
       await until(() => load.acked.size > 100);
       await redis.call(command);
-      await until(async () => /(rdb_bgsave_in_progress|aof_rewrite_in_progress):1/.test(await redis.info('persistence')), 5000);
-      await new Promise((resolve) => setTimeout(resolve, 30));
-      const info = await redis.info('persistence');
+      // Killed as soon as INFO says the snapshot runs (under appendfsync always every reply,
+      // INFO's too, waits for the commit of the writes before it, so no extra wait).
+      let info = '';
+      await until(async () => /(rdb_bgsave_in_progress|aof_rewrite_in_progress):1/.test((info = await redis.info('persistence'))), 5000);
       child.proc.kill('SIGKILL');
       await child.exited;
       await load.stop();
       redis.disconnect();
       expect(info).toMatch(/(rdb_bgsave_in_progress|aof_rewrite_in_progress):1/); // killed mid-snapshot
       const pre = new Map<string, { value: string }>();
-      for (let i = 0; i < 30; i++) for (let j = 0; j < 1000; j++) pre.set(`pre:${i}:${j}`, { value: `${i}.${j}.${'p'.repeat(50)}` });
+      for (let i = 0; i < 60; i++) for (let j = 0; j < 1000; j++) pre.set(`pre:${i}:${j}`, { value: `${i}.${j}.${'p'.repeat(50)}` });
       await verifyAcked(db, new Map([...pre, ...load.acked]), load.counters);
     });
   }
