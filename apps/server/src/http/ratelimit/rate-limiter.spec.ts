@@ -1,17 +1,122 @@
-// RateLimiter on a real engine with a manual clock: a denial holds for the time it gives even
-// when a named policy's numbers were edited under a live state (keepUntil's design note).
+// The engine-backed rate limiter under a fake clock: state keys expire with their window,
+// retry-after is exact, batches are all-or-nothing, shadow mode never denies, and a denial holds
+// for the time it gives even when a named policy's numbers were edited under a live state
+// (keepUntil's design note).
 
-import type { RateLimitParams } from '@mnemo/contracts';
 import { Engine, ManualClock } from '@mnemo/engine';
-import { RateLimiter } from './rate-limiter';
+import type { RateLimitParams } from '@mnemo/contracts';
+import { LimitCheck, RateLimiter } from './rate-limiter';
 
-const T0 = 1_700_000_040_000; // a multiple of 1000, 2000 and 60000
+const START = 1_700_000_040_000; // a multiple of 2 s and of 60 s
 
 function setup() {
-  const clock = new ManualClock(T0);
+  const clock = new ManualClock(START);
   const engine = new Engine({ clock });
   return { clock, engine, limiter: new RateLimiter(engine, clock) };
 }
+
+const check = (params: RateLimitParams, cost = 1, stateKey = 'ratelimit:k'): LimitCheck => ({ stateKey, params, cost });
+
+describe('RateLimiter with a fake clock', () => {
+  it('fixed window: denies at the limit, allows again at the boundary; the state key expires with the window', () => {
+    const { clock, engine, limiter } = setup();
+    const params: RateLimitParams = { algorithm: 'fixed-window', limit: 2, windowMs: 1000 };
+    expect(limiter.check(check(params)).decision.allowed).toBe(true);
+    expect(limiter.check(check(params)).decision.allowed).toBe(true);
+    const denied = limiter.check(check(params)).decision;
+    expect(denied).toMatchObject({ allowed: false, retryAfterMs: 1000 });
+    expect(engine.keyInfo('ratelimit:k')?.expiresAt).toBe(START + 1000);
+    clock.advance(999);
+    expect(limiter.check(check(params)).decision.allowed).toBe(false);
+    clock.advance(1);
+    // The boundary starts a new window (the old state, expiring at this ms, no longer counts)...
+    expect(limiter.check(check(params)).decision).toMatchObject({ allowed: true, remaining: 1 });
+    // ...and a window's state key is gone once its window is over (Redis: expired when now > at).
+    clock.advance(1001);
+    expect(engine.keyInfo('ratelimit:k')).toBeNull();
+  });
+
+  it('gcra: waiting exactly retryAfterMs is enough, one ms less is not', () => {
+    const { clock, limiter } = setup();
+    const params: RateLimitParams = { algorithm: 'gcra', limit: 3, windowMs: 3000, burst: 1 };
+    expect(limiter.check(check(params)).decision.allowed).toBe(true);
+    expect(limiter.check(check(params)).decision.allowed).toBe(true);
+    const denied = limiter.check(check(params)).decision;
+    expect(denied).toMatchObject({ allowed: false, limit: 2, retryAfterMs: 1000 });
+    clock.advance(denied.retryAfterMs - 1);
+    expect(limiter.check(check(params)).decision.allowed).toBe(false);
+    clock.advance(1);
+    expect(limiter.check(check(params)).decision.allowed).toBe(true);
+  });
+
+  it('token bucket: refills over time up to the burst', () => {
+    const { clock, limiter } = setup();
+    const params: RateLimitParams = { algorithm: 'token-bucket', limit: 1, windowMs: 100, burst: 3 };
+    expect(limiter.check(check(params, 3)).decision).toMatchObject({ allowed: true, remaining: 0, resetMs: 300 });
+    expect(limiter.check(check(params)).decision).toMatchObject({ allowed: false, retryAfterMs: 100 });
+    clock.advance(250);
+    expect(limiter.check(check(params, 2)).decision).toMatchObject({ allowed: true, remaining: 0 });
+    clock.advance(10_000);
+    expect(limiter.peek(check(params, 0)).decision.remaining).toBe(3);
+  });
+
+  it('sliding window: the previous window still weighs after the boundary', () => {
+    const { clock, limiter } = setup();
+    const params: RateLimitParams = { algorithm: 'sliding-window', limit: 4, windowMs: 60_000 };
+    expect(limiter.check(check(params, 4)).decision.allowed).toBe(true);
+    clock.advance(60_000 + 15_000); // 25% into the next window: 4 * 0.75 = 3 still count
+    expect(limiter.check(check(params)).decision).toMatchObject({ allowed: true, remaining: 0 });
+    expect(limiter.check(check(params)).decision.allowed).toBe(false);
+    clock.advance(15_000); // 50%: 4 * 0.5 + 1 = 3
+    expect(limiter.check(check(params)).decision.allowed).toBe(true);
+  });
+
+  it('batch: consumes nothing unless every check allows', () => {
+    const { engine, limiter } = setup();
+    const loose = check({ algorithm: 'fixed-window', limit: 10, windowMs: 1000 }, 1, 'ratelimit:a');
+    const tight = check({ algorithm: 'fixed-window', limit: 1, windowMs: 1000 }, 1, 'ratelimit:b');
+    expect(limiter.batch([loose, tight]).allowed).toBe(true);
+    const seq = engine.lastSeq;
+    const denied = limiter.batch([loose, tight]);
+    expect(denied.allowed).toBe(false);
+    expect(denied.outcomes.map((outcome) => outcome.decision.allowed)).toEqual([true, false]);
+    expect(denied.outcomes[0].decision.remaining).toBe(9);
+    expect(engine.lastSeq).toBe(seq);
+    expect(engine.get('ratelimit:a')).toMatch(/\|1$/);
+  });
+
+  it('batch: two checks on one key see each other', () => {
+    const { limiter } = setup();
+    const one = check({ algorithm: 'fixed-window', limit: 1, windowMs: 1000 });
+    expect(limiter.batch([one, one]).allowed).toBe(false);
+    expect(limiter.batch([one]).allowed).toBe(true);
+  });
+
+  it('shadow: reports the denial, never denies, consumes nothing beyond the limit', () => {
+    const { limiter } = setup();
+    const shadow = { ...check({ algorithm: 'fixed-window', limit: 1, windowMs: 1000 }), shadow: true };
+    expect(limiter.check(shadow)).toMatchObject({ shadowDenied: false, decision: { allowed: true } });
+    expect(limiter.check(shadow)).toMatchObject({ shadowDenied: true, decision: { allowed: true, remaining: 0, retryAfterMs: 0 } });
+  });
+
+  it('reset forgets the state; rawState shows it with its TTL', () => {
+    const { clock, limiter } = setup();
+    const params: RateLimitParams = { algorithm: 'fixed-window', limit: 1, windowMs: 1000 };
+    limiter.check(check(params));
+    clock.advance(400);
+    expect(limiter.rawState('ratelimit:k')).toEqual({ state: `fw|${START}|1`, ttlMs: 600 });
+    expect(limiter.reset('ratelimit:k')).toBe(true);
+    expect(limiter.reset('ratelimit:k')).toBe(false);
+    expect(limiter.check(check(params)).decision.allowed).toBe(true);
+  });
+
+  it('starts fresh when the key holds another algorithm or garbage', () => {
+    const { engine, limiter } = setup();
+    engine.set('ratelimit:k', 'not a state');
+    expect(limiter.check(check({ algorithm: 'gcra', limit: 2, windowMs: 1000 })).decision).toMatchObject({ allowed: true, remaining: 1 });
+    expect(limiter.check(check({ algorithm: 'fixed-window', limit: 2, windowMs: 1000 })).decision).toMatchObject({ allowed: true, remaining: 1 });
+  });
+});
 
 /** Checks of cost 1 against `params` until one is denied; returns how many were allowed. */
 function drain(limiter: RateLimiter, params: RateLimitParams, stateKey = 'ratelimit-policy:p:k'): number {
