@@ -16,10 +16,12 @@ type Token = { kind: 'star' } | { kind: 'any' } | { kind: 'char'; code: number }
 
 const MAX_NESTING = 1000;
 
+const encoder = new TextEncoder();
+
 /** A key's UTF-8 bytes as a string of char codes 0-255 (what the server matches). */
 function utf8Bytes(text: string): string {
   let out = '';
-  for (const byte of new TextEncoder().encode(text)) out += String.fromCharCode(byte);
+  for (const byte of encoder.encode(text)) out += String.fromCharCode(byte);
   return out;
 }
 

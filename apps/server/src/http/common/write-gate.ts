@@ -27,28 +27,36 @@ export async function commitWrite<T>(keyspace: KeyspaceService, write: () => T):
     clock.exit();
   }
   const after = engine.lastSeq;
-  const durability = keyspace.durability;
-  if (after !== before) {
-    if (!durability.isDurable(after)) await durability.waitFor(after);
-  } else if (durability.readsWait() && !durability.isDurable(after)) {
+  if (after === before) {
     // Wrote nothing (a denied rate-limit check) but may show a write not yet durable: the fast
-    // lane answers without Fastify's onSend fence (useReadFence), so the fence is here too.
-    await durability.waitFor(after).catch(() => undefined);
+    // lane answers without Fastify's onSend hook (useReadFence), so the fence is here too.
+    await readFence(keyspace);
+  } else if (!keyspace.durability.isDurable(after)) {
+    await keyspace.durability.waitFor(after);
   }
   return result;
 }
 
 /**
- * Under appendfsync always, holds every HTTP answer until the newest write it may show is
- * committed (Durability.readsWait): a GET must not show a value that a crash then takes back.
- * A no-op under everysec and no. A failed commit does not hold the answer back: reads go on
- * while the log fails, as writes are refused then.
+ * Under appendfsync always, resolves once the newest write an answer may show is committed
+ * (Durability.readsWait): a GET must not show a value that a crash then takes back. Undefined
+ * when there is nothing to wait for (everysec, no, or all committed), so answers pay no promise.
+ * Never rejects: a failed commit does not hold a read back (reads go on while the log fails).
  */
-export function useReadFence(fastify: { addHook(name: 'onSend', hook: () => Promise<void>): unknown }, keyspace: KeyspaceService): void {
-  fastify.addHook('onSend', async () => {
-    const durability = keyspace.durability;
-    if (!durability.readsWait()) return;
-    const seq = keyspace.engine.lastSeq;
-    if (!durability.isDurable(seq)) await durability.waitFor(seq).catch(() => undefined);
+function readFence(keyspace: KeyspaceService): Promise<void> | undefined {
+  const durability = keyspace.durability;
+  if (!durability.readsWait()) return undefined;
+  const seq = keyspace.engine.lastSeq;
+  return durability.isDurable(seq) ? undefined : durability.waitFor(seq).catch(() => undefined);
+}
+
+type OnSendHook = (request: unknown, reply: unknown, payload: unknown, done: (error: null, payload: unknown) => void) => void;
+
+/** Holds every Fastify answer behind readFence (a callback hook: no promise per answer). */
+export function useReadFence(fastify: { addHook(name: 'onSend', hook: OnSendHook): unknown }, keyspace: KeyspaceService): void {
+  fastify.addHook('onSend', (_request, _reply, payload, done) => {
+    const fence = readFence(keyspace);
+    if (fence === undefined) done(null, payload);
+    else void fence.then(() => done(null, payload));
   });
 }
